@@ -1,0 +1,207 @@
+//! Entity-level scoring, identical to conlleval: chunks are read off gold and
+//! predicted tags with conlleval's start/end rules, and a prediction counts
+//! only when its span and type both match a gold chunk.
+
+use serde::Serialize;
+use std::collections::{BTreeMap, HashSet};
+
+/// Precision, recall and F1 of one type or of all (micro-averaged).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Prf {
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+    pub gold: usize,
+    pub predicted: usize,
+    pub correct: usize,
+}
+
+impl Prf {
+    fn from_counts(gold: usize, predicted: usize, correct: usize) -> Prf {
+        let precision = if predicted > 0 { correct as f64 / predicted as f64 } else { 0.0 };
+        let recall = if gold > 0 { correct as f64 / gold as f64 } else { 0.0 };
+        let f1 = if precision + recall > 0.0 {
+            2.0 * precision * recall / (precision + recall)
+        } else {
+            0.0
+        };
+        Prf { precision, recall, f1, gold, predicted, correct }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Scores {
+    pub micro: Prf,
+    pub per_type: BTreeMap<String, Prf>,
+    /// Token accuracy, as conlleval prints it.
+    pub accuracy: f64,
+    pub tokens: usize,
+}
+
+fn split(tag: &str) -> (&str, &str) {
+    match tag.split_once('-') {
+        Some((prefix, kind)) => (prefix, kind),
+        None => (tag, ""),
+    }
+}
+
+// conlleval's endOfChunk.
+fn end_of_chunk(prev_tag: &str, tag: &str, prev_type: &str, kind: &str) -> bool {
+    matches!(
+        (prev_tag, tag),
+        ("B", "B") | ("B", "S") | ("B", "O") | ("I", "B") | ("I", "S") | ("I", "O")
+            | ("E", "E") | ("E", "I") | ("E", "O") | ("E", "S")
+            | ("S", "E") | ("S", "I") | ("S", "O") | ("S", "S")
+    ) || (prev_tag != "O" && prev_tag != "." && prev_type != kind)
+}
+
+// conlleval's startOfChunk.
+fn start_of_chunk(prev_tag: &str, tag: &str, prev_type: &str, kind: &str) -> bool {
+    matches!(
+        (prev_tag, tag),
+        ("B", "B") | ("I", "B") | ("O", "B") | ("O", "I") | ("E", "E") | ("E", "I")
+            | ("O", "E") | ("S", "E") | ("S", "I") | ("O", "S") | ("B", "S") | ("I", "S")
+            | ("E", "S") | ("S", "S")
+    ) || (tag != "O" && tag != "." && prev_type != kind)
+}
+
+/// Chunks `(start, end, type)` of one sentence, read as conlleval reads them.
+pub fn chunks(tags: &[String]) -> Vec<(usize, usize, String)> {
+    let mut out = Vec::new();
+    let mut open: Option<(usize, &str)> = None;
+    let (mut prev_tag, mut prev_type) = ("O", "");
+    for (i, tag) in tags.iter().enumerate() {
+        let (t, kind) = split(tag);
+        if end_of_chunk(prev_tag, t, prev_type, kind) {
+            if let Some((s, k)) = open.take() {
+                out.push((s, i, k.to_string()));
+            }
+        }
+        if start_of_chunk(prev_tag, t, prev_type, kind) {
+            open = Some((i, kind));
+        }
+        prev_tag = t;
+        prev_type = kind;
+    }
+    if let Some((s, k)) = open {
+        out.push((s, tags.len(), k.to_string()));
+    }
+    out
+}
+
+/// Scores predicted against gold tag sequences (one pair per sentence).
+pub fn score<'a>(pairs: impl IntoIterator<Item = (&'a [String], &'a [String])>) -> Scores {
+    let mut counts: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
+    let (mut tokens, mut right) = (0usize, 0usize);
+    for (gold, predicted) in pairs {
+        tokens += gold.len();
+        right += gold.iter().zip(predicted).filter(|(g, p)| g == p).count();
+        let g = chunks(gold);
+        let p = chunks(predicted);
+        let gold_set: HashSet<&(usize, usize, String)> = g.iter().collect();
+        for c in &g {
+            counts.entry(c.2.clone()).or_default().0 += 1;
+        }
+        for c in &p {
+            let entry = counts.entry(c.2.clone()).or_default();
+            entry.1 += 1;
+            if gold_set.contains(c) {
+                entry.2 += 1;
+            }
+        }
+    }
+    let (mut g, mut p, mut c) = (0, 0, 0);
+    let per_type = counts
+        .into_iter()
+        .map(|(k, (gold, predicted, correct))| {
+            g += gold;
+            p += predicted;
+            c += correct;
+            (k, Prf::from_counts(gold, predicted, correct))
+        })
+        .collect();
+    Scores {
+        micro: Prf::from_counts(g, p, c),
+        per_type,
+        accuracy: if tokens > 0 { right as f64 / tokens as f64 } else { 0.0 },
+        tokens,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(tags: &str) -> Vec<String> {
+        tags.split_whitespace().map(str::to_string).collect()
+    }
+
+    #[test]
+    fn iob1_chunks() {
+        // IOB1: B- only between adjacent same-type entities.
+        assert_eq!(
+            chunks(&v("I-LOC B-LOC I-LOC O I-PER")),
+            vec![(0, 1, "LOC".into()), (1, 3, "LOC".into()), (4, 5, "PER".into())]
+        );
+        // I- after another type starts a new chunk; I- without B- starts one.
+        assert_eq!(
+            chunks(&v("B-ORG I-PER I-PER O I-MISC")),
+            vec![(0, 1, "ORG".into()), (1, 3, "PER".into()), (4, 5, "MISC".into())]
+        );
+    }
+
+    #[test]
+    fn hand_computed_scores() {
+        // gold: PER(0..2) LOC(3..4) ORG(5..6); predicted: PER(0..2) LOC(3..5) ORG(5..6)?
+        let gold = v("B-PER I-PER O B-LOC O B-ORG");
+        let pred = v("B-PER I-PER O B-LOC I-LOC B-ORG");
+        let s = score([(gold.as_slice(), pred.as_slice())]);
+        // predicted chunks: PER 0..2 (right), LOC 3..5 (wrong span), ORG 5..6 (right)
+        assert_eq!((s.micro.gold, s.micro.predicted, s.micro.correct), (3, 3, 2));
+        assert!((s.micro.f1 - 2.0 / 3.0).abs() < 1e-12);
+        assert_eq!(s.per_type["LOC"].correct, 0);
+        assert_eq!(s.per_type["PER"].f1, 1.0);
+        assert!((s.accuracy - 5.0 / 6.0).abs() < 1e-12);
+        // IOB1 gold against the same entities in IOB2 scores perfectly.
+        let iob1 = v("I-PER I-PER O I-LOC B-LOC");
+        let iob2 = v("B-PER I-PER O B-LOC B-LOC");
+        let s = score([(iob1.as_slice(), iob2.as_slice())]);
+        assert_eq!((s.micro.gold, s.micro.correct), (3, 3));
+    }
+}
+
+/// Tags CoNLL sentences with a model: each sentence is one sequence (windowed
+/// if long), words are the CoNLL words. Returns IOB2 tags per sentence.
+pub fn tag_sentences(
+    predictor: &crate::recognise::transformer::WindowedPredictor,
+    tokenizer: &tokenizers::Tokenizer,
+    tags: &[crate::model::Tag],
+    tag_names: &[String],
+    sentences: &[crate::conll::Sentence],
+    aggregation: crate::recognise::decode::Aggregation,
+    decoder: crate::model::Decoder,
+) -> anyhow::Result<Vec<Vec<String>>> {
+    let sequences: Vec<crate::segment::TokenSequence> = sentences
+        .iter()
+        .map(|s| crate::segment::TokenSequence::from_words(tokenizer, &s.words))
+        .collect::<anyhow::Result<_>>()?;
+    let mut out = Vec::with_capacity(sentences.len());
+    // Chunks bound the memory of the probability buffers.
+    for chunk in sequences.chunks(2048) {
+        let refs: Vec<&crate::segment::TokenSequence> = chunk.iter().collect();
+        let probs = predictor.predict(&refs);
+        for (seq, p) in chunk.iter().zip(&probs) {
+            let (tag_ids, _) = crate::recognise::decode::decode_spans(
+                p,
+                tags,
+                &seq.word_of_token,
+                seq.words.len(),
+                aggregation,
+                decoder,
+            );
+            let iob2: Vec<String> = tag_ids.iter().map(|&t| tag_names[t].clone()).collect();
+            out.push(crate::conll::to_iob2(&iob2));
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,23 @@
+//! nerpipe: batch named-entity extraction over news corpora.
+//!
+//! The crate reads as the pipeline it runs, around one data model
+//! ([`document`]: Document, Mention, Entity):
+//!
+//! ingest → segment → recognise (transformer model) → resolve → emit
+//!
+//! plus [`train`] and [`eval`] for making and scoring models.
+
+pub mod conll;
+pub mod document;
+pub mod eval;
+pub mod model;
+pub mod recognise;
+pub mod segment;
+pub mod shape;
+pub mod train;
+pub mod emit;
+pub mod progress;
+pub mod eval_cmd;
+
+/// The model `nerpipe run` and `nerpipe eval` use when `--model` is not given.
+pub const DEFAULT_MODEL: &str = "models/conll03-minilm-l6";

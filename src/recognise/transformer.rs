@@ -1,0 +1,97 @@
+//! The transformer recogniser: batches windows across documents, ordered by
+//! length to minimise padding, runs BertForTokenClassification and scatters the
+//! probabilities back to each sequence's sub-tokens.
+
+use crate::model::{ModelError, NerModel};
+use crate::segment::{TokenSequence, WindowSpec};
+use std::path::Path;
+use tch::{Kind, Tensor};
+
+/// Runs a token classifier over token sequences of any length.
+pub struct WindowedPredictor<'m> {
+    pub network: &'m NerModel,
+    pub num_tags: usize,
+    pub cls_id: i64,
+    pub sep_id: i64,
+    pub windows: WindowSpec,
+    pub batch_size: usize,
+}
+
+/// Looks up the [CLS] and [SEP] ids that frame every window.
+pub fn special_ids(tokenizer: &tokenizers::Tokenizer, path: &Path) -> Result<(i64, i64), ModelError> {
+    let id = |token: &str| {
+        tokenizer.token_to_id(token).map(i64::from).ok_or_else(|| ModelError {
+            path: path.to_path_buf(),
+            problem: format!("the vocabulary has no {token} token (a BERT tokenizer is required)"),
+        })
+    };
+    Ok((id("[CLS]")?, id("[SEP]")?))
+}
+
+impl WindowedPredictor<'_> {
+    /// Softmax probabilities per sub-token (`len × num_tags`, row-major) for
+    /// each sequence. Each token's row comes from the window where it sits
+    /// furthest from an edge.
+    pub fn predict(&self, sequences: &[&TokenSequence]) -> Vec<Vec<f32>> {
+        struct Job {
+            seq: usize,
+            range: std::ops::Range<usize>,
+        }
+        let mut jobs = Vec::new();
+        let mut owners = Vec::with_capacity(sequences.len());
+        for (s, seq) in sequences.iter().enumerate() {
+            let windows = self.windows.windows(seq.len());
+            owners.push(self.windows.owners(&windows, seq.len()));
+            for (w, range) in windows.into_iter().enumerate() {
+                jobs.push((w, Job { seq: s, range }));
+            }
+        }
+        // Longest first; ties keep input order, so batches are deterministic.
+        jobs.sort_by(|a, b| b.1.range.len().cmp(&a.1.range.len()));
+        let mut out: Vec<Vec<f32>> = sequences
+            .iter()
+            .map(|s| vec![0.0; s.len() * self.num_tags])
+            .collect();
+        for batch in jobs.chunks(self.batch_size.max(1)) {
+            let width = batch[0].1.range.len() + 2;
+            let rows = batch.len();
+            let mut ids = vec![0i64; rows * width];
+            let mut shapes = vec![crate::shape::SPECIAL; rows * width];
+            let mut mask = vec![0i64; rows * width];
+            for (r, (_, job)) in batch.iter().enumerate() {
+                let seq = sequences[job.seq];
+                let row = r * width;
+                let n = job.range.len();
+                ids[row] = self.cls_id;
+                ids[row + 1..row + 1 + n].copy_from_slice(&seq.ids[job.range.clone()]);
+                ids[row + 1 + n] = self.sep_id;
+                shapes[row + 1..row + 1 + n].copy_from_slice(&seq.shapes[job.range.clone()]);
+                mask[row..row + n + 2].fill(1);
+            }
+            let shape = [rows as i64, width as i64];
+            let probs = tch::no_grad(|| {
+                let logits = self.network.logits(
+                    &Tensor::from_slice(&ids).view(shape),
+                    &Tensor::from_slice(&shapes).view(shape),
+                    &Tensor::from_slice(&mask).view(shape),
+                    false,
+                );
+                logits.to_kind(Kind::Float).softmax(-1, Kind::Float)
+            });
+            let flat: Vec<f32> = Vec::<f32>::try_from(probs.flatten(0, -1))
+                .expect("a float tensor converts to Vec<f32>");
+            for (r, (w, job)) in batch.iter().enumerate() {
+                let dest = &mut out[job.seq];
+                for (k, t) in job.range.clone().enumerate() {
+                    if owners[job.seq][t] != *w {
+                        continue;
+                    }
+                    let src = (r * width + 1 + k) * self.num_tags;
+                    dest[t * self.num_tags..(t + 1) * self.num_tags]
+                        .copy_from_slice(&flat[src..src + self.num_tags]);
+                }
+            }
+        }
+        out
+    }
+}
