@@ -73,3 +73,223 @@ impl Drop for AtomicFile {
         }
     }
 }
+
+use crate::document::{Entity, Label, Mention};
+use serde::{Deserialize, Serialize};
+
+/// Joins list cells (aliases, documents) in CSV output.
+pub const LIST_SEPARATOR: &str = " | ";
+
+/// Scores are written with 4 decimals so outputs are stable and readable.
+pub fn round_score(score: f32) -> f64 {
+    (f64::from(score) * 10_000.0).round() / 10_000.0
+}
+
+/// One row of mentions.csv; mentions.jsonl holds the same fields.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MentionRecord {
+    pub doc_id: String,
+    pub mention_id: String,
+    pub entity_id: String,
+    pub label: Label,
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+    pub score: f64,
+    pub source: String,
+    pub context: String,
+    pub amount_kind: Option<String>,
+    pub value: Option<String>,
+    pub unit: Option<String>,
+}
+
+impl MentionRecord {
+    pub fn new(mention: &Mention, index: usize, entity_id: &str) -> MentionRecord {
+        MentionRecord {
+            doc_id: mention.doc_id.clone(),
+            mention_id: format!("{}#{}", mention.doc_id, index),
+            entity_id: entity_id.to_string(),
+            label: mention.label,
+            text: mention.text.clone(),
+            start: mention.start,
+            end: mention.end,
+            score: round_score(mention.score),
+            source: mention.source.clone(),
+            context: mention.context.clone(),
+            amount_kind: mention.amount.as_ref().map(|a| a.kind.clone()),
+            value: mention.amount.as_ref().map(|a| a.value.clone()),
+            unit: mention.amount.as_ref().map(|a| a.unit.clone()),
+        }
+    }
+}
+
+/// One row of entities.csv. In entities.jsonl, `aliases` and `documents` are
+/// arrays and the labels its mentions had besides `label` are listed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EntityRecord {
+    pub entity_id: String,
+    pub label: Label,
+    pub canonical: String,
+    pub aliases: String,
+    pub mention_count: usize,
+    pub document_count: usize,
+    pub documents: String,
+    pub score: f64,
+    pub amount_kind: Option<String>,
+    pub value: Option<String>,
+    pub unit: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EntityJson {
+    pub entity_id: String,
+    pub label: Label,
+    pub canonical: String,
+    pub aliases: Vec<String>,
+    pub mention_count: usize,
+    pub document_count: usize,
+    pub documents: Vec<String>,
+    pub score: f64,
+    pub amount_kind: Option<String>,
+    pub value: Option<String>,
+    pub unit: Option<String>,
+    /// Labels other mentions of this entity had, with their counts.
+    pub other_labels: Vec<(Label, usize)>,
+}
+
+impl EntityJson {
+    pub fn new(entity: &Entity, other_labels: Vec<(Label, usize)>) -> EntityJson {
+        EntityJson {
+            entity_id: entity.id.clone(),
+            label: entity.label,
+            canonical: entity.canonical.clone(),
+            aliases: entity.aliases.clone(),
+            mention_count: entity.mention_count,
+            document_count: entity.documents.len(),
+            documents: entity.documents.clone(),
+            score: round_score(entity.score),
+            amount_kind: entity.amount.as_ref().map(|a| a.kind.clone()),
+            value: entity.amount.as_ref().map(|a| a.value.clone()),
+            unit: entity.amount.as_ref().map(|a| a.unit.clone()),
+            other_labels,
+        }
+    }
+
+    pub fn to_csv_record(&self) -> EntityRecord {
+        EntityRecord {
+            entity_id: self.entity_id.clone(),
+            label: self.label,
+            canonical: self.canonical.clone(),
+            aliases: self.aliases.join(LIST_SEPARATOR),
+            mention_count: self.mention_count,
+            document_count: self.document_count,
+            documents: self.documents.join(LIST_SEPARATOR),
+            score: self.score,
+            amount_kind: self.amount_kind.clone(),
+            value: self.value.clone(),
+            unit: self.unit.clone(),
+        }
+    }
+}
+
+/// One row of documents.csv.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocumentRecord {
+    pub doc_id: String,
+    pub source_path: String,
+    pub title: String,
+    pub chars: usize,
+    pub tokens: usize,
+    pub mentions: usize,
+    /// `ok` or `error`.
+    pub status: String,
+    pub error: String,
+}
+
+/// The streaming part of a run's output: mentions and documents are written as
+/// documents finish; entities are written by [`RunWriter::finish`].
+pub struct RunWriter {
+    out: PathBuf,
+    mentions_csv: csv::Writer<AtomicFile>,
+    mentions_jsonl: AtomicFile,
+    documents_csv: csv::Writer<AtomicFile>,
+    mentions_written: usize,
+    documents_written: usize,
+}
+
+impl RunWriter {
+    pub fn create(out: &Path) -> anyhow::Result<RunWriter> {
+        std::fs::create_dir_all(out)
+            .with_context(|| format!("{}: cannot create the output folder", out.display()))?;
+        Ok(RunWriter {
+            out: out.to_path_buf(),
+            mentions_csv: csv::Writer::from_writer(AtomicFile::create(&out.join("mentions.csv"))?),
+            mentions_jsonl: AtomicFile::create(&out.join("mentions.jsonl"))?,
+            documents_csv: csv::Writer::from_writer(AtomicFile::create(&out.join("documents.csv"))?),
+            mentions_written: 0,
+            documents_written: 0,
+        })
+    }
+
+    pub fn mention(&mut self, record: &MentionRecord) -> anyhow::Result<()> {
+        self.mentions_csv.serialize(record)?;
+        self.mentions_written += 1;
+        serde_json::to_writer(&mut self.mentions_jsonl, record)?;
+        self.mentions_jsonl.write_all(b"\n")?;
+        Ok(())
+    }
+
+    pub fn document(&mut self, record: &DocumentRecord) -> anyhow::Result<()> {
+        self.documents_csv.serialize(record)?;
+        self.documents_written += 1;
+        Ok(())
+    }
+
+    /// Writes entities.csv and entities.jsonl, then renames every file into place.
+    pub fn finish(mut self, entities: &[EntityJson]) -> anyhow::Result<()> {
+        if self.mentions_written == 0 {
+            self.mentions_csv.write_record(MENTION_COLUMNS)?;
+        }
+        if self.documents_written == 0 {
+            self.documents_csv.write_record(DOCUMENT_COLUMNS)?;
+        }
+        let mut csv_out = csv::Writer::from_writer(AtomicFile::create(&self.out.join("entities.csv"))?);
+        let mut jsonl = AtomicFile::create(&self.out.join("entities.jsonl"))?;
+        for e in entities {
+            csv_out.serialize(e.to_csv_record())?;
+            serde_json::to_writer(&mut jsonl, e)?;
+            jsonl.write_all(b"\n")?;
+        }
+        if entities.is_empty() {
+            // Keep the header so that an empty result is still a valid table.
+            csv_out.write_record(ENTITY_COLUMNS)?;
+        }
+        commit_csv(csv_out)?;
+        jsonl.commit()?;
+        commit_csv(self.mentions_csv)?;
+        self.mentions_jsonl.commit()?;
+        commit_csv(self.documents_csv)?;
+        Ok(())
+    }
+}
+
+pub const MENTION_COLUMNS: [&str; 13] = [
+    "doc_id", "mention_id", "entity_id", "label", "text", "start", "end", "score", "source",
+    "context", "amount_kind", "value", "unit",
+];
+
+pub const DOCUMENT_COLUMNS: [&str; 8] = [
+    "doc_id", "source_path", "title", "chars", "tokens", "mentions", "status", "error",
+];
+
+pub const ENTITY_COLUMNS: [&str; 11] = [
+    "entity_id", "label", "canonical", "aliases", "mention_count", "document_count",
+    "documents", "score", "amount_kind", "value", "unit",
+];
+
+fn commit_csv(writer: csv::Writer<AtomicFile>) -> anyhow::Result<()> {
+    writer
+        .into_inner()
+        .map_err(|e| anyhow::anyhow!("cannot write a CSV file: {}", e.error()))?
+        .commit()
+}

@@ -18,6 +18,10 @@ pub mod train;
 pub mod emit;
 pub mod progress;
 pub mod eval_cmd;
+pub mod ingest;
+pub mod pipeline;
+pub mod resolve;
+pub mod text;
 
 /// The model `nerpipe run` and `nerpipe eval` use when `--model` is not given.
 pub const DEFAULT_MODEL: &str = "models/conll03-minilm-l6";

@@ -13,6 +13,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Extract entities from a corpus into an output folder.
+    Run(nerpipe::pipeline::RunArgs),
     /// Fine-tune a token-classification model on CoNLL files.
     Train(nerpipe::train::TrainArgs),
     /// Score a model on a CoNLL file (entity-level, as conlleval).
@@ -23,6 +25,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let command_line = std::env::args().collect::<Vec<_>>().join(" ");
     let result = match cli.command {
+        Command::Run(args) => nerpipe::pipeline::run(&args).map(|_| ()),
         Command::Train(args) => nerpipe::train::train(&args, &command_line).map(|_| ()),
         Command::Eval(args) => nerpipe::eval_cmd::run(&args),
     };

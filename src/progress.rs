@@ -1,23 +1,112 @@
 //! Progress reporting on stderr: an indicatif bar on a terminal, plain lines
-//! (at most one every few seconds) when stderr is not a terminal.
+//! (one every few seconds) otherwise, nothing with `--quiet`.
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
+use std::time::{Duration, Instant};
 
-/// A bar with the given template, drawn on stderr.
+/// Plain progress lines are at most this frequent.
+const LINE_INTERVAL: Duration = Duration::from_secs(5);
+
+/// A bar with the given template, drawn on stderr when it is a terminal.
 pub fn bar(len: u64, template: &str) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
     let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
     if let Ok(style) = ProgressStyle::with_template(template) {
         bar.set_style(style.progress_chars("=> "));
     }
-    if !std::io::stderr().is_terminal() {
-        // Not a terminal: no redraws; callers print plain lines instead.
-        bar.set_draw_target(ProgressDrawTarget::hidden());
-    }
     bar
 }
 
-/// Whether stderr is a terminal (progress bars) or not (plain lines).
-pub fn stderr_is_terminal() -> bool {
-    std::io::stderr().is_terminal()
+/// Prints a line on stderr: above the bar on a terminal, plainly otherwise.
+pub fn println(bar: &ProgressBar, line: &str) {
+    if bar.is_hidden() {
+        eprintln!("{line}");
+    } else {
+        bar.println(line);
+    }
+}
+
+/// Progress of a run over a corpus, measured in corpus bytes.
+pub struct Progress {
+    bar: Option<ProgressBar>,
+    plain: bool,
+    started: Instant,
+    last_line: Instant,
+    done_bytes: u64,
+    total_bytes: u64,
+}
+
+impl Progress {
+    pub fn new(total_bytes: u64, quiet: bool) -> Progress {
+        let terminal = std::io::stderr().is_terminal();
+        let bar = (!quiet && terminal).then(|| {
+            bar(
+                total_bytes,
+                "{elapsed_precise} [{bar:30}] {percent}%  {msg}  eta {eta}",
+            )
+        });
+        Progress {
+            bar,
+            plain: !quiet && !terminal,
+            started: Instant::now(),
+            last_line: Instant::now(),
+            done_bytes: 0,
+            total_bytes,
+        }
+    }
+
+    pub fn advance(&mut self, bytes: u64, summary: &crate::pipeline::RunSummary) {
+        self.done_bytes += bytes;
+        let seconds = self.started.elapsed().as_secs_f64().max(1e-9);
+        let message = format!(
+            "{} documents, {} mentions, {:.0} tokens/s",
+            summary.documents_ok + summary.documents_failed,
+            summary.mentions,
+            summary.tokens as f64 / seconds
+        );
+        if let Some(bar) = &self.bar {
+            bar.set_position(self.done_bytes);
+            bar.set_message(message);
+        } else if self.plain && self.last_line.elapsed() >= LINE_INTERVAL {
+            self.last_line = Instant::now();
+            let percent = 100.0 * self.done_bytes as f64 / self.total_bytes.max(1) as f64;
+            eprintln!("nerpipe: {percent:.0}% of the corpus, {message}");
+        }
+    }
+
+    /// Clears the bar and prints the run summary.
+    pub fn finish(&self, summary: &crate::pipeline::RunSummary, out: &std::path::Path) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+        if self.bar.is_none() && !self.plain {
+            return;
+        }
+        let labels: Vec<String> = summary
+            .mentions_per_label
+            .iter()
+            .map(|(l, n)| format!("{l} {n}"))
+            .collect();
+        eprintln!(
+            "nerpipe: {} documents ok, {} failed; {} mentions ({}); {} entities; {} tokens at {:.0} tokens/s; output in {}",
+            summary.documents_ok,
+            summary.documents_failed,
+            summary.mentions,
+            labels.join(", "),
+            summary.entities,
+            summary.tokens,
+            summary.tokens_per_second,
+            out.display()
+        );
+        if summary.documents_failed > 0 {
+            eprintln!(
+                "nerpipe: warning: {} documents failed; see the status and error columns of {}",
+                summary.documents_failed,
+                out.join("documents.csv").display()
+            );
+        }
+    }
 }

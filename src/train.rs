@@ -318,7 +318,9 @@ pub fn train(args: &TrainArgs, command_line: &str) -> anyhow::Result<Scores> {
             scores.micro.f1,
             epoch_started.elapsed().as_secs_f64()
         );
-        progress.println(format!("epoch {epoch}: dev F1 {:.4}", scores.micro.f1));
+        if !args.quiet {
+            crate::progress::println(&progress, &format!("epoch {epoch}: dev F1 {:.4}", scores.micro.f1));
+        }
         log.push_str(&line);
         log.push('\n');
         if best.as_ref().map_or(true, |(_, b)| scores.micro.f1 > b.micro.f1) {
