@@ -1,0 +1,61 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The committed default model (or NERPIPE_TEST_MODEL, to test another one).
+pub fn default_model() -> PathBuf {
+    std::env::var_os("NERPIPE_TEST_MODEL")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join(nerpipe::DEFAULT_MODEL))
+}
+
+pub fn nerpipe(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_nerpipe"))
+        .args(args)
+        .output()
+        .expect("the nerpipe binary runs")
+}
+
+pub fn run_corpus(corpus: &Path, out: &Path, extra: &[&str]) -> Output {
+    let model = default_model();
+    let mut args = vec![
+        "run",
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--model",
+        model.to_str().unwrap(),
+        "--quiet",
+    ];
+    args.extend_from_slice(extra);
+    let output = nerpipe(&args);
+    assert!(
+        output.status.success(),
+        "nerpipe run failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+pub fn read_csv<T: serde::de::DeserializeOwned>(path: &Path) -> Vec<T> {
+    csv::Reader::from_path(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .deserialize()
+        .map(|r| r.unwrap_or_else(|e| panic!("{}: {e}", path.display())))
+        .collect()
+}
+
+pub fn read_jsonl<T: serde::de::DeserializeOwned>(path: &Path) -> Vec<T> {
+    std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{}: {e}: {l}", path.display())))
+        .collect()
+}

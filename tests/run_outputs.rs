@@ -1,0 +1,134 @@
+//! `nerpipe run` over the sample corpus: the output contract.
+
+mod common;
+
+use common::*;
+use nerpipe::emit::{DocumentRecord, EntityJson, EntityRecord, MentionRecord};
+use nerpipe::ingest::{Corpus, Item};
+use std::collections::HashMap;
+
+#[test]
+fn sample_run_honours_the_output_contract() {
+    let out = tempfile::tempdir().unwrap();
+    let corpus = repo().join("corpus");
+    run_corpus(&corpus, out.path(), &[]);
+
+    let texts: HashMap<String, String> = Corpus::open(&corpus)
+        .unwrap()
+        .documents()
+        .filter_map(|(item, _)| match item {
+            Item::Document(d) => Some((d.id, d.text)),
+            Item::Failed(f) => panic!("sample document failed: {f:?}"),
+        })
+        .collect();
+    assert!(texts.len() >= 12, "the sample corpus has {} documents", texts.len());
+
+    // Every sample document has an ok row.
+    let documents: Vec<DocumentRecord> = read_csv(&out.path().join("documents.csv"));
+    assert_eq!(documents.len(), texts.len());
+    for d in &documents {
+        assert_eq!(d.status, "ok", "{d:?}");
+        assert_eq!(d.chars, texts[&d.doc_id].chars().count());
+    }
+
+    // Offsets are code points: slicing the text gives the mention.
+    let mentions: Vec<MentionRecord> = read_jsonl(&out.path().join("mentions.jsonl"));
+    assert!(mentions.len() > 50, "only {} mentions", mentions.len());
+    for m in &mentions {
+        let slice: String = texts[&m.doc_id].chars().skip(m.start).take(m.end - m.start).collect();
+        assert_eq!(slice, m.text, "{m:?}");
+        assert!(m.context.contains(m.text.split_whitespace().next().unwrap()), "{m:?}");
+        assert!(m.context.chars().count() <= 202, "{m:?}");
+    }
+    let with_mentions = documents.iter().filter(|d| d.mentions > 0).count();
+    assert_eq!(with_mentions, documents.len(), "every sample article names someone");
+
+    // CSV and JSONL hold the same records.
+    let mentions_csv: Vec<MentionRecord> = read_csv(&out.path().join("mentions.csv"));
+    assert_eq!(mentions_csv, mentions);
+    let entities: Vec<EntityJson> = read_jsonl(&out.path().join("entities.jsonl"));
+    let entities_csv: Vec<EntityRecord> = read_csv(&out.path().join("entities.csv"));
+    let from_json: Vec<EntityRecord> = entities.iter().map(EntityJson::to_csv_record).collect();
+    assert_eq!(entities_csv, from_json);
+
+    // Every mention points at an entity that counts it.
+    let counts: HashMap<&str, usize> = entities.iter().map(|e| (e.entity_id.as_str(), e.mention_count)).collect();
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for m in &mentions {
+        *seen.entry(m.entity_id.as_str()).or_default() += 1;
+    }
+    assert_eq!(seen, counts);
+
+    // run.json records the model and its weights' hash.
+    let run: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("run.json")).unwrap()).unwrap();
+    assert_eq!(run["counts"]["documents_ok"], texts.len());
+    assert_eq!(run["model"]["weights_sha256"].as_str().unwrap().len(), 64);
+
+    // Deterministic: a second run writes the same bytes.
+    let again = tempfile::tempdir().unwrap();
+    run_corpus(&corpus, again.path(), &[]);
+    for file in ["mentions.csv", "mentions.jsonl", "entities.csv", "entities.jsonl", "documents.csv"] {
+        let a = std::fs::read(out.path().join(file)).unwrap();
+        let b = std::fs::read(again.path().join(file)).unwrap();
+        assert!(a == b, "{file} differs between two identical runs");
+    }
+    // No temporary files are left behind.
+    for entry in std::fs::read_dir(out.path()).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(!name.contains(".tmp"), "left over: {name}");
+    }
+}
+
+#[test]
+fn bad_documents_get_error_rows_and_the_rest_completes() {
+    let corpus = tempfile::tempdir().unwrap();
+    let c = corpus.path();
+    std::fs::create_dir(c.join("wire")).unwrap();
+    std::fs::write(c.join("a-good.txt"), "Arrest in Podgorica\n\nPolice in Podgorica arrested Milan Kovačević on Monday.\n").unwrap();
+    std::fs::write(c.join("b-latin1.txt"), b"Caf\xe9 owner arrested in Split\n").unwrap();
+    std::fs::write(c.join("c-empty.md"), "").unwrap();
+    std::fs::write(c.join("d-notes.csv"), "ignored,file\n").unwrap();
+    std::fs::write(
+        c.join("wire/feed.jsonl"),
+        concat!(
+            "{\"id\": \"w1\", \"text\": \"Europol and the Serbian police met in Belgrade.\", \"lang\": \"en\"}\n",
+            "{\"id\": \"w2\", \"text\": \"broken\n",
+            "{\"id\": \"w1\", \"text\": \"A second document reusing the id w1.\"}\n",
+            "{\"id\": \"w3\", \"text\": \"Sarajevo prosecutors charged Amir Hodžić.\"}\n",
+        ),
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let output = nerpipe(&[
+        "run", "--corpus", c.to_str().unwrap(), "--out", out.path().to_str().unwrap(),
+        "--model", default_model().to_str().unwrap(),
+    ]);
+    assert!(output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("3 ok, 4 failed") || stderr.contains("3 documents ok, 4 failed"), "{stderr}");
+
+    let docs: Vec<DocumentRecord> = read_csv(&out.path().join("documents.csv"));
+    let rows: Vec<(&str, &str, &str)> = docs
+        .iter()
+        .map(|d| (d.doc_id.as_str(), d.status.as_str(), d.error.as_str()))
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            ("a-good.txt", "ok", ""),
+            ("b-latin1.txt", "error", "invalid UTF-8 at byte 3"),
+            ("c-empty.md", "error", "empty document"),
+            ("w1", "ok", ""),
+            ("wire/feed.jsonl:2", "error", "malformed JSONL line: EOF while parsing a string at line 1 column 28"),
+            ("w1", "error", "duplicate doc_id \"w1\": an earlier document has it"),
+            ("w3", "ok", ""),
+        ]
+    );
+    assert_eq!(docs[4].source_path, "wire/feed.jsonl:2");
+    let mentions: Vec<MentionRecord> = read_csv(&out.path().join("mentions.csv"));
+    let found: Vec<(&str, &str)> = mentions.iter().map(|m| (m.doc_id.as_str(), m.text.as_str())).collect();
+    assert!(found.contains(&("a-good.txt", "Podgorica")), "{found:?}");
+    assert!(found.contains(&("w3", "Sarajevo")), "{found:?}");
+    assert!(found.iter().all(|(d, _)| ["a-good.txt", "w1", "w3"].contains(d)));
+}

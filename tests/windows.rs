@@ -1,0 +1,85 @@
+//! Long documents: batching windows across calls must give exactly the spans
+//! of predicting each window on its own.
+
+mod common;
+
+use common::default_model;
+use nerpipe::model::{LoadedModel, Precision};
+use nerpipe::recognise::decode::{decode_spans, Aggregation};
+use nerpipe::recognise::transformer::{special_ids, WindowedPredictor};
+use nerpipe::segment::{TokenSequence, WindowSpec};
+
+#[test]
+fn a_document_of_more_than_64_windows_matches_window_by_window_prediction() {
+    let model = LoadedModel::load(&default_model(), Precision::Fp32).unwrap();
+    let names = ["Darko Šarić", "Dijana Hrkalović", "Veljko Belivuk", "Milo Đukanović"];
+    let places = ["Podgorica", "Port of Bar", "Belgrade", "Antwerp", "Sarajevo"];
+    let orgs = ["Europol", "SIPA", "the Special Court", "Adriatic Freight d.o.o."];
+    let mut text = String::new();
+    for i in 0..700 {
+        text.push_str(&format!(
+            "In spring 2020.{} {} met officials of {} in {} to discuss {} tonnes of cocaine. ",
+            i % 9,
+            names[i % names.len()],
+            orgs[i % orgs.len()],
+            places[i % places.len()],
+            10 + i
+        ));
+    }
+    let seq = TokenSequence::from_text(&model.tokenizer, &text).unwrap();
+    let (cls, sep) = special_ids(&model.tokenizer, &model.dir.join("tokenizer.json")).unwrap();
+    let spec = WindowSpec { content: 126, overlap: 32 };
+    let windows = spec.windows(seq.len());
+    assert!(windows.len() > 64, "only {} windows", windows.len());
+    let predictor = |batch_size| WindowedPredictor {
+        network: &model.network,
+        num_tags: model.config.tags.len(),
+        cls_id: cls,
+        sep_id: sep,
+        windows: spec,
+        batch_size,
+    };
+
+    let batched = predictor(64).predict(&[&seq]).remove(0);
+
+    // Window by window: each window is its own sequence, one call each.
+    let owners = spec.owners(&windows, seq.len());
+    let n = model.config.tags.len();
+    let mut assembled = vec![0f32; seq.len() * n];
+    let single = predictor(1);
+    for (w, range) in windows.iter().enumerate() {
+        let piece = TokenSequence {
+            ids: seq.ids[range.clone()].to_vec(),
+            shapes: seq.shapes[range.clone()].to_vec(),
+            word_of_token: seq.word_of_token[range.clone()].to_vec(),
+            words: seq.words.clone(),
+        };
+        let probs = single.predict(&[&piece]).remove(0);
+        for (k, t) in range.clone().enumerate() {
+            if owners[t] == w {
+                assembled[t * n..(t + 1) * n].copy_from_slice(&probs[k * n..(k + 1) * n]);
+            }
+        }
+    }
+    let decode = |probs: &[f32]| {
+        let (_, spans) = decode_spans(
+            probs,
+            &model.config.parsed_tags,
+            &seq.word_of_token,
+            seq.words.len(),
+            Aggregation::First,
+            model.config.decoder,
+        );
+        spans.into_iter().map(|s| (s.words, s.kind)).collect::<Vec<_>>()
+    };
+    let a = decode(&batched);
+    let b = decode(&assembled);
+    assert!(a.len() > 1000, "only {} spans", a.len());
+    assert_eq!(a, b);
+    let max_diff = batched
+        .iter()
+        .zip(&assembled)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0f32, f32::max);
+    assert!(max_diff < 1e-3, "probabilities differ by {max_diff}");
+}
