@@ -27,8 +27,10 @@ run: build
 test: libtorch
 	$(CARGO) test --release --locked
 
+# Each benchmark prints its own baseline or target beside the measurement.
 bench: build
-	$(CARGO) run --release --locked --example bench -- --corpus corpus --model $(MODEL)
+	$(CARGO) run --release --locked --example bench -- --corpus corpus --model $(MODEL) --threads 1
+	$(CARGO) run --release --locked --example bench_resolve
 
 lint: libtorch
 	$(CARGO) fmt --check
