@@ -33,8 +33,8 @@ fn main() -> anyhow::Result<()> {
     tch::set_num_threads(args.threads as i32);
     let out = std::env::temp_dir().join(format!("nerpipe-bench-{}", std::process::id()));
     let run_args = RunArgs {
-        corpus: args.corpus.clone(),
-        out: out.clone(),
+        corpus: Some(args.corpus.clone()),
+        out: Some(out.clone()),
         model: args.model.clone(),
         batch_size: 32,
         threads: Some(args.threads),
@@ -44,6 +44,12 @@ fn main() -> anyhow::Result<()> {
         overlap: 32,
         decoder: None,
         precision: nerpipe::model::Precision::Fp32,
+        shard: None,
+        shard_count: None,
+        jsonl_in: None,
+        jsonl_out: None,
+        max_doc_bytes: nerpipe::ingest::DEFAULT_MAX_DOC_BYTES,
+        strict: false,
         quiet: true,
     };
     let texts: Vec<String> = Corpus::open(&args.corpus)?
@@ -57,6 +63,8 @@ fn main() -> anyhow::Result<()> {
     let mut ours = f64::MAX;
     let mut tokens = 0;
     for _ in 0..args.repeat {
+        // A fresh folder each time: an existing one would resume, not rerun.
+        let _ = std::fs::remove_dir_all(&out);
         let summary = run(&run_args)?;
         ours = ours.min(summary.seconds);
         tokens = summary.tokens;

@@ -71,6 +71,22 @@ pub struct Amount {
     /// Exact decimal, never in exponent notation.
     pub value: String,
     pub unit: String,
+    /// "more than", "almost", ... as written, lower-cased.
+    pub qualifier: Option<String>,
+    /// Upper bound of a range ("between 5 and 10 tonnes").
+    pub value_max: Option<String>,
+}
+
+impl Amount {
+    /// Normalised rendering, the canonical name of an amount entity:
+    /// `EUR 4500000000`, `90 t`, `30 %`, `888 suspects`.
+    pub fn canonical(&self) -> String {
+        if self.kind == "money" {
+            format!("{} {}", self.unit, self.value)
+        } else {
+            format!("{} {}", self.value, self.unit)
+        }
+    }
 }
 
 /// One occurrence of an entity in a document.

@@ -123,6 +123,119 @@ impl MentionRecord {
     }
 }
 
+/// A mention as written to mentions.jsonl: the CSV columns plus the amount
+/// details that have no CSV column.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MentionJson {
+    #[serde(flatten)]
+    pub record: MentionRecord,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qualifier: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value_max: Option<String>,
+}
+
+impl MentionJson {
+    pub fn new(mention: &Mention, index: usize, entity_id: &str) -> MentionJson {
+        MentionJson {
+            record: MentionRecord::new(mention, index, entity_id),
+            qualifier: mention.amount.as_ref().and_then(|a| a.qualifier.clone()),
+            value_max: mention.amount.as_ref().and_then(|a| a.value_max.clone()),
+        }
+    }
+
+    /// The mention back in the data model (scores as written, rounded).
+    pub fn to_mention(&self) -> Mention {
+        let r = &self.record;
+        Mention {
+            doc_id: r.doc_id.clone(),
+            start: r.start,
+            end: r.end,
+            text: r.text.clone(),
+            label: r.label,
+            score: r.score as f32,
+            source: r.source.clone(),
+            context: r.context.clone(),
+            amount: match (&r.amount_kind, &r.value, &r.unit) {
+                (Some(kind), Some(value), Some(unit)) => Some(crate::document::Amount {
+                    kind: kind.clone(),
+                    value: value.clone(),
+                    unit: unit.clone(),
+                    qualifier: self.qualifier.clone(),
+                    value_max: self.value_max.clone(),
+                }),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// Spreadsheets run a cell that starts with `=`, `+`, `-`, `@`, tab or
+/// carriage return as a formula; CSV cells that do get a leading `'`. JSONL
+/// keeps the raw text.
+pub fn csv_safe(cell: &str) -> String {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
+        _ => cell.to_string(),
+    }
+}
+
+fn csv_safe_opt(cell: &Option<String>) -> Option<String> {
+    cell.as_deref().map(csv_safe)
+}
+
+impl MentionRecord {
+    /// The record with every text cell made safe for spreadsheets.
+    pub fn csv_safe(&self) -> MentionRecord {
+        MentionRecord {
+            doc_id: csv_safe(&self.doc_id),
+            mention_id: csv_safe(&self.mention_id),
+            entity_id: csv_safe(&self.entity_id),
+            label: self.label,
+            text: csv_safe(&self.text),
+            start: self.start,
+            end: self.end,
+            score: self.score,
+            source: csv_safe(&self.source),
+            context: csv_safe(&self.context),
+            amount_kind: csv_safe_opt(&self.amount_kind),
+            value: csv_safe_opt(&self.value),
+            unit: csv_safe_opt(&self.unit),
+        }
+    }
+}
+
+impl EntityRecord {
+    pub fn csv_safe(&self) -> EntityRecord {
+        EntityRecord {
+            entity_id: csv_safe(&self.entity_id),
+            label: self.label,
+            canonical: csv_safe(&self.canonical),
+            aliases: csv_safe(&self.aliases),
+            mention_count: self.mention_count,
+            document_count: self.document_count,
+            documents: csv_safe(&self.documents),
+            score: self.score,
+            amount_kind: csv_safe_opt(&self.amount_kind),
+            value: csv_safe_opt(&self.value),
+            unit: csv_safe_opt(&self.unit),
+        }
+    }
+}
+
+impl DocumentRecord {
+    pub fn csv_safe(&self) -> DocumentRecord {
+        DocumentRecord {
+            doc_id: csv_safe(&self.doc_id),
+            source_path: csv_safe(&self.source_path),
+            title: csv_safe(&self.title),
+            error: csv_safe(&self.error),
+            status: self.status.clone(),
+            ..*self
+        }
+    }
+}
+
 /// One row of entities.csv. In entities.jsonl, `aliases` and `documents` are
 /// arrays and the labels its mentions had besides `label` are listed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -213,6 +326,7 @@ pub struct RunWriter {
     mentions_csv: csv::Writer<AtomicFile>,
     mentions_jsonl: AtomicFile,
     documents_csv: csv::Writer<AtomicFile>,
+    errors_jsonl: AtomicFile,
     mentions_written: usize,
     documents_written: usize,
 }
@@ -226,21 +340,31 @@ impl RunWriter {
             mentions_csv: csv::Writer::from_writer(AtomicFile::create(&out.join("mentions.csv"))?),
             mentions_jsonl: AtomicFile::create(&out.join("mentions.jsonl"))?,
             documents_csv: csv::Writer::from_writer(AtomicFile::create(&out.join("documents.csv"))?),
+            errors_jsonl: AtomicFile::create(&out.join("errors.jsonl"))?,
             mentions_written: 0,
             documents_written: 0,
         })
     }
 
-    pub fn mention(&mut self, record: &MentionRecord) -> anyhow::Result<()> {
-        self.mentions_csv.serialize(record)?;
+    pub fn mention(&mut self, mention: &MentionJson) -> anyhow::Result<()> {
+        self.mentions_csv.serialize(mention.record.csv_safe())?;
         self.mentions_written += 1;
-        serde_json::to_writer(&mut self.mentions_jsonl, record)?;
+        serde_json::to_writer(&mut self.mentions_jsonl, mention)?;
         self.mentions_jsonl.write_all(b"\n")?;
         Ok(())
     }
 
     pub fn document(&mut self, record: &DocumentRecord) -> anyhow::Result<()> {
-        self.documents_csv.serialize(record)?;
+        self.documents_csv.serialize(record.csv_safe())?;
+        if record.status != "ok" {
+            let line = serde_json::json!({
+                "doc_id": record.doc_id,
+                "source_path": record.source_path,
+                "error": record.error,
+            });
+            serde_json::to_writer(&mut self.errors_jsonl, &line)?;
+            self.errors_jsonl.write_all(b"\n")?;
+        }
         self.documents_written += 1;
         Ok(())
     }
@@ -256,7 +380,7 @@ impl RunWriter {
         let mut csv_out = csv::Writer::from_writer(AtomicFile::create(&self.out.join("entities.csv"))?);
         let mut jsonl = AtomicFile::create(&self.out.join("entities.jsonl"))?;
         for e in entities {
-            csv_out.serialize(e.to_csv_record())?;
+            csv_out.serialize(e.to_csv_record().csv_safe())?;
             serde_json::to_writer(&mut jsonl, e)?;
             jsonl.write_all(b"\n")?;
         }
@@ -269,6 +393,7 @@ impl RunWriter {
         commit_csv(self.mentions_csv)?;
         self.mentions_jsonl.commit()?;
         commit_csv(self.documents_csv)?;
+        self.errors_jsonl.commit()?;
         Ok(())
     }
 }

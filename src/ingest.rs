@@ -116,20 +116,149 @@ impl Corpus {
         &self.root
     }
 
-    /// Streams the documents, reading each file only when it is reached.
+    /// The readable corpus files: relative path, absolute path and size.
+    pub fn files(&self) -> impl Iterator<Item = (&str, &Path, u64)> {
+        self.entries
+            .iter()
+            .filter_map(|e| e.as_ref().ok().map(|(r, p, _, s)| (r.as_str(), p.as_path(), *s)))
+    }
+
+    /// Streams every document, reading each file only when it is reached.
     /// Each item comes with the number of corpus bytes it accounts for.
     pub fn documents(self) -> impl Iterator<Item = (Item, u64)> {
-        self.entries.into_iter().flat_map(|entry| -> Box<dyn Iterator<Item = (Item, u64)>> {
+        self.select(Selection::default())
+            .filter_map(|i| i.item.map(|item| (item, i.bytes)))
+    }
+
+    /// Streams the documents `selection` wants. Documents of other shards and
+    /// positions already done yield `item: None` (their bytes still count for
+    /// progress); whole files that are not wanted are not read at all.
+    pub fn select(self, selection: Selection) -> impl Iterator<Item = Ingested> {
+        let selection = std::sync::Arc::new(selection);
+        self.entries.into_iter().flat_map(move |entry| -> Box<dyn Iterator<Item = Ingested>> {
+            let selection = selection.clone();
             match entry {
-                Err(failed) => Box::new(std::iter::once((Item::Failed(failed), 0))),
-                Ok((relative, path, Format::JsonLines, _)) => Box::new(read_jsonl(relative, path)),
+                Err(failed) => {
+                    let position = Position::new(&failed.source_path, 0);
+                    let wanted = selection.wants(&position, &failed.id);
+                    Box::new(std::iter::once(Ingested {
+                        item: wanted.then_some(Item::Failed(failed)),
+                        already_done: selection.done(&position),
+                        bytes: 0,
+                        position,
+                    }))
+                }
+                Ok((relative, path, Format::JsonLines, _)) => {
+                    match std::fs::File::open(&path) {
+                        Ok(f) => Box::new(read_jsonl(relative, BufReader::new(f), selection)),
+                        Err(e) => {
+                            let position = Position::new(&relative, 0);
+                            let wanted = selection.wants(&position, &relative);
+                            let item = failed(&relative, &relative, format!("cannot read: {e}"));
+                            Box::new(std::iter::once(Ingested {
+                                item: wanted.then_some(item),
+                                already_done: selection.done(&position),
+                                bytes: 0,
+                                position,
+                            }))
+                        }
+                    }
+                }
                 Ok((relative, path, format, size)) => {
-                    Box::new(std::iter::once((read_text_file(&relative, &path, format), size)))
+                    let position = Position::new(&relative, 0);
+                    let item = selection
+                        .wants(&position, &relative)
+                        .then(|| read_text_file(&relative, &path, format, size, selection.max_doc_bytes));
+                    Box::new(std::iter::once(Ingested {
+                        item,
+                        already_done: selection.done(&position),
+                        bytes: size,
+                        position,
+                    }))
                 }
             }
         })
     }
 }
+
+/// Where a document sits in the corpus: its file and, in a JSONL file, its
+/// line (0 for a whole file). Ordered as the corpus is walked.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct Position {
+    pub file: String,
+    pub line: u64,
+}
+
+impl Position {
+    pub fn new(file: &str, line: u64) -> Position {
+        Position {
+            file: file.to_string(),
+            line,
+        }
+    }
+}
+
+impl Ord for Position {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        // Component-wise, as the walk sorts siblings by name ("a/b" < "a-c").
+        self.file
+            .split('/')
+            .cmp(other.file.split('/'))
+            .then(self.line.cmp(&other.line))
+    }
+}
+
+impl PartialOrd for Position {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// One step of the ingest stream.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ingested {
+    /// `None` when the document belongs to another shard or is already done.
+    pub item: Option<Item>,
+    /// The document was processed by an earlier, interrupted run.
+    pub already_done: bool,
+    /// Corpus bytes this step accounts for (progress).
+    pub bytes: u64,
+    pub position: Position,
+}
+
+/// Which documents a run wants.
+#[derive(Debug, Clone)]
+pub struct Selection {
+    pub shard: crate::shard::Shard,
+    /// Positions already processed (resume).
+    pub done: std::collections::HashSet<Position>,
+    /// Larger documents are refused with an error row.
+    pub max_doc_bytes: u64,
+}
+
+impl Default for Selection {
+    fn default() -> Self {
+        Selection {
+            shard: crate::shard::Shard::WHOLE,
+            done: Default::default(),
+            max_doc_bytes: DEFAULT_MAX_DOC_BYTES,
+        }
+    }
+}
+
+impl Selection {
+    fn done(&self, position: &Position) -> bool {
+        self.done.contains(position)
+    }
+
+    fn wants(&self, position: &Position, doc_id: &str) -> bool {
+        self.shard.owns(doc_id) && !self.done.contains(position)
+    }
+}
+
+/// Default document size limit: larger texts are almost always dumps or
+/// binary files, and would hold the model for hours.
+pub const DEFAULT_MAX_DOC_BYTES: u64 = 10 * 1024 * 1024;
 
 fn relative_id(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
@@ -159,7 +288,14 @@ fn check_text(text: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn read_text_file(relative: &str, path: &Path, format: Format) -> Item {
+fn too_large(size: u64, limit: u64) -> String {
+    format!("document too large: {size} bytes (limit {limit}; raise --max-doc-bytes to accept it)")
+}
+
+fn read_text_file(relative: &str, path: &Path, format: Format, size: u64, limit: u64) -> Item {
+    if size > limit {
+        return failed(relative, relative, too_large(size, limit));
+    }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => return failed(relative, relative, format!("cannot read: {e}")),
@@ -197,43 +333,89 @@ pub fn title_of(text: &str, markdown: bool) -> String {
     }
 }
 
-fn read_jsonl(relative: String, path: PathBuf) -> impl Iterator<Item = (Item, u64)> {
-    let (mut reader, mut open_error) = match std::fs::File::open(&path) {
-        Ok(f) => (Some(BufReader::new(f)), None),
-        Err(e) => (None, Some(failed(&relative, &relative, format!("cannot read: {e}")))),
-    };
-    let mut line_no = 0usize;
+/// Streams the documents of a JSONL source (a file, or standard input).
+pub fn read_jsonl(
+    relative: String,
+    mut reader: impl BufRead,
+    selection: std::sync::Arc<Selection>,
+) -> impl Iterator<Item = Ingested> {
+    let mut line_no = 0u64;
     let mut buf = Vec::new();
+    let mut finished = false;
     std::iter::from_fn(move || {
-        if let Some(item) = open_error.take() {
-            return Some((item, 0));
+        if finished {
+            return None;
         }
-        let reader = reader.as_mut()?;
         loop {
-            buf.clear();
             line_no += 1;
-            let read = match reader.read_until(b'\n', &mut buf) {
-                Ok(0) => return None,
-                Ok(n) => n as u64,
-                Err(e) => {
-                    let source = format!("{relative}:{line_no}");
-                    return Some((failed(&source, &source, format!("cannot read: {e}")), 0));
-                }
-            };
+            let position = Position::new(&relative, line_no);
             let source = format!("{relative}:{line_no}");
-            let line = match std::str::from_utf8(&buf) {
-                Ok(l) => l.trim(),
+            let (read, complete) = match read_line_limited(&mut reader, &mut buf, selection.max_doc_bytes) {
+                Ok((0, _)) => return None,
+                Ok(r) => r,
                 Err(e) => {
-                    let msg = format!("invalid UTF-8 at byte {} of the line", e.valid_up_to());
-                    return Some((failed(&source, &source, msg), read));
+                    let item = failed(&source, &source, format!("cannot read: {e}"));
+                    let wanted = selection.wants(&position, &source);
+                    // An unreadable stream ends here.
+                    finished = true;
+                    return Some(Ingested { item: wanted.then_some(item), already_done: false, bytes: 0, position });
                 }
             };
-            if line.is_empty() {
-                continue;
+            if selection.done(&position) {
+                return Some(Ingested { item: None, already_done: true, bytes: read, position });
             }
-            return Some((parse_jsonl_line(line, &source), read));
+            let item = if !complete {
+                failed(&source, &source, too_large(read, selection.max_doc_bytes))
+            } else {
+                match std::str::from_utf8(&buf) {
+                    Ok(l) if l.trim().is_empty() => continue,
+                    Ok(l) => parse_jsonl_line(l.trim(), &source),
+                    Err(e) => failed(
+                        &source,
+                        &source,
+                        format!("invalid UTF-8 at byte {} of the line", e.valid_up_to()),
+                    ),
+                }
+            };
+            let id = match &item {
+                Item::Document(d) => d.id.as_str(),
+                Item::Failed(f) => f.id.as_str(),
+            };
+            let wanted = selection.shard.owns(id);
+            return Some(Ingested { item: wanted.then_some(item), already_done: false, bytes: read, position });
         }
     })
+}
+
+/// Reads one line into `buf`, keeping at most `limit` bytes: the rest of an
+/// over-long line is read and dropped. Returns (bytes read, line fits).
+fn read_line_limited(
+    reader: &mut impl BufRead,
+    buf: &mut Vec<u8>,
+    limit: u64,
+) -> std::io::Result<(u64, bool)> {
+    buf.clear();
+    let mut total = 0u64;
+    loop {
+        let available = reader.fill_buf()?;
+        if available.is_empty() {
+            return Ok((total, total <= limit));
+        }
+        let (chunk, done) = match available.iter().position(|&b| b == b'\n') {
+            Some(i) => (&available[..=i], true),
+            None => (available, false),
+        };
+        let n = chunk.len();
+        if total + (n as u64) <= limit.saturating_add(1) {
+            buf.extend_from_slice(chunk);
+        }
+        total += n as u64;
+        reader.consume(n);
+        if done {
+            let content = total - 1;
+            return Ok((total, content <= limit));
+        }
+    }
 }
 
 fn parse_jsonl_line(line: &str, source: &str) -> Item {

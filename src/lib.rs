@@ -20,7 +20,10 @@ pub mod progress;
 pub mod eval_cmd;
 pub mod ingest;
 pub mod pipeline;
+pub mod merge;
 pub mod resolve;
+pub mod shard;
+pub mod store;
 pub mod text;
 
 /// The model `nerpipe run` and `nerpipe eval` use when `--model` is not given.

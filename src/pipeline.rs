@@ -2,32 +2,39 @@
 //!
 //! ingest → segment → recognise → resolve → emit, streamed in chunks of
 //! documents so the corpus never has to fit in memory. Windows of all the
-//! documents in a chunk are batched together, longest first.
+//! documents in a chunk are batched together, longest first. Each chunk's
+//! results are committed to the shard folder (see [`crate::store`]); an
+//! unsharded run then merges its one shard into the output files.
 
-use crate::document::{Document, Mention};
-use crate::emit::{DocumentRecord, EntityJson, MentionRecord, RunWriter};
-use crate::ingest::{Corpus, Failed, Item};
+use crate::document::{Amount, Document, Label, Mention};
+use crate::emit::{DocumentRecord, MentionJson};
+use crate::ingest::{Corpus, Failed, Ingested, Item, Position, Selection};
 use crate::model::{Decoder, LoadedModel, Precision};
+use crate::recognise::amounts::{find_amounts, AmountMatch};
 use crate::recognise::decode::{decode_spans, Aggregation};
+use crate::recognise::{merge_with_amounts, Found};
 use crate::recognise::transformer::{special_ids, WindowedPredictor};
-use crate::resolve::{resolve_document, EntityTable};
+use crate::resolve::resolve_document;
 use crate::segment::{TokenSequence, WindowSpec};
+use crate::shard::Shard;
+use crate::store::{DocResult, Manifest, ResolvedMention, ShardStore};
 use crate::text::{sentence_context, CharOffsets};
-use anyhow::Context;
+use anyhow::{bail, Context};
 use rayon::prelude::*;
 use serde_json::json;
 use std::collections::{BTreeMap, HashSet};
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
 pub struct RunArgs {
     /// Folder of .txt, .md and .jsonl documents (searched recursively).
-    #[arg(long)]
-    pub corpus: PathBuf,
+    #[arg(long, required_unless_present = "jsonl_in")]
+    pub corpus: Option<PathBuf>,
     /// Output folder (created if needed).
-    #[arg(long)]
-    pub out: PathBuf,
+    #[arg(long, required_unless_present = "jsonl_out")]
+    pub out: Option<PathBuf>,
     /// Model folder.
     #[arg(long, default_value = crate::DEFAULT_MODEL)]
     pub model: PathBuf,
@@ -55,6 +62,26 @@ pub struct RunArgs {
     /// Inference precision; bf16 is faster on CPUs with AMX.
     #[arg(long, value_enum, default_value = "fp32")]
     pub precision: Precision,
+    /// Process only shard I of N (`I/N`, 0-based). Default: from
+    /// JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID or AWS_BATCH_JOB_ARRAY_INDEX.
+    #[arg(long)]
+    pub shard: Option<String>,
+    /// Number of shards, for schedulers that only publish the index.
+    #[arg(long)]
+    pub shard_count: Option<usize>,
+    /// Read documents as JSON lines from this file, or `-` for standard input.
+    #[arg(long, conflicts_with = "corpus")]
+    pub jsonl_in: Option<String>,
+    /// Write mentions as JSON lines to this file, or `-` for standard output,
+    /// instead of an output folder.
+    #[arg(long, conflicts_with = "out")]
+    pub jsonl_out: Option<String>,
+    /// Refuse documents larger than this many bytes (error row).
+    #[arg(long, default_value_t = crate::ingest::DEFAULT_MAX_DOC_BYTES)]
+    pub max_doc_bytes: u64,
+    /// Exit with code 3 when any document failed.
+    #[arg(long)]
+    pub strict: bool,
     /// No progress and no summary on stderr.
     #[arg(long)]
     pub quiet: bool,
@@ -65,146 +92,188 @@ pub struct RunArgs {
 pub struct RunSummary {
     pub documents_ok: usize,
     pub documents_failed: usize,
+    /// Documents an earlier, interrupted run had already done.
+    pub documents_resumed: usize,
     pub mentions: usize,
     pub mentions_per_label: BTreeMap<String, usize>,
     pub entities: usize,
+    /// Sub-tokens run through the model by this process.
     pub tokens: usize,
     pub seconds: f64,
     pub tokens_per_second: f64,
+    /// Set for one shard of a sharded run (no top-level files).
+    pub shard: Option<Shard>,
 }
 
-/// Documents per chunk, and characters per chunk: the unit of batching and of
-/// memory.
+/// Documents per chunk, and characters per chunk: the unit of batching, of
+/// memory and of commits.
 const CHUNK_DOCUMENTS: usize = 256;
 const CHUNK_CHARS: usize = 1 << 20;
 
-pub fn run(args: &RunArgs) -> anyhow::Result<RunSummary> {
-    let started = Instant::now();
-    if let Some(t) = args.threads {
-        tch::set_num_threads(t as i32);
-    }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.unwrap_or(0))
-        .build()
-        .context("cannot start worker threads")?;
-    if args.window < 8 || args.overlap * 2 >= args.window - 2 {
-        anyhow::bail!("--window must be at least 8 and more than twice --overlap plus 2");
-    }
-    let model = LoadedModel::load(&args.model, args.precision)?;
-    let corpus = Corpus::open(&args.corpus)?;
-    let mut writer = RunWriter::create(&args.out)?;
-    let (cls, sep) = special_ids(&model.tokenizer, &model.dir.join("tokenizer.json"))?;
-    let predictor = WindowedPredictor {
-        network: &model.network,
-        num_tags: model.config.tags.len(),
-        cls_id: cls,
-        sep_id: sep,
-        windows: WindowSpec {
-            content: args.window - 2,
-            overlap: args.overlap,
-        },
-        batch_size: args.batch_size,
-    };
-    let decoder = args.decoder.unwrap_or(model.config.decoder);
-    let mut progress = crate::progress::Progress::new(corpus.total_bytes(), args.quiet);
-    let mut summary = RunSummary::default();
-    let mut table = EntityTable::new();
-    let mut seen_ids = HashSet::new();
-    // Items in corpus order; failures wait in the chunk so rows keep that order.
-    let mut chunk: Vec<Item> = Vec::new();
-    let mut chunk_chars = 0;
+/// The recognition stages with their settings, applied a chunk at a time.
+pub struct Recognisers<'m> {
+    pub model: &'m LoadedModel,
+    predictor: WindowedPredictor<'m>,
+    aggregation: Aggregation,
+    decoder: Decoder,
+    min_score: f32,
+    pool: rayon::ThreadPool,
+}
 
-    let process = |chunk: &mut Vec<Item>,
-                       writer: &mut RunWriter,
-                       summary: &mut RunSummary,
-                       table: &mut EntityTable|
-     -> anyhow::Result<()> {
-        let items = std::mem::take(chunk);
-        let sequences: Vec<Option<anyhow::Result<TokenSequence>>> = pool.install(|| {
+impl<'m> Recognisers<'m> {
+    pub fn new(model: &'m LoadedModel, args: &RunArgs) -> anyhow::Result<Recognisers<'m>> {
+        if args.window < 8 || args.overlap * 2 >= args.window - 2 {
+            bail!("--window must be at least 8 and more than twice --overlap plus 2");
+        }
+        let (cls, sep) = special_ids(&model.tokenizer, &model.dir.join("tokenizer.json"))?;
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(args.threads.unwrap_or(0))
+            .build()
+            .context("cannot start worker threads")?;
+        Ok(Recognisers {
+            model,
+            predictor: WindowedPredictor {
+                network: &model.network,
+                num_tags: model.config.tags.len(),
+                cls_id: cls,
+                sep_id: sep,
+                windows: WindowSpec {
+                    content: args.window - 2,
+                    overlap: args.overlap,
+                },
+                batch_size: args.batch_size,
+            },
+            aggregation: args.aggregation,
+            decoder: args.decoder.unwrap_or(model.config.decoder),
+            min_score: args.min_score,
+            pool,
+        })
+    }
+
+    /// Recognises and resolves the documents of one chunk, in order.
+    pub fn process(&self, items: Vec<(Item, Position, bool)>) -> Vec<DocResult> {
+        let tokenizer = &self.model.tokenizer;
+        let sequences: Vec<Option<anyhow::Result<TokenSequence>>> = self.pool.install(|| {
             items
                 .par_iter()
-                .map(|item| match item {
-                    Item::Document(d) => Some(TokenSequence::from_text(&model.tokenizer, &d.text)),
+                .map(|(item, _, _)| match item {
+                    Item::Document(d) => Some(TokenSequence::from_text(tokenizer, &d.text)),
                     Item::Failed(_) => None,
                 })
                 .collect()
         });
         let ok: Vec<&TokenSequence> = sequences.iter().flatten().filter_map(|s| s.as_ref().ok()).collect();
-        let mut probs = predictor.predict(&ok).into_iter();
-        for (item, seq) in items.iter().zip(&sequences) {
-            let (doc, seq) = match (item, seq) {
-                (Item::Document(doc), Some(seq)) => (doc, seq),
-                (Item::Failed(f), _) => {
-                    record_failure(writer, summary, f)?;
-                    continue;
+        let mut probs = self.predictor.predict(&ok).into_iter();
+        items
+            .into_iter()
+            .zip(sequences)
+            .map(|((item, position, claimed_id), seq)| {
+                let (doc, seq) = match (item, seq) {
+                    (Item::Document(doc), Some(Ok(seq))) => (doc, seq),
+                    (Item::Document(doc), Some(Err(e))) => {
+                        return failed_result(&failed_doc(&doc, e.to_string()), position, claimed_id)
+                    }
+                    (Item::Failed(f), _) => return failed_result(&f, position, claimed_id),
+                    (Item::Document(doc), None) => {
+                        return failed_result(&failed_doc(&doc, "not tokenised".into()), position, claimed_id)
+                    }
+                };
+                let p = probs.next().unwrap_or_default();
+                let mentions = self.mentions(&doc, &seq, &p);
+                let resolved = resolve_document(&mentions);
+                let mentions: Vec<ResolvedMention> = mentions
+                    .iter()
+                    .zip(resolved)
+                    .enumerate()
+                    .map(|(i, (m, r))| ResolvedMention {
+                        mention: MentionJson::new(m, i, &r.entity_id),
+                        key: r.key,
+                        group: r.group_label,
+                    })
+                    .collect();
+                DocResult {
+                    position,
+                    claimed_id,
+                    document: DocumentRecord {
+                        doc_id: doc.id.clone(),
+                        source_path: doc.source_path.clone(),
+                        title: doc.title.clone(),
+                        chars: doc.text.chars().count(),
+                        tokens: seq.len(),
+                        mentions: mentions.len(),
+                        status: "ok".into(),
+                        error: String::new(),
+                    },
+                    mentions,
                 }
-                (Item::Document(_), None) => continue,
-            };
-            let seq = match seq {
-                Ok(s) => s,
-                Err(e) => {
-                    record_failure(writer, summary, &failed_doc(doc, e.to_string()))?;
-                    continue;
-                }
-            };
-            let p = probs.next().unwrap_or_default();
-            let mentions = model_mentions(doc, seq, &p, &model, args, decoder);
-            let resolved = resolve_document(&mentions);
-            for (i, (m, r)) in mentions.iter().zip(&resolved).enumerate() {
-                writer.mention(&MentionRecord::new(m, i, &r.entity_id))?;
-                table.add(m, r);
-                *summary.mentions_per_label.entry(m.label.to_string()).or_default() += 1;
-            }
-            summary.mentions += mentions.len();
-            summary.tokens += seq.len();
-            summary.documents_ok += 1;
-            writer.document(&DocumentRecord {
-                doc_id: doc.id.clone(),
-                source_path: doc.source_path.clone(),
-                title: doc.title.clone(),
-                chars: doc.text.chars().count(),
-                tokens: seq.len(),
-                mentions: mentions.len(),
-                status: "ok".into(),
-                error: String::new(),
-            })?;
-        }
-        Ok(())
-    };
-
-    for (item, bytes) in corpus.documents() {
-        match item {
-            Item::Document(doc) if !seen_ids.insert(doc.id.clone()) => {
-                let error = format!("duplicate doc_id {:?}: an earlier document has it", doc.id);
-                chunk.push(Item::Failed(failed_doc(&doc, error)));
-            }
-            Item::Document(doc) => {
-                chunk_chars += doc.text.len();
-                chunk.push(Item::Document(doc));
-            }
-            failed => chunk.push(failed),
-        }
-        if chunk.len() >= CHUNK_DOCUMENTS || chunk_chars >= CHUNK_CHARS {
-            process(&mut chunk, &mut writer, &mut summary, &mut table)?;
-            chunk_chars = 0;
-        }
-        progress.advance(bytes, &summary);
+            })
+            .collect()
     }
-    process(&mut chunk, &mut writer, &mut summary, &mut table)?;
 
-    let entities: Vec<EntityJson> = table
-        .finish()
-        .into_iter()
-        .map(|(e, other)| EntityJson::new(&e, other))
-        .collect();
-    summary.entities = entities.len();
-    writer.finish(&entities)?;
-    summary.seconds = started.elapsed().as_secs_f64();
-    summary.tokens_per_second = summary.tokens as f64 / summary.seconds.max(1e-9);
-    write_run_json(args, &model, &summary)?;
-    progress.finish(&summary, &args.out);
-    Ok(summary)
+    /// Mentions of one document: the transformer's spans merged with the
+    /// amounts recogniser's, sorted by start.
+    fn mentions(&self, doc: &Document, seq: &TokenSequence, probs: &[f32]) -> Vec<Mention> {
+        let config = &self.model.config;
+        let (_, spans) = decode_spans(
+            probs,
+            &config.parsed_tags,
+            &seq.word_of_token,
+            seq.words.len(),
+            self.aggregation,
+            self.decoder,
+        );
+        let model_spans: Vec<Found<(Label, f32)>> = spans
+            .into_iter()
+            .filter(|s| s.score >= self.min_score)
+            .filter_map(|s| {
+                let label = *config.label_map.get(&s.kind)?;
+                let bytes = seq.words[s.words.start].start..seq.words[s.words.end - 1].end;
+                Some(Found { bytes, what: (label, s.score) })
+            })
+            .collect();
+        let amount_spans: Vec<Found<AmountMatch>> = find_amounts(&doc.text)
+            .into_iter()
+            .map(|a| Found { bytes: a.start..a.end, what: a })
+            .collect();
+        let merged = merge_with_amounts(&doc.text, model_spans, amount_spans);
+        let byte_offsets: Vec<usize> = merged.iter().flat_map(|f| [f.bytes.start, f.bytes.end]).collect();
+        let chars = CharOffsets::of(&doc.text, &byte_offsets);
+        merged
+            .into_iter()
+            .map(|f| {
+                let (label, score, source, amount) = match f.what {
+                    Ok((label, score)) => (label, score, self.model.name.clone(), None),
+                    Err(a) => (
+                        Label::Amount,
+                        1.0,
+                        AMOUNTS_SOURCE.to_string(),
+                        Some(Amount {
+                            kind: a.kind.as_str().to_string(),
+                            value: a.value,
+                            unit: a.unit,
+                            qualifier: a.qualifier,
+                            value_max: a.value_max,
+                        }),
+                    ),
+                };
+                Mention {
+                    doc_id: doc.id.clone(),
+                    start: chars.get(f.bytes.start),
+                    end: chars.get(f.bytes.end),
+                    text: doc.text[f.bytes.clone()].to_string(),
+                    label,
+                    score,
+                    source,
+                    context: sentence_context(&doc.text, f.bytes.start, f.bytes.end),
+                    amount,
+                }
+            })
+            .collect()
+    }
 }
+
+/// `source` of the rule-based amount mentions.
+pub const AMOUNTS_SOURCE: &str = "amounts";
 
 fn failed_doc(doc: &Document, error: String) -> Failed {
     Failed {
@@ -214,75 +283,246 @@ fn failed_doc(doc: &Document, error: String) -> Failed {
     }
 }
 
-fn record_failure(writer: &mut RunWriter, summary: &mut RunSummary, f: &Failed) -> anyhow::Result<()> {
-    summary.documents_failed += 1;
-    writer.document(&DocumentRecord {
-        doc_id: f.id.clone(),
-        source_path: f.source_path.clone(),
-        title: String::new(),
-        chars: 0,
-        tokens: 0,
-        mentions: 0,
-        status: "error".into(),
-        error: f.error.clone(),
+fn failed_result(f: &Failed, position: Position, claimed_id: bool) -> DocResult {
+    DocResult {
+        position,
+        claimed_id,
+        document: DocumentRecord {
+            doc_id: f.id.clone(),
+            source_path: f.source_path.clone(),
+            title: String::new(),
+            chars: 0,
+            tokens: 0,
+            mentions: 0,
+            status: "error".into(),
+            error: f.error.clone(),
+        },
+        mentions: Vec::new(),
+    }
+}
+
+/// Groups the ingest stream into chunks, refusing duplicate doc_ids, and hands
+/// each chunk's results to `sink`. A chunk also ends where the stream skips
+/// documents already done, so chunks always hold consecutive documents.
+fn run_chunks(
+    stream: impl Iterator<Item = Ingested>,
+    recognisers: &Recognisers,
+    claimed: &mut HashSet<String>,
+    progress: &mut crate::progress::Progress,
+    summary: &mut RunSummary,
+    sink: &mut dyn FnMut(Vec<DocResult>, &mut RunSummary) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let mut chunk: Vec<(Item, Position, bool)> = Vec::new();
+    let mut chunk_chars = 0;
+    let mut flush = |chunk: &mut Vec<(Item, Position, bool)>, summary: &mut RunSummary| -> anyhow::Result<()> {
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        let results = recognisers.process(std::mem::take(chunk));
+        for r in &results {
+            if r.document.status == "ok" {
+                summary.documents_ok += 1;
+            } else {
+                summary.documents_failed += 1;
+            }
+            summary.tokens += r.document.tokens;
+            summary.mentions += r.mentions.len();
+            for m in &r.mentions {
+                *summary.mentions_per_label.entry(m.mention.record.label.to_string()).or_default() += 1;
+            }
+        }
+        sink(results, summary)
+    };
+    for ingested in stream {
+        match ingested.item {
+            None if ingested.already_done => {
+                flush(&mut chunk, summary)?;
+                chunk_chars = 0;
+            }
+            None => {}
+            Some(Item::Document(doc)) if !claimed.insert(doc.id.clone()) => {
+                let error = format!("duplicate doc_id {:?}: an earlier document has it", doc.id);
+                chunk.push((Item::Failed(failed_doc(&doc, error)), ingested.position, false));
+            }
+            Some(Item::Document(doc)) => {
+                chunk_chars += doc.text.len();
+                chunk.push((Item::Document(doc), ingested.position, true));
+            }
+            Some(failed) => chunk.push((failed, ingested.position, false)),
+        }
+        if chunk.len() >= CHUNK_DOCUMENTS || chunk_chars >= CHUNK_CHARS {
+            flush(&mut chunk, summary)?;
+            chunk_chars = 0;
+        }
+        progress.advance(ingested.bytes, summary);
+    }
+    flush(&mut chunk, summary)
+}
+
+/// The options that change results, recorded in manifests.
+fn result_options(args: &RunArgs, decoder: Decoder) -> serde_json::Value {
+    json!({
+        "batch_size": args.batch_size,
+        "aggregation": args.aggregation,
+        "min_score": args.min_score,
+        "window": args.window,
+        "overlap": args.overlap,
+        "decoder": decoder,
+        "precision": args.precision,
+        "max_doc_bytes": args.max_doc_bytes,
+        "threads": args.threads,
     })
 }
 
-/// Mentions found by the transformer in one document.
-fn model_mentions(
-    doc: &Document,
-    seq: &TokenSequence,
-    probs: &[f32],
-    model: &LoadedModel,
-    args: &RunArgs,
-    decoder: Decoder,
-) -> Vec<Mention> {
-    let (_, spans) = decode_spans(
-        probs,
-        &model.config.parsed_tags,
-        &seq.word_of_token,
-        seq.words.len(),
-        args.aggregation,
-        decoder,
-    );
-    let spans: Vec<_> = spans.into_iter().filter(|s| s.score >= args.min_score).collect();
-    let byte_offsets: Vec<usize> = spans
-        .iter()
-        .flat_map(|s| [seq.words[s.words.start].start, seq.words[s.words.end - 1].end])
-        .collect();
-    let chars = CharOffsets::of(&doc.text, &byte_offsets);
-    spans
-        .iter()
-        .filter_map(|span| {
-            let (bs, be) = (seq.words[span.words.start].start, seq.words[span.words.end - 1].end);
-            let label = *model.config.label_map.get(&span.kind)?;
-            Some(Mention {
-                doc_id: doc.id.clone(),
-                start: chars.get(bs),
-                end: chars.get(be),
-                text: doc.text[bs..be].to_string(),
-                label,
-                score: span.score,
-                source: model.name.clone(),
-                context: sentence_context(&doc.text, bs, be),
-                amount: None,
-            })
-        })
-        .collect()
+pub fn run(args: &RunArgs) -> anyhow::Result<RunSummary> {
+    let started = Instant::now();
+    if let Some(t) = args.threads {
+        tch::set_num_threads(t as i32);
+    }
+    if args.jsonl_out.is_some() || args.jsonl_in.is_some() {
+        return run_stream(args, started);
+    }
+    let (Some(corpus_dir), Some(out)) = (&args.corpus, &args.out) else {
+        bail!("give --corpus and --out, or --jsonl-in and --jsonl-out");
+    };
+    let shard = match &args.shard {
+        Some(s) => Shard::parse(s)?,
+        None => Shard::from_env(|k| std::env::var(k).ok(), args.shard_count)?.unwrap_or(Shard::WHOLE),
+    };
+    let model = LoadedModel::load(&args.model, args.precision)?;
+    let recognisers = Recognisers::new(&model, args)?;
+    let corpus = Corpus::open(corpus_dir)?;
+    let manifest = Manifest {
+        nerpipe_version: env!("CARGO_PKG_VERSION").into(),
+        model: model.name.clone(),
+        model_sha256: model.weights_sha256.clone(),
+        options: result_options(args, recognisers.decoder),
+        shard,
+        corpus_files: corpus
+            .files()
+            .map(|(rel, path, size)| (rel.to_string(), crate::store::stamp(path, size)))
+            .collect(),
+    };
+    let quiet = args.quiet;
+    let (mut store, resumed) = ShardStore::open(out, &manifest, &mut |message| {
+        if !quiet {
+            eprintln!("nerpipe: {message}");
+        }
+    })?;
+    let mut summary = RunSummary {
+        documents_resumed: resumed.documents,
+        shard: (shard.count > 1).then_some(shard),
+        ..Default::default()
+    };
+    let mut claimed = resumed.claimed_ids;
+    let mut progress = crate::progress::Progress::new(corpus.total_bytes(), args.quiet);
+    let selection = Selection {
+        shard,
+        done: resumed.done,
+        max_doc_bytes: args.max_doc_bytes,
+    };
+    run_chunks(
+        corpus.select(selection),
+        &recognisers,
+        &mut claimed,
+        &mut progress,
+        &mut summary,
+        &mut |results, _| store.commit(&results),
+    )?;
+    store.finish()?;
+    if shard.count == 1 {
+        let (merged, _) = crate::merge::merge(out, Some(1))?;
+        summary.documents_ok = merged.documents_ok;
+        summary.documents_failed = merged.documents_failed;
+        summary.mentions = merged.mentions;
+        summary.mentions_per_label = merged.mentions_per_label;
+        summary.entities = merged.entities;
+    }
+    summary.seconds = started.elapsed().as_secs_f64();
+    summary.tokens_per_second = summary.tokens as f64 / summary.seconds.max(1e-9);
+    let run_json_dir = if shard.count == 1 {
+        out.clone()
+    } else {
+        ShardStore::dir_of(out, shard)
+    };
+    write_run_json(&run_json_dir, args, &manifest, &summary)?;
+    progress.finish(&summary, out);
+    Ok(summary)
 }
 
-fn write_run_json(args: &RunArgs, model: &LoadedModel, summary: &RunSummary) -> anyhow::Result<()> {
+/// `--jsonl-in` / `--jsonl-out`: documents in, mention lines out, for pipes
+/// (Spark's `RDD.pipe`, shell pipelines). Entity ids are the same as in a run
+/// with an output folder.
+fn run_stream(args: &RunArgs, started: Instant) -> anyhow::Result<RunSummary> {
+    let model = LoadedModel::load(&args.model, args.precision)?;
+    let recognisers = Recognisers::new(&model, args)?;
+    let selection = Selection {
+        max_doc_bytes: args.max_doc_bytes,
+        ..Default::default()
+    };
+    let stream: Box<dyn Iterator<Item = Ingested>> = match (&args.jsonl_in, &args.corpus) {
+        (Some(path), _) if path == "-" => Box::new(crate::ingest::read_jsonl(
+            "-".into(),
+            std::io::stdin().lock(),
+            std::sync::Arc::new(selection),
+        )),
+        (Some(path), _) => {
+            let file = std::fs::File::open(path).with_context(|| format!("{path}: cannot read the JSONL input"))?;
+            Box::new(crate::ingest::read_jsonl(
+                path.clone(),
+                std::io::BufReader::new(file),
+                std::sync::Arc::new(selection),
+            ))
+        }
+        (None, Some(corpus)) => Box::new(Corpus::open(corpus)?.select(selection)),
+        (None, None) => bail!("give --corpus or --jsonl-in"),
+    };
+    let mut sink: Box<dyn Write> = match args.jsonl_out.as_deref() {
+        Some("-") | None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+        Some(path) => Box::new(crate::emit::AtomicFile::create(Path::new(path))?),
+    };
+    let mut summary = RunSummary::default();
+    let mut progress = crate::progress::Progress::new(0, true);
+    let quiet = args.quiet;
+    run_chunks(
+        stream,
+        &recognisers,
+        &mut HashSet::new(),
+        &mut progress,
+        &mut summary,
+        &mut |results, _| {
+            for r in results {
+                if r.document.status != "ok" && !quiet {
+                    eprintln!("nerpipe: {}: {}", r.document.source_path, r.document.error);
+                }
+                for m in r.mentions {
+                    serde_json::to_writer(&mut sink, &m.mention)?;
+                    sink.write_all(b"\n")?;
+                }
+            }
+            sink.flush().context("cannot write the mention stream")
+        },
+    )?;
+    sink.flush()?;
+    drop(sink);
+    summary.seconds = started.elapsed().as_secs_f64();
+    summary.tokens_per_second = summary.tokens as f64 / summary.seconds.max(1e-9);
+    Ok(summary)
+}
+
+fn write_run_json(dir: &Path, args: &RunArgs, manifest: &Manifest, summary: &RunSummary) -> anyhow::Result<()> {
     let run = json!({
         "nerpipe_version": env!("CARGO_PKG_VERSION"),
         "model": {
-            "name": model.name,
-            "path": model.dir,
-            "weights_sha256": model.weights_sha256,
+            "name": manifest.model,
+            "path": args.model,
+            "weights_sha256": manifest.model_sha256,
         },
         "options": args,
         "counts": {
             "documents_ok": summary.documents_ok,
             "documents_failed": summary.documents_failed,
+            "documents_resumed": summary.documents_resumed,
             "mentions": summary.mentions,
             "mentions_per_label": summary.mentions_per_label,
             "entities": summary.entities,
@@ -293,6 +533,5 @@ fn write_run_json(args: &RunArgs, model: &LoadedModel, summary: &RunSummary) -> 
             "tokens_per_second": summary.tokens_per_second,
         },
     });
-    crate::emit::write_atomic(&args.out.join("run.json"), serde_json::to_string_pretty(&run)?.as_bytes())
+    crate::emit::write_atomic(&dir.join("run.json"), serde_json::to_string_pretty(&run)?.as_bytes())
 }
-

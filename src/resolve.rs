@@ -834,7 +834,10 @@ impl EntityTable {
                 let entity = Entity {
                     id: acc.id,
                     label: Label::ALL[win],
-                    canonical: canonical(&acc.forms, acc.class),
+                    canonical: match &acc.amount {
+                        Some(amount) if acc.class == Class::Amount => amount.canonical(),
+                        _ => canonical(&acc.forms, acc.class),
+                    },
                     aliases: {
                         let mut a: Vec<String> =
                             acc.forms.list.iter().map(|f| f.0.to_string()).collect();
@@ -1156,6 +1159,8 @@ mod tests {
             kind: "money".into(),
             value: "2000000".into(),
             unit: "EUR".into(),
+            qualifier: None,
+            value_max: None,
         });
         let mut b = a.clone();
         b.text = "2m euros".into();

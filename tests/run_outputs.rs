@@ -45,10 +45,11 @@ fn sample_run_honours_the_output_contract() {
 
     // CSV and JSONL hold the same records.
     let mentions_csv: Vec<MentionRecord> = read_csv(&out.path().join("mentions.csv"));
-    assert_eq!(mentions_csv, mentions);
+    let safe: Vec<MentionRecord> = mentions.iter().map(MentionRecord::csv_safe).collect();
+    assert_eq!(mentions_csv, safe);
     let entities: Vec<EntityJson> = read_jsonl(&out.path().join("entities.jsonl"));
     let entities_csv: Vec<EntityRecord> = read_csv(&out.path().join("entities.csv"));
-    let from_json: Vec<EntityRecord> = entities.iter().map(EntityJson::to_csv_record).collect();
+    let from_json: Vec<EntityRecord> = entities.iter().map(|e| e.to_csv_record().csv_safe()).collect();
     assert_eq!(entities_csv, from_json);
 
     // Every mention points at an entity that counts it.
@@ -64,6 +65,38 @@ fn sample_run_honours_the_output_contract() {
         serde_json::from_str(&std::fs::read_to_string(out.path().join("run.json")).unwrap()).unwrap();
     assert_eq!(run["counts"]["documents_ok"], texts.len());
     assert_eq!(run["model"]["weights_sha256"].as_str().unwrap().len(), 64);
+
+    // Every planted amount is found, and nothing else is an amount.
+    let tsv = std::fs::read_to_string(repo().join("tests/data/corpus_amounts.tsv")).unwrap();
+    let mut planted: Vec<(String, String, String, String, String)> = tsv
+        .lines()
+        .skip(1)
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            (f[0].into(), f[1].into(), f[2].into(), f[3].into(), f[4].into())
+        })
+        .collect();
+    let mut found: Vec<(String, String, String, String, String)> = mentions
+        .iter()
+        .filter(|m| m.label == nerpipe::document::Label::Amount)
+        .map(|m| {
+            assert_eq!(m.source, "amounts");
+            (
+                m.doc_id.clone(),
+                m.text.clone(),
+                m.amount_kind.clone().unwrap_or_default(),
+                m.value.clone().unwrap_or_default(),
+                m.unit.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    planted.sort();
+    found.sort();
+    let missing: Vec<_> = planted.iter().filter(|p| !found.contains(p)).collect();
+    let extra: Vec<_> = found.iter().filter(|f| !planted.contains(f)).collect();
+    assert!(missing.is_empty() && extra.is_empty(), "missing {missing:#?}\nextra {extra:#?}");
+    assert!(planted.len() >= 60);
 
     // Deterministic: a second run writes the same bytes.
     let again = tempfile::tempdir().unwrap();

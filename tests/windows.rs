@@ -16,7 +16,7 @@ fn a_document_of_more_than_64_windows_matches_window_by_window_prediction() {
     let places = ["Podgorica", "Port of Bar", "Belgrade", "Antwerp", "Sarajevo"];
     let orgs = ["Europol", "SIPA", "the Special Court", "Adriatic Freight d.o.o."];
     let mut text = String::new();
-    for i in 0..700 {
+    for i in 0..300 {
         text.push_str(&format!(
             "In spring 2020.{} {} met officials of {} in {} to discuss {} tonnes of cocaine. ",
             i % 9,
@@ -74,7 +74,7 @@ fn a_document_of_more_than_64_windows_matches_window_by_window_prediction() {
     };
     let a = decode(&batched);
     let b = decode(&assembled);
-    assert!(a.len() > 1000, "only {} spans", a.len());
+    assert!(a.len() > 500, "only {} spans", a.len());
     assert_eq!(a, b);
     let max_diff = batched
         .iter()

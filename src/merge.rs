@@ -1,0 +1,131 @@
+//! `nerpipe merge`: puts the shards of a run back together. Documents are
+//! merged in corpus order and entities resolved over all of them, so the
+//! top-level files are byte-identical to those of an unsharded run (which is
+//! itself one shard, merged).
+
+use crate::emit::{EntityJson, RunWriter};
+use crate::resolve::{EntityTable, Resolved};
+use crate::store::{Manifest, ShardReader, ShardStore};
+use crate::shard::Shard;
+use anyhow::{bail, Context};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
+use std::path::Path;
+
+/// Counts of a merged run.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct MergeSummary {
+    pub documents_ok: usize,
+    pub documents_failed: usize,
+    pub mentions: usize,
+    pub mentions_per_label: BTreeMap<String, usize>,
+    pub entities: usize,
+    pub shards: usize,
+}
+
+/// The shard count of the shard folders under `<out>/shards`, or `count`.
+fn shard_count(out: &Path, count: Option<usize>) -> anyhow::Result<usize> {
+    let dir = out.join("shards");
+    let mut counts = BTreeSet::new();
+    let entries = std::fs::read_dir(&dir)
+        .with_context(|| format!("{}: no shard folders here: run `nerpipe run --shard I/N` first", dir.display()))?;
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if let Some((_, n)) = name.split_once("-of-") {
+            if let Ok(n) = n.parse::<usize>() {
+                counts.insert(n);
+            }
+        }
+    }
+    match (count, counts.len()) {
+        (Some(n), _) => Ok(n),
+        (None, 1) => Ok(*counts.iter().next().unwrap_or(&1)),
+        (None, 0) => bail!("{}: no shard folders here: run `nerpipe run --shard I/N` first", dir.display()),
+        (None, _) => bail!(
+            "{}: shard folders of several runs ({}): pass --shards N or remove the stale ones",
+            dir.display(),
+            counts.iter().map(|c| format!("{c} shards")).collect::<Vec<_>>().join(", ")
+        ),
+    }
+}
+
+/// Merges all shards of `out` into its top-level output files.
+pub fn merge(out: &Path, count: Option<usize>) -> anyhow::Result<(MergeSummary, Manifest)> {
+    let count = shard_count(out, count)?;
+    let mut readers = Vec::with_capacity(count);
+    let mut first_manifest: Option<Manifest> = None;
+    for index in 0..count {
+        let dir = ShardStore::dir_of(out, Shard::new(index, count)?);
+        if !dir.is_dir() {
+            bail!("{}: shard {index} of {count} is missing: run it before merging", dir.display());
+        }
+        let (reader, manifest) = ShardReader::open(&dir)?;
+        if let Some(first) = &first_manifest {
+            let same = first.model_sha256 == manifest.model_sha256
+                && first.options == manifest.options
+                && first.nerpipe_version == manifest.nerpipe_version;
+            if !same {
+                bail!(
+                    "{}: this shard ran with another model, options or nerpipe version than shard 0; rerun it",
+                    dir.display()
+                );
+            }
+        } else {
+            first_manifest = Some(manifest);
+        }
+        readers.push(reader);
+    }
+    let manifest = first_manifest.context("no shards to merge")?;
+
+    let mut writer = RunWriter::create(out)?;
+    let mut table = EntityTable::new();
+    let mut summary = MergeSummary {
+        shards: count,
+        ..Default::default()
+    };
+    let mut heap = BinaryHeap::new();
+    let mut pending = Vec::with_capacity(count);
+    for (i, reader) in readers.iter_mut().enumerate() {
+        let next = reader.next_result()?;
+        if let Some(r) = &next {
+            heap.push(Reverse((r.position.clone(), i)));
+        }
+        pending.push(next);
+    }
+    while let Some(Reverse((_, i))) = heap.pop() {
+        let Some(result) = pending[i].take() else { continue };
+        writer.document(&result.document)?;
+        if result.document.status == "ok" {
+            summary.documents_ok += 1;
+        } else {
+            summary.documents_failed += 1;
+        }
+        for m in &result.mentions {
+            writer.mention(&m.mention)?;
+            let resolved = Resolved {
+                entity_id: m.mention.record.entity_id.clone(),
+                key: m.key.clone(),
+                group_label: m.group,
+            };
+            table.add(&m.mention.to_mention(), &resolved);
+            *summary
+                .mentions_per_label
+                .entry(m.mention.record.label.to_string())
+                .or_default() += 1;
+            summary.mentions += 1;
+        }
+        let next = readers[i].next_result()?;
+        if let Some(r) = &next {
+            heap.push(Reverse((r.position.clone(), i)));
+        }
+        pending[i] = next;
+    }
+    let entities: Vec<EntityJson> = table
+        .finish()
+        .into_iter()
+        .map(|(e, other)| EntityJson::new(&e, other))
+        .collect();
+    summary.entities = entities.len();
+    writer.finish(&entities)?;
+    Ok((summary, manifest))
+}

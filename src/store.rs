@@ -1,0 +1,310 @@
+//! The work folder of one shard, `<out>/shards/<i>-of-<N>/`: results are
+//! committed in chunks (each written under a temporary name and renamed) next
+//! to a manifest of what produced them. A rerun after a crash keeps the chunks
+//! that are still valid and skips their documents; a changed model, option or
+//! nerpipe version invalidates them all, a changed corpus file the chunks that
+//! hold its documents.
+
+use crate::document::Label;
+use crate::emit::{write_atomic, AtomicFile, DocumentRecord, MentionJson};
+use crate::ingest::Position;
+use crate::shard::Shard;
+use anyhow::{bail, Context};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashSet};
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+
+/// Size and sha256 of a corpus file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileStamp {
+    pub size: u64,
+    pub sha256: String,
+}
+
+/// What produced a shard's chunks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub nerpipe_version: String,
+    pub model: String,
+    pub model_sha256: String,
+    /// The options that change results.
+    pub options: serde_json::Value,
+    pub shard: Shard,
+    pub corpus_files: BTreeMap<String, FileStamp>,
+}
+
+impl Manifest {
+    /// Why chunks written under `self` cannot be reused under `new`, if so.
+    fn incompatibility(&self, new: &Manifest) -> Option<String> {
+        if self.nerpipe_version != new.nerpipe_version {
+            return Some(format!(
+                "nerpipe changed from {} to {}",
+                self.nerpipe_version, new.nerpipe_version
+            ));
+        }
+        if self.model_sha256 != new.model_sha256 {
+            return Some(format!(
+                "the model changed (weights sha256 {}… → {}…)",
+                &self.model_sha256[..12.min(self.model_sha256.len())],
+                &new.model_sha256[..12.min(new.model_sha256.len())]
+            ));
+        }
+        if self.options != new.options {
+            return Some(format!("the options changed ({} → {})", self.options, new.options));
+        }
+        None
+    }
+}
+
+/// One document's results, as committed in a chunk.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocResult {
+    pub position: Position,
+    /// Whether this document took its doc_id (later duplicates are refused).
+    pub claimed_id: bool,
+    pub document: DocumentRecord,
+    pub mentions: Vec<ResolvedMention>,
+}
+
+/// A mention with what resolution decided for it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResolvedMention {
+    #[serde(flatten)]
+    pub mention: MentionJson,
+    pub key: String,
+    pub group: Label,
+}
+
+/// What a resumed shard already has.
+#[derive(Debug, Default)]
+pub struct Resumed {
+    pub done: HashSet<Position>,
+    pub claimed_ids: HashSet<String>,
+    pub documents: usize,
+}
+
+pub struct ShardStore {
+    dir: PathBuf,
+    next_chunk: usize,
+}
+
+const MANIFEST: &str = "manifest.json";
+const DONE: &str = "DONE";
+
+impl ShardStore {
+    pub fn dir_of(out: &Path, shard: Shard) -> PathBuf {
+        out.join("shards").join(shard.dir_name())
+    }
+
+    /// Opens (or starts) the shard folder for `manifest`, keeping the chunks
+    /// that are still valid. Messages about discarded work go to `notify`.
+    pub fn open(
+        out: &Path,
+        manifest: &Manifest,
+        notify: &mut dyn FnMut(String),
+    ) -> anyhow::Result<(ShardStore, Resumed)> {
+        let dir = Self::dir_of(out, manifest.shard);
+        let chunks = dir.join("chunks");
+        std::fs::create_dir_all(&chunks)
+            .with_context(|| format!("{}: cannot create the shard folder", chunks.display()))?;
+        remove_temporaries(&chunks);
+        let _ = std::fs::remove_file(dir.join(DONE));
+        let mut resumed = Resumed::default();
+        let mut next_chunk = 0;
+        let old: Option<Manifest> = std::fs::read_to_string(dir.join(MANIFEST))
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok());
+        let files = chunk_files(&chunks)?;
+        match old {
+            Some(old) if old.incompatibility(manifest).is_none() => {
+                let mut stale = 0;
+                for (number, path) in files {
+                    let results = read_chunk(&path)?;
+                    let changed = results.iter().any(|r| {
+                        old.corpus_files.get(&r.position.file) != manifest.corpus_files.get(&r.position.file)
+                    });
+                    if changed {
+                        stale += 1;
+                        std::fs::remove_file(&path)
+                            .with_context(|| format!("{}: cannot remove a stale chunk", path.display()))?;
+                        continue;
+                    }
+                    next_chunk = next_chunk.max(number + 1);
+                    for r in results {
+                        if r.claimed_id {
+                            resumed.claimed_ids.insert(r.document.doc_id.clone());
+                        }
+                        resumed.done.insert(r.position);
+                        resumed.documents += 1;
+                    }
+                }
+                if stale > 0 {
+                    notify(format!(
+                        "{}: {stale} chunks hold documents of corpus files that changed; redoing them",
+                        dir.display()
+                    ));
+                }
+                if resumed.documents > 0 {
+                    notify(format!(
+                        "{}: resuming, {} documents already done",
+                        dir.display(),
+                        resumed.documents
+                    ));
+                }
+            }
+            Some(old) => {
+                let why = old.incompatibility(manifest).unwrap_or_default();
+                notify(format!(
+                    "{}: {why} since its {} chunks were written; starting this shard again",
+                    dir.display(),
+                    files.len()
+                ));
+                for (_, path) in files {
+                    std::fs::remove_file(&path)
+                        .with_context(|| format!("{}: cannot remove a stale chunk", path.display()))?;
+                }
+            }
+            None => {
+                for (_, path) in files {
+                    std::fs::remove_file(&path)
+                        .with_context(|| format!("{}: cannot remove a chunk without manifest", path.display()))?;
+                }
+            }
+        }
+        write_atomic(&dir.join(MANIFEST), serde_json::to_string_pretty(manifest)?.as_bytes())?;
+        Ok((ShardStore { dir, next_chunk }, resumed))
+    }
+
+    /// Commits one chunk of results atomically.
+    pub fn commit(&mut self, results: &[DocResult]) -> anyhow::Result<()> {
+        if results.is_empty() {
+            return Ok(());
+        }
+        let path = self.dir.join("chunks").join(format!("{:08}.jsonl", self.next_chunk));
+        let mut file = AtomicFile::create(&path)?;
+        for r in results {
+            serde_json::to_writer(&mut file, r)?;
+            file.write_all(b"\n")?;
+        }
+        file.commit()?;
+        self.next_chunk += 1;
+        Ok(())
+    }
+
+    /// Marks the shard complete: `nerpipe merge` only takes complete shards.
+    pub fn finish(self) -> anyhow::Result<()> {
+        write_atomic(&self.dir.join(DONE), b"complete\n")
+    }
+}
+
+/// Removes files left under temporary names by a killed run.
+pub fn remove_temporaries(dir: &Path) {
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') && name.contains(".tmp-") {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+}
+
+/// Chunk files of a shard folder, by number.
+fn chunk_files(chunks: &Path) -> anyhow::Result<Vec<(usize, PathBuf)>> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(chunks).with_context(|| format!("{}: cannot list", chunks.display()))? {
+        let e = e?;
+        let name = e.file_name().to_string_lossy().into_owned();
+        if let Some(n) = name.strip_suffix(".jsonl").and_then(|n| n.parse::<usize>().ok()) {
+            out.push((n, e.path()));
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+pub fn read_chunk(path: &Path) -> anyhow::Result<Vec<DocResult>> {
+    let file = std::fs::File::open(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    BufReader::new(file)
+        .lines()
+        .enumerate()
+        .map(|(n, line)| {
+            let line = line.with_context(|| format!("{}: cannot read", path.display()))?;
+            serde_json::from_str(&line)
+                .with_context(|| format!("{}:{}: not a nerpipe chunk line", path.display(), n + 1))
+        })
+        .collect()
+}
+
+/// A complete shard's results, chunk by chunk in corpus order.
+pub struct ShardReader {
+    chunks: std::vec::IntoIter<PathBuf>,
+    current: std::vec::IntoIter<DocResult>,
+    last: Option<Position>,
+}
+
+impl ShardReader {
+    pub fn open(dir: &Path) -> anyhow::Result<(ShardReader, Manifest)> {
+        if !dir.join(DONE).is_file() {
+            bail!("{}: this shard has not finished: run it (again) before merging", dir.display());
+        }
+        let manifest_path = dir.join(MANIFEST);
+        let manifest: Manifest = serde_json::from_str(
+            &std::fs::read_to_string(&manifest_path)
+                .with_context(|| format!("{}: cannot read", manifest_path.display()))?,
+        )
+        .with_context(|| format!("{}: not a nerpipe manifest", manifest_path.display()))?;
+        // Chunks hold disjoint runs of the corpus: order them by first document.
+        let mut firsts = Vec::new();
+        for (_, path) in chunk_files(&dir.join("chunks"))? {
+            let first = read_first_position(&path)?;
+            firsts.push((first, path));
+        }
+        firsts.sort();
+        let chunks: Vec<PathBuf> = firsts.into_iter().map(|(_, p)| p).collect();
+        Ok((
+            ShardReader {
+                chunks: chunks.into_iter(),
+                current: Vec::new().into_iter(),
+                last: None,
+            },
+            manifest,
+        ))
+    }
+
+    pub fn next_result(&mut self) -> anyhow::Result<Option<DocResult>> {
+        loop {
+            if let Some(r) = self.current.next() {
+                if let Some(last) = &self.last {
+                    if r.position <= *last {
+                        bail!("shard chunks overlap at {}:{}; rerun the shard", r.position.file, r.position.line);
+                    }
+                }
+                self.last = Some(r.position.clone());
+                return Ok(Some(r));
+            }
+            match self.chunks.next() {
+                Some(path) => self.current = read_chunk(&path)?.into_iter(),
+                None => return Ok(None),
+            }
+        }
+    }
+}
+
+fn read_first_position(path: &Path) -> anyhow::Result<Position> {
+    let file = std::fs::File::open(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    let mut line = String::new();
+    BufReader::new(file)
+        .read_line(&mut line)
+        .with_context(|| format!("{}: cannot read", path.display()))?;
+    let first: DocResult = serde_json::from_str(&line)
+        .with_context(|| format!("{}:1: not a nerpipe chunk line", path.display()))?;
+    Ok(first.position)
+}
+
+/// sha256 of a corpus file, streamed.
+pub fn stamp(path: &Path, size: u64) -> FileStamp {
+    let sha256 = crate::model::sha256_file(path).unwrap_or_else(|_| "unreadable".into());
+    FileStamp { size, sha256 }
+}
