@@ -50,6 +50,7 @@ fn main() -> anyhow::Result<()> {
         jsonl_out: None,
         max_doc_bytes: nerpipe::ingest::DEFAULT_MAX_DOC_BYTES,
         strict: false,
+        chunk_docs: 256,
         quiet: true,
     };
     let texts: Vec<String> = Corpus::open(&args.corpus)?

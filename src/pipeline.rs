@@ -79,6 +79,10 @@ pub struct RunArgs {
     /// Refuse documents larger than this many bytes (error row).
     #[arg(long, default_value_t = crate::ingest::DEFAULT_MAX_DOC_BYTES)]
     pub max_doc_bytes: u64,
+    /// Documents per committed chunk: smaller chunks lose less work to a
+    /// crash, larger ones batch better.
+    #[arg(long, default_value_t = 256)]
+    pub chunk_docs: usize,
     /// Exit with code 3 when any document failed.
     #[arg(long)]
     pub strict: bool,
@@ -105,9 +109,7 @@ pub struct RunSummary {
     pub shard: Option<Shard>,
 }
 
-/// Documents per chunk, and characters per chunk: the unit of batching, of
-/// memory and of commits.
-const CHUNK_DOCUMENTS: usize = 256;
+/// Characters per chunk: with `--chunk-docs`, bounds the memory of a chunk.
 const CHUNK_CHARS: usize = 1 << 20;
 
 /// The recognition stages with their settings, applied a chunk at a time.
@@ -306,6 +308,7 @@ fn failed_result(f: &Failed, position: Position, claimed_id: bool) -> DocResult 
 /// documents already done, so chunks always hold consecutive documents.
 fn run_chunks(
     stream: impl Iterator<Item = Ingested>,
+    chunk_docs: usize,
     recognisers: &Recognisers,
     claimed: &mut HashSet<String>,
     progress: &mut crate::progress::Progress,
@@ -350,7 +353,7 @@ fn run_chunks(
             }
             Some(failed) => chunk.push((failed, ingested.position, false)),
         }
-        if chunk.len() >= CHUNK_DOCUMENTS || chunk_chars >= CHUNK_CHARS {
+        if chunk.len() >= chunk_docs.max(1) || chunk_chars >= CHUNK_CHARS {
             flush(&mut chunk, summary)?;
             chunk_chars = 0;
         }
@@ -370,6 +373,7 @@ fn result_options(args: &RunArgs, decoder: Decoder) -> serde_json::Value {
         "decoder": decoder,
         "precision": args.precision,
         "max_doc_bytes": args.max_doc_bytes,
+        "chunk_docs": args.chunk_docs,
         "threads": args.threads,
     })
 }
@@ -423,6 +427,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<RunSummary> {
     };
     run_chunks(
         corpus.select(selection),
+        args.chunk_docs,
         &recognisers,
         &mut claimed,
         &mut progress,
@@ -486,6 +491,7 @@ fn run_stream(args: &RunArgs, started: Instant) -> anyhow::Result<RunSummary> {
     let quiet = args.quiet;
     run_chunks(
         stream,
+        args.chunk_docs,
         &recognisers,
         &mut HashSet::new(),
         &mut progress,

@@ -1,0 +1,234 @@
+//! Running at scale: shards and merge, resume after SIGKILL, streams, bad
+//! input, spreadsheet-safe CSV.
+
+mod common;
+
+use common::*;
+use nerpipe::emit::{DocumentRecord, MentionJson, MentionRecord};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const OUTPUT_FILES: [&str; 6] = [
+    "mentions.csv",
+    "mentions.jsonl",
+    "entities.csv",
+    "entities.jsonl",
+    "documents.csv",
+    "errors.jsonl",
+];
+
+fn assert_same_outputs(a: &Path, b: &Path) {
+    for file in OUTPUT_FILES {
+        let x = std::fs::read(a.join(file)).unwrap_or_else(|e| panic!("{}: {e}", a.join(file).display()));
+        let y = std::fs::read(b.join(file)).unwrap_or_else(|e| panic!("{}: {e}", b.join(file).display()));
+        assert!(x == y, "{file} differs between {} and {}", a.display(), b.display());
+    }
+}
+
+fn model_arg() -> String {
+    default_model().to_str().unwrap().to_string()
+}
+
+#[test]
+fn three_shards_merged_equal_an_unsharded_run() {
+    let corpus = repo().join("corpus");
+    let whole = tempfile::tempdir().unwrap();
+    run_corpus(&corpus, whole.path(), &["--chunk-docs", "4"]);
+    let sharded = tempfile::tempdir().unwrap();
+    for i in 0..3 {
+        let shard = format!("{i}/3");
+        run_corpus(&corpus, sharded.path(), &["--chunk-docs", "4", "--shard", &shard]);
+        assert!(sharded.path().join(format!("shards/{i}-of-3/DONE")).is_file());
+        // A shard writes no top-level files.
+        assert!(!sharded.path().join("mentions.csv").exists());
+    }
+    let merge = nerpipe(&["merge", sharded.path().to_str().unwrap()]);
+    assert!(merge.status.success(), "{}", String::from_utf8_lossy(&merge.stderr));
+    assert_same_outputs(whole.path(), sharded.path());
+
+    // The shard index can come from the scheduler's environment.
+    let env_run = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_nerpipe"))
+        .args(["run", "--corpus", corpus.to_str().unwrap(), "--out", env_run.path().to_str().unwrap()])
+        .args(["--model", &model_arg(), "--quiet", "--chunk-docs", "4", "--shard-count", "3"])
+        .env("JOB_COMPLETION_INDEX", "1")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let a = std::fs::read_dir(env_run.path().join("shards/1-of-3/chunks")).unwrap().count();
+    let b = std::fs::read_dir(sharded.path().join("shards/1-of-3/chunks")).unwrap().count();
+    assert_eq!(a, b);
+    // Merging before every shard ran is refused.
+    let incomplete = nerpipe(&["merge", env_run.path().to_str().unwrap()]);
+    assert_eq!(incomplete.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&incomplete.stderr).contains("shard 0 of 3 is missing"));
+}
+
+#[test]
+fn killed_runs_resume_to_identical_output() {
+    let corpus = repo().join("corpus");
+    let reference = tempfile::tempdir().unwrap();
+    run_corpus(&corpus, reference.path(), &["--chunk-docs", "2"]);
+
+    let out = tempfile::tempdir().unwrap();
+    let args = |out: &Path| {
+        vec![
+            "run".to_string(), "--corpus".into(), corpus.to_str().unwrap().into(),
+            "--out".into(), out.to_str().unwrap().into(), "--model".into(), model_arg(),
+            "--chunk-docs".into(), "2".into(),
+        ]
+    };
+    let mut killed_mid_run = 0;
+    for delay_ms in [300u64, 1500, 2500, 4000, 6000] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_nerpipe"))
+            .args(args(out.path()))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_millis(delay_ms) {
+            if child.try_wait().unwrap().is_some() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap(); // SIGKILL
+            child.wait().unwrap();
+            let chunks = out.path().join("shards/0-of-1/chunks");
+            let committed = std::fs::read_dir(&chunks).map(|d| d.count()).unwrap_or(0);
+            if committed > 0 && !out.path().join("shards/0-of-1/DONE").exists() {
+                killed_mid_run += 1;
+            }
+        }
+    }
+    let last = Command::new(env!("CARGO_BIN_EXE_nerpipe")).args(args(out.path())).output().unwrap();
+    assert!(last.status.success(), "{}", String::from_utf8_lossy(&last.stderr));
+    assert!(killed_mid_run > 0, "no kill landed between two chunk commits");
+    assert_same_outputs(reference.path(), out.path());
+
+    // A changed option invalidates the chunks, with a message.
+    let rerun = Command::new(env!("CARGO_BIN_EXE_nerpipe"))
+        .args(args(out.path()))
+        .args(["--min-score", "0.5"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&rerun.stderr);
+    assert!(stderr.contains("the options changed"), "{stderr}");
+    assert!(stderr.contains("starting this shard again"), "{stderr}");
+}
+
+#[test]
+fn bad_input_never_stops_a_run() {
+    let corpus = tempfile::tempdir().unwrap();
+    let c = corpus.path();
+    std::fs::write(c.join("a-good.txt"), "Arrest in Podgorica\n\nPolice in Podgorica seized 350 kg of cocaine.\n").unwrap();
+    std::fs::write(c.join("b-binary.txt"), b"\x7fELF\x02\x01\x01\x00\x00\x00binary").unwrap();
+    std::fs::write(c.join("c-nul.md"), "text with a \0 NUL byte").unwrap();
+    // 50 MB on one line.
+    std::fs::write(c.join("d-huge.txt"), "word ".repeat(10 * 1024 * 1024)).unwrap();
+    let mut jsonl = String::from("{\"id\": \"j1\", \"text\": \"Europol met SIPA in Sarajevo.\"}\n");
+    jsonl.push_str(&format!("{{\"id\": \"j2\", \"text\": \"{}\"}}\n", "x".repeat(11 * 1024 * 1024)));
+    jsonl.push_str("{\"id\": \"j3\", \"text\": \"Police in Bar.\"}\n");
+    std::fs::write(c.join("e-feed.jsonl"), jsonl).unwrap();
+    std::os::unix::fs::symlink(c.join("missing-target.txt"), c.join("f-dangling.txt")).unwrap();
+    std::fs::create_dir(c.join("g-loop")).unwrap();
+    std::os::unix::fs::symlink(c.join("g-loop"), c.join("g-loop/again")).unwrap();
+    // Doc ids that look like paths or formulas stay inside --out and inert.
+    std::fs::write(
+        c.join("h-odd.jsonl"),
+        "{\"id\": \"../../escape\", \"text\": \"=HYPERLINK(1) in Bar.\"}\n{\"id\": \"=cmd|' /C calc'!A0\", \"text\": \"-2 degrees in Split.\"}\n",
+    )
+    .unwrap();
+
+    let out = tempfile::tempdir().unwrap();
+    let out_dir = out.path().join("run");
+    let output = nerpipe(&[
+        "run", "--corpus", c.to_str().unwrap(), "--out", out_dir.to_str().unwrap(), "--model", &model_arg(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("warning: 6 documents failed"), "{stderr}");
+
+    let docs: Vec<DocumentRecord> = read_csv(&out_dir.join("documents.csv"));
+    let rows: Vec<(String, String)> = docs.iter().map(|d| (d.doc_id.clone(), d.error.clone())).collect();
+    let expect = [
+        ("a-good.txt", ""),
+        ("b-binary.txt", "binary content: NUL byte at byte 7"),
+        ("c-nul.md", "binary content: NUL byte at byte 12"),
+        ("d-huge.txt", "document too large: 52428800 bytes (limit 10485760; raise --max-doc-bytes to accept it)"),
+        ("j1", ""),
+        ("e-feed.jsonl:2", "document too large: 11534361 bytes (limit 10485760; raise --max-doc-bytes to accept it)"),
+        ("j3", ""),
+        ("f-dangling.txt", "cannot read: No such file or directory (os error 2)"),
+        ("g-loop/again", "cannot read: symbolic link loop"),
+        ("../../escape", ""),
+        ("'=cmd|' /C calc'!A0", ""),
+    ];
+    let expect: Vec<(String, String)> = expect.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+    assert_eq!(rows, expect);
+
+    let errors: Vec<serde_json::Value> = read_jsonl(&out_dir.join("errors.jsonl"));
+    assert_eq!(errors.len(), 6);
+    assert_eq!(errors[0]["doc_id"], "b-binary.txt");
+
+    // Formula cells are neutralised in CSV, raw in JSONL.
+    let csv_mentions: Vec<MentionRecord> = read_csv(&out_dir.join("mentions.csv"));
+    let json_mentions: Vec<MentionJson> = read_jsonl(&out_dir.join("mentions.jsonl"));
+    let csv_ids: Vec<&str> = csv_mentions.iter().map(|m| m.doc_id.as_str()).collect();
+    let json_ids: Vec<&str> = json_mentions.iter().map(|m| m.record.doc_id.as_str()).collect();
+    assert!(json_ids.contains(&"=cmd|' /C calc'!A0"), "{json_ids:?}");
+    assert!(csv_ids.contains(&"'=cmd|' /C calc'!A0"), "{csv_ids:?}");
+    assert!(!csv_ids.iter().any(|d| d.starts_with('=')));
+    assert!(json_mentions.iter().any(|m| m.record.text == "350 kg" && m.record.unit.as_deref() == Some("kg")));
+
+    // Nothing was written outside --out.
+    let names: Vec<String> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, vec!["run".to_string()]);
+
+    // --strict turns failed documents into exit code 3.
+    let strict = nerpipe(&[
+        "run", "--corpus", c.to_str().unwrap(), "--out", out_dir.to_str().unwrap(), "--model", &model_arg(),
+        "--strict", "--quiet",
+    ]);
+    assert_eq!(strict.status.code(), Some(3));
+}
+
+#[test]
+fn jsonl_stream_in_and_out() {
+    let input = concat!(
+        "{\"id\": \"s1\", \"text\": \"Police in Podgorica seized more than 90 tonnes of cocaine.\"}\n",
+        "not json\n",
+        "{\"id\": \"s2\", \"text\": \"Europol said 888 suspects were arrested.\"}\n",
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nerpipe"))
+        .args(["run", "--jsonl-in", "-", "--jsonl-out", "-", "--model", &model_arg()])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let mentions: Vec<MentionJson> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let amounts: Vec<(&str, &str, Option<&str>)> = mentions
+        .iter()
+        .filter(|m| m.record.amount_kind.is_some())
+        .map(|m| (m.record.doc_id.as_str(), m.record.text.as_str(), m.qualifier.as_deref()))
+        .collect();
+    assert_eq!(
+        amounts,
+        vec![("s1", "more than 90 tonnes", Some("more than")), ("s2", "888 suspects", None)]
+    );
+    assert!(mentions.iter().any(|m| m.record.doc_id == "s1" && m.record.text == "Podgorica"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("-:2: malformed JSONL line"), "{stderr}");
+}
