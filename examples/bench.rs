@@ -51,6 +51,8 @@ fn main() -> anyhow::Result<()> {
         max_doc_bytes: nerpipe::ingest::DEFAULT_MAX_DOC_BYTES,
         strict: false,
         chunk_docs: 256,
+        no_sqlite: true,
+        no_report: true,
         quiet: true,
     };
     let texts: Vec<String> = Corpus::open(&args.corpus)?

@@ -326,6 +326,7 @@ pub struct RunWriter {
     mentions_csv: csv::Writer<AtomicFile>,
     mentions_jsonl: AtomicFile,
     documents_csv: csv::Writer<AtomicFile>,
+    documents_jsonl: AtomicFile,
     errors_jsonl: AtomicFile,
     mentions_written: usize,
     documents_written: usize,
@@ -340,6 +341,7 @@ impl RunWriter {
             mentions_csv: csv::Writer::from_writer(AtomicFile::create(&out.join("mentions.csv"))?),
             mentions_jsonl: AtomicFile::create(&out.join("mentions.jsonl"))?,
             documents_csv: csv::Writer::from_writer(AtomicFile::create(&out.join("documents.csv"))?),
+            documents_jsonl: AtomicFile::create(&out.join("documents.jsonl"))?,
             errors_jsonl: AtomicFile::create(&out.join("errors.jsonl"))?,
             mentions_written: 0,
             documents_written: 0,
@@ -356,6 +358,8 @@ impl RunWriter {
 
     pub fn document(&mut self, record: &DocumentRecord) -> anyhow::Result<()> {
         self.documents_csv.serialize(record.csv_safe())?;
+        serde_json::to_writer(&mut self.documents_jsonl, record)?;
+        self.documents_jsonl.write_all(b"\n")?;
         if record.status != "ok" {
             let line = serde_json::json!({
                 "doc_id": record.doc_id,
@@ -393,6 +397,7 @@ impl RunWriter {
         commit_csv(self.mentions_csv)?;
         self.mentions_jsonl.commit()?;
         commit_csv(self.documents_csv)?;
+        self.documents_jsonl.commit()?;
         self.errors_jsonl.commit()?;
         Ok(())
     }

@@ -83,6 +83,12 @@ pub struct RunArgs {
     /// crash, larger ones batch better.
     #[arg(long, default_value_t = 256)]
     pub chunk_docs: usize,
+    /// Do not write nerpipe.sqlite.
+    #[arg(long)]
+    pub no_sqlite: bool,
+    /// Do not write the HTML review report.
+    #[arg(long)]
+    pub no_report: bool,
     /// Exit with code 3 when any document failed.
     #[arg(long)]
     pub strict: bool,
@@ -451,6 +457,9 @@ pub fn run(args: &RunArgs) -> anyhow::Result<RunSummary> {
         ShardStore::dir_of(out, shard)
     };
     write_run_json(&run_json_dir, args, &manifest, &summary)?;
+    if shard.count == 1 {
+        write_downstream(out, !args.no_sqlite, !args.no_report)?;
+    }
     progress.finish(&summary, out);
     Ok(summary)
 }
@@ -514,6 +523,43 @@ fn run_stream(args: &RunArgs, started: Instant) -> anyhow::Result<RunSummary> {
     summary.seconds = started.elapsed().as_secs_f64();
     summary.tokens_per_second = summary.tokens as f64 / summary.seconds.max(1e-9);
     Ok(summary)
+}
+
+/// The files made from a finished output folder: nerpipe.sqlite and the HTML
+/// review report (whose document pages re-read the corpus named in run.json).
+pub fn write_downstream(out: &Path, sqlite: bool, report: bool) -> anyhow::Result<()> {
+    if sqlite {
+        crate::sqlite::write_sqlite(out)?;
+    }
+    if report {
+        let info = crate::run_output::RunInfo::read(out)?;
+        let corpus = info
+            .corpus
+            .with_context(|| format!("{}: run.json names no corpus", out.display()))?;
+        crate::report::write_report(out, &corpus)?;
+    }
+    Ok(())
+}
+
+/// Top-level run.json of a merged sharded run: shard 0's options and model,
+/// the merged counts.
+pub fn write_merged_run_json(out: &Path, shards: usize, summary: &crate::merge::MergeSummary, seconds: f64) -> anyhow::Result<()> {
+    let shard0 = ShardStore::dir_of(out, Shard::new(0, shards)?).join("run.json");
+    let text = std::fs::read_to_string(&shard0).with_context(|| format!("{}: cannot read", shard0.display()))?;
+    let mut run: serde_json::Value =
+        serde_json::from_str(&text).with_context(|| format!("{}: not valid JSON", shard0.display()))?;
+    run["options"]["shard"] = serde_json::Value::Null;
+    run["options"]["out"] = json!(out);
+    run["counts"] = json!({
+        "documents_ok": summary.documents_ok,
+        "documents_failed": summary.documents_failed,
+        "mentions": summary.mentions,
+        "mentions_per_label": summary.mentions_per_label,
+        "entities": summary.entities,
+        "shards": shards,
+    });
+    run["timings"] = json!({ "merge_seconds": seconds });
+    crate::emit::write_atomic(&out.join("run.json"), serde_json::to_string_pretty(&run)?.as_bytes())
 }
 
 fn write_run_json(dir: &Path, args: &RunArgs, manifest: &Manifest, summary: &RunSummary) -> anyhow::Result<()> {

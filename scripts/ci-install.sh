@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the downstream tests use, if missing: chromium
+# (HTML report checks), sqlite3 (the SQLite CLI check), postgresql (the load
+# test; start it with scripts/ci-postgres.sh). Idempotent, quiet, no TTY needed.
+set -euo pipefail
+
+missing=()
+# fonts-liberation is only recommended, but screenshots need a font.
+command -v chromium >/dev/null || missing+=(chromium fonts-liberation)
+command -v sqlite3 >/dev/null || missing+=(sqlite3)
+compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null || missing+=(postgresql)
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+    echo "ci-install: need root to install: ${missing[*]}" >&2
+    exit 1
+fi
+echo "ci-install: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null >/dev/null

@@ -1,0 +1,495 @@
+//! Label Studio round trip.
+//!
+//! [`export`] writes one task per document with the run's mentions as
+//! `predictions` (pre-annotations for a `<Labels name="label" toName="text">`
+//! over `<Text name="text" value="$text">`). [`import`] reads Label Studio's
+//! JSON export back and writes the reviewed mentions (`mentions.jsonl`, the
+//! run's record format) and a CoNLL IOB2 file (`train.conll`) for
+//! `nerpipe train`.
+//!
+//! Offsets are code points, as Label Studio stores them. Exports made by older
+//! Label Studio versions counted UTF-16 units (wrong after an emoji); import
+//! detects that from the region's text and converts.
+
+use crate::document::Label;
+use crate::emit::{AtomicFile, MentionRecord};
+use crate::run_output::{char_slice, DocumentsWithMentions, RunInfo};
+use anyhow::Context;
+use serde_json::{json, Map, Value};
+use std::io::Write;
+use std::path::Path;
+
+/// The `from_name`/`to_name` of the labelling config the tasks are made for.
+pub const FROM_NAME: &str = "label";
+pub const TO_NAME: &str = "text";
+
+/// A labelling config matching the exported tasks, for the project settings.
+pub const LABEL_CONFIG: &str = r##"<View>
+  <Labels name="label" toName="text">
+    <Label value="PERSON" background="#aa9cfc"/>
+    <Label value="ORGANISATION" background="#7aecec"/>
+    <Label value="PLACE" background="#feca74"/>
+    <Label value="AMOUNT" background="#e4e7d2"/>
+    <Label value="MISC" background="#c887fb"/>
+  </Labels>
+  <Text name="text" value="$text"/>
+</View>
+"##;
+
+/// The region id of a mention: Label Studio ids are short and plain, and
+/// doc_ids may hold any character, so use `m` + the mention's number.
+fn region_id(m: &MentionRecord, index: usize) -> String {
+    let n = m
+        .mention_id
+        .rsplit_once('#')
+        .map(|(_, n)| n)
+        .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    match n {
+        Some(n) => format!("m{n}"),
+        None => format!("m{index}"),
+    }
+}
+
+/// Writes the run in `out` as Label Studio tasks to `dest` (a JSON array);
+/// texts are re-read from `corpus`. Returns the number of tasks.
+pub fn export(out: &Path, corpus: &Path, dest: &Path) -> anyhow::Result<usize> {
+    let run = RunInfo::read(out)?;
+    let sha: String = run.weights_sha256.chars().take(12).collect();
+    let model_version = if sha.is_empty() {
+        run.model_name.clone()
+    } else {
+        format!("{}-{sha}", run.model_name)
+    };
+    let mut file = AtomicFile::create(dest)?;
+    let mut tasks = 0usize;
+    let write_err = |e: std::io::Error| anyhow::anyhow!("{}: cannot write: {e}", dest.display());
+    file.write_all(b"[").map_err(write_err)?;
+    for item in DocumentsWithMentions::open(out, corpus)? {
+        let item = item?;
+        let doc = &item.document;
+        let mut results = Vec::with_capacity(item.mentions.len());
+        let mut known = Map::new();
+        for (i, m) in item.mentions.iter().enumerate() {
+            crate::run_output::check_offsets(&doc.text, m)
+                .map_err(|p| anyhow::anyhow!("{}: {p}", out.join("mentions.jsonl").display()))?;
+            let id = region_id(m, i);
+            known.insert(
+                id.clone(),
+                json!({"entity_id": m.entity_id, "label": m.label}),
+            );
+            results.push(json!({
+                "id": id,
+                "from_name": FROM_NAME,
+                "to_name": TO_NAME,
+                "type": "labels",
+                "origin": "prediction",
+                "value": {"start": m.start, "end": m.end, "text": m.text, "labels": [m.label]},
+                "score": m.score,
+            }));
+        }
+        let mut prediction = json!({"model_version": model_version, "result": results});
+        if !item.mentions.is_empty() {
+            let mean =
+                item.mentions.iter().map(|m| m.score).sum::<f64>() / item.mentions.len() as f64;
+            prediction["score"] = json!(crate::emit::round_score(mean as f32));
+        }
+        let task = json!({
+            "data": {"text": doc.text, "doc_id": doc.id, "title": doc.title, "nerpipe_mentions": known},
+            "predictions": [prediction],
+        });
+        file.write_all(if tasks == 0 { b"\n" } else { b",\n" })
+            .map_err(write_err)?;
+        serde_json::to_writer(&mut file, &task)
+            .with_context(|| format!("{}: cannot write", dest.display()))?;
+        tasks += 1;
+    }
+    file.write_all(b"\n]\n").map_err(write_err)?;
+    file.commit()?;
+    Ok(tasks)
+}
+
+/// What [`import`] wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportCounts {
+    pub tasks: usize,
+    /// Tasks whose mentions came from an annotation (the rest: predictions).
+    pub annotated: usize,
+    pub mentions: usize,
+    pub sentences: usize,
+}
+
+/// Maps a Label Studio label to an output label (CoNLL names accepted too).
+fn parse_label(name: &str) -> Option<Label> {
+    let upper = name.trim().to_uppercase();
+    Label::parse(&upper).or(match upper.as_str() {
+        "PER" => Some(Label::Person),
+        "ORG" | "ORGANIZATION" => Some(Label::Organisation),
+        "LOC" | "GPE" => Some(Label::Place),
+        _ => None,
+    })
+}
+
+/// The CoNLL type of a label; amounts are not trained.
+fn conll_type(label: Label) -> Option<&'static str> {
+    match label {
+        Label::Person => Some("PER"),
+        Label::Organisation => Some("ORG"),
+        Label::Place => Some("LOC"),
+        Label::Misc => Some("MISC"),
+        Label::Amount => None,
+    }
+}
+
+/// Sortable time of an annotation: `updated_at`, else `created_at` (ISO 8601
+/// from one server, so comparable as text), then its id.
+fn recency(a: &Value) -> (String, i64) {
+    let time = a
+        .get("updated_at")
+        .or_else(|| a.get("created_at"))
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    (time, a.get("id").and_then(Value::as_i64).unwrap_or(0))
+}
+
+/// Code-point offsets of a region: as given, or converted from UTF-16 units
+/// when only that reading matches the region's text.
+fn resolve_offsets(
+    text: &str,
+    start: usize,
+    end: usize,
+    region_text: Option<&str>,
+) -> Option<(usize, usize)> {
+    let direct = char_slice(text, start, end);
+    let Some(want) = region_text else {
+        return direct.map(|_| (start, end));
+    };
+    if direct == Some(want) {
+        return Some((start, end));
+    }
+    let (mut units, mut cs, mut ce) = (0usize, None, None);
+    for (i, c) in text.chars().chain(std::iter::once('\0')).enumerate() {
+        if units == start {
+            cs = Some(i);
+        }
+        if units == end {
+            ce = Some(i);
+        }
+        units += c.len_utf16();
+    }
+    match (cs, ce) {
+        (Some(s), Some(e)) if char_slice(text, s, e) == Some(want) => Some((s, e)),
+        // Whitespace differences (a trimmed region text) are tolerated.
+        _ if direct.is_some_and(|d| d.trim() == want.trim()) => Some((start, end)),
+        _ => None,
+    }
+}
+
+/// The sentence around `[start, end)`, at most about 200 characters.
+fn context(chars: &[char], start: usize, end: usize) -> String {
+    let boundary = |c: char| matches!(c, '.' | '!' | '?' | '\n');
+    let mut s = start;
+    while s > 0 && start - s < 100 && !boundary(chars[s - 1]) {
+        s -= 1;
+    }
+    let mut e = end.min(chars.len());
+    while e < chars.len() && e - end < 100 && !boundary(chars[e]) {
+        e += 1;
+    }
+    if e < chars.len() && chars[e] != '\n' {
+        e += 1;
+    }
+    chars[s..e].iter().collect::<String>().trim().to_string()
+}
+
+/// Reads Label Studio's JSON export `file` and writes `mentions.jsonl` and
+/// `train.conll` into `dest_dir`.
+pub fn import(file: &Path, dest_dir: &Path) -> anyhow::Result<ImportCounts> {
+    let raw = std::fs::read_to_string(file)
+        .with_context(|| format!("{}: cannot read", file.display()))?;
+    let tasks: Vec<Value> = serde_json::from_str(&raw).with_context(|| {
+        format!(
+            "{}: not a Label Studio JSON export (expected an array of tasks)",
+            file.display()
+        )
+    })?;
+    std::fs::create_dir_all(dest_dir)
+        .with_context(|| format!("{}: cannot create", dest_dir.display()))?;
+    let mentions_path = dest_dir.join("mentions.jsonl");
+    let conll_path = dest_dir.join("train.conll");
+    let mut mentions_out = AtomicFile::create(&mentions_path)?;
+    let mut conll_out = AtomicFile::create(&conll_path)?;
+    let mut counts = ImportCounts::default();
+    for (n, task) in tasks.iter().enumerate() {
+        let at = task_name(task, n);
+        let data = task
+            .get("data")
+            .with_context(|| format!("{}: {at} has no \"data\"", file.display()))?;
+        let text = data
+            .get("text")
+            .and_then(Value::as_str)
+            .with_context(|| format!("{}: {at} has no data.text string", file.display()))?;
+        let doc_id = match data.get("doc_id") {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Number(x)) => x.to_string(),
+            _ => format!(
+                "label-studio-task-{}",
+                task.get("id")
+                    .and_then(Value::as_i64)
+                    .unwrap_or(n as i64 + 1)
+            ),
+        };
+        let at = format!("{at} (doc_id {doc_id:?})");
+        let (results, annotated) = chosen_results(task);
+        counts.annotated += usize::from(annotated);
+        let mentions = task_mentions(text, &doc_id, data, results, annotated)
+            .map_err(|problem| anyhow::anyhow!("{}: {at}: {problem}", file.display()))?;
+        for m in &mentions {
+            serde_json::to_writer(&mut mentions_out, m)
+                .with_context(|| format!("{}: cannot write", mentions_path.display()))?;
+            mentions_out
+                .write_all(b"\n")
+                .with_context(|| format!("{}: cannot write", mentions_path.display()))?;
+        }
+        counts.mentions += mentions.len();
+        counts.sentences += write_conll(&mut conll_out, text, &mentions)
+            .with_context(|| format!("{}: cannot write", conll_path.display()))?;
+        counts.tasks += 1;
+    }
+    mentions_out.commit()?;
+    conll_out.commit()?;
+    Ok(counts)
+}
+
+fn task_name(task: &Value, n: usize) -> String {
+    match task.get("id").and_then(Value::as_i64) {
+        Some(id) => format!("task {id}"),
+        None => format!("task #{} in the file", n + 1),
+    }
+}
+
+/// The regions to use: the most recent non-cancelled annotation's, else the
+/// most recent prediction's. The flag says whether an annotation was used.
+fn chosen_results(task: &Value) -> (&[Value], bool) {
+    fn results(v: &Value) -> &[Value] {
+        v.get("result")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+    let list = |key: &str| {
+        task.get(key)
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    };
+    let annotation = list("annotations")
+        .iter()
+        .filter(|a| {
+            !a.get("was_cancelled")
+                .and_then(Value::as_bool)
+                .unwrap_or(false)
+        })
+        .max_by_key(|a| recency(a));
+    if let Some(a) = annotation {
+        return (results(a), true);
+    }
+    let prediction = list("predictions")
+        .iter()
+        .enumerate()
+        .max_by_key(|(i, p)| (recency(p).0, *i));
+    (prediction.map(|(_, p)| results(p)).unwrap_or(&[]), false)
+}
+
+fn task_mentions(
+    text: &str,
+    doc_id: &str,
+    data: &Value,
+    results: &[Value],
+    annotated: bool,
+) -> Result<Vec<MentionRecord>, String> {
+    let chars: Vec<char> = text.chars().collect();
+    let known = data.get("nerpipe_mentions");
+    let mut spans: Vec<(usize, usize, Label, f64, String)> = Vec::new();
+    for r in results {
+        let Some(value) = r.get("value") else {
+            continue;
+        };
+        // Other control types (choices, relations, text areas) carry no labels.
+        let Some(labels) = value.get("labels").and_then(Value::as_array) else {
+            continue;
+        };
+        let Some(name) = labels.first().and_then(Value::as_str) else {
+            continue;
+        };
+        let rid = r.get("id").and_then(Value::as_str).unwrap_or("");
+        let label = parse_label(name).ok_or_else(|| {
+            format!("region {rid:?}: label {name:?} is not one of PERSON, ORGANISATION, PLACE, AMOUNT, MISC")
+        })?;
+        let offset = |k: &str| value.get(k).and_then(Value::as_u64).map(|v| v as usize);
+        let (Some(start), Some(end)) = (offset("start"), offset("end")) else {
+            return Err(format!("region {rid:?} has no start/end offsets"));
+        };
+        let region_text = value.get("text").and_then(Value::as_str);
+        let (start, end) = resolve_offsets(text, start, end, region_text).ok_or_else(|| {
+            format!(
+                "region {rid:?} at {start}..{end} ({region_text:?}) does not match the task text there \
+                 (was the text changed?)"
+            )
+        })?;
+        // Human annotations carry no score: they are taken as certain.
+        let score = if annotated {
+            1.0
+        } else {
+            r.get("score").and_then(Value::as_f64).unwrap_or(1.0)
+        };
+        // The run's entity is kept when the region is still the exported one.
+        let entity = known
+            .and_then(|k| k.get(rid))
+            .filter(|k| k.get("label").and_then(Value::as_str) == Some(label.as_str()))
+            .and_then(|k| k.get("entity_id"))
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        spans.push((start, end, label, score, entity));
+    }
+    spans.sort_by_key(|a| (a.0, a.1, a.2));
+    spans.dedup_by(|a, b| (a.0, a.1, a.2) == (b.0, b.1, b.2));
+    Ok(spans
+        .into_iter()
+        .enumerate()
+        .map(|(i, (start, end, label, score, entity_id))| MentionRecord {
+            doc_id: doc_id.to_string(),
+            mention_id: format!("{doc_id}#{i}"),
+            entity_id,
+            label,
+            text: chars[start..end].iter().collect(),
+            start,
+            end,
+            score: (score * 10_000.0).round() / 10_000.0,
+            source: "label-studio".into(),
+            context: context(&chars, start, end),
+            amount_kind: None,
+            value: None,
+            unit: None,
+        })
+        .collect())
+}
+
+/// Words for CoNLL: runs of letters and digits; every other non-space
+/// character is a word of its own. Code-point spans.
+pub fn tokenise(chars: &[char]) -> Vec<(usize, usize)> {
+    let mut words = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            i += 1;
+        } else if c.is_alphanumeric() {
+            let s = i;
+            // A decimal or grouping mark between digits stays inside the
+            // number ("4.5", "70,000"), as in CoNLL-2003.
+            let inside_number = |i: usize| {
+                matches!(chars[i], '.' | ',')
+                    && chars[i - 1].is_ascii_digit()
+                    && chars.get(i + 1).is_some_and(char::is_ascii_digit)
+            };
+            while i < chars.len() && (chars[i].is_alphanumeric() || inside_number(i)) {
+                i += 1;
+            }
+            words.push((s, i));
+        } else {
+            words.push((i, i + 1));
+            i += 1;
+        }
+    }
+    words
+}
+
+/// Writes one document as IOB2 `word TAG` lines, a blank line after each
+/// sentence and `-DOCSTART-` before; returns the number of sentences.
+fn write_conll(
+    out: &mut impl Write,
+    text: &str,
+    mentions: &[MentionRecord],
+) -> std::io::Result<usize> {
+    let chars: Vec<char> = text.chars().collect();
+    let words = tokenise(&chars);
+    // A word belongs to the first mention (in start order) it overlaps.
+    let spans: Vec<(usize, usize, &str)> = mentions
+        .iter()
+        .filter_map(|m| conll_type(m.label).map(|t| (m.start, m.end, t)))
+        .collect();
+    let mut tags: Vec<String> = Vec::with_capacity(words.len());
+    let mut previous: Option<usize> = None;
+    for &(ws, we) in &words {
+        let hit = spans.iter().position(|&(s, e, _)| ws < e && s < we);
+        tags.push(match hit {
+            Some(k) if previous == Some(k) => format!("I-{}", spans[k].2),
+            Some(k) => format!("B-{}", spans[k].2),
+            None => "O".into(),
+        });
+        previous = hit;
+    }
+    out.write_all(b"-DOCSTART- O\n\n")?;
+    let mut sentences = 0;
+    let mut open = false;
+    for (i, &(ws, we)) in words.iter().enumerate() {
+        let word: String = chars[ws..we].iter().collect();
+        writeln!(out, "{word} {}", tags[i])?;
+        open = true;
+        let next_inside = tags.get(i + 1).is_some_and(|t| t.starts_with("I-"));
+        // A sentence ends at . ! ? followed by a space (or the end), and at
+        // line breaks.
+        let gap = words.get(i + 1).map_or(&[][..], |&(ns, _)| &chars[we..ns]);
+        let ends = (matches!(word.as_str(), "." | "!" | "?")
+            && (i + 1 == words.len() || !gap.is_empty()))
+            || gap.contains(&'\n');
+        if ends && !next_inside {
+            out.write_all(b"\n")?;
+            sentences += 1;
+            open = false;
+        }
+    }
+    if open {
+        out.write_all(b"\n")?;
+        sentences += 1;
+    }
+    Ok(sentences)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf16_offsets_are_converted() {
+        let text = "💩 Šarić left";
+        // Code points: Šarić = 2..7; UTF-16 units: 3..8.
+        assert_eq!(resolve_offsets(text, 2, 7, Some("Šarić")), Some((2, 7)));
+        assert_eq!(resolve_offsets(text, 3, 8, Some("Šarić")), Some((2, 7)));
+        assert_eq!(resolve_offsets(text, 4, 9, Some("Šarić")), None);
+    }
+
+    #[test]
+    fn tokens_split_on_space_and_punctuation() {
+        let chars: Vec<char> = "Šarić's port,\u{a0}70 000 €4.5 1,200.".chars().collect();
+        let words: Vec<String> = tokenise(&chars)
+            .iter()
+            .map(|&(s, e)| chars[s..e].iter().collect())
+            .collect();
+        assert_eq!(
+            words,
+            ["Šarić", "'", "s", "port", ",", "70", "000", "€", "4.5", "1,200", "."]
+        );
+    }
+
+    #[test]
+    fn labels_map_back() {
+        assert_eq!(parse_label("PER"), Some(Label::Person));
+        assert_eq!(parse_label("Organisation"), Some(Label::Organisation));
+        assert_eq!(parse_label("FOO"), None);
+        assert_eq!(conll_type(Label::Place), Some("LOC"));
+        assert_eq!(conll_type(Label::Amount), None);
+    }
+}

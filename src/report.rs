@@ -1,0 +1,701 @@
+//! `<out>/report/`: a static review site for a run, opened from disk with no
+//! network requests (inline CSS and JS, a Content-Security-Policy that allows
+//! nothing else).
+//!
+//! - `index.html`: a sortable, filterable entity table. Its rows come from
+//!   `data/entities-NNNN.js` (at most [`TABLE_CHUNK`] entities each) and are
+//!   shown a page at a time, so 10 000 documents never make one huge page.
+//! - `entities/NNNN.html`: entity detail pages (a bounded number of entities
+//!   each), linking every entity to the documents and mentions it occurs in.
+//! - `docs/N.html`: one page per document (N = position in the run, never the
+//!   doc_id, which may hold any character), the text with its mentions
+//!   highlighted by label; each mention links to its entity.
+//! - `docs/list-NNNN.html`: the document list, failed documents included.
+//!
+//! All text from documents and entities is HTML-escaped; document and entity
+//! pages run no script at all. The site is built in a temporary folder and
+//! renamed into place.
+
+use crate::document::Label;
+use crate::emit::{EntityJson, MentionRecord};
+use crate::run_output::{
+    check_offsets, read_documents, read_entities, DocumentsWithMentions, RunInfo,
+};
+use anyhow::Context;
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// Entities per data file of the index table.
+pub const TABLE_CHUNK: usize = 2000;
+/// Entities per entity page, and documents listed on one page at most.
+const ENTITY_PAGE_ENTITIES: usize = 200;
+const ENTITY_PAGE_LINKS: usize = 5000;
+/// Documents listed per entity on its entity page; the rest are counted.
+const ENTITY_DOC_CAP: usize = 1000;
+/// Rows per page of the document list.
+const DOC_LIST_PAGE: usize = 1000;
+
+/// displaCy's colours for the closest spaCy types.
+pub fn label_colour(label: Label) -> &'static str {
+    match label {
+        Label::Person => "#aa9cfc",
+        Label::Organisation => "#7aecec",
+        Label::Place => "#feca74",
+        Label::Amount => "#e4e7d2",
+        Label::Misc => "#c887fb",
+    }
+}
+
+/// Escapes text for HTML element content and quoted attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// JSON that is also safe inside HTML `<script>` (no `<`, `>`, `&`, or JS line
+/// terminators left as they are).
+fn script_json(value: &serde_json::Value) -> String {
+    serde_json::to_string(value)
+        .unwrap_or_else(|_| "null".into())
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
+}
+
+const CSS: &str = r#"
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin:0;color:#222;background:#fafafa}
+header{background:#263238;color:#fff;padding:.6rem 1.2rem}header a{color:#cfe8fc;margin-right:1rem}
+main{padding:1rem 1.2rem;max-width:75rem}
+h1{font-size:1.4rem;margin:.4rem 0}h2{font-size:1.1rem;margin:1.4rem 0 .3rem}
+table{border-collapse:collapse;background:#fff;font-size:.9rem}
+th,td{border:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top}
+th{background:#eceff1;position:sticky;top:0}th.sort{cursor:pointer;user-select:none}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
+.meta{color:#555;font-size:.9rem}.warn{background:#fff3cd;border:1px solid #e0c36a;padding:.5rem;margin:.5rem 0}
+.text{white-space:pre-wrap;line-height:2.3;background:#fff;border:1px solid #ddd;padding:1rem;font-size:1rem;overflow-wrap:anywhere}
+mark.ent{padding:.15em .3em;margin:0 .1em;border-radius:.35em;line-height:1;box-decoration-break:clone;-webkit-box-decoration-break:clone}
+mark.ent .lbl{font-size:.6em;font-weight:bold;margin-left:.35em;vertical-align:middle;color:#333;text-decoration:none}
+mark.ent mark.ent{border:1px solid #0004}mark.ent:target{outline:3px solid #d32f2f}section:target{background:#fff8e1}
+.chip{display:inline-block;padding:0 .4em;border-radius:.35em;font-size:.75rem;font-weight:bold}
+.legend .chip{margin-right:.5rem}
+[data-label=PERSON]{background:#aa9cfc}[data-label=ORGANISATION]{background:#7aecec}
+[data-label=PLACE]{background:#feca74}[data-label=AMOUNT]{background:#e4e7d2}[data-label=MISC]{background:#c887fb}
+.controls{margin:.5rem 0}.controls input{width:20rem}.controls *{margin-right:.5rem;font-size:.95rem}
+"#;
+
+/// Document and entity pages: no script, nothing loaded from anywhere.
+const CSP_STATIC: &str = "default-src 'none'; style-src 'unsafe-inline'";
+/// The index: its inline script and the data files beside it (`file:` for
+/// browsers that give every local file its own origin).
+const CSP_INDEX: &str =
+    "default-src 'none'; style-src 'unsafe-inline'; script-src 'self' 'unsafe-inline'";
+
+fn page(title: &str, csp: &str, nav: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"{csp}\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{}</title><style>{CSS}</style></head>\n<body><header>{nav}</header><main>\n{body}\n</main></body></html>\n",
+        escape(title)
+    )
+}
+
+fn nav(prefix: &str) -> String {
+    format!("<a href=\"{prefix}index.html\">Entities</a><a href=\"{prefix}docs/list-0001.html\">Documents</a>")
+}
+
+fn legend() -> String {
+    let mut s = String::from("<p class=\"legend\">");
+    for l in Label::ALL {
+        let _ = write!(s, "<span class=\"chip\" data-label=\"{l}\">{l}</span>");
+    }
+    s.push_str("</p>");
+    s
+}
+
+/// Where an entity is described: entity page number and its index.
+#[derive(Clone, Copy)]
+struct EntityPlace {
+    page: usize,
+    index: usize,
+}
+
+impl EntityPlace {
+    fn href(self, prefix: &str) -> String {
+        format!("{prefix}entities/{:04}.html#e{}", self.page, self.index)
+    }
+}
+
+/// One document an entity occurs in: document number, first mention, count.
+struct Occurrence {
+    doc: usize,
+    mention: usize,
+    count: usize,
+}
+
+/// Writes `<out>/report/` for the run in `out`; texts are re-read from `corpus`.
+pub fn write_report(out: &Path, corpus: &Path) -> anyhow::Result<()> {
+    let dest = out.join("report");
+    let mut tmp = TempDir(
+        out.join(format!(".report.tmp-{}", std::process::id())),
+        false,
+    );
+    if tmp.0.exists() {
+        std::fs::remove_dir_all(&tmp.0)
+            .with_context(|| format!("{}: cannot remove", tmp.0.display()))?;
+    }
+    for sub in ["", "data", "docs", "entities"] {
+        let dir = tmp.0.join(sub);
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("{}: cannot create", dir.display()))?;
+    }
+    build(out, corpus, &tmp.0)
+        .with_context(|| format!("{}: cannot write the report", dest.display()))?;
+
+    // Swap the new site in; the old one, if any, is removed after.
+    let old = out.join(format!(".report.old-{}", std::process::id()));
+    if dest.exists() {
+        std::fs::rename(&dest, &old)
+            .with_context(|| format!("{}: cannot move the old report aside", dest.display()))?;
+    }
+    std::fs::rename(&tmp.0, &dest)
+        .with_context(|| format!("{}: cannot rename into place", dest.display()))?;
+    tmp.1 = true;
+    if old.exists() {
+        std::fs::remove_dir_all(&old)
+            .with_context(|| format!("{}: cannot remove the old report", old.display()))?;
+    }
+    Ok(())
+}
+
+/// Removes the temporary folder unless the build succeeded.
+struct TempDir(PathBuf, bool);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        if !self.1 {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+fn write(path: &Path, content: &str) -> anyhow::Result<()> {
+    std::fs::write(path, content).with_context(|| format!("{}: cannot write", path.display()))
+}
+
+fn build(out: &Path, corpus: &Path, dir: &Path) -> anyhow::Result<()> {
+    let run = RunInfo::read(out)?;
+
+    // Entities: table data files, and where each one's detail section goes.
+    let mut entities: Vec<EntityJson> = Vec::new();
+    let mut places: HashMap<String, EntityPlace> = HashMap::new();
+    let (mut page_no, mut on_page, mut links_on_page) = (1usize, 0usize, 0usize);
+    let mut chunk: Vec<serde_json::Value> = Vec::new();
+    let mut chunks = 0usize;
+    let mut label_counts: HashMap<Label, usize> = HashMap::new();
+    for e in read_entities(out)? {
+        let mut e = e?;
+        let links = e.document_count.min(ENTITY_DOC_CAP);
+        if on_page > 0
+            && (on_page >= ENTITY_PAGE_ENTITIES || links_on_page + links > ENTITY_PAGE_LINKS)
+        {
+            page_no += 1;
+            on_page = 0;
+            links_on_page = 0;
+        }
+        on_page += 1;
+        links_on_page += links;
+        let place = EntityPlace {
+            page: page_no,
+            index: entities.len(),
+        };
+        places.insert(e.entity_id.clone(), place);
+        *label_counts.entry(e.label).or_default() += 1;
+        chunk.push(serde_json::json!([
+            place.index,
+            e.label.as_str(),
+            e.canonical,
+            e.aliases.join(" | "),
+            e.mention_count,
+            e.document_count,
+            e.score,
+            e.amount_kind,
+            e.value,
+            crate::sqlite::value_real(e.value.as_deref()),
+            e.unit,
+            place.page,
+        ]));
+        if chunk.len() == TABLE_CHUNK {
+            chunks += 1;
+            write_chunk(dir, chunks, &mut chunk)?;
+        }
+        // The detail pages list documents from the corpus pass instead.
+        e.documents = Vec::new();
+        entities.push(e);
+    }
+    if !chunk.is_empty() || chunks == 0 {
+        chunks += 1;
+        write_chunk(dir, chunks, &mut chunk)?;
+    }
+
+    // Documents: one page each, streamed with their mentions.
+    let mut occurrences: Vec<Vec<Occurrence>> = entities.iter().map(|_| Vec::new()).collect();
+    let mut doc_numbers: HashMap<String, usize> = HashMap::new();
+    let mut titles: Vec<String> = Vec::new();
+    let mut mention_total = 0usize;
+    let mut joined = DocumentsWithMentions::open(out, corpus)?.peekable();
+    while let Some(item) = joined.next() {
+        let item = item?;
+        let n = titles.len() + 1;
+        let has_next = joined.peek().is_some();
+        for (k, m) in item.mentions.iter().enumerate() {
+            if let Some(place) = places.get(&m.entity_id) {
+                let occ = &mut occurrences[place.index];
+                match occ.last_mut() {
+                    Some(last) if last.doc == n => last.count += 1,
+                    _ => occ.push(Occurrence {
+                        doc: n,
+                        mention: k,
+                        count: 1,
+                    }),
+                }
+            }
+        }
+        mention_total += item.mentions.len();
+        let html = document_page(n, has_next, &item.document, &item.mentions, &places);
+        write(&dir.join("docs").join(format!("{n}.html")), &html)?;
+        doc_numbers.insert(item.document.id.clone(), n);
+        titles.push(if item.document.title.trim().is_empty() {
+            item.document.id
+        } else {
+            item.document.title
+        });
+    }
+
+    write_entity_pages(dir, &entities, &occurrences, &titles)?;
+    let (ok, failed) = write_document_lists(out, dir, &doc_numbers)?;
+
+    let mut summary = format!(
+        "<h1>Entities</h1><p class=\"meta\">Model {} · {} documents ({} failed) · {} mentions · {} entities: ",
+        escape(&run.model_name),
+        ok + failed,
+        failed,
+        mention_total,
+        entities.len()
+    );
+    for l in Label::ALL {
+        let _ = write!(
+            summary,
+            "<span class=\"chip\" data-label=\"{l}\">{l} {}</span> ",
+            label_counts.get(&l).unwrap_or(&0)
+        );
+    }
+    summary.push_str("</p>");
+    let scripts: String = (1..=chunks)
+        .map(|c| format!("<script src=\"data/entities-{c:04}.js\"></script>\n"))
+        .collect();
+    let body = format!("{summary}\n{INDEX_CONTROLS}\n<script>window.NERPIPE_ENTITIES=[];</script>\n{scripts}<script>{INDEX_JS}</script>");
+    write(
+        &dir.join("index.html"),
+        &page("nerpipe: entities", CSP_INDEX, &nav(""), &body),
+    )
+}
+
+fn write_chunk(dir: &Path, n: usize, rows: &mut Vec<serde_json::Value>) -> anyhow::Result<()> {
+    let json = script_json(&serde_json::Value::Array(std::mem::take(rows)));
+    write(
+        &dir.join("data").join(format!("entities-{n:04}.js")),
+        &format!("NERPIPE_ENTITIES.push({json});\n"),
+    )
+}
+
+fn mention_title(m: &MentionRecord) -> String {
+    let mut t = format!(
+        "{} · entity {} · score {:.4} · source {}",
+        m.label, m.entity_id, m.score, m.source
+    );
+    if let (Some(kind), Some(value)) = (&m.amount_kind, &m.value) {
+        let _ = write!(t, " · {kind} {value} {}", m.unit.as_deref().unwrap_or(""));
+    }
+    t
+}
+
+/// The text with mentions as nested `<mark>` elements. Mentions that cross
+/// another one are cut at its end so the markup stays well nested.
+fn highlight(
+    text: &str,
+    mentions: &[(usize, &MentionRecord)],
+    places: &HashMap<String, EntityPlace>,
+) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let slice = |a: usize, b: usize| escape(&chars[a..b].iter().collect::<String>());
+    let mut order: Vec<(usize, &MentionRecord)> = mentions.to_vec();
+    order.sort_by_key(|&(k, m)| (m.start, std::cmp::Reverse(m.end), k));
+    let mut html = String::with_capacity(text.len() * 2);
+    let mut pos = 0usize;
+    let mut open: Vec<(usize, &MentionRecord)> = Vec::new();
+    let close = |html: &mut String, m: &MentionRecord| {
+        let link = match places.get(&m.entity_id) {
+            Some(p) => format!(
+                "<a class=\"lbl\" href=\"{}\">{}</a>",
+                escape(&p.href("../")),
+                m.label
+            ),
+            None => format!("<span class=\"lbl\">{}</span>", m.label),
+        };
+        html.push_str(&link);
+        html.push_str("</mark>");
+    };
+    for (k, m) in order {
+        while let Some(&(end, top)) = open.last() {
+            if end > m.start {
+                break;
+            }
+            html.push_str(&slice(pos, end));
+            pos = end;
+            close(&mut html, top);
+            open.pop();
+        }
+        html.push_str(&slice(pos, m.start));
+        pos = m.start;
+        let end = open.last().map_or(m.end, |&(e, _)| m.end.min(e));
+        let _ = write!(
+            html,
+            "<mark class=\"ent\" id=\"m{k}\" data-label=\"{}\" data-entity=\"{}\" data-mention=\"{}\" title=\"{}\">",
+            m.label,
+            escape(&m.entity_id),
+            escape(&m.mention_id),
+            escape(&mention_title(m))
+        );
+        open.push((end, m));
+    }
+    while let Some((end, top)) = open.pop() {
+        html.push_str(&slice(pos, end));
+        pos = end;
+        close(&mut html, top);
+    }
+    html.push_str(&slice(pos, chars.len()));
+    html
+}
+
+fn document_page(
+    n: usize,
+    has_next: bool,
+    doc: &crate::document::Document,
+    mentions: &[MentionRecord],
+    places: &HashMap<String, EntityPlace>,
+) -> String {
+    let mut nav = nav("../");
+    if n > 1 {
+        let _ = write!(nav, "<a href=\"{}.html\">← previous</a>", n - 1);
+    }
+    if has_next {
+        let _ = write!(nav, "<a href=\"{}.html\">next →</a>", n + 1);
+    }
+    type Indexed<'a> = Vec<(usize, &'a MentionRecord)>;
+    let (good, bad): (Indexed, Indexed) = mentions
+        .iter()
+        .enumerate()
+        .partition(|(_, m)| check_offsets(&doc.text, m).is_ok());
+    let mut body = format!(
+        "<h1>{}</h1><p class=\"meta\">doc_id <code>{}</code> · {} · {} mentions</p>{}",
+        escape(&doc.title),
+        escape(&doc.id),
+        escape(&doc.source_path),
+        mentions.len(),
+        legend()
+    );
+    for (_, m) in &bad {
+        let problem = check_offsets(&doc.text, m).err().unwrap_or_default();
+        let _ = write!(
+            body,
+            "<p class=\"warn\">Not highlighted: {}</p>",
+            escape(&problem)
+        );
+    }
+    let _ = write!(
+        body,
+        "<div class=\"text\">{}</div>",
+        highlight(&doc.text, &good, places)
+    );
+    body.push_str(
+        "<h2>Mentions</h2><table><tr><th>mention</th><th>label</th><th>text</th><th>entity</th>\
+         <th>score</th><th>source</th><th>amount</th></tr>\n",
+    );
+    for (k, m) in mentions.iter().enumerate() {
+        let entity = match places.get(&m.entity_id) {
+            Some(p) => format!(
+                "<a href=\"{}\">{}</a>",
+                escape(&p.href("../")),
+                escape(&m.entity_id)
+            ),
+            None => escape(&m.entity_id),
+        };
+        let amount = match (&m.value, &m.unit) {
+            (Some(v), u) => format!(
+                "{} {} {}",
+                escape(m.amount_kind.as_deref().unwrap_or("")),
+                escape(v),
+                escape(u.as_deref().unwrap_or(""))
+            ),
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            body,
+            "<tr><td><a href=\"#m{k}\">{}</a></td><td><span class=\"chip\" data-label=\"{l}\">{l}</span></td><td>{}</td>\
+             <td>{entity}</td><td class=\"num\">{:.4}</td><td>{}</td><td>{amount}</td></tr>",
+            escape(&m.mention_id),
+            escape(&m.text),
+            m.score,
+            escape(&m.source),
+            l = m.label,
+        );
+    }
+    body.push_str("</table>");
+    page(&doc.title, CSP_STATIC, &nav, &body)
+}
+
+fn write_entity_pages(
+    dir: &Path,
+    entities: &[EntityJson],
+    occurrences: &[Vec<Occurrence>],
+    titles: &[String],
+) -> anyhow::Result<()> {
+    let (mut page_no, mut on_page, mut links_on_page) = (1usize, 0usize, 0usize);
+    let mut body = String::new();
+    let flush = |page_no: usize, body: &mut String| -> anyhow::Result<()> {
+        let html = page(
+            &format!("nerpipe: entities, page {page_no}"),
+            CSP_STATIC,
+            &nav("../"),
+            body,
+        );
+        body.clear();
+        write(
+            &dir.join("entities").join(format!("{page_no:04}.html")),
+            &html,
+        )
+    };
+    for (i, e) in entities.iter().enumerate() {
+        // Same paging rule as in `build`, so the anchors computed there hold.
+        let links = e.document_count.min(ENTITY_DOC_CAP);
+        if on_page > 0
+            && (on_page >= ENTITY_PAGE_ENTITIES || links_on_page + links > ENTITY_PAGE_LINKS)
+        {
+            flush(page_no, &mut body)?;
+            page_no += 1;
+            on_page = 0;
+            links_on_page = 0;
+        }
+        on_page += 1;
+        links_on_page += links;
+        let _ = write!(
+            body,
+            "<section id=\"e{i}\"><h2>{} <span class=\"chip\" data-label=\"{l}\">{l}</span></h2>\
+             <p class=\"meta\">id <code>{}</code> · {} mentions in {} documents · mean score {:.4}",
+            escape(&e.canonical),
+            escape(&e.entity_id),
+            e.mention_count,
+            e.document_count,
+            e.score,
+            l = e.label
+        );
+        if let Some(v) = &e.value {
+            let _ = write!(
+                body,
+                " · {} {} {}",
+                escape(e.amount_kind.as_deref().unwrap_or("")),
+                escape(v),
+                escape(e.unit.as_deref().unwrap_or(""))
+            );
+        }
+        let _ = write!(
+            body,
+            "<br>aliases: {}</p><ul>",
+            escape(&e.aliases.join(" | "))
+        );
+        let occ = &occurrences[i];
+        for o in occ.iter().take(ENTITY_DOC_CAP) {
+            let title = titles.get(o.doc - 1).map(String::as_str).unwrap_or("");
+            let _ = write!(
+                body,
+                "<li><a href=\"../docs/{d}.html#m{m}\">{}</a> ({} mention{})</li>",
+                escape(title),
+                o.count,
+                if o.count == 1 { "" } else { "s" },
+                d = o.doc,
+                m = o.mention
+            );
+        }
+        if occ.len() > ENTITY_DOC_CAP {
+            let _ = write!(
+                body,
+                "<li>… and {} more documents</li>",
+                occ.len() - ENTITY_DOC_CAP
+            );
+        }
+        body.push_str("</ul></section>\n");
+    }
+    flush(page_no, &mut body)
+}
+
+/// Writes the document list pages; returns (ok, failed) counts.
+fn write_document_lists(
+    out: &Path,
+    dir: &Path,
+    numbers: &HashMap<String, usize>,
+) -> anyhow::Result<(usize, usize)> {
+    let (mut ok, mut failed) = (0usize, 0usize);
+    let mut rows: Vec<String> = Vec::new();
+    let mut pages = 0usize;
+    let header =
+        "<h1>Documents</h1><table><tr><th>#</th><th>title</th><th>doc_id</th><th>status</th>\
+                  <th>mentions</th><th>error</th></tr>\n";
+    let flush = |rows: &mut Vec<String>, list_no: usize, last: bool| -> anyhow::Result<()> {
+        let mut nav = nav("../");
+        if list_no > 1 {
+            let _ = write!(
+                nav,
+                "<a href=\"list-{:04}.html\">← previous</a>",
+                list_no - 1
+            );
+        }
+        if !last {
+            let _ = write!(nav, "<a href=\"list-{:04}.html\">next →</a>", list_no + 1);
+        }
+        let body = format!("{header}{}</table>", rows.concat());
+        rows.clear();
+        write(
+            &dir.join("docs").join(format!("list-{list_no:04}.html")),
+            &page("nerpipe: documents", CSP_STATIC, &nav, &body),
+        )
+    };
+    let mut docs = read_documents(out)?.peekable();
+    while let Some(d) = docs.next() {
+        let d = d?;
+        if d.status == "ok" {
+            ok += 1;
+        } else {
+            failed += 1;
+        }
+        // Only the first row of a doc_id got the page (later ones are duplicates).
+        let (n, title) = match numbers.get(&d.doc_id) {
+            Some(&n) if d.status == "ok" => (
+                n.to_string(),
+                format!("<a href=\"{n}.html\">{}</a>", escape(&d.title)),
+            ),
+            _ => (String::new(), escape(&d.title)),
+        };
+        rows.push(format!(
+            "<tr><td class=\"num\">{n}</td><td>{title}</td><td><code>{}</code></td><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
+            escape(&d.doc_id),
+            escape(&d.status),
+            d.mentions,
+            escape(&d.error)
+        ));
+        if rows.len() == DOC_LIST_PAGE {
+            pages += 1;
+            flush(&mut rows, pages, docs.peek().is_none())?;
+        }
+    }
+    if !rows.is_empty() || pages == 0 {
+        flush(&mut rows, pages + 1, true)?;
+    }
+    Ok((ok, failed))
+}
+
+const INDEX_CONTROLS: &str = r#"<div class="controls">
+<input id="q" type="search" placeholder="Filter: name, alias, value, unit (accents ignored)" aria-label="filter">
+<select id="label" aria-label="label"><option value="">all labels</option><option>PERSON</option><option>ORGANISATION</option><option>PLACE</option><option>AMOUNT</option><option>MISC</option></select>
+<button id="prev">← previous</button><span id="info"></span><button id="next">next →</button>
+</div>
+<table id="entities"><thead><tr>
+<th class="sort" data-key="1">label</th><th class="sort" data-key="2">canonical</th><th class="sort" data-key="3">aliases</th>
+<th class="sort" data-key="4">mentions</th><th class="sort" data-key="5">documents</th><th class="sort" data-key="6">score</th>
+<th class="sort" data-key="7">amount kind</th><th class="sort" data-key="9">value</th><th class="sort" data-key="10">unit</th>
+</tr></thead><tbody id="rows"></tbody></table>
+<noscript><p>The entity table needs JavaScript; the entity pages (entities/0001.html, ...) and the document list work without it.</p></noscript>"#;
+
+/// The entity table: rows are
+/// [index, label, canonical, aliases, mentions, documents, score, kind, value, value_real, unit, page].
+/// Rendered with textContent only, 100 rows at a time.
+const INDEX_JS: &str = r#"
+(function () {
+  "use strict";
+  var rows = [].concat.apply([], window.NERPIPE_ENTITIES);
+  var fold = function (s) { return String(s).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase(); };
+  rows.forEach(function (r) { r.push(fold([r[2], r[3], r[8] || "", r[10] || ""].join(" "))); });
+  var PAGE = 100, state = { q: "", label: "", key: 4, dir: -1, page: 0 }, view = rows;
+  var $ = function (id) { return document.getElementById(id); };
+  function compare(a, b) {
+    var x = a[state.key], y = b[state.key];
+    if (x === null || x === undefined) return 1;
+    if (y === null || y === undefined) return -1;
+    var c = typeof x === "number" ? x - y : String(x).localeCompare(String(y));
+    return c * state.dir || a[0] - b[0];
+  }
+  function refilter() {
+    var q = fold(state.q.trim());
+    view = rows.filter(function (r) {
+      return (!state.label || r[1] === state.label) && (!q || r[12].indexOf(q) >= 0);
+    });
+    view.sort(compare);
+    state.page = 0;
+    render();
+  }
+  function cell(tr, text, cls) {
+    var td = document.createElement("td");
+    if (cls) td.className = cls;
+    td.textContent = text === null || text === undefined ? "" : String(text);
+    tr.appendChild(td);
+    return td;
+  }
+  function render() {
+    var body = $("rows"), start = state.page * PAGE, end = Math.min(view.length, start + PAGE);
+    body.textContent = "";
+    for (var i = start; i < end; i++) {
+      var r = view[i], tr = document.createElement("tr");
+      tr.setAttribute("data-entity", String(r[0]));
+      var chip = document.createElement("span");
+      chip.className = "chip"; chip.setAttribute("data-label", r[1]); chip.textContent = r[1];
+      cell(tr, "").appendChild(chip);
+      var a = document.createElement("a");
+      a.href = "entities/" + ("000" + r[11]).slice(-4) + ".html#e" + r[0];
+      a.textContent = r[2];
+      cell(tr, "").appendChild(a);
+      cell(tr, r[3]); cell(tr, r[4], "num"); cell(tr, r[5], "num"); cell(tr, Number(r[6]).toFixed(4), "num");
+      cell(tr, r[7]); cell(tr, r[8], "num"); cell(tr, r[10]);
+      body.appendChild(tr);
+    }
+    $("info").textContent = view.length ? (start + 1) + "–" + end + " of " + view.length : "no entities";
+    $("prev").disabled = state.page === 0;
+    $("next").disabled = end >= view.length;
+  }
+  $("q").addEventListener("input", function (e) { state.q = e.target.value; refilter(); });
+  $("label").addEventListener("change", function (e) { state.label = e.target.value; refilter(); });
+  $("prev").addEventListener("click", function () { state.page--; render(); });
+  $("next").addEventListener("click", function () { state.page++; render(); });
+  Array.prototype.forEach.call(document.querySelectorAll("th.sort"), function (th) {
+    th.addEventListener("click", function () {
+      var key = Number(th.getAttribute("data-key"));
+      state.dir = state.key === key ? -state.dir : (key === 4 || key === 5 || key === 6 || key === 9 ? -1 : 1);
+      state.key = key;
+      refilter();
+    });
+  });
+  refilter();
+})();
+"#;

@@ -1,0 +1,258 @@
+//! Reading a finished run's output folder back: the streaming readers the
+//! downstream steps (SQLite, PostgreSQL, report, Label Studio) share.
+//!
+//! Document texts are not in the output folder; [`DocumentsWithMentions`]
+//! re-reads them from the corpus and merge-joins them with mentions.jsonl,
+//! which is in corpus order, so neither file has to fit in memory.
+
+use crate::document::Document;
+use crate::emit::{DocumentRecord, EntityJson, MentionRecord};
+use crate::ingest::{Corpus, Item};
+use anyhow::Context;
+use serde::de::DeserializeOwned;
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader};
+use std::iter::Peekable;
+use std::path::{Path, PathBuf};
+
+/// What the downstream steps need from run.json.
+#[derive(Debug, Clone)]
+pub struct RunInfo {
+    /// A stable id of the run: a hash of run.json, so loading the same run
+    /// twice finds the same key.
+    pub run_id: String,
+    pub nerpipe_version: String,
+    pub model_name: String,
+    pub weights_sha256: String,
+    /// `options.corpus`, as written by `nerpipe run`.
+    pub corpus: Option<PathBuf>,
+    /// run.json as it is on disk.
+    pub raw: String,
+}
+
+impl RunInfo {
+    pub fn read(out: &Path) -> anyhow::Result<RunInfo> {
+        let path = out.join("run.json");
+        let raw = std::fs::read_to_string(&path).with_context(|| {
+            format!(
+                "{}: cannot read (is this a nerpipe output folder?)",
+                path.display()
+            )
+        })?;
+        let json: serde_json::Value = serde_json::from_str(&raw)
+            .with_context(|| format!("{}: not valid JSON", path.display()))?;
+        let text = |ptr: &str| {
+            json.pointer(ptr)
+                .and_then(|v| v.as_str())
+                .unwrap_or("")
+                .to_string()
+        };
+        Ok(RunInfo {
+            run_id: format!("{:016x}", fnv1a64(raw.as_bytes())),
+            nerpipe_version: text("/nerpipe_version"),
+            model_name: text("/model/name"),
+            weights_sha256: text("/model/weights_sha256"),
+            corpus: json
+                .pointer("/options/corpus")
+                .and_then(|v| v.as_str())
+                .map(PathBuf::from),
+            raw,
+        })
+    }
+
+    /// The corpus to re-read texts from: `corpus` when given, else the one in run.json.
+    pub fn corpus_or(&self, out: &Path, corpus: Option<&Path>) -> anyhow::Result<PathBuf> {
+        match (corpus, &self.corpus) {
+            (Some(c), _) => Ok(c.to_path_buf()),
+            (None, Some(c)) => Ok(c.clone()),
+            (None, None) => anyhow::bail!(
+                "{}: has no options.corpus; give the corpus folder explicitly",
+                out.join("run.json").display()
+            ),
+        }
+    }
+}
+
+/// FNV-1a, 64 bits: a short, dependency-free content hash for stable ids.
+pub fn fnv1a64(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Streams a JSON-lines file of `T`; errors name the file and line.
+pub fn read_jsonl<T: DeserializeOwned>(
+    path: &Path,
+) -> anyhow::Result<impl Iterator<Item = anyhow::Result<T>>> {
+    let file =
+        std::fs::File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
+    let path = path.to_path_buf();
+    let mut lines = BufReader::new(file).lines().enumerate();
+    Ok(std::iter::from_fn(move || loop {
+        let (n, line) = lines.next()?;
+        let line = match line {
+            Ok(l) => l,
+            Err(e) => {
+                return Some(Err(anyhow::anyhow!(
+                    "{}:{}: cannot read: {e}",
+                    path.display(),
+                    n + 1
+                )))
+            }
+        };
+        if line.trim().is_empty() {
+            continue;
+        }
+        return Some(
+            serde_json::from_str(&line)
+                .with_context(|| format!("{}:{}: not a valid record", path.display(), n + 1)),
+        );
+    }))
+}
+
+pub fn read_mentions(
+    out: &Path,
+) -> anyhow::Result<impl Iterator<Item = anyhow::Result<MentionRecord>>> {
+    read_jsonl(&out.join("mentions.jsonl"))
+}
+
+pub fn read_entities(
+    out: &Path,
+) -> anyhow::Result<impl Iterator<Item = anyhow::Result<EntityJson>>> {
+    read_jsonl(&out.join("entities.jsonl"))
+}
+
+/// Streams documents.jsonl (the raw twin of documents.csv, whose cells may be
+/// made spreadsheet-safe); errors name the file and line.
+pub fn read_documents(
+    out: &Path,
+) -> anyhow::Result<impl Iterator<Item = anyhow::Result<DocumentRecord>>> {
+    read_jsonl(&out.join("documents.jsonl"))
+}
+
+/// The code-point slice `[start, end)` of `text`, or None when out of range.
+pub fn char_slice(text: &str, start: usize, end: usize) -> Option<&str> {
+    if start > end {
+        return None;
+    }
+    let mut indices = text
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(text.len()));
+    let bs = indices.nth(start)?;
+    let be = if end == start {
+        bs
+    } else {
+        indices.nth(end - start - 1)?
+    };
+    Some(&text[bs..be])
+}
+
+/// One ok document of the run with its mentions, in corpus order.
+pub struct DocumentMentions {
+    pub document: Document,
+    pub mentions: Vec<MentionRecord>,
+}
+
+/// Merge-joins the corpus (re-read) with mentions.jsonl by doc_id. Documents
+/// that failed in the run, and later duplicates of a doc_id, are skipped as the
+/// run skipped them.
+pub struct DocumentsWithMentions {
+    documents: Box<dyn Iterator<Item = (Item, u64)>>,
+    mentions: Peekable<Box<dyn Iterator<Item = anyhow::Result<MentionRecord>>>>,
+    seen: HashSet<String>,
+    corpus: PathBuf,
+    mentions_path: PathBuf,
+    done: bool,
+}
+
+impl DocumentsWithMentions {
+    pub fn open(out: &Path, corpus: &Path) -> anyhow::Result<DocumentsWithMentions> {
+        let mentions: Box<dyn Iterator<Item = anyhow::Result<MentionRecord>>> =
+            Box::new(read_mentions(out)?);
+        Ok(DocumentsWithMentions {
+            documents: Box::new(Corpus::open(corpus)?.documents()),
+            mentions: mentions.peekable(),
+            seen: HashSet::new(),
+            corpus: corpus.to_path_buf(),
+            mentions_path: out.join("mentions.jsonl"),
+            done: false,
+        })
+    }
+
+    fn step(&mut self) -> anyhow::Result<Option<DocumentMentions>> {
+        for (item, _) in self.documents.by_ref() {
+            let Item::Document(document) = item else {
+                continue;
+            };
+            if !self.seen.insert(document.id.clone()) {
+                continue;
+            }
+            let mut mentions = Vec::new();
+            while let Some(next) = self
+                .mentions
+                .next_if(|m| m.as_ref().map_or(true, |m| m.doc_id == document.id))
+            {
+                mentions.push(next?);
+            }
+            return Ok(Some(DocumentMentions { document, mentions }));
+        }
+        if let Some(left) = self.mentions.next() {
+            let left = left?;
+            anyhow::bail!(
+                "{}: mention {} is for document {:?}, which is not in the corpus {} at that point \
+                 (has the corpus changed since the run?)",
+                self.mentions_path.display(),
+                left.mention_id,
+                left.doc_id,
+                self.corpus.display()
+            );
+        }
+        Ok(None)
+    }
+}
+
+impl Iterator for DocumentsWithMentions {
+    type Item = anyhow::Result<DocumentMentions>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let result = self.step().transpose();
+        if !matches!(result, Some(Ok(_))) {
+            self.done = true;
+        }
+        result
+    }
+}
+
+/// Checks that a mention's offsets still select its text in `text`.
+pub fn check_offsets(text: &str, m: &MentionRecord) -> Result<(), String> {
+    match char_slice(text, m.start, m.end) {
+        Some(s) if s == m.text => Ok(()),
+        Some(s) => Err(format!(
+            "mention {} says {:?} at {}..{}, but the corpus text there is {:?} (has the corpus changed since the run?)",
+            m.mention_id, m.text, m.start, m.end, s
+        )),
+        None => Err(format!(
+            "mention {} at {}..{} is beyond the end of the document (has the corpus changed since the run?)",
+            m.mention_id, m.start, m.end
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn char_slices_are_code_points() {
+        let t = "Šarić met Đukić";
+        assert_eq!(char_slice(t, 0, 5), Some("Šarić"));
+        assert_eq!(char_slice(t, 10, 15), Some("Đukić"));
+        assert_eq!(char_slice(t, 15, 15), Some(""));
+        assert_eq!(char_slice(t, 10, 16), None);
+        assert_eq!(char_slice(t, 3, 2), None);
+    }
+}

@@ -1,0 +1,253 @@
+//! Label Studio: export → import gives the run's mentions back; reviewers'
+//! annotations win over predictions; train.conll is IOB2 that a CoNLL reader
+//! (`word ... tag`) accepts.
+mod fake_run;
+
+use nerpipe::emit::MentionRecord;
+use nerpipe::labelstudio::{export, import};
+use serde_json::{json, Value};
+
+type Key = (String, usize, usize, String, String);
+
+fn keys(ms: &[MentionRecord]) -> Vec<Key> {
+    let mut k: Vec<Key> = ms
+        .iter()
+        .map(|m| {
+            (
+                m.doc_id.clone(),
+                m.start,
+                m.end,
+                m.text.clone(),
+                m.label.to_string(),
+            )
+        })
+        .collect();
+    k.sort();
+    k
+}
+
+fn read_mentions(path: &std::path::Path) -> Vec<MentionRecord> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// Checks `word ... TAG` lines, blank lines between sentences, valid IOB2.
+fn check_conll(text: &str) -> Vec<Vec<(String, String)>> {
+    let mut sentences = Vec::new();
+    let mut current: Vec<(String, String)> = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let cols: Vec<&str> = line.split_whitespace().collect();
+        if cols.is_empty() || cols[0] == "-DOCSTART-" {
+            if !current.is_empty() {
+                sentences.push(std::mem::take(&mut current));
+            }
+            continue;
+        }
+        assert!(cols.len() >= 2, "line {}: {line:?}", n + 1);
+        let tag = cols[cols.len() - 1];
+        let ok = tag == "O"
+            || ["B-", "I-"].iter().any(|p| {
+                tag.strip_prefix(p)
+                    .is_some_and(|t| ["PER", "ORG", "LOC", "MISC"].contains(&t))
+            });
+        assert!(ok, "line {}: bad tag {tag:?}", n + 1);
+        if let Some(t) = tag.strip_prefix("I-") {
+            let prev = current.last().map(|(_, p)| p.as_str()).unwrap_or("O");
+            assert!(
+                prev.ends_with(t) && prev != "O",
+                "line {}: {tag} after {prev}",
+                n + 1
+            );
+        }
+        current.push((cols[0].to_string(), tag.to_string()));
+    }
+    if !current.is_empty() {
+        sentences.push(current);
+    }
+    sentences
+}
+
+#[test]
+fn export_then_import_gives_the_mentions_back() {
+    let run = fake_run::fake_run();
+    let tasks_file = run.dir.path().join("tasks.json");
+    assert_eq!(export(&run.out, &run.corpus, &tasks_file).unwrap(), 3);
+    let tasks: Vec<Value> =
+        serde_json::from_str(&std::fs::read_to_string(&tasks_file).unwrap()).unwrap();
+    let first = &tasks[0];
+    assert_eq!(first["data"]["doc_id"], "a-zagreb.txt");
+    let p = &first["predictions"][0];
+    assert_eq!(p["model_version"], "conll03-minilm-l6-0123456789ab");
+    let r = &p["result"][0];
+    assert_eq!(
+        (
+            r["from_name"].as_str(),
+            r["to_name"].as_str(),
+            r["type"].as_str()
+        ),
+        (Some("label"), Some("text"), Some("labels"))
+    );
+    assert_eq!(
+        r["value"],
+        json!({"start": 6 - 6, "end": 11, "text": "Darko Šarić", "labels": ["PERSON"]})
+    );
+    assert!(r["id"]
+        .as_str()
+        .unwrap()
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric()));
+
+    // Label Studio's export keeps the task data and adds ids; unchanged
+    // predictions come back as they went.
+    let exported: Vec<Value> = tasks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let mut t = t.clone();
+            t["id"] = json!(i + 1);
+            t["annotations"] = json!([]);
+            t
+        })
+        .collect();
+    let ls_file = run.dir.path().join("ls-export.json");
+    std::fs::write(&ls_file, serde_json::to_string(&exported).unwrap()).unwrap();
+    let dest = run.dir.path().join("reviewed");
+    let counts = import(&ls_file, &dest).unwrap();
+    assert_eq!(
+        (counts.tasks, counts.annotated, counts.mentions),
+        (3, 0, run.mentions.len())
+    );
+    let back = read_mentions(&dest.join("mentions.jsonl"));
+    assert_eq!(keys(&back), keys(&run.mentions));
+    assert!(back.iter().all(|m| m.source == "label-studio"));
+    let by_id: std::collections::HashMap<_, _> = run
+        .mentions
+        .iter()
+        .map(|m| ((m.doc_id.clone(), m.start), m))
+        .collect();
+    for m in &back {
+        assert_eq!(
+            m.entity_id,
+            by_id[&(m.doc_id.clone(), m.start)].entity_id,
+            "entity kept for {}",
+            m.mention_id
+        );
+    }
+
+    let conll = std::fs::read_to_string(dest.join("train.conll")).unwrap();
+    let sentences = check_conll(&conll);
+    assert!(sentences.len() >= 4);
+    let flat: Vec<(String, String)> = sentences.concat();
+    let tagged: Vec<String> = flat.iter().map(|(w, t)| format!("{w}/{t}")).collect();
+    let joined = tagged.join(" ");
+    assert!(joined.contains("Darko/B-PER Šarić/I-PER"), "{joined}");
+    assert!(joined.contains("Port/B-LOC of/I-LOC Bar/I-LOC"), "{joined}");
+    assert!(
+        joined.contains("Breaking/O </B-MISC script/I-MISC >/I-MISC alert/O"),
+        "{joined}"
+    );
+    assert!(joined.contains("€/O 4.5/O billion/O"), "{joined}");
+    let first: Vec<&str> = sentences[0].iter().map(|(w, _)| w.as_str()).collect();
+    assert_eq!(
+        first.join(" "),
+        "Darko Šarić met Dijana Hrkalović in Beograd ."
+    );
+    assert!(
+        joined.contains("90/O tonnes/O"),
+        "amounts are not trained: {joined}"
+    );
+    assert!(
+        joined.contains("70/O 000/O"),
+        "no-break space splits: {joined}"
+    );
+}
+
+#[test]
+fn reviewed_annotations_win() {
+    let run = fake_run::fake_run();
+    let tasks_file = run.dir.path().join("tasks.json");
+    export(&run.out, &run.corpus, &tasks_file).unwrap();
+    let mut tasks: Vec<Value> =
+        serde_json::from_str(&std::fs::read_to_string(&tasks_file).unwrap()).unwrap();
+    let text = tasks[1]["data"]["text"].as_str().unwrap().to_string();
+    let (s, e) = fake_run::find_chars(&text, "Veljko Belivuk", 0);
+    let region = |id: &str, s: usize, e: usize, t: &str, l: &str| {
+        json!({"id": id, "from_name": "label", "to_name": "text", "type": "labels",
+               "value": {"start": s, "end": e, "text": t, "labels": [l]}})
+    };
+    tasks[1]["id"] = json!(42);
+    tasks[1]["annotations"] = json!([
+        {"id": 1, "was_cancelled": false, "updated_at": "2024-05-01T10:00:00.000000Z",
+         "result": [region("m1", s, e, "Veljko Belivuk", "ORGANISATION")]},
+        // The most recent one is used...
+        {"id": 2, "was_cancelled": false, "updated_at": "2024-05-02T10:00:00.000000Z",
+         "result": [region("m1", s, e, "Veljko Belivuk", "PERSON"),
+                    region("new1", s + 7, e, "Belivuk", "PERSON"),
+                    {"id": "c1", "from_name": "quality", "to_name": "text", "type": "choices", "value": {"choices": ["ok"]}}]},
+        // ...unless it was cancelled (skipped).
+        {"id": 3, "was_cancelled": true, "updated_at": "2024-05-03T10:00:00.000000Z", "result": []}
+    ]);
+    // An older Label Studio counted UTF-16 units: after an emoji they are off by one.
+    tasks[2]["data"]["text"] = json!(format!("💩{}", tasks[2]["data"]["text"].as_str().unwrap()));
+    let t2 = tasks[2]["data"]["text"].as_str().unwrap().to_string();
+    let (s2, e2) = fake_run::find_chars(&t2, "Đukić", 0);
+    tasks[2]["annotations"] = json!([{"id": 9, "created_at": "2024-01-01T00:00:00Z",
+        "result": [region("x", s2 + 1, e2 + 1, "Đukić", "PER")]}]);
+    let ls_file = run.dir.path().join("ls.json");
+    std::fs::write(&ls_file, serde_json::to_string(&tasks).unwrap()).unwrap();
+    let dest = run.dir.path().join("reviewed");
+    let counts = import(&ls_file, &dest).unwrap();
+    assert_eq!(counts.annotated, 2);
+    let back = read_mentions(&dest.join("mentions.jsonl"));
+    let doc_b: Vec<(usize, usize, String, f64)> = back
+        .iter()
+        .filter(|m| m.doc_id == "b-script.txt")
+        .map(|m| (m.start, m.end, m.label.to_string(), m.score))
+        .collect();
+    assert_eq!(
+        doc_b,
+        [
+            (s, e, "PERSON".into(), 1.0),
+            (s + 7, e, "PERSON".into(), 1.0)
+        ]
+    );
+    let doc_c: Vec<(usize, usize, &str)> = back
+        .iter()
+        .filter(|m| m.doc_id == "c/notes.md")
+        .map(|m| (m.start, m.end, m.text.as_str()))
+        .collect();
+    assert_eq!(doc_c, [(s2, e2, "Đukić")]);
+    // Doc a had no annotation: its predictions are kept.
+    assert_eq!(
+        back.iter().filter(|m| m.doc_id == "a-zagreb.txt").count(),
+        6
+    );
+}
+
+#[test]
+fn bad_regions_name_the_file_and_task() {
+    let run = fake_run::fake_run();
+    let ls_file = run.dir.path().join("ls.json");
+    let bad = json!([{"id": 7, "data": {"text": "Hello Ana", "doc_id": "x"},
+        "annotations": [{"id": 1, "result": [{"id": "r", "value": {"start": 0, "end": 5, "text": "Ana", "labels": ["PERSON"]}}]}]}]);
+    std::fs::write(&ls_file, bad.to_string()).unwrap();
+    let err = format!(
+        "{:#}",
+        import(&ls_file, &run.dir.path().join("o")).unwrap_err()
+    );
+    assert!(
+        err.contains("ls.json") && err.contains("task 7") && err.contains("does not match"),
+        "{err}"
+    );
+    let unknown = json!([{"id": 8, "data": {"text": "Hello Ana", "doc_id": "x"},
+        "annotations": [{"id": 1, "result": [{"id": "r", "value": {"start": 6, "end": 9, "text": "Ana", "labels": ["Animal"]}}]}]}]);
+    std::fs::write(&ls_file, unknown.to_string()).unwrap();
+    let err = format!(
+        "{:#}",
+        import(&ls_file, &run.dir.path().join("o")).unwrap_err()
+    );
+    assert!(err.contains("\"Animal\""), "{err}");
+}
