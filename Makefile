@@ -39,6 +39,11 @@ lint: libtorch
 fmt:
 	$(CARGO) fmt
 
+# Generated input for the amounts recogniser and ingest, FUZZ_SECONDS (60) each.
+FUZZ_SECONDS ?= 60
+fuzz: libtorch
+	FUZZ_SECONDS=$(FUZZ_SECONDS) $(CARGO) test --release --locked --test fuzz -- --ignored --nocapture --test-threads 2
+
 # Long (about an hour on 2 cores): fine-tunes the default model from the base encoder.
 model: build
 	$(BIN) train --base "$$(bash scripts/fetch-base-encoder.sh)" \

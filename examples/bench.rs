@@ -26,6 +26,9 @@ struct Args {
     /// Timed repetitions of each pipeline (the best is reported).
     #[arg(long, default_value_t = 2)]
     repeat: usize,
+    /// Skip the peak-memory runs of the sample corpus ×1 and ×100.
+    #[arg(long)]
+    no_rss: bool,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -108,5 +111,89 @@ fn main() -> anyhow::Result<()> {
     println!("  nerpipe run (whole pipeline)          {:>9.0} tokens/s", tokens as f64 / ours);
     println!("  rust-bert TokenClassificationModel    {:>9.0} tokens/s", tokens as f64 / theirs);
     println!("  ratio nerpipe / rust-bert             {:>9.2}x", theirs / ours);
+
+    amounts_throughput(&texts);
+    if !args.no_rss {
+        peak_rss(&args)?;
+    }
+    Ok(())
+}
+
+/// The amounts stage alone, one core, over the corpus texts repeated to 50 MB.
+fn amounts_throughput(texts: &[String]) {
+    let bytes_per_pass: usize = texts.iter().map(String::len).sum();
+    let passes = (50 << 20) / bytes_per_pass.max(1) + 1;
+    let started = Instant::now();
+    let mut found = 0;
+    for _ in 0..passes {
+        for t in texts {
+            found += nerpipe::recognise::amounts::find_amounts(std::hint::black_box(t)).len();
+        }
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let mb = (bytes_per_pass * passes) as f64 / 1e6;
+    println!("amounts stage, 1 thread, corpus texts × {passes}:");
+    println!("  {mb:.0} MB in {seconds:.2} s = {:.1} MB/s ({found} amounts; target ≥ 20 MB/s)", mb / seconds);
+}
+
+/// Peak RSS of `nerpipe run` over the sample corpus and over 100 copies of it.
+fn peak_rss(args: &Args) -> anyhow::Result<()> {
+    let big = tempfile::tempdir()?;
+    for copy in 0..100 {
+        let dest = big.path().join(format!("copy-{copy:03}"));
+        for entry in walkdir::WalkDir::new(&args.corpus) {
+            let entry = entry?;
+            let rel = entry.path().strip_prefix(&args.corpus)?;
+            let target = dest.join(rel);
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&target)?;
+            } else if rel.extension().is_some_and(|e| e == "jsonl") {
+                // JSONL ids must stay unique across copies.
+                let text = std::fs::read_to_string(entry.path())?;
+                let renamed: Vec<String> = text
+                    .lines()
+                    .filter(|l| !l.trim().is_empty())
+                    .map(|l| {
+                        let mut v: serde_json::Value = serde_json::from_str(l).expect("sample JSONL");
+                        v["id"] = format!("{}-{copy:03}", v["id"].as_str().unwrap_or("doc")).into();
+                        v.to_string()
+                    })
+                    .collect();
+                std::fs::write(&target, renamed.join("\n") + "\n")?;
+            } else {
+                std::fs::copy(entry.path(), &target)?;
+            }
+        }
+    }
+    let binary = std::env::current_exe()?
+        .parent()
+        .and_then(|p| p.parent())
+        .map(|p| p.join("nerpipe"))
+        .ok_or_else(|| anyhow::anyhow!("cannot locate target/release/nerpipe"))?;
+    let measure = |corpus: &std::path::Path| -> anyhow::Result<(f64, f64)> {
+        let out = tempfile::tempdir()?;
+        let started = Instant::now();
+        let child = std::process::Command::new(&binary)
+            .args(["run", "--quiet", "--no-report", "--no-sqlite", "--threads", "2"])
+            .arg("--corpus")
+            .arg(corpus)
+            .arg("--out")
+            .arg(out.path())
+            .arg("--model")
+            .arg(&args.model)
+            .spawn()?;
+        let mut status = 0;
+        // SAFETY: rusage is plain data; wait4 fills it for our own child.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+        anyhow::ensure!(pid > 0 && status == 0, "nerpipe run failed on {}", corpus.display());
+        Ok((usage.ru_maxrss as f64 / 1024.0, started.elapsed().as_secs_f64()))
+    };
+    let (one, t1) = measure(&args.corpus)?;
+    let (hundred, t100) = measure(big.path())?;
+    println!("peak RSS of nerpipe run (2 threads):");
+    println!("  sample corpus ×1     {one:>8.1} MiB  ({t1:.0} s)");
+    println!("  sample corpus ×100   {hundred:>8.1} MiB  ({t100:.0} s)");
+    println!("  ratio ×100 / ×1      {:>8.2}   (goal ≤ 1.5)", hundred / one);
     Ok(())
 }

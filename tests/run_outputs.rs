@@ -98,6 +98,8 @@ fn sample_run_honours_the_output_contract() {
     assert!(missing.is_empty() && extra.is_empty(), "missing {missing:#?}\nextra {extra:#?}");
     assert!(planted.len() >= 60);
 
+    downstream_files_of_the_sample_run(out.path(), &mentions);
+
     // Deterministic: a second run writes the same bytes.
     let again = tempfile::tempdir().unwrap();
     run_corpus(&corpus, again.path(), &[]);
@@ -164,4 +166,63 @@ fn bad_documents_get_error_rows_and_the_rest_completes() {
     assert!(found.contains(&("a-good.txt", "Podgorica")), "{found:?}");
     assert!(found.contains(&("w3", "Sarajevo")), "{found:?}");
     assert!(found.iter().all(|(d, _)| ["a-good.txt", "w1", "w3"].contains(d)));
+}
+
+/// nerpipe.sqlite, the report, Label Studio and PostgreSQL on the sample run.
+fn downstream_files_of_the_sample_run(out: &std::path::Path, mentions: &[MentionRecord]) {
+    // SQLite: the sqlite3 CLI sees the same label counts as entities.csv.
+    let entities: Vec<EntityRecord> = read_csv(&out.join("entities.csv"));
+    let mut expected: std::collections::BTreeMap<String, usize> = Default::default();
+    for e in &entities {
+        *expected.entry(e.label.to_string()).or_default() += 1;
+    }
+    let db = out.join("nerpipe.sqlite");
+    assert!(db.is_file());
+    if let Ok(o) = std::process::Command::new("sqlite3")
+        .arg(&db)
+        .arg("SELECT label, count(*) FROM entities GROUP BY label ORDER BY label;")
+        .output()
+    {
+        let got: std::collections::BTreeMap<String, usize> = String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .filter_map(|l| l.split_once('|'))
+            .map(|(l, n)| (l.to_string(), n.trim().parse().unwrap()))
+            .collect();
+        assert_eq!(got, expected);
+    } else {
+        eprintln!("sqlite3 CLI not installed: checked only that nerpipe.sqlite exists");
+    }
+    assert!(out.join("report/index.html").is_file());
+
+    // Label Studio: export, then import the untouched tasks, gives the mentions back.
+    let ls = tempfile::tempdir().unwrap();
+    let tasks = ls.path().join("tasks.json");
+    let export = nerpipe(&["export", "--label-studio", out.to_str().unwrap(), "--dest", tasks.to_str().unwrap()]);
+    assert!(export.status.success(), "{}", String::from_utf8_lossy(&export.stderr));
+    let back = ls.path().join("back");
+    let import = nerpipe(&["import", "--label-studio", tasks.to_str().unwrap(), "--out", back.to_str().unwrap()]);
+    assert!(import.status.success(), "{}", String::from_utf8_lossy(&import.stderr));
+    let imported: Vec<MentionRecord> = read_jsonl(&back.join("mentions.jsonl"));
+    let key = |m: &MentionRecord| (m.doc_id.clone(), m.start, m.end, m.text.clone(), m.label);
+    let mut a: Vec<_> = mentions.iter().map(key).collect();
+    let mut b: Vec<_> = imported.iter().map(key).collect();
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
+    assert!(back.join("train.conll").is_file());
+
+    // PostgreSQL, when a server is given: loading twice gives the same rows.
+    let Ok(url) = std::env::var("NERPIPE_PG_URL") else {
+        eprintln!("skipped the PostgreSQL load: NERPIPE_PG_URL not set");
+        return;
+    };
+    let mut counts = Vec::new();
+    for _ in 0..2 {
+        let load = nerpipe(&["load", "--postgres", &url, out.to_str().unwrap()]);
+        assert!(load.status.success(), "{}", String::from_utf8_lossy(&load.stderr));
+        let mut client = nerpipe::postgres::connect(Some(&url)).unwrap();
+        counts.push(nerpipe::postgres::table_counts(&mut client).unwrap());
+    }
+    assert_eq!(counts[0], counts[1]);
+    eprintln!("PostgreSQL rows after two loads of the sample run: {:?}", counts[1]);
 }
