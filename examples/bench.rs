@@ -108,9 +108,18 @@ fn main() -> anyhow::Result<()> {
         args.threads,
         args.repeat
     );
-    println!("  nerpipe run (whole pipeline)          {:>9.0} tokens/s", tokens as f64 / ours);
-    println!("  rust-bert TokenClassificationModel    {:>9.0} tokens/s", tokens as f64 / theirs);
-    println!("  ratio nerpipe / rust-bert             {:>9.2}x", theirs / ours);
+    println!(
+        "  nerpipe run (whole pipeline)          {:>9.0} tokens/s",
+        tokens as f64 / ours
+    );
+    println!(
+        "  rust-bert TokenClassificationModel    {:>9.0} tokens/s",
+        tokens as f64 / theirs
+    );
+    println!(
+        "  ratio nerpipe / rust-bert             {:>9.2}x",
+        theirs / ours
+    );
 
     amounts_throughput(&texts);
     if !args.no_rss {
@@ -133,7 +142,10 @@ fn amounts_throughput(texts: &[String]) {
     let seconds = started.elapsed().as_secs_f64();
     let mb = (bytes_per_pass * passes) as f64 / 1e6;
     println!("amounts stage, 1 thread, corpus texts × {passes}:");
-    println!("  {mb:.0} MB in {seconds:.2} s = {:.1} MB/s ({found} amounts; target ≥ 20 MB/s)", mb / seconds);
+    println!(
+        "  {mb:.0} MB in {seconds:.2} s = {:.1} MB/s ({found} amounts; target ≥ 20 MB/s)",
+        mb / seconds
+    );
 }
 
 /// Peak RSS of `nerpipe run` over the sample corpus and over 100 copies of it.
@@ -154,7 +166,8 @@ fn peak_rss(args: &Args) -> anyhow::Result<()> {
                     .lines()
                     .filter(|l| !l.trim().is_empty())
                     .map(|l| {
-                        let mut v: serde_json::Value = serde_json::from_str(l).expect("sample JSONL");
+                        let mut v: serde_json::Value =
+                            serde_json::from_str(l).expect("sample JSONL");
                         v["id"] = format!("{}-{copy:03}", v["id"].as_str().unwrap_or("doc")).into();
                         v.to_string()
                     })
@@ -174,7 +187,14 @@ fn peak_rss(args: &Args) -> anyhow::Result<()> {
         let out = tempfile::tempdir()?;
         let started = Instant::now();
         let child = std::process::Command::new(&binary)
-            .args(["run", "--quiet", "--no-report", "--no-sqlite", "--threads", "2"])
+            .args([
+                "run",
+                "--quiet",
+                "--no-report",
+                "--no-sqlite",
+                "--threads",
+                "2",
+            ])
             .arg("--corpus")
             .arg(corpus)
             .arg("--out")
@@ -186,14 +206,24 @@ fn peak_rss(args: &Args) -> anyhow::Result<()> {
         // SAFETY: rusage is plain data; wait4 fills it for our own child.
         let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
         let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
-        anyhow::ensure!(pid > 0 && status == 0, "nerpipe run failed on {}", corpus.display());
-        Ok((usage.ru_maxrss as f64 / 1024.0, started.elapsed().as_secs_f64()))
+        anyhow::ensure!(
+            pid > 0 && status == 0,
+            "nerpipe run failed on {}",
+            corpus.display()
+        );
+        Ok((
+            usage.ru_maxrss as f64 / 1024.0,
+            started.elapsed().as_secs_f64(),
+        ))
     };
     let (one, t1) = measure(&args.corpus)?;
     let (hundred, t100) = measure(big.path())?;
     println!("peak RSS of nerpipe run (2 threads):");
     println!("  sample corpus ×1     {one:>8.1} MiB  ({t1:.0} s)");
     println!("  sample corpus ×100   {hundred:>8.1} MiB  ({t100:.0} s)");
-    println!("  ratio ×100 / ×1      {:>8.2}   (goal ≤ 1.5)", hundred / one);
+    println!(
+        "  ratio ×100 / ×1      {:>8.2}   (goal ≤ 1.5)",
+        hundred / one
+    );
     Ok(())
 }

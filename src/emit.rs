@@ -39,9 +39,9 @@ impl AtomicFile {
 
     pub fn commit(mut self) -> anyhow::Result<()> {
         if let Some(writer) = self.writer.take() {
-            let file = writer
-                .into_inner()
-                .map_err(|e| anyhow::anyhow!("{}: cannot write: {}", self.dest.display(), e.error()))?;
+            let file = writer.into_inner().map_err(|e| {
+                anyhow::anyhow!("{}: cannot write: {}", self.dest.display(), e.error())
+            })?;
             file.sync_all()
                 .with_context(|| format!("{}: cannot write", self.dest.display()))?;
         }
@@ -340,7 +340,9 @@ impl RunWriter {
             out: out.to_path_buf(),
             mentions_csv: csv::Writer::from_writer(AtomicFile::create(&out.join("mentions.csv"))?),
             mentions_jsonl: AtomicFile::create(&out.join("mentions.jsonl"))?,
-            documents_csv: csv::Writer::from_writer(AtomicFile::create(&out.join("documents.csv"))?),
+            documents_csv: csv::Writer::from_writer(AtomicFile::create(
+                &out.join("documents.csv"),
+            )?),
             documents_jsonl: AtomicFile::create(&out.join("documents.jsonl"))?,
             errors_jsonl: AtomicFile::create(&out.join("errors.jsonl"))?,
             mentions_written: 0,
@@ -381,7 +383,8 @@ impl RunWriter {
         if self.documents_written == 0 {
             self.documents_csv.write_record(DOCUMENT_COLUMNS)?;
         }
-        let mut csv_out = csv::Writer::from_writer(AtomicFile::create(&self.out.join("entities.csv"))?);
+        let mut csv_out =
+            csv::Writer::from_writer(AtomicFile::create(&self.out.join("entities.csv"))?);
         let mut jsonl = AtomicFile::create(&self.out.join("entities.jsonl"))?;
         for e in entities {
             csv_out.serialize(e.to_csv_record().csv_safe())?;
@@ -404,17 +407,44 @@ impl RunWriter {
 }
 
 pub const MENTION_COLUMNS: [&str; 13] = [
-    "doc_id", "mention_id", "entity_id", "label", "text", "start", "end", "score", "source",
-    "context", "amount_kind", "value", "unit",
+    "doc_id",
+    "mention_id",
+    "entity_id",
+    "label",
+    "text",
+    "start",
+    "end",
+    "score",
+    "source",
+    "context",
+    "amount_kind",
+    "value",
+    "unit",
 ];
 
 pub const DOCUMENT_COLUMNS: [&str; 8] = [
-    "doc_id", "source_path", "title", "chars", "tokens", "mentions", "status", "error",
+    "doc_id",
+    "source_path",
+    "title",
+    "chars",
+    "tokens",
+    "mentions",
+    "status",
+    "error",
 ];
 
 pub const ENTITY_COLUMNS: [&str; 11] = [
-    "entity_id", "label", "canonical", "aliases", "mention_count", "document_count",
-    "documents", "score", "amount_kind", "value", "unit",
+    "entity_id",
+    "label",
+    "canonical",
+    "aliases",
+    "mention_count",
+    "document_count",
+    "documents",
+    "score",
+    "amount_kind",
+    "value",
+    "unit",
 ];
 
 fn commit_csv(writer: csv::Writer<AtomicFile>) -> anyhow::Result<()> {

@@ -18,14 +18,29 @@ pub struct Prf {
 
 impl Prf {
     fn from_counts(gold: usize, predicted: usize, correct: usize) -> Prf {
-        let precision = if predicted > 0 { correct as f64 / predicted as f64 } else { 0.0 };
-        let recall = if gold > 0 { correct as f64 / gold as f64 } else { 0.0 };
+        let precision = if predicted > 0 {
+            correct as f64 / predicted as f64
+        } else {
+            0.0
+        };
+        let recall = if gold > 0 {
+            correct as f64 / gold as f64
+        } else {
+            0.0
+        };
         let f1 = if precision + recall > 0.0 {
             2.0 * precision * recall / (precision + recall)
         } else {
             0.0
         };
-        Prf { precision, recall, f1, gold, predicted, correct }
+        Prf {
+            precision,
+            recall,
+            f1,
+            gold,
+            predicted,
+            correct,
+        }
     }
 }
 
@@ -49,9 +64,20 @@ fn split(tag: &str) -> (&str, &str) {
 fn end_of_chunk(prev_tag: &str, tag: &str, prev_type: &str, kind: &str) -> bool {
     matches!(
         (prev_tag, tag),
-        ("B", "B") | ("B", "S") | ("B", "O") | ("I", "B") | ("I", "S") | ("I", "O")
-            | ("E", "E") | ("E", "I") | ("E", "O") | ("E", "S")
-            | ("S", "E") | ("S", "I") | ("S", "O") | ("S", "S")
+        ("B", "B")
+            | ("B", "S")
+            | ("B", "O")
+            | ("I", "B")
+            | ("I", "S")
+            | ("I", "O")
+            | ("E", "E")
+            | ("E", "I")
+            | ("E", "O")
+            | ("E", "S")
+            | ("S", "E")
+            | ("S", "I")
+            | ("S", "O")
+            | ("S", "S")
     ) || (prev_tag != "O" && prev_tag != "." && prev_type != kind)
 }
 
@@ -59,9 +85,20 @@ fn end_of_chunk(prev_tag: &str, tag: &str, prev_type: &str, kind: &str) -> bool 
 fn start_of_chunk(prev_tag: &str, tag: &str, prev_type: &str, kind: &str) -> bool {
     matches!(
         (prev_tag, tag),
-        ("B", "B") | ("I", "B") | ("O", "B") | ("O", "I") | ("E", "E") | ("E", "I")
-            | ("O", "E") | ("S", "E") | ("S", "I") | ("O", "S") | ("B", "S") | ("I", "S")
-            | ("E", "S") | ("S", "S")
+        ("B", "B")
+            | ("I", "B")
+            | ("O", "B")
+            | ("O", "I")
+            | ("E", "E")
+            | ("E", "I")
+            | ("O", "E")
+            | ("S", "E")
+            | ("S", "I")
+            | ("O", "S")
+            | ("B", "S")
+            | ("I", "S")
+            | ("E", "S")
+            | ("S", "S")
     ) || (tag != "O" && tag != "." && prev_type != kind)
 }
 
@@ -123,50 +160,12 @@ pub fn score<'a>(pairs: impl IntoIterator<Item = (&'a [String], &'a [String])>) 
     Scores {
         micro: Prf::from_counts(g, p, c),
         per_type,
-        accuracy: if tokens > 0 { right as f64 / tokens as f64 } else { 0.0 },
+        accuracy: if tokens > 0 {
+            right as f64 / tokens as f64
+        } else {
+            0.0
+        },
         tokens,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn v(tags: &str) -> Vec<String> {
-        tags.split_whitespace().map(str::to_string).collect()
-    }
-
-    #[test]
-    fn iob1_chunks() {
-        // IOB1: B- only between adjacent same-type entities.
-        assert_eq!(
-            chunks(&v("I-LOC B-LOC I-LOC O I-PER")),
-            vec![(0, 1, "LOC".into()), (1, 3, "LOC".into()), (4, 5, "PER".into())]
-        );
-        // I- after another type starts a new chunk; I- without B- starts one.
-        assert_eq!(
-            chunks(&v("B-ORG I-PER I-PER O I-MISC")),
-            vec![(0, 1, "ORG".into()), (1, 3, "PER".into()), (4, 5, "MISC".into())]
-        );
-    }
-
-    #[test]
-    fn hand_computed_scores() {
-        // gold: PER(0..2) LOC(3..4) ORG(5..6); predicted: PER(0..2) LOC(3..5) ORG(5..6)?
-        let gold = v("B-PER I-PER O B-LOC O B-ORG");
-        let pred = v("B-PER I-PER O B-LOC I-LOC B-ORG");
-        let s = score([(gold.as_slice(), pred.as_slice())]);
-        // predicted chunks: PER 0..2 (right), LOC 3..5 (wrong span), ORG 5..6 (right)
-        assert_eq!((s.micro.gold, s.micro.predicted, s.micro.correct), (3, 3, 2));
-        assert!((s.micro.f1 - 2.0 / 3.0).abs() < 1e-12);
-        assert_eq!(s.per_type["LOC"].correct, 0);
-        assert_eq!(s.per_type["PER"].f1, 1.0);
-        assert!((s.accuracy - 5.0 / 6.0).abs() < 1e-12);
-        // IOB1 gold against the same entities in IOB2 scores perfectly.
-        let iob1 = v("I-PER I-PER O I-LOC B-LOC");
-        let iob2 = v("B-PER I-PER O B-LOC B-LOC");
-        let s = score([(iob1.as_slice(), iob2.as_slice())]);
-        assert_eq!((s.micro.gold, s.micro.correct), (3, 3));
     }
 }
 
@@ -204,4 +203,57 @@ pub fn tag_sentences(
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(tags: &str) -> Vec<String> {
+        tags.split_whitespace().map(str::to_string).collect()
+    }
+
+    #[test]
+    fn iob1_chunks() {
+        // IOB1: B- only between adjacent same-type entities.
+        assert_eq!(
+            chunks(&v("I-LOC B-LOC I-LOC O I-PER")),
+            vec![
+                (0, 1, "LOC".into()),
+                (1, 3, "LOC".into()),
+                (4, 5, "PER".into())
+            ]
+        );
+        // I- after another type starts a new chunk; I- without B- starts one.
+        assert_eq!(
+            chunks(&v("B-ORG I-PER I-PER O I-MISC")),
+            vec![
+                (0, 1, "ORG".into()),
+                (1, 3, "PER".into()),
+                (4, 5, "MISC".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn hand_computed_scores() {
+        // gold: PER(0..2) LOC(3..4) ORG(5..6); predicted: PER(0..2) LOC(3..5) ORG(5..6)?
+        let gold = v("B-PER I-PER O B-LOC O B-ORG");
+        let pred = v("B-PER I-PER O B-LOC I-LOC B-ORG");
+        let s = score([(gold.as_slice(), pred.as_slice())]);
+        // predicted chunks: PER 0..2 (right), LOC 3..5 (wrong span), ORG 5..6 (right)
+        assert_eq!(
+            (s.micro.gold, s.micro.predicted, s.micro.correct),
+            (3, 3, 2)
+        );
+        assert!((s.micro.f1 - 2.0 / 3.0).abs() < 1e-12);
+        assert_eq!(s.per_type["LOC"].correct, 0);
+        assert_eq!(s.per_type["PER"].f1, 1.0);
+        assert!((s.accuracy - 5.0 / 6.0).abs() < 1e-12);
+        // IOB1 gold against the same entities in IOB2 scores perfectly.
+        let iob1 = v("I-PER I-PER O I-LOC B-LOC");
+        let iob2 = v("B-PER I-PER O B-LOC B-LOC");
+        let s = score([(iob1.as_slice(), iob2.as_slice())]);
+        assert_eq!((s.micro.gold, s.micro.correct), (3, 3));
+    }
 }

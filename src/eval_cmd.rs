@@ -49,7 +49,10 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
         num_tags: model.config.tags.len(),
         cls_id: cls,
         sep_id: sep,
-        windows: WindowSpec { content: 510, overlap: 128 },
+        windows: WindowSpec {
+            content: 510,
+            overlap: 128,
+        },
         batch_size: args.batch_size,
     };
     let decoder = args.decoder.unwrap_or(model.config.decoder);

@@ -72,7 +72,9 @@ impl Corpus {
         for entry in walker {
             match entry {
                 Ok(e) if e.file_type().is_file() => {
-                    let Some(format) = format_of(e.path()) else { continue };
+                    let Some(format) = format_of(e.path()) else {
+                        continue;
+                    };
                     let relative = relative_id(root, e.path());
                     let size = e.metadata().map(|m| m.len()).unwrap_or(0);
                     entries.push(Ok((relative, e.path().to_path_buf(), format, size)));
@@ -118,9 +120,11 @@ impl Corpus {
 
     /// The readable corpus files: relative path, absolute path and size.
     pub fn files(&self) -> impl Iterator<Item = (&str, &Path, u64)> {
-        self.entries
-            .iter()
-            .filter_map(|e| e.as_ref().ok().map(|(r, p, _, s)| (r.as_str(), p.as_path(), *s)))
+        self.entries.iter().filter_map(|e| {
+            e.as_ref()
+                .ok()
+                .map(|(r, p, _, s)| (r.as_str(), p.as_path(), *s))
+        })
     }
 
     /// Streams every document, reading each file only when it is reached.
@@ -135,49 +139,52 @@ impl Corpus {
     /// progress); whole files that are not wanted are not read at all.
     pub fn select(self, selection: Selection) -> impl Iterator<Item = Ingested> {
         let selection = std::sync::Arc::new(selection);
-        self.entries.into_iter().flat_map(move |entry| -> Box<dyn Iterator<Item = Ingested>> {
-            let selection = selection.clone();
-            match entry {
-                Err(failed) => {
-                    let position = Position::new(&failed.source_path, 0);
-                    let wanted = selection.wants(&position, &failed.id);
-                    Box::new(std::iter::once(Ingested {
-                        item: wanted.then_some(Item::Failed(failed)),
-                        already_done: selection.done(&position),
-                        bytes: 0,
-                        position,
-                    }))
-                }
-                Ok((relative, path, Format::JsonLines, _)) => {
-                    match std::fs::File::open(&path) {
-                        Ok(f) => Box::new(read_jsonl(relative, BufReader::new(f), selection)),
-                        Err(e) => {
-                            let position = Position::new(&relative, 0);
-                            let wanted = selection.wants(&position, &relative);
-                            let item = failed(&relative, &relative, format!("cannot read: {e}"));
-                            Box::new(std::iter::once(Ingested {
-                                item: wanted.then_some(item),
-                                already_done: selection.done(&position),
-                                bytes: 0,
-                                position,
-                            }))
+        self.entries
+            .into_iter()
+            .flat_map(move |entry| -> Box<dyn Iterator<Item = Ingested>> {
+                let selection = selection.clone();
+                match entry {
+                    Err(failed) => {
+                        let position = Position::new(&failed.source_path, 0);
+                        let wanted = selection.wants(&position, &failed.id);
+                        Box::new(std::iter::once(Ingested {
+                            item: wanted.then_some(Item::Failed(failed)),
+                            already_done: selection.done(&position),
+                            bytes: 0,
+                            position,
+                        }))
+                    }
+                    Ok((relative, path, Format::JsonLines, _)) => {
+                        match std::fs::File::open(&path) {
+                            Ok(f) => Box::new(read_jsonl(relative, BufReader::new(f), selection)),
+                            Err(e) => {
+                                let position = Position::new(&relative, 0);
+                                let wanted = selection.wants(&position, &relative);
+                                let item =
+                                    failed(&relative, &relative, format!("cannot read: {e}"));
+                                Box::new(std::iter::once(Ingested {
+                                    item: wanted.then_some(item),
+                                    already_done: selection.done(&position),
+                                    bytes: 0,
+                                    position,
+                                }))
+                            }
                         }
                     }
+                    Ok((relative, path, format, size)) => {
+                        let position = Position::new(&relative, 0);
+                        let item = selection.wants(&position, &relative).then(|| {
+                            read_text_file(&relative, &path, format, size, selection.max_doc_bytes)
+                        });
+                        Box::new(std::iter::once(Ingested {
+                            item,
+                            already_done: selection.done(&position),
+                            bytes: size,
+                            position,
+                        }))
+                    }
                 }
-                Ok((relative, path, format, size)) => {
-                    let position = Position::new(&relative, 0);
-                    let item = selection
-                        .wants(&position, &relative)
-                        .then(|| read_text_file(&relative, &path, format, size, selection.max_doc_bytes));
-                    Box::new(std::iter::once(Ingested {
-                        item,
-                        already_done: selection.done(&position),
-                        bytes: size,
-                        position,
-                    }))
-                }
-            }
-        })
+            })
     }
 }
 
@@ -325,7 +332,11 @@ fn read_text_file(relative: &str, path: &Path, format: Format, size: u64, limit:
 
 /// The first non-empty line, trimmed (Markdown heading marks removed).
 pub fn title_of(text: &str, markdown: bool) -> String {
-    let line = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
+    let line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
     if markdown {
         line.trim_start_matches('#').trim().to_string()
     } else {
@@ -350,19 +361,30 @@ pub fn read_jsonl(
             line_no += 1;
             let position = Position::new(&relative, line_no);
             let source = format!("{relative}:{line_no}");
-            let (read, complete) = match read_line_limited(&mut reader, &mut buf, selection.max_doc_bytes) {
-                Ok((0, _)) => return None,
-                Ok(r) => r,
-                Err(e) => {
-                    let item = failed(&source, &source, format!("cannot read: {e}"));
-                    let wanted = selection.wants(&position, &source);
-                    // An unreadable stream ends here.
-                    finished = true;
-                    return Some(Ingested { item: wanted.then_some(item), already_done: false, bytes: 0, position });
-                }
-            };
+            let (read, complete) =
+                match read_line_limited(&mut reader, &mut buf, selection.max_doc_bytes) {
+                    Ok((0, _)) => return None,
+                    Ok(r) => r,
+                    Err(e) => {
+                        let item = failed(&source, &source, format!("cannot read: {e}"));
+                        let wanted = selection.wants(&position, &source);
+                        // An unreadable stream ends here.
+                        finished = true;
+                        return Some(Ingested {
+                            item: wanted.then_some(item),
+                            already_done: false,
+                            bytes: 0,
+                            position,
+                        });
+                    }
+                };
             if selection.done(&position) {
-                return Some(Ingested { item: None, already_done: true, bytes: read, position });
+                return Some(Ingested {
+                    item: None,
+                    already_done: true,
+                    bytes: read,
+                    position,
+                });
             }
             let item = if !complete {
                 failed(&source, &source, too_large(read, selection.max_doc_bytes))
@@ -382,7 +404,12 @@ pub fn read_jsonl(
                 Item::Failed(f) => f.id.as_str(),
             };
             let wanted = selection.shard.owns(id);
-            return Some(Ingested { item: wanted.then_some(item), already_done: false, bytes: read, position });
+            return Some(Ingested {
+                item: wanted.then_some(item),
+                already_done: false,
+                bytes: read,
+                position,
+            });
         }
     })
 }
@@ -427,7 +454,13 @@ fn parse_jsonl_line(line: &str, source: &str) -> Item {
     let id = match object.remove("id") {
         Some(Value::String(s)) if !s.trim().is_empty() => s,
         Some(Value::Number(n)) => n.to_string(),
-        _ => return failed(source, source, "JSONL document has no \"id\" (string or number)"),
+        _ => {
+            return failed(
+                source,
+                source,
+                "JSONL document has no \"id\" (string or number)",
+            )
+        }
     };
     let text = match object.remove("text") {
         Some(Value::String(s)) => s,
@@ -455,7 +488,10 @@ mod tests {
 
     #[test]
     fn jsonl_lines() {
-        let doc = parse_jsonl_line(r#"{"id": 7, "text": "Hi there", "lang": "en"}"#, "a.jsonl:1");
+        let doc = parse_jsonl_line(
+            r#"{"id": 7, "text": "Hi there", "lang": "en"}"#,
+            "a.jsonl:1",
+        );
         match doc {
             Item::Document(d) => {
                 assert_eq!(d.id, "7");
@@ -465,7 +501,9 @@ mod tests {
             other => panic!("{other:?}"),
         }
         let bad = parse_jsonl_line("{\"id\": \"x\", ", "a.jsonl:2");
-        assert!(matches!(bad, Item::Failed(f) if f.error.starts_with("malformed JSONL line") && f.id == "a.jsonl:2"));
+        assert!(
+            matches!(bad, Item::Failed(f) if f.error.starts_with("malformed JSONL line") && f.id == "a.jsonl:2")
+        );
     }
 
     #[test]

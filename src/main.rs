@@ -6,7 +6,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "nerpipe", version, about = "Named-entity extraction over news corpora")]
+#[command(
+    name = "nerpipe",
+    version,
+    about = "Named-entity extraction over news corpora"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -88,11 +92,18 @@ fn corpus_of(out: &std::path::Path, corpus: Option<PathBuf>) -> anyhow::Result<P
         Some(c) => Ok(c),
         None => nerpipe::run_output::RunInfo::read(out)?
             .corpus
-            .ok_or_else(|| anyhow::anyhow!("{}: run.json names no corpus: pass --corpus", out.display())),
+            .ok_or_else(|| {
+                anyhow::anyhow!("{}: run.json names no corpus: pass --corpus", out.display())
+            }),
     }
 }
 
-fn merge(out: &std::path::Path, shards: Option<usize>, no_sqlite: bool, no_report: bool) -> anyhow::Result<ExitCode> {
+fn merge(
+    out: &std::path::Path,
+    shards: Option<usize>,
+    no_sqlite: bool,
+    no_report: bool,
+) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
     let (s, _) = nerpipe::merge::merge(out, shards)?;
     nerpipe::pipeline::write_merged_run_json(out, s.shards, &s, started.elapsed().as_secs_f64())?;
@@ -119,7 +130,12 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
         }),
-        Command::Merge { out, shards, no_sqlite, no_report } => merge(&out, shards, no_sqlite, no_report),
+        Command::Merge {
+            out,
+            shards,
+            no_sqlite,
+            no_report,
+        } => merge(&out, shards, no_sqlite, no_report),
         Command::Load { postgres, out } => {
             let url = postgres.filter(|u| !u.is_empty());
             nerpipe::postgres::load(url.as_deref(), &out).map(|counts| {
@@ -134,20 +150,30 @@ fn main() -> ExitCode {
         Command::Report { out, corpus } => corpus_of(&out, corpus)
             .and_then(|corpus| nerpipe::report::write_report(&out, &corpus))
             .map(|_| ExitCode::SUCCESS),
-        Command::Export { label_studio, corpus, dest } => {
+        Command::Export {
+            label_studio,
+            corpus,
+            dest,
+        } => {
             let dest = dest.unwrap_or_else(|| label_studio.join("label-studio-tasks.json"));
             corpus_of(&label_studio, corpus)
                 .and_then(|corpus| nerpipe::labelstudio::export(&label_studio, &corpus, &dest))
                 .map(|tasks| {
-                    eprintln!("nerpipe: wrote {tasks} Label Studio tasks to {}", dest.display());
+                    eprintln!(
+                        "nerpipe: wrote {tasks} Label Studio tasks to {}",
+                        dest.display()
+                    );
                     ExitCode::SUCCESS
                 })
         }
-        Command::Import { label_studio, out } => nerpipe::labelstudio::import(&label_studio, &out).map(|counts| {
-            eprintln!("nerpipe: imported {}: {counts:?}", label_studio.display());
-            ExitCode::SUCCESS
-        }),
-        Command::Train(args) => nerpipe::train::train(&args, &command_line).map(|_| ExitCode::SUCCESS),
+        Command::Import { label_studio, out } => nerpipe::labelstudio::import(&label_studio, &out)
+            .map(|counts| {
+                eprintln!("nerpipe: imported {}: {counts:?}", label_studio.display());
+                ExitCode::SUCCESS
+            }),
+        Command::Train(args) => {
+            nerpipe::train::train(&args, &command_line).map(|_| ExitCode::SUCCESS)
+        }
         Command::Eval(args) => nerpipe::eval_cmd::run(&args).map(|_| ExitCode::SUCCESS),
     };
     match result {

@@ -5,8 +5,8 @@
 
 use crate::emit::{EntityJson, RunWriter};
 use crate::resolve::{EntityTable, Resolved};
-use crate::store::{Manifest, ShardReader, ShardStore};
 use crate::shard::Shard;
+use crate::store::{Manifest, ShardReader, ShardStore};
 use anyhow::{bail, Context};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
@@ -27,8 +27,12 @@ pub struct MergeSummary {
 fn shard_count(out: &Path, count: Option<usize>) -> anyhow::Result<usize> {
     let dir = out.join("shards");
     let mut counts = BTreeSet::new();
-    let entries = std::fs::read_dir(&dir)
-        .with_context(|| format!("{}: no shard folders here: run `nerpipe run --shard I/N` first", dir.display()))?;
+    let entries = std::fs::read_dir(&dir).with_context(|| {
+        format!(
+            "{}: no shard folders here: run `nerpipe run --shard I/N` first",
+            dir.display()
+        )
+    })?;
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
         if let Some((_, n)) = name.split_once("-of-") {
@@ -40,11 +44,18 @@ fn shard_count(out: &Path, count: Option<usize>) -> anyhow::Result<usize> {
     match (count, counts.len()) {
         (Some(n), _) => Ok(n),
         (None, 1) => Ok(*counts.iter().next().unwrap_or(&1)),
-        (None, 0) => bail!("{}: no shard folders here: run `nerpipe run --shard I/N` first", dir.display()),
+        (None, 0) => bail!(
+            "{}: no shard folders here: run `nerpipe run --shard I/N` first",
+            dir.display()
+        ),
         (None, _) => bail!(
             "{}: shard folders of several runs ({}): pass --shards N or remove the stale ones",
             dir.display(),
-            counts.iter().map(|c| format!("{c} shards")).collect::<Vec<_>>().join(", ")
+            counts
+                .iter()
+                .map(|c| format!("{c} shards"))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     }
 }
@@ -57,7 +68,10 @@ pub fn merge(out: &Path, count: Option<usize>) -> anyhow::Result<(MergeSummary, 
     for index in 0..count {
         let dir = ShardStore::dir_of(out, Shard::new(index, count)?);
         if !dir.is_dir() {
-            bail!("{}: shard {index} of {count} is missing: run it before merging", dir.display());
+            bail!(
+                "{}: shard {index} of {count} is missing: run it before merging",
+                dir.display()
+            );
         }
         let (reader, manifest) = ShardReader::open(&dir)?;
         if let Some(first) = &first_manifest {
@@ -93,7 +107,9 @@ pub fn merge(out: &Path, count: Option<usize>) -> anyhow::Result<(MergeSummary, 
         pending.push(next);
     }
     while let Some(Reverse((_, i))) = heap.pop() {
-        let Some(result) = pending[i].take() else { continue };
+        let Some(result) = pending[i].take() else {
+            continue;
+        };
         writer.document(&result.document)?;
         if result.document.status == "ok" {
             summary.documents_ok += 1;

@@ -192,7 +192,10 @@ impl ModelConfig {
             .collect::<Result<_, _>>()?;
         let map: BTreeMap<String, String> = match section.get("label_map") {
             Some(v) => serde_json::from_value(v.clone()).map_err(|_| {
-                model_error(path, "nerpipe.label_map must map entity types to label names")
+                model_error(
+                    path,
+                    "nerpipe.label_map must map entity types to label names",
+                )
             })?,
             None => BTreeMap::new(),
         };
@@ -435,7 +438,8 @@ pub fn sha256_file(path: &Path) -> Result<String, ModelError> {
 /// Adds a `bert.` prefix to bare encoder names (`embeddings.`, `encoder.`), as
 /// published for sentence-transformers checkpoints like all-MiniLM-L6-v2.
 pub fn encoder_name_to_classifier(name: &str) -> String {
-    if name.starts_with("bert.") || name.starts_with("classifier.") || name.starts_with("nerpipe.") {
+    if name.starts_with("bert.") || name.starts_with("classifier.") || name.starts_with("nerpipe.")
+    {
         name.to_string()
     } else {
         format!("bert.{name}")

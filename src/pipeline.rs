@@ -12,8 +12,8 @@ use crate::ingest::{Corpus, Failed, Ingested, Item, Position, Selection};
 use crate::model::{Decoder, LoadedModel, Precision};
 use crate::recognise::amounts::{find_amounts, AmountMatch};
 use crate::recognise::decode::{decode_spans, Aggregation};
-use crate::recognise::{merge_with_amounts, Found};
 use crate::recognise::transformer::{special_ids, WindowedPredictor};
+use crate::recognise::{merge_with_amounts, Found};
 use crate::resolve::resolve_document;
 use crate::segment::{TokenSequence, WindowSpec};
 use crate::shard::Shard;
@@ -170,7 +170,11 @@ impl<'m> Recognisers<'m> {
                 })
                 .collect()
         });
-        let ok: Vec<&TokenSequence> = sequences.iter().flatten().filter_map(|s| s.as_ref().ok()).collect();
+        let ok: Vec<&TokenSequence> = sequences
+            .iter()
+            .flatten()
+            .filter_map(|s| s.as_ref().ok())
+            .collect();
         let mut probs = self.predictor.predict(&ok).into_iter();
         items
             .into_iter()
@@ -179,11 +183,19 @@ impl<'m> Recognisers<'m> {
                 let (doc, seq) = match (item, seq) {
                     (Item::Document(doc), Some(Ok(seq))) => (doc, seq),
                     (Item::Document(doc), Some(Err(e))) => {
-                        return failed_result(&failed_doc(&doc, e.to_string()), position, claimed_id)
+                        return failed_result(
+                            &failed_doc(&doc, e.to_string()),
+                            position,
+                            claimed_id,
+                        )
                     }
                     (Item::Failed(f), _) => return failed_result(&f, position, claimed_id),
                     (Item::Document(doc), None) => {
-                        return failed_result(&failed_doc(&doc, "not tokenised".into()), position, claimed_id)
+                        return failed_result(
+                            &failed_doc(&doc, "not tokenised".into()),
+                            position,
+                            claimed_id,
+                        )
                     }
                 };
                 let p = probs.next().unwrap_or_default();
@@ -236,15 +248,24 @@ impl<'m> Recognisers<'m> {
             .filter_map(|s| {
                 let label = *config.label_map.get(&s.kind)?;
                 let bytes = seq.words[s.words.start].start..seq.words[s.words.end - 1].end;
-                Some(Found { bytes, what: (label, s.score) })
+                Some(Found {
+                    bytes,
+                    what: (label, s.score),
+                })
             })
             .collect();
         let amount_spans: Vec<Found<AmountMatch>> = find_amounts(&doc.text)
             .into_iter()
-            .map(|a| Found { bytes: a.start..a.end, what: a })
+            .map(|a| Found {
+                bytes: a.start..a.end,
+                what: a,
+            })
             .collect();
         let merged = merge_with_amounts(&doc.text, model_spans, amount_spans);
-        let byte_offsets: Vec<usize> = merged.iter().flat_map(|f| [f.bytes.start, f.bytes.end]).collect();
+        let byte_offsets: Vec<usize> = merged
+            .iter()
+            .flat_map(|f| [f.bytes.start, f.bytes.end])
+            .collect();
         let chars = CharOffsets::of(&doc.text, &byte_offsets);
         merged
             .into_iter()
@@ -323,25 +344,29 @@ fn run_chunks(
 ) -> anyhow::Result<()> {
     let mut chunk: Vec<(Item, Position, bool)> = Vec::new();
     let mut chunk_chars = 0;
-    let mut flush = |chunk: &mut Vec<(Item, Position, bool)>, summary: &mut RunSummary| -> anyhow::Result<()> {
-        if chunk.is_empty() {
-            return Ok(());
-        }
-        let results = recognisers.process(std::mem::take(chunk));
-        for r in &results {
-            if r.document.status == "ok" {
-                summary.documents_ok += 1;
-            } else {
-                summary.documents_failed += 1;
+    let mut flush =
+        |chunk: &mut Vec<(Item, Position, bool)>, summary: &mut RunSummary| -> anyhow::Result<()> {
+            if chunk.is_empty() {
+                return Ok(());
             }
-            summary.tokens += r.document.tokens;
-            summary.mentions += r.mentions.len();
-            for m in &r.mentions {
-                *summary.mentions_per_label.entry(m.mention.record.label.to_string()).or_default() += 1;
+            let results = recognisers.process(std::mem::take(chunk));
+            for r in &results {
+                if r.document.status == "ok" {
+                    summary.documents_ok += 1;
+                } else {
+                    summary.documents_failed += 1;
+                }
+                summary.tokens += r.document.tokens;
+                summary.mentions += r.mentions.len();
+                for m in &r.mentions {
+                    *summary
+                        .mentions_per_label
+                        .entry(m.mention.record.label.to_string())
+                        .or_default() += 1;
+                }
             }
-        }
-        sink(results, summary)
-    };
+            sink(results, summary)
+        };
     for ingested in stream {
         match ingested.item {
             None if ingested.already_done => {
@@ -351,7 +376,11 @@ fn run_chunks(
             None => {}
             Some(Item::Document(doc)) if !claimed.insert(doc.id.clone()) => {
                 let error = format!("duplicate doc_id {:?}: an earlier document has it", doc.id);
-                chunk.push((Item::Failed(failed_doc(&doc, error)), ingested.position, false));
+                chunk.push((
+                    Item::Failed(failed_doc(&doc, error)),
+                    ingested.position,
+                    false,
+                ));
             }
             Some(Item::Document(doc)) => {
                 chunk_chars += doc.text.len();
@@ -397,7 +426,9 @@ pub fn run(args: &RunArgs) -> anyhow::Result<RunSummary> {
     };
     let shard = match &args.shard {
         Some(s) => Shard::parse(s)?,
-        None => Shard::from_env(|k| std::env::var(k).ok(), args.shard_count)?.unwrap_or(Shard::WHOLE),
+        None => {
+            Shard::from_env(|k| std::env::var(k).ok(), args.shard_count)?.unwrap_or(Shard::WHOLE)
+        }
     };
     let model = LoadedModel::load(&args.model, args.precision)?;
     let recognisers = Recognisers::new(&model, args)?;
@@ -481,7 +512,8 @@ fn run_stream(args: &RunArgs, started: Instant) -> anyhow::Result<RunSummary> {
             std::sync::Arc::new(selection),
         )),
         (Some(path), _) => {
-            let file = std::fs::File::open(path).with_context(|| format!("{path}: cannot read the JSONL input"))?;
+            let file = std::fs::File::open(path)
+                .with_context(|| format!("{path}: cannot read the JSONL input"))?;
             Box::new(crate::ingest::read_jsonl(
                 path.clone(),
                 std::io::BufReader::new(file),
@@ -543,11 +575,17 @@ pub fn write_downstream(out: &Path, sqlite: bool, report: bool) -> anyhow::Resul
 
 /// Top-level run.json of a merged sharded run: shard 0's options and model,
 /// the merged counts.
-pub fn write_merged_run_json(out: &Path, shards: usize, summary: &crate::merge::MergeSummary, seconds: f64) -> anyhow::Result<()> {
+pub fn write_merged_run_json(
+    out: &Path,
+    shards: usize,
+    summary: &crate::merge::MergeSummary,
+    seconds: f64,
+) -> anyhow::Result<()> {
     let shard0 = ShardStore::dir_of(out, Shard::new(0, shards)?).join("run.json");
-    let text = std::fs::read_to_string(&shard0).with_context(|| format!("{}: cannot read", shard0.display()))?;
-    let mut run: serde_json::Value =
-        serde_json::from_str(&text).with_context(|| format!("{}: not valid JSON", shard0.display()))?;
+    let text = std::fs::read_to_string(&shard0)
+        .with_context(|| format!("{}: cannot read", shard0.display()))?;
+    let mut run: serde_json::Value = serde_json::from_str(&text)
+        .with_context(|| format!("{}: not valid JSON", shard0.display()))?;
     run["options"]["shard"] = serde_json::Value::Null;
     run["options"]["out"] = json!(out);
     run["counts"] = json!({
@@ -559,10 +597,18 @@ pub fn write_merged_run_json(out: &Path, shards: usize, summary: &crate::merge::
         "shards": shards,
     });
     run["timings"] = json!({ "merge_seconds": seconds });
-    crate::emit::write_atomic(&out.join("run.json"), serde_json::to_string_pretty(&run)?.as_bytes())
+    crate::emit::write_atomic(
+        &out.join("run.json"),
+        serde_json::to_string_pretty(&run)?.as_bytes(),
+    )
 }
 
-fn write_run_json(dir: &Path, args: &RunArgs, manifest: &Manifest, summary: &RunSummary) -> anyhow::Result<()> {
+fn write_run_json(
+    dir: &Path,
+    args: &RunArgs,
+    manifest: &Manifest,
+    summary: &RunSummary,
+) -> anyhow::Result<()> {
     let run = json!({
         "nerpipe_version": env!("CARGO_PKG_VERSION"),
         "model": {
@@ -585,5 +631,8 @@ fn write_run_json(dir: &Path, args: &RunArgs, manifest: &Manifest, summary: &Run
             "tokens_per_second": summary.tokens_per_second,
         },
     });
-    crate::emit::write_atomic(&dir.join("run.json"), serde_json::to_string_pretty(&run)?.as_bytes())
+    crate::emit::write_atomic(
+        &dir.join("run.json"),
+        serde_json::to_string_pretty(&run)?.as_bytes(),
+    )
 }

@@ -106,7 +106,7 @@ impl WindowSpec {
     /// aligned to the end so that it is full.
     pub fn windows(&self, len: usize) -> Vec<Range<usize>> {
         if len <= self.content {
-            return vec![0..len];
+            return std::iter::once(0..len).collect();
         }
         let step = self.content.saturating_sub(self.overlap).max(1);
         let mut out = Vec::new();

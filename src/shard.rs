@@ -21,8 +21,14 @@ impl Shard {
         let (i, n) = text
             .split_once('/')
             .with_context(|| format!("--shard {text:?}: expected INDEX/COUNT, e.g. 0/4"))?;
-        let index: usize = i.trim().parse().with_context(|| format!("--shard {text:?}: bad index"))?;
-        let count: usize = n.trim().parse().with_context(|| format!("--shard {text:?}: bad count"))?;
+        let index: usize = i
+            .trim()
+            .parse()
+            .with_context(|| format!("--shard {text:?}: bad index"))?;
+        let count: usize = n
+            .trim()
+            .parse()
+            .with_context(|| format!("--shard {text:?}: bad count"))?;
         Shard::new(index, count).with_context(|| format!("--shard {text:?}"))
     }
 
@@ -106,22 +112,30 @@ mod tests {
     const PINNED_BUCKET: usize = 811;
 
     fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> =
-            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         move |k| map.get(k).cloned()
     }
 
     #[test]
     fn parses_and_checks() {
         assert_eq!(Shard::parse("2/3").unwrap(), Shard { index: 2, count: 3 });
-        assert!(Shard::parse("3/3").unwrap_err().to_string().contains("--shard \"3/3\""));
+        assert!(Shard::parse("3/3")
+            .unwrap_err()
+            .to_string()
+            .contains("--shard \"3/3\""));
         assert!(Shard::parse("x").is_err());
     }
 
     #[test]
     fn scheduler_environments() {
         let k8s = env(&[("JOB_COMPLETION_INDEX", "4")]);
-        assert_eq!(Shard::from_env(&k8s, Some(8)).unwrap(), Some(Shard { index: 4, count: 8 }));
+        assert_eq!(
+            Shard::from_env(&k8s, Some(8)).unwrap(),
+            Some(Shard { index: 4, count: 8 })
+        );
         let err = Shard::from_env(&k8s, None).unwrap_err().to_string();
         assert!(err.contains("--shard-count"), "{err}");
         let slurm = env(&[
@@ -129,16 +143,24 @@ mod tests {
             ("SLURM_ARRAY_TASK_MIN", "1"),
             ("SLURM_ARRAY_TASK_COUNT", "5"),
         ]);
-        assert_eq!(Shard::from_env(&slurm, None).unwrap(), Some(Shard { index: 2, count: 5 }));
+        assert_eq!(
+            Shard::from_env(&slurm, None).unwrap(),
+            Some(Shard { index: 2, count: 5 })
+        );
         let aws = env(&[("AWS_BATCH_JOB_ARRAY_INDEX", "0")]);
-        assert_eq!(Shard::from_env(&aws, Some(2)).unwrap(), Some(Shard { index: 0, count: 2 }));
+        assert_eq!(
+            Shard::from_env(&aws, Some(2)).unwrap(),
+            Some(Shard { index: 0, count: 2 })
+        );
         assert_eq!(Shard::from_env(env(&[]), Some(2)).unwrap(), None);
     }
 
     #[test]
     fn every_document_has_exactly_one_shard() {
         for id in ["a.txt", "balkans/bar.txt", "brief-001", "Šarić.md"] {
-            let owners = (0..3).filter(|&i| Shard { index: i, count: 3 }.owns(id)).count();
+            let owners = (0..3)
+                .filter(|&i| Shard { index: i, count: 3 }.owns(id))
+                .count();
             assert_eq!(owners, 1, "{id}");
         }
         // Pinned: a change here would send documents to other shards than

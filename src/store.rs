@@ -51,7 +51,10 @@ impl Manifest {
             ));
         }
         if self.options != new.options {
-            return Some(format!("the options changed ({} → {})", self.options, new.options));
+            return Some(format!(
+                "the options changed ({} → {})",
+                self.options, new.options
+            ));
         }
         None
     }
@@ -122,12 +125,14 @@ impl ShardStore {
                 for (number, path) in files {
                     let results = read_chunk(&path)?;
                     let changed = results.iter().any(|r| {
-                        old.corpus_files.get(&r.position.file) != manifest.corpus_files.get(&r.position.file)
+                        old.corpus_files.get(&r.position.file)
+                            != manifest.corpus_files.get(&r.position.file)
                     });
                     if changed {
                         stale += 1;
-                        std::fs::remove_file(&path)
-                            .with_context(|| format!("{}: cannot remove a stale chunk", path.display()))?;
+                        std::fs::remove_file(&path).with_context(|| {
+                            format!("{}: cannot remove a stale chunk", path.display())
+                        })?;
                         continue;
                     }
                     next_chunk = next_chunk.max(number + 1);
@@ -161,18 +166,23 @@ impl ShardStore {
                     files.len()
                 ));
                 for (_, path) in files {
-                    std::fs::remove_file(&path)
-                        .with_context(|| format!("{}: cannot remove a stale chunk", path.display()))?;
+                    std::fs::remove_file(&path).with_context(|| {
+                        format!("{}: cannot remove a stale chunk", path.display())
+                    })?;
                 }
             }
             None => {
                 for (_, path) in files {
-                    std::fs::remove_file(&path)
-                        .with_context(|| format!("{}: cannot remove a chunk without manifest", path.display()))?;
+                    std::fs::remove_file(&path).with_context(|| {
+                        format!("{}: cannot remove a chunk without manifest", path.display())
+                    })?;
                 }
             }
         }
-        write_atomic(&dir.join(MANIFEST), serde_json::to_string_pretty(manifest)?.as_bytes())?;
+        write_atomic(
+            &dir.join(MANIFEST),
+            serde_json::to_string_pretty(manifest)?.as_bytes(),
+        )?;
         Ok((ShardStore { dir, next_chunk }, resumed))
     }
 
@@ -181,7 +191,10 @@ impl ShardStore {
         if results.is_empty() {
             return Ok(());
         }
-        let path = self.dir.join("chunks").join(format!("{:08}.jsonl", self.next_chunk));
+        let path = self
+            .dir
+            .join("chunks")
+            .join(format!("{:08}.jsonl", self.next_chunk));
         let mut file = AtomicFile::create(&path)?;
         for r in results {
             serde_json::to_writer(&mut file, r)?;
@@ -213,10 +226,15 @@ pub fn remove_temporaries(dir: &Path) {
 /// Chunk files of a shard folder, by number.
 fn chunk_files(chunks: &Path) -> anyhow::Result<Vec<(usize, PathBuf)>> {
     let mut out = Vec::new();
-    for e in std::fs::read_dir(chunks).with_context(|| format!("{}: cannot list", chunks.display()))? {
+    for e in
+        std::fs::read_dir(chunks).with_context(|| format!("{}: cannot list", chunks.display()))?
+    {
         let e = e?;
         let name = e.file_name().to_string_lossy().into_owned();
-        if let Some(n) = name.strip_suffix(".jsonl").and_then(|n| n.parse::<usize>().ok()) {
+        if let Some(n) = name
+            .strip_suffix(".jsonl")
+            .and_then(|n| n.parse::<usize>().ok())
+        {
             out.push((n, e.path()));
         }
     }
@@ -225,7 +243,8 @@ fn chunk_files(chunks: &Path) -> anyhow::Result<Vec<(usize, PathBuf)>> {
 }
 
 pub fn read_chunk(path: &Path) -> anyhow::Result<Vec<DocResult>> {
-    let file = std::fs::File::open(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    let file =
+        std::fs::File::open(path).with_context(|| format!("{}: cannot read", path.display()))?;
     BufReader::new(file)
         .lines()
         .enumerate()
@@ -247,7 +266,10 @@ pub struct ShardReader {
 impl ShardReader {
     pub fn open(dir: &Path) -> anyhow::Result<(ShardReader, Manifest)> {
         if !dir.join(DONE).is_file() {
-            bail!("{}: this shard has not finished: run it (again) before merging", dir.display());
+            bail!(
+                "{}: this shard has not finished: run it (again) before merging",
+                dir.display()
+            );
         }
         let manifest_path = dir.join(MANIFEST);
         let manifest: Manifest = serde_json::from_str(
@@ -278,7 +300,11 @@ impl ShardReader {
             if let Some(r) = self.current.next() {
                 if let Some(last) = &self.last {
                     if r.position <= *last {
-                        bail!("shard chunks overlap at {}:{}; rerun the shard", r.position.file, r.position.line);
+                        bail!(
+                            "shard chunks overlap at {}:{}; rerun the shard",
+                            r.position.file,
+                            r.position.line
+                        );
                     }
                 }
                 self.last = Some(r.position.clone());
@@ -293,7 +319,8 @@ impl ShardReader {
 }
 
 fn read_first_position(path: &Path) -> anyhow::Result<Position> {
-    let file = std::fs::File::open(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    let file =
+        std::fs::File::open(path).with_context(|| format!("{}: cannot read", path.display()))?;
     let mut line = String::new();
     BufReader::new(file)
         .read_line(&mut line)

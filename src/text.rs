@@ -16,8 +16,11 @@ impl CharOffsets {
         wanted.dedup();
         let mut map = HashMap::with_capacity(wanted.len());
         let mut next = wanted.iter().peekable();
-        let mut chars = 0;
-        for (b, _) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+        let ends = text
+            .char_indices()
+            .map(|(b, _)| b)
+            .chain(std::iter::once(text.len()));
+        for (chars, b) in ends.enumerate() {
             while let Some(&&w) = next.peek() {
                 if w > b {
                     break;
@@ -25,7 +28,6 @@ impl CharOffsets {
                 map.insert(w, chars);
                 next.next();
             }
-            chars += 1;
         }
         CharOffsets { map }
     }
@@ -61,8 +63,7 @@ const SEARCH_BYTES: usize = 600;
 
 fn is_sentence_end(text: &[u8], i: usize) -> bool {
     // ". " ends a sentence; "2020.4" (a footnote) and "4.5" do not.
-    matches!(text[i], b'.' | b'!' | b'?')
-        && text.get(i + 1).is_none_or(|c| c.is_ascii_whitespace())
+    matches!(text[i], b'.' | b'!' | b'?') && text.get(i + 1).is_none_or(|c| c.is_ascii_whitespace())
 }
 
 /// The sentence around bytes `start..end`, whitespace collapsed, cut to about
@@ -103,7 +104,10 @@ pub fn sentence_context(text: &str, start: usize, end: usize) -> String {
         b[b.len().saturating_sub(side)..].iter().collect()
     };
     let after: String = text[end..right].chars().take(side).collect();
-    format!("…{}…", collapsed(&format!("{before}{}{after}", &text[start..end])))
+    format!(
+        "…{}…",
+        collapsed(&format!("{before}{}{after}", &text[start..end]))
+    )
 }
 
 #[cfg(test)]

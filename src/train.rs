@@ -6,8 +6,7 @@
 use crate::conll::{read_conll, Sentence};
 use crate::eval::{score, tag_sentences, Scores};
 use crate::model::{
-    encoder_name_to_classifier, id2label_json, load_tokenizer, Decoder, ModelConfig, NerModel,
-    Tag,
+    encoder_name_to_classifier, id2label_json, load_tokenizer, Decoder, ModelConfig, NerModel, Tag,
 };
 use crate::recognise::decode::Aggregation;
 use crate::recognise::transformer::{special_ids, WindowedPredictor};
@@ -164,7 +163,12 @@ fn batch_tensors(
     cls: i64,
     sep: i64,
 ) -> (Tensor, Tensor, Tensor, Tensor) {
-    let width = batch.iter().map(|&i| examples[i].ids.len()).max().unwrap_or(0) + 2;
+    let width = batch
+        .iter()
+        .map(|&i| examples[i].ids.len())
+        .max()
+        .unwrap_or(0)
+        + 2;
     let rows = batch.len();
     let mut ids = vec![0i64; rows * width];
     let mut shapes = vec![SPECIAL; rows * width];
@@ -221,10 +225,18 @@ pub fn train(args: &TrainArgs, command_line: &str) -> anyhow::Result<Scores> {
     let (cls, sep) = special_ids(&tokenizer, &tokenizer_path)?;
 
     let mut config = base_config.clone();
-    config.bert.id2label = Some(tags.iter().enumerate().map(|(i, t)| (i as i64, t.clone())).collect());
+    config.bert.id2label = Some(
+        tags.iter()
+            .enumerate()
+            .map(|(i, t)| (i as i64, t.clone()))
+            .collect(),
+    );
     let with_shapes = !args.no_word_shapes;
     let mut network = NerModel::new(&config, with_shapes)?;
-    let missing = network.load_tensors(&args.base.join("model.safetensors"), encoder_name_to_classifier)?;
+    let missing = network.load_tensors(
+        &args.base.join("model.safetensors"),
+        encoder_name_to_classifier,
+    )?;
     let unexpected: Vec<&String> = missing
         .iter()
         .filter(|n| !n.starts_with("classifier.") && !n.starts_with("nerpipe."))
@@ -255,7 +267,10 @@ pub fn train(args: &TrainArgs, command_line: &str) -> anyhow::Result<Scores> {
     let progress = if args.quiet {
         indicatif::ProgressBar::hidden()
     } else {
-        crate::progress::bar(total_steps as u64, "{elapsed_precise} [{bar:30}] {pos}/{len} steps  {msg}  eta {eta}")
+        crate::progress::bar(
+            total_steps as u64,
+            "{elapsed_precise} [{bar:30}] {pos}/{len} steps  {msg}  eta {eta}",
+        )
     };
     let mut log = String::new();
     let mut best: Option<(usize, Scores)> = None;
@@ -291,10 +306,17 @@ pub fn train(args: &TrainArgs, command_line: &str) -> anyhow::Result<Scores> {
             num_tags: tags.len(),
             cls_id: cls,
             sep_id: sep,
-            windows: WindowSpec { content: 510, overlap: 128 },
+            windows: WindowSpec {
+                content: 510,
+                overlap: 128,
+            },
             batch_size: 64,
         };
-        let decoder = if with_shapes { Decoder::Viterbi } else { Decoder::Greedy };
+        let decoder = if with_shapes {
+            Decoder::Viterbi
+        } else {
+            Decoder::Greedy
+        };
         let predicted = tag_sentences(
             &predictor,
             &tokenizer,
@@ -319,13 +341,20 @@ pub fn train(args: &TrainArgs, command_line: &str) -> anyhow::Result<Scores> {
             epoch_started.elapsed().as_secs_f64()
         );
         if !args.quiet {
-            crate::progress::println(&progress, &format!("epoch {epoch}: dev F1 {:.4}", scores.micro.f1));
+            crate::progress::println(
+                &progress,
+                &format!("epoch {epoch}: dev F1 {:.4}", scores.micro.f1),
+            );
         }
         log.push_str(&line);
         log.push('\n');
-        if best.as_ref().map_or(true, |(_, b)| scores.micro.f1 > b.micro.f1) {
-            std::fs::create_dir_all(&args.out)
-                .with_context(|| format!("{}: cannot create the model folder", args.out.display()))?;
+        if best
+            .as_ref()
+            .is_none_or(|(_, b)| scores.micro.f1 > b.micro.f1)
+        {
+            std::fs::create_dir_all(&args.out).with_context(|| {
+                format!("{}: cannot create the model folder", args.out.display())
+            })?;
             network.save_fp16(&args.out.join("model.safetensors"))?;
             best = Some((epoch, scores));
         }
@@ -336,7 +365,10 @@ pub fn train(args: &TrainArgs, command_line: &str) -> anyhow::Result<Scores> {
     // config.json: the base config plus the label set and nerpipe's section.
     let mut raw = base_config.raw.clone();
     let (id2label, label2id) = id2label_json(&tags);
-    raw.insert("architectures".into(), json!(["BertForTokenClassification"]));
+    raw.insert(
+        "architectures".into(),
+        json!(["BertForTokenClassification"]),
+    );
     raw.insert("id2label".into(), id2label);
     raw.insert("label2id".into(), label2id);
     let mut section = json!({
@@ -358,7 +390,17 @@ pub fn train(args: &TrainArgs, command_line: &str) -> anyhow::Result<Scores> {
                 .with_context(|| format!("{}: cannot copy", src.display()))?;
         }
     }
-    let card = model_card(args, command_line, &train_sentences, &dev_sentences, truncated, &log, best_epoch, &best_scores, started.elapsed().as_secs_f64());
+    let card = model_card(
+        args,
+        command_line,
+        &train_sentences,
+        &dev_sentences,
+        truncated,
+        &log,
+        best_epoch,
+        &best_scores,
+        started.elapsed().as_secs_f64(),
+    );
     crate::emit::write_atomic(&args.out.join("MODEL.md"), card.as_bytes())?;
     Ok(best_scores)
 }
@@ -376,22 +418,69 @@ fn model_card(
     seconds: f64,
 ) -> String {
     let mut s = String::new();
-    let name = args.out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = args
+        .out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let _ = writeln!(s, "# {name}\n");
     let _ = writeln!(s, "BERT token classifier for PERSON / ORGANISATION / PLACE / MISC, fine-tuned by `nerpipe train`.\n");
-    let _ = writeln!(s, "- Base encoder: `{}` ({})", args.base.display(), base_name(&args.base));
-    let _ = writeln!(s, "- Word-shape embedding: {}; decoder: {}", if args.no_word_shapes { "no" } else { "yes (7 classes, see config.json)" }, if args.no_word_shapes { "greedy" } else { "BIO-constrained Viterbi" });
+    let _ = writeln!(
+        s,
+        "- Base encoder: `{}` ({})",
+        args.base.display(),
+        base_name(&args.base)
+    );
+    let _ = writeln!(
+        s,
+        "- Word-shape embedding: {}; decoder: {}",
+        if args.no_word_shapes {
+            "no"
+        } else {
+            "yes (7 classes, see config.json)"
+        },
+        if args.no_word_shapes {
+            "greedy"
+        } else {
+            "BIO-constrained Viterbi"
+        }
+    );
     let files: Vec<String> = args.train.iter().map(|p| p.display().to_string()).collect();
-    let _ = writeln!(s, "- Training data: {} ({} sentences, {} truncated to {} sub-tokens)", files.join(", "), train.len(), truncated, args.max_len);
-    let _ = writeln!(s, "- Dev data: {} ({} sentences)", args.dev.display(), dev.len());
+    let _ = writeln!(
+        s,
+        "- Training data: {} ({} sentences, {} truncated to {} sub-tokens)",
+        files.join(", "),
+        train.len(),
+        truncated,
+        args.max_len
+    );
+    let _ = writeln!(
+        s,
+        "- Dev data: {} ({} sentences)",
+        args.dev.display(),
+        dev.len()
+    );
     let _ = writeln!(s, "- Settings: epochs {}, lr {}, batch {}, warm-up {}, weight decay {}, label smoothing {}, seed {}, threads {}", args.epochs, args.lr, args.batch_size, args.warmup, args.weight_decay, args.label_smoothing, args.seed, args.threads.map_or("all".to_string(), |t| t.to_string()));
-    let _ = writeln!(s, "- Wall time: {:.1} min on CPU ({} cores available)", seconds / 60.0, std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let _ = writeln!(
+        s,
+        "- Wall time: {:.1} min on CPU ({} cores available)",
+        seconds / 60.0,
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
     let _ = writeln!(s, "- Weights stored as fp16; loading restores fp32.\n");
     let _ = writeln!(s, "Command:\n\n```\n{command_line}\n```\n");
     let _ = writeln!(s, "## Dev scores per epoch (entity-level, conlleval)\n\n| epoch | mean loss | P | R | F1 | time |\n|---|---|---|---|---|---|\n{log}");
-    let _ = writeln!(s, "Kept epoch {best_epoch}: micro F1 {:.4}.\n\n| type | P | R | F1 |\n|---|---|---|---|", best.micro.f1);
+    let _ = writeln!(
+        s,
+        "Kept epoch {best_epoch}: micro F1 {:.4}.\n\n| type | P | R | F1 |\n|---|---|---|---|",
+        best.micro.f1
+    );
     for (kind, prf) in &best.per_type {
-        let _ = writeln!(s, "| {kind} | {:.4} | {:.4} | {:.4} |", prf.precision, prf.recall, prf.f1);
+        let _ = writeln!(
+            s,
+            "| {kind} | {:.4} | {:.4} | {:.4} |",
+            prf.precision, prf.recall, prf.f1
+        );
     }
     s
 }
@@ -400,7 +489,11 @@ fn base_name(base: &Path) -> String {
     std::fs::read_to_string(base.join("config.json"))
         .ok()
         .and_then(|t| serde_json::from_str::<Value>(&t).ok())
-        .and_then(|v| v.get("_name_or_path").and_then(Value::as_str).map(str::to_string))
+        .and_then(|v| {
+            v.get("_name_or_path")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
         .unwrap_or_else(|| "unknown".into())
 }
 

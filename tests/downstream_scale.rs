@@ -142,8 +142,7 @@ fn ten_thousand_documents() {
     nerpipe::sqlite::write_sqlite(&out).unwrap();
     println!("sqlite: {:.1} s", t.elapsed().as_secs_f64());
     let t = Instant::now();
-    let tasks =
-        nerpipe::labelstudio::export(&out, &corpus, &dir.path().join("ls.json")).unwrap();
+    let tasks = nerpipe::labelstudio::export(&out, &corpus, &dir.path().join("ls.json")).unwrap();
     assert_eq!(tasks, 10_000);
     let counts =
         nerpipe::labelstudio::import(&dir.path().join("ls.json"), &dir.path().join("back"))

@@ -10,7 +10,10 @@ use proptest::test_runner::{Config, TestRunner};
 use std::time::{Duration, Instant};
 
 fn budget() -> Duration {
-    let secs = std::env::var("FUZZ_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(60);
+    let secs = std::env::var("FUZZ_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(60);
     Duration::from_secs(secs)
 }
 
@@ -33,7 +36,10 @@ where
         }
         executions += 1;
     }
-    println!("fuzz {name}: {executions} executions in {:?}, no crash", budget());
+    println!(
+        "fuzz {name}: {executions} executions in {:?}, no crash",
+        budget()
+    );
     executions
 }
 
@@ -41,14 +47,31 @@ where
 fn amount_soup() -> impl Strategy<Value = String> {
     let piece = prop_oneof![
         "[0-9]{1,7}",
-        Just(",".to_string()), Just(".".to_string()), Just(" ".to_string()),
-        Just("\u{a0}".to_string()), Just("\u{202f}".to_string()), Just("-".to_string()),
-        Just("–".to_string()), Just("€".to_string()), Just("$".to_string()), Just("US$".to_string()),
-        Just("KM".to_string()), Just("EUR".to_string()), Just(" million".to_string()),
-        Just(" bn".to_string()), Just(" tonnes".to_string()), Just(" kg".to_string()),
-        Just("%".to_string()), Just(" per cent".to_string()), Just(" suspects".to_string()),
-        Just("more than ".to_string()), Just("between ".to_string()), Just(" and ".to_string()),
-        Just("a dozen".to_string()), Just("twenty".to_string()), Just("Šarić".to_string()),
+        Just(",".to_string()),
+        Just(".".to_string()),
+        Just(" ".to_string()),
+        Just("\u{a0}".to_string()),
+        Just("\u{202f}".to_string()),
+        Just("-".to_string()),
+        Just("–".to_string()),
+        Just("€".to_string()),
+        Just("$".to_string()),
+        Just("US$".to_string()),
+        Just("KM".to_string()),
+        Just("EUR".to_string()),
+        Just(" million".to_string()),
+        Just(" bn".to_string()),
+        Just(" tonnes".to_string()),
+        Just(" kg".to_string()),
+        Just("%".to_string()),
+        Just(" per cent".to_string()),
+        Just(" suspects".to_string()),
+        Just("more than ".to_string()),
+        Just("between ".to_string()),
+        Just(" and ".to_string()),
+        Just("a dozen".to_string()),
+        Just("twenty".to_string()),
+        Just("Šarić".to_string()),
         any::<char>().prop_map(|c| c.to_string()),
     ];
     prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
@@ -90,7 +113,10 @@ fn fuzz_ingest() {
         let mut stream = jsonl_lines.join("\n").into_bytes();
         stream.push(b'\n');
         stream.extend_from_slice(raw);
-        let selection = std::sync::Arc::new(Selection { max_doc_bytes: 200, ..Selection::default() });
+        let selection = std::sync::Arc::new(Selection {
+            max_doc_bytes: 200,
+            ..Selection::default()
+        });
         for item in read_jsonl("fuzz.jsonl".into(), std::io::Cursor::new(stream), selection) {
             if let Some(Item::Document(d)) = item.item {
                 assert!(!d.id.is_empty());
@@ -101,7 +127,10 @@ fn fuzz_ingest() {
         std::fs::write(dir.path().join("a.txt"), raw).expect("write");
         std::fs::write(dir.path().join("b.md"), raw).expect("write");
         std::fs::write(dir.path().join("c.jsonl"), raw).expect("write");
-        let items: Vec<_> = Corpus::open(dir.path()).expect("corpus").documents().collect();
+        let items: Vec<_> = Corpus::open(dir.path())
+            .expect("corpus")
+            .documents()
+            .collect();
         assert!(items.len() >= 2);
     });
     assert!(n > 0);

@@ -19,10 +19,17 @@ fn run_with_model(model: &Path) -> (i32, String) {
     std::fs::write(corpus.path().join("a.txt"), "Police in Bar.\n").unwrap();
     let out = tempfile::tempdir().unwrap();
     let output = nerpipe(&[
-        "run", "--corpus", corpus.path().to_str().unwrap(), "--out", out.path().to_str().unwrap(),
-        "--model", model.to_str().unwrap(),
+        "run",
+        "--corpus",
+        corpus.path().to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+        "--model",
+        model.to_str().unwrap(),
     ]);
-    let stderr = String::from_utf8_lossy(&output.stderr).trim_end().to_string();
+    let stderr = String::from_utf8_lossy(&output.stderr)
+        .trim_end()
+        .to_string();
     (output.status.code().unwrap_or(-1), stderr)
 }
 
@@ -34,8 +41,14 @@ fn replace(dir: &Path, file: &str, content: &[u8]) {
 fn assert_one_line(stderr: &str, expected: &str) {
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.starts_with("nerpipe: error: "), "{stderr}");
-    assert!(stderr.contains(expected), "expected {expected:?} in {stderr:?}");
-    assert!(!stderr.contains("panicked") && !stderr.contains("backtrace"), "{stderr}");
+    assert!(
+        stderr.contains(expected),
+        "expected {expected:?} in {stderr:?}"
+    );
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("backtrace"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -59,7 +72,11 @@ fn missing_weights() {
 fn corrupt_weights() {
     let dir = tempfile::tempdir().unwrap();
     model_copy(dir.path());
-    replace(dir.path(), "model.safetensors", b"\x10\x00\x00\x00\x00\x00\x00\x00{not json at all");
+    replace(
+        dir.path(),
+        "model.safetensors",
+        b"\x10\x00\x00\x00\x00\x00\x00\x00{not json at all",
+    );
     let (code, stderr) = run_with_model(dir.path());
     assert_eq!(code, 2);
     assert_one_line(&stderr, "model.safetensors: corrupt safetensors file");
@@ -95,20 +112,37 @@ fn unmappable_labels() {
     replace(dir.path(), "config.json", json.to_string().as_bytes());
     let (code, stderr) = run_with_model(dir.path());
     assert_eq!(code, 2);
-    assert_one_line(&stderr, "config.json: entity type \"ORG\" has no output label");
+    assert_one_line(
+        &stderr,
+        "config.json: entity type \"ORG\" has no output label",
+    );
 
     json["id2label"]["1"] = serde_json::Value::String("X-LOC".into());
     replace(dir.path(), "config.json", json.to_string().as_bytes());
     let (code, stderr) = run_with_model(dir.path());
     assert_eq!(code, 2);
-    assert_one_line(&stderr, "config.json: label \"X-LOC\" is not O, B-TYPE or I-TYPE");
+    assert_one_line(
+        &stderr,
+        "config.json: label \"X-LOC\" is not O, B-TYPE or I-TYPE",
+    );
 }
 
 #[test]
 fn missing_corpus_is_a_plain_error() {
     let out = tempfile::tempdir().unwrap();
-    let output = nerpipe(&["run", "--corpus", "/nonexistent/corpus", "--out", out.path().to_str().unwrap(), "--model", default_model().to_str().unwrap()]);
+    let output = nerpipe(&[
+        "run",
+        "--corpus",
+        "/nonexistent/corpus",
+        "--out",
+        out.path().to_str().unwrap(),
+        "--model",
+        default_model().to_str().unwrap(),
+    ]);
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_one_line(stderr.trim_end(), "/nonexistent/corpus: corpus folder not found");
+    assert_one_line(
+        stderr.trim_end(),
+        "/nonexistent/corpus: corpus folder not found",
+    );
 }

@@ -20,9 +20,16 @@ const OUTPUT_FILES: [&str; 6] = [
 
 fn assert_same_outputs(a: &Path, b: &Path) {
     for file in OUTPUT_FILES {
-        let x = std::fs::read(a.join(file)).unwrap_or_else(|e| panic!("{}: {e}", a.join(file).display()));
-        let y = std::fs::read(b.join(file)).unwrap_or_else(|e| panic!("{}: {e}", b.join(file).display()));
-        assert!(x == y, "{file} differs between {} and {}", a.display(), b.display());
+        let x = std::fs::read(a.join(file))
+            .unwrap_or_else(|e| panic!("{}: {e}", a.join(file).display()));
+        let y = std::fs::read(b.join(file))
+            .unwrap_or_else(|e| panic!("{}: {e}", b.join(file).display()));
+        assert!(
+            x == y,
+            "{file} differs between {} and {}",
+            a.display(),
+            b.display()
+        );
     }
 }
 
@@ -38,26 +45,59 @@ fn three_shards_merged_equal_an_unsharded_run() {
     let sharded = tempfile::tempdir().unwrap();
     for i in 0..3 {
         let shard = format!("{i}/3");
-        run_corpus(&corpus, sharded.path(), &["--chunk-docs", "4", "--shard", &shard]);
-        assert!(sharded.path().join(format!("shards/{i}-of-3/DONE")).is_file());
+        run_corpus(
+            &corpus,
+            sharded.path(),
+            &["--chunk-docs", "4", "--shard", &shard],
+        );
+        assert!(sharded
+            .path()
+            .join(format!("shards/{i}-of-3/DONE"))
+            .is_file());
         // A shard writes no top-level files.
         assert!(!sharded.path().join("mentions.csv").exists());
     }
     let merge = nerpipe(&["merge", sharded.path().to_str().unwrap()]);
-    assert!(merge.status.success(), "{}", String::from_utf8_lossy(&merge.stderr));
+    assert!(
+        merge.status.success(),
+        "{}",
+        String::from_utf8_lossy(&merge.stderr)
+    );
     assert_same_outputs(whole.path(), sharded.path());
 
     // The shard index can come from the scheduler's environment.
     let env_run = tempfile::tempdir().unwrap();
     let output = Command::new(env!("CARGO_BIN_EXE_nerpipe"))
-        .args(["run", "--corpus", corpus.to_str().unwrap(), "--out", env_run.path().to_str().unwrap()])
-        .args(["--model", &model_arg(), "--quiet", "--chunk-docs", "4", "--shard-count", "3"])
+        .args([
+            "run",
+            "--corpus",
+            corpus.to_str().unwrap(),
+            "--out",
+            env_run.path().to_str().unwrap(),
+        ])
+        .args([
+            "--model",
+            &model_arg(),
+            "--quiet",
+            "--chunk-docs",
+            "4",
+            "--shard-count",
+            "3",
+        ])
         .env("JOB_COMPLETION_INDEX", "1")
         .output()
         .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let a = std::fs::read_dir(env_run.path().join("shards/1-of-3/chunks")).unwrap().count();
-    let b = std::fs::read_dir(sharded.path().join("shards/1-of-3/chunks")).unwrap().count();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let a = std::fs::read_dir(env_run.path().join("shards/1-of-3/chunks"))
+        .unwrap()
+        .count();
+    let b = std::fs::read_dir(sharded.path().join("shards/1-of-3/chunks"))
+        .unwrap()
+        .count();
     assert_eq!(a, b);
     // Merging before every shard ran is refused.
     let incomplete = nerpipe(&["merge", env_run.path().to_str().unwrap()]);
@@ -74,9 +114,15 @@ fn killed_runs_resume_to_identical_output() {
     let out = tempfile::tempdir().unwrap();
     let args = |out: &Path| {
         vec![
-            "run".to_string(), "--corpus".into(), corpus.to_str().unwrap().into(),
-            "--out".into(), out.to_str().unwrap().into(), "--model".into(), model_arg(),
-            "--chunk-docs".into(), "2".into(),
+            "run".to_string(),
+            "--corpus".into(),
+            corpus.to_str().unwrap().into(),
+            "--out".into(),
+            out.to_str().unwrap().into(),
+            "--model".into(),
+            model_arg(),
+            "--chunk-docs".into(),
+            "2".into(),
         ]
     };
     let mut killed_mid_run = 0;
@@ -104,9 +150,19 @@ fn killed_runs_resume_to_identical_output() {
             }
         }
     }
-    let last = Command::new(env!("CARGO_BIN_EXE_nerpipe")).args(args(out.path())).output().unwrap();
-    assert!(last.status.success(), "{}", String::from_utf8_lossy(&last.stderr));
-    assert!(killed_mid_run > 0, "no kill landed between two chunk commits");
+    let last = Command::new(env!("CARGO_BIN_EXE_nerpipe"))
+        .args(args(out.path()))
+        .output()
+        .unwrap();
+    assert!(
+        last.status.success(),
+        "{}",
+        String::from_utf8_lossy(&last.stderr)
+    );
+    assert!(
+        killed_mid_run > 0,
+        "no kill landed between two chunk commits"
+    );
     assert_same_outputs(reference.path(), out.path());
 
     // A changed option invalidates the chunks, with a message.
@@ -124,13 +180,24 @@ fn killed_runs_resume_to_identical_output() {
 fn bad_input_never_stops_a_run() {
     let corpus = tempfile::tempdir().unwrap();
     let c = corpus.path();
-    std::fs::write(c.join("a-good.txt"), "Arrest in Podgorica\n\nPolice in Podgorica seized 350 kg of cocaine.\n").unwrap();
-    std::fs::write(c.join("b-binary.txt"), b"\x7fELF\x02\x01\x01\x00\x00\x00binary").unwrap();
+    std::fs::write(
+        c.join("a-good.txt"),
+        "Arrest in Podgorica\n\nPolice in Podgorica seized 350 kg of cocaine.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        c.join("b-binary.txt"),
+        b"\x7fELF\x02\x01\x01\x00\x00\x00binary",
+    )
+    .unwrap();
     std::fs::write(c.join("c-nul.md"), "text with a \0 NUL byte").unwrap();
     // 50 MB on one line.
     std::fs::write(c.join("d-huge.txt"), "word ".repeat(10 * 1024 * 1024)).unwrap();
     let mut jsonl = String::from("{\"id\": \"j1\", \"text\": \"Europol met SIPA in Sarajevo.\"}\n");
-    jsonl.push_str(&format!("{{\"id\": \"j2\", \"text\": \"{}\"}}\n", "x".repeat(11 * 1024 * 1024)));
+    jsonl.push_str(&format!(
+        "{{\"id\": \"j2\", \"text\": \"{}\"}}\n",
+        "x".repeat(11 * 1024 * 1024)
+    ));
     jsonl.push_str("{\"id\": \"j3\", \"text\": \"Police in Bar.\"}\n");
     std::fs::write(c.join("e-feed.jsonl"), jsonl).unwrap();
     std::os::unix::fs::symlink(c.join("missing-target.txt"), c.join("f-dangling.txt")).unwrap();
@@ -146,14 +213,28 @@ fn bad_input_never_stops_a_run() {
     let out = tempfile::tempdir().unwrap();
     let out_dir = out.path().join("run");
     let output = nerpipe(&[
-        "run", "--corpus", c.to_str().unwrap(), "--out", out_dir.to_str().unwrap(), "--model", &model_arg(),
+        "run",
+        "--corpus",
+        c.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+        "--model",
+        &model_arg(),
     ]);
-    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("warning: 6 documents failed"), "{stderr}");
 
     let docs: Vec<DocumentRecord> = read_csv(&out_dir.join("documents.csv"));
-    let rows: Vec<(String, String)> = docs.iter().map(|d| (d.doc_id.clone(), d.error.clone())).collect();
+    let rows: Vec<(String, String)> = docs
+        .iter()
+        .map(|d| (d.doc_id.clone(), d.error.clone()))
+        .collect();
     let expect = [
         ("a-good.txt", ""),
         ("b-binary.txt", "binary content: NUL byte at byte 7"),
@@ -167,7 +248,10 @@ fn bad_input_never_stops_a_run() {
         ("../../escape", ""),
         ("'=cmd|' /C calc'!A0", ""),
     ];
-    let expect: Vec<(String, String)> = expect.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+    let expect: Vec<(String, String)> = expect
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
     assert_eq!(rows, expect);
 
     let errors: Vec<serde_json::Value> = read_jsonl(&out_dir.join("errors.jsonl"));
@@ -178,11 +262,16 @@ fn bad_input_never_stops_a_run() {
     let csv_mentions: Vec<MentionRecord> = read_csv(&out_dir.join("mentions.csv"));
     let json_mentions: Vec<MentionJson> = read_jsonl(&out_dir.join("mentions.jsonl"));
     let csv_ids: Vec<&str> = csv_mentions.iter().map(|m| m.doc_id.as_str()).collect();
-    let json_ids: Vec<&str> = json_mentions.iter().map(|m| m.record.doc_id.as_str()).collect();
+    let json_ids: Vec<&str> = json_mentions
+        .iter()
+        .map(|m| m.record.doc_id.as_str())
+        .collect();
     assert!(json_ids.contains(&"=cmd|' /C calc'!A0"), "{json_ids:?}");
     assert!(csv_ids.contains(&"'=cmd|' /C calc'!A0"), "{csv_ids:?}");
     assert!(!csv_ids.iter().any(|d| d.starts_with('=')));
-    assert!(json_mentions.iter().any(|m| m.record.text == "350 kg" && m.record.unit.as_deref() == Some("kg")));
+    assert!(json_mentions
+        .iter()
+        .any(|m| m.record.text == "350 kg" && m.record.unit.as_deref() == Some("kg")));
 
     // Nothing was written outside --out.
     let names: Vec<String> = std::fs::read_dir(out.path())
@@ -193,8 +282,15 @@ fn bad_input_never_stops_a_run() {
 
     // --strict turns failed documents into exit code 3.
     let strict = nerpipe(&[
-        "run", "--corpus", c.to_str().unwrap(), "--out", out_dir.to_str().unwrap(), "--model", &model_arg(),
-        "--strict", "--quiet",
+        "run",
+        "--corpus",
+        c.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+        "--model",
+        &model_arg(),
+        "--strict",
+        "--quiet",
     ]);
     assert_eq!(strict.status.code(), Some(3));
 }
@@ -207,28 +303,59 @@ fn jsonl_stream_in_and_out() {
         "{\"id\": \"s2\", \"text\": \"Europol said 888 suspects were arrested.\"}\n",
     );
     let mut child = Command::new(env!("CARGO_BIN_EXE_nerpipe"))
-        .args(["run", "--jsonl-in", "-", "--jsonl-out", "-", "--model", &model_arg()])
+        .args([
+            "run",
+            "--jsonl-in",
+            "-",
+            "--jsonl-out",
+            "-",
+            "--model",
+            &model_arg(),
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     use std::io::Write;
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
     let output = child.wait_with_output().unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let stdout = String::from_utf8(output.stdout).unwrap();
-    let mentions: Vec<MentionJson> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let mentions: Vec<MentionJson> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     let amounts: Vec<(&str, &str, Option<&str>)> = mentions
         .iter()
         .filter(|m| m.record.amount_kind.is_some())
-        .map(|m| (m.record.doc_id.as_str(), m.record.text.as_str(), m.qualifier.as_deref()))
+        .map(|m| {
+            (
+                m.record.doc_id.as_str(),
+                m.record.text.as_str(),
+                m.qualifier.as_deref(),
+            )
+        })
         .collect();
     assert_eq!(
         amounts,
-        vec![("s1", "more than 90 tonnes", Some("more than")), ("s2", "888 suspects", None)]
+        vec![
+            ("s1", "more than 90 tonnes", Some("more than")),
+            ("s2", "888 suspects", None)
+        ]
     );
-    assert!(mentions.iter().any(|m| m.record.doc_id == "s1" && m.record.text == "Podgorica"));
+    assert!(mentions
+        .iter()
+        .any(|m| m.record.doc_id == "s1" && m.record.text == "Podgorica"));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("-:2: malformed JSONL line"), "{stderr}");
 }

@@ -16,12 +16,16 @@ fn sample_run_honours_the_output_contract() {
     let texts: HashMap<String, String> = Corpus::open(&corpus)
         .unwrap()
         .documents()
-        .filter_map(|(item, _)| match item {
-            Item::Document(d) => Some((d.id, d.text)),
+        .map(|(item, _)| match item {
+            Item::Document(d) => (d.id, d.text),
             Item::Failed(f) => panic!("sample document failed: {f:?}"),
         })
         .collect();
-    assert!(texts.len() >= 12, "the sample corpus has {} documents", texts.len());
+    assert!(
+        texts.len() >= 12,
+        "the sample corpus has {} documents",
+        texts.len()
+    );
 
     // Every sample document has an ok row.
     let documents: Vec<DocumentRecord> = read_csv(&out.path().join("documents.csv"));
@@ -35,13 +39,25 @@ fn sample_run_honours_the_output_contract() {
     let mentions: Vec<MentionRecord> = read_jsonl(&out.path().join("mentions.jsonl"));
     assert!(mentions.len() > 50, "only {} mentions", mentions.len());
     for m in &mentions {
-        let slice: String = texts[&m.doc_id].chars().skip(m.start).take(m.end - m.start).collect();
+        let slice: String = texts[&m.doc_id]
+            .chars()
+            .skip(m.start)
+            .take(m.end - m.start)
+            .collect();
         assert_eq!(slice, m.text, "{m:?}");
-        assert!(m.context.contains(m.text.split_whitespace().next().unwrap()), "{m:?}");
+        assert!(
+            m.context
+                .contains(m.text.split_whitespace().next().unwrap()),
+            "{m:?}"
+        );
         assert!(m.context.chars().count() <= 202, "{m:?}");
     }
     let with_mentions = documents.iter().filter(|d| d.mentions > 0).count();
-    assert_eq!(with_mentions, documents.len(), "every sample article names someone");
+    assert_eq!(
+        with_mentions,
+        documents.len(),
+        "every sample article names someone"
+    );
 
     // CSV and JSONL hold the same records.
     let mentions_csv: Vec<MentionRecord> = read_csv(&out.path().join("mentions.csv"));
@@ -49,11 +65,17 @@ fn sample_run_honours_the_output_contract() {
     assert_eq!(mentions_csv, safe);
     let entities: Vec<EntityJson> = read_jsonl(&out.path().join("entities.jsonl"));
     let entities_csv: Vec<EntityRecord> = read_csv(&out.path().join("entities.csv"));
-    let from_json: Vec<EntityRecord> = entities.iter().map(|e| e.to_csv_record().csv_safe()).collect();
+    let from_json: Vec<EntityRecord> = entities
+        .iter()
+        .map(|e| e.to_csv_record().csv_safe())
+        .collect();
     assert_eq!(entities_csv, from_json);
 
     // Every mention points at an entity that counts it.
-    let counts: HashMap<&str, usize> = entities.iter().map(|e| (e.entity_id.as_str(), e.mention_count)).collect();
+    let counts: HashMap<&str, usize> = entities
+        .iter()
+        .map(|e| (e.entity_id.as_str(), e.mention_count))
+        .collect();
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for m in &mentions {
         *seen.entry(m.entity_id.as_str()).or_default() += 1;
@@ -62,7 +84,8 @@ fn sample_run_honours_the_output_contract() {
 
     // run.json records the model and its weights' hash.
     let run: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.path().join("run.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("run.json")).unwrap())
+            .unwrap();
     assert_eq!(run["counts"]["documents_ok"], texts.len());
     assert_eq!(run["model"]["weights_sha256"].as_str().unwrap().len(), 64);
 
@@ -74,7 +97,13 @@ fn sample_run_honours_the_output_contract() {
         .filter(|l| !l.is_empty())
         .map(|l| {
             let f: Vec<&str> = l.split('\t').collect();
-            (f[0].into(), f[1].into(), f[2].into(), f[3].into(), f[4].into())
+            (
+                f[0].into(),
+                f[1].into(),
+                f[2].into(),
+                f[3].into(),
+                f[4].into(),
+            )
         })
         .collect();
     let mut found: Vec<(String, String, String, String, String)> = mentions
@@ -95,7 +124,10 @@ fn sample_run_honours_the_output_contract() {
     found.sort();
     let missing: Vec<_> = planted.iter().filter(|p| !found.contains(p)).collect();
     let extra: Vec<_> = found.iter().filter(|f| !planted.contains(f)).collect();
-    assert!(missing.is_empty() && extra.is_empty(), "missing {missing:#?}\nextra {extra:#?}");
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "missing {missing:#?}\nextra {extra:#?}"
+    );
     assert!(planted.len() >= 60);
 
     downstream_files_of_the_sample_run(out.path(), &mentions);
@@ -103,7 +135,13 @@ fn sample_run_honours_the_output_contract() {
     // Deterministic: a second run writes the same bytes.
     let again = tempfile::tempdir().unwrap();
     run_corpus(&corpus, again.path(), &[]);
-    for file in ["mentions.csv", "mentions.jsonl", "entities.csv", "entities.jsonl", "documents.csv"] {
+    for file in [
+        "mentions.csv",
+        "mentions.jsonl",
+        "entities.csv",
+        "entities.jsonl",
+        "documents.csv",
+    ] {
         let a = std::fs::read(out.path().join(file)).unwrap();
         let b = std::fs::read(again.path().join(file)).unwrap();
         assert!(a == b, "{file} differs between two identical runs");
@@ -120,7 +158,11 @@ fn bad_documents_get_error_rows_and_the_rest_completes() {
     let corpus = tempfile::tempdir().unwrap();
     let c = corpus.path();
     std::fs::create_dir(c.join("wire")).unwrap();
-    std::fs::write(c.join("a-good.txt"), "Arrest in Podgorica\n\nPolice in Podgorica arrested Milan Kovačević on Monday.\n").unwrap();
+    std::fs::write(
+        c.join("a-good.txt"),
+        "Arrest in Podgorica\n\nPolice in Podgorica arrested Milan Kovačević on Monday.\n",
+    )
+    .unwrap();
     std::fs::write(c.join("b-latin1.txt"), b"Caf\xe9 owner arrested in Split\n").unwrap();
     std::fs::write(c.join("c-empty.md"), "").unwrap();
     std::fs::write(c.join("d-notes.csv"), "ignored,file\n").unwrap();
@@ -136,12 +178,20 @@ fn bad_documents_get_error_rows_and_the_rest_completes() {
     .unwrap();
     let out = tempfile::tempdir().unwrap();
     let output = nerpipe(&[
-        "run", "--corpus", c.to_str().unwrap(), "--out", out.path().to_str().unwrap(),
-        "--model", default_model().to_str().unwrap(),
+        "run",
+        "--corpus",
+        c.to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+        "--model",
+        default_model().to_str().unwrap(),
     ]);
     assert!(output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("3 ok, 4 failed") || stderr.contains("3 documents ok, 4 failed"), "{stderr}");
+    assert!(
+        stderr.contains("3 ok, 4 failed") || stderr.contains("3 documents ok, 4 failed"),
+        "{stderr}"
+    );
 
     let docs: Vec<DocumentRecord> = read_csv(&out.path().join("documents.csv"));
     let rows: Vec<(&str, &str, &str)> = docs
@@ -155,17 +205,30 @@ fn bad_documents_get_error_rows_and_the_rest_completes() {
             ("b-latin1.txt", "error", "invalid UTF-8 at byte 3"),
             ("c-empty.md", "error", "empty document"),
             ("w1", "ok", ""),
-            ("wire/feed.jsonl:2", "error", "malformed JSONL line: EOF while parsing a string at line 1 column 28"),
-            ("w1", "error", "duplicate doc_id \"w1\": an earlier document has it"),
+            (
+                "wire/feed.jsonl:2",
+                "error",
+                "malformed JSONL line: EOF while parsing a string at line 1 column 28"
+            ),
+            (
+                "w1",
+                "error",
+                "duplicate doc_id \"w1\": an earlier document has it"
+            ),
             ("w3", "ok", ""),
         ]
     );
     assert_eq!(docs[4].source_path, "wire/feed.jsonl:2");
     let mentions: Vec<MentionRecord> = read_csv(&out.path().join("mentions.csv"));
-    let found: Vec<(&str, &str)> = mentions.iter().map(|m| (m.doc_id.as_str(), m.text.as_str())).collect();
+    let found: Vec<(&str, &str)> = mentions
+        .iter()
+        .map(|m| (m.doc_id.as_str(), m.text.as_str()))
+        .collect();
     assert!(found.contains(&("a-good.txt", "Podgorica")), "{found:?}");
     assert!(found.contains(&("w3", "Sarajevo")), "{found:?}");
-    assert!(found.iter().all(|(d, _)| ["a-good.txt", "w1", "w3"].contains(d)));
+    assert!(found
+        .iter()
+        .all(|(d, _)| ["a-good.txt", "w1", "w3"].contains(d)));
 }
 
 /// nerpipe.sqlite, the report, Label Studio and PostgreSQL on the sample run.
@@ -197,11 +260,31 @@ fn downstream_files_of_the_sample_run(out: &std::path::Path, mentions: &[Mention
     // Label Studio: export, then import the untouched tasks, gives the mentions back.
     let ls = tempfile::tempdir().unwrap();
     let tasks = ls.path().join("tasks.json");
-    let export = nerpipe(&["export", "--label-studio", out.to_str().unwrap(), "--dest", tasks.to_str().unwrap()]);
-    assert!(export.status.success(), "{}", String::from_utf8_lossy(&export.stderr));
+    let export = nerpipe(&[
+        "export",
+        "--label-studio",
+        out.to_str().unwrap(),
+        "--dest",
+        tasks.to_str().unwrap(),
+    ]);
+    assert!(
+        export.status.success(),
+        "{}",
+        String::from_utf8_lossy(&export.stderr)
+    );
     let back = ls.path().join("back");
-    let import = nerpipe(&["import", "--label-studio", tasks.to_str().unwrap(), "--out", back.to_str().unwrap()]);
-    assert!(import.status.success(), "{}", String::from_utf8_lossy(&import.stderr));
+    let import = nerpipe(&[
+        "import",
+        "--label-studio",
+        tasks.to_str().unwrap(),
+        "--out",
+        back.to_str().unwrap(),
+    ]);
+    assert!(
+        import.status.success(),
+        "{}",
+        String::from_utf8_lossy(&import.stderr)
+    );
     let imported: Vec<MentionRecord> = read_jsonl(&back.join("mentions.jsonl"));
     let key = |m: &MentionRecord| (m.doc_id.clone(), m.start, m.end, m.text.clone(), m.label);
     let mut a: Vec<_> = mentions.iter().map(key).collect();
@@ -219,10 +302,17 @@ fn downstream_files_of_the_sample_run(out: &std::path::Path, mentions: &[Mention
     let mut counts = Vec::new();
     for _ in 0..2 {
         let load = nerpipe(&["load", "--postgres", &url, out.to_str().unwrap()]);
-        assert!(load.status.success(), "{}", String::from_utf8_lossy(&load.stderr));
+        assert!(
+            load.status.success(),
+            "{}",
+            String::from_utf8_lossy(&load.stderr)
+        );
         let mut client = nerpipe::postgres::connect(Some(&url)).unwrap();
         counts.push(nerpipe::postgres::table_counts(&mut client).unwrap());
     }
     assert_eq!(counts[0], counts[1]);
-    eprintln!("PostgreSQL rows after two loads of the sample run: {:?}", counts[1]);
+    eprintln!(
+        "PostgreSQL rows after two loads of the sample run: {:?}",
+        counts[1]
+    );
 }

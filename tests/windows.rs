@@ -12,9 +12,25 @@ use nerpipe::segment::{TokenSequence, WindowSpec};
 #[test]
 fn a_document_of_more_than_64_windows_matches_window_by_window_prediction() {
     let model = LoadedModel::load(&default_model(), Precision::Fp32).unwrap();
-    let names = ["Darko Šarić", "Dijana Hrkalović", "Veljko Belivuk", "Milo Đukanović"];
-    let places = ["Podgorica", "Port of Bar", "Belgrade", "Antwerp", "Sarajevo"];
-    let orgs = ["Europol", "SIPA", "the Special Court", "Adriatic Freight d.o.o."];
+    let names = [
+        "Darko Šarić",
+        "Dijana Hrkalović",
+        "Veljko Belivuk",
+        "Milo Đukanović",
+    ];
+    let places = [
+        "Podgorica",
+        "Port of Bar",
+        "Belgrade",
+        "Antwerp",
+        "Sarajevo",
+    ];
+    let orgs = [
+        "Europol",
+        "SIPA",
+        "the Special Court",
+        "Adriatic Freight d.o.o.",
+    ];
     let mut text = String::new();
     for i in 0..300 {
         text.push_str(&format!(
@@ -28,7 +44,10 @@ fn a_document_of_more_than_64_windows_matches_window_by_window_prediction() {
     }
     let seq = TokenSequence::from_text(&model.tokenizer, &text).unwrap();
     let (cls, sep) = special_ids(&model.tokenizer, &model.dir.join("tokenizer.json")).unwrap();
-    let spec = WindowSpec { content: 126, overlap: 32 };
+    let spec = WindowSpec {
+        content: 126,
+        overlap: 32,
+    };
     let windows = spec.windows(seq.len());
     assert!(windows.len() > 64, "only {} windows", windows.len());
     let predictor = |batch_size| WindowedPredictor {
@@ -70,7 +89,10 @@ fn a_document_of_more_than_64_windows_matches_window_by_window_prediction() {
             Aggregation::First,
             model.config.decoder,
         );
-        spans.into_iter().map(|s| (s.words, s.kind)).collect::<Vec<_>>()
+        spans
+            .into_iter()
+            .map(|s| (s.words, s.kind))
+            .collect::<Vec<_>>()
     };
     let a = decode(&batched);
     let b = decode(&assembled);

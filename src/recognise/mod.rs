@@ -38,14 +38,24 @@ pub fn merge_with_amounts<M: Clone, A: Clone>(
             let a = &amounts[k].bytes;
             let left = keep.start..keep.end.min(a.start);
             let right = keep.start.max(a.end)..keep.end;
-            keep = if trimmed_len(text, &left) >= trimmed_len(text, &right) { left } else { right };
+            keep = if trimmed_len(text, &left) >= trimmed_len(text, &right) {
+                left
+            } else {
+                right
+            };
             k += 1;
         }
         if let Some(trimmed) = trim_span(text, keep) {
-            out.push(Found { bytes: trimmed, what: Ok(span.what) });
+            out.push(Found {
+                bytes: trimmed,
+                what: Ok(span.what),
+            });
         }
     }
-    out.extend(amounts.into_iter().map(|a| Found { bytes: a.bytes, what: Err(a.what) }));
+    out.extend(amounts.into_iter().map(|a| Found {
+        bytes: a.bytes,
+        what: Err(a.what),
+    }));
     out.sort_by_key(|f| (f.bytes.start, f.bytes.end));
     out
 }
@@ -62,7 +72,9 @@ fn trim_span(text: &str, r: Range<usize>) -> Option<Range<usize>> {
     }
     let s = text.get(r.clone())?;
     let start = s.find(|c: char| c.is_alphanumeric())?;
-    let end = s.rfind(|c: char| c.is_alphanumeric()).map(|i| i + s[i..].chars().next().map_or(1, char::len_utf8))?;
+    let end = s
+        .rfind(|c: char| c.is_alphanumeric())
+        .map(|i| i + s[i..].chars().next().map_or(1, char::len_utf8))?;
     Some(r.start + start..r.start + end)
 }
 
@@ -72,13 +84,20 @@ mod tests {
 
     fn found<T>(text: &str, part: &str, what: T) -> Found<T> {
         let start = text.find(part).unwrap();
-        Found { bytes: start..start + part.len(), what }
+        Found {
+            bytes: start..start + part.len(),
+            what,
+        }
     }
 
     #[test]
     fn amounts_win_overlaps() {
         let text = "Police seized €60 million from Sky ECC users in Antwerp.";
-        let model = vec![found(text, "€60 million", "MISC"), found(text, "Sky ECC", "ORG"), found(text, "Antwerp", "LOC")];
+        let model = vec![
+            found(text, "€60 million", "MISC"),
+            found(text, "Sky ECC", "ORG"),
+            found(text, "Antwerp", "LOC"),
+        ];
         let amounts = vec![found(text, "€60 million", "money")];
         let merged = merge_with_amounts(text, model, amounts);
         let got: Vec<(&str, String)> = merged

@@ -18,12 +18,20 @@ pub struct WindowedPredictor<'m> {
 }
 
 /// Looks up the [CLS] and [SEP] ids that frame every window.
-pub fn special_ids(tokenizer: &tokenizers::Tokenizer, path: &Path) -> Result<(i64, i64), ModelError> {
+pub fn special_ids(
+    tokenizer: &tokenizers::Tokenizer,
+    path: &Path,
+) -> Result<(i64, i64), ModelError> {
     let id = |token: &str| {
-        tokenizer.token_to_id(token).map(i64::from).ok_or_else(|| ModelError {
-            path: path.to_path_buf(),
-            problem: format!("the vocabulary has no {token} token (a BERT tokenizer is required)"),
-        })
+        tokenizer
+            .token_to_id(token)
+            .map(i64::from)
+            .ok_or_else(|| ModelError {
+                path: path.to_path_buf(),
+                problem: format!(
+                    "the vocabulary has no {token} token (a BERT tokenizer is required)"
+                ),
+            })
     };
     Ok((id("[CLS]")?, id("[SEP]")?))
 }
@@ -47,7 +55,7 @@ impl WindowedPredictor<'_> {
             }
         }
         // Longest first; ties keep input order, so batches are deterministic.
-        jobs.sort_by(|a, b| b.1.range.len().cmp(&a.1.range.len()));
+        jobs.sort_by_key(|job| std::cmp::Reverse(job.1.range.len()));
         let mut out: Vec<Vec<f32>> = sequences
             .iter()
             .map(|s| vec![0.0; s.len() * self.num_tags])

@@ -219,26 +219,26 @@ pub fn fake_run() -> FakeRun {
     };
     for (d, id) in ids.iter().enumerate() {
         write_doc(DocumentRecord {
-                doc_id: id.to_string(),
-                source_path: id.to_string(),
-                title: nerpipe::ingest::title_of(texts[d], id.ends_with(".md")),
-                chars: texts[d].chars().count(),
-                tokens: texts[d].split_whitespace().count(),
-                mentions: per_doc[d].len(),
-                status: "ok".into(),
-                error: String::new(),
-            });
+            doc_id: id.to_string(),
+            source_path: id.to_string(),
+            title: nerpipe::ingest::title_of(texts[d], id.ends_with(".md")),
+            chars: texts[d].chars().count(),
+            tokens: texts[d].split_whitespace().count(),
+            mentions: per_doc[d].len(),
+            status: "ok".into(),
+            error: String::new(),
+        });
     }
     write_doc(DocumentRecord {
-            doc_id: "d-empty.txt".into(),
-            source_path: "d-empty.txt".into(),
-            title: String::new(),
-            chars: 0,
-            tokens: 0,
-            mentions: 0,
-            status: "error".into(),
-            error: "empty document".into(),
-        });
+        doc_id: "d-empty.txt".into(),
+        source_path: "d-empty.txt".into(),
+        title: String::new(),
+        chars: 0,
+        tokens: 0,
+        mentions: 0,
+        status: "error".into(),
+        error: "empty document".into(),
+    });
     csv_out.flush().unwrap();
     std::fs::write(out.join("documents.jsonl"), documents_jsonl).unwrap();
 
