@@ -169,6 +169,41 @@ pub fn score<'a>(pairs: impl IntoIterator<Item = (&'a [String], &'a [String])>) 
     }
 }
 
+/// Windows for scoring CoNLL sentences: a sentence is one sequence, cut only
+/// if longer than BERT's 512 positions.
+pub const SENTENCE_WINDOWS: crate::segment::WindowSpec = crate::segment::WindowSpec {
+    content: 510,
+    overlap: 128,
+};
+
+/// Tags `sentences` with a model and scores them against their gold tags.
+pub fn evaluate(
+    predictor: &crate::recognise::transformer::WindowedPredictor,
+    tokenizer: &tokenizers::Tokenizer,
+    tags: &[crate::model::Tag],
+    tag_names: &[String],
+    sentences: &[crate::conll::Sentence],
+    aggregation: crate::recognise::decode::Aggregation,
+    decoder: crate::model::Decoder,
+) -> anyhow::Result<(Vec<Vec<String>>, Scores)> {
+    let predicted = tag_sentences(
+        predictor,
+        tokenizer,
+        tags,
+        tag_names,
+        sentences,
+        aggregation,
+        decoder,
+    )?;
+    let scores = score(
+        sentences
+            .iter()
+            .zip(&predicted)
+            .map(|(s, p)| (s.tags.as_slice(), p.as_slice())),
+    );
+    Ok((predicted, scores))
+}
+
 /// Tags CoNLL sentences with a model: each sentence is one sequence (windowed
 /// if long), words are the CoNLL words. Returns IOB2 tags per sentence.
 pub fn tag_sentences(

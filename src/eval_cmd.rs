@@ -1,11 +1,10 @@
 //! `nerpipe eval`: scores a model folder on a CoNLL file.
 
 use crate::conll::read_conll;
-use crate::eval::{score, tag_sentences};
+use crate::eval::{evaluate, SENTENCE_WINDOWS};
 use crate::model::{Decoder, LoadedModel, Precision};
 use crate::recognise::decode::Aggregation;
 use crate::recognise::transformer::{special_ids, WindowedPredictor};
-use crate::segment::WindowSpec;
 use anyhow::Context;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -49,14 +48,11 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
         num_tags: model.config.tags.len(),
         cls_id: cls,
         sep_id: sep,
-        windows: WindowSpec {
-            content: 510,
-            overlap: 128,
-        },
+        windows: SENTENCE_WINDOWS,
         batch_size: args.batch_size,
     };
     let decoder = args.decoder.unwrap_or(model.config.decoder);
-    let predicted = tag_sentences(
+    let (predicted, scores) = evaluate(
         &predictor,
         &model.tokenizer,
         &model.config.parsed_tags,
@@ -65,12 +61,6 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
         args.aggregation,
         decoder,
     )?;
-    let scores = score(
-        sentences
-            .iter()
-            .zip(&predicted)
-            .map(|(s, p)| (s.tags.as_slice(), p.as_slice())),
-    );
     let mut report = format!(
         "{}: {} sentences, {} tokens, decoder {:?}, precision {:?}\naccuracy {:.2}%; micro P {:.2}% R {:.2}% F1 {:.2}\n",
         args.data.display(),

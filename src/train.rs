@@ -4,13 +4,13 @@
 //! every epoch and keeping the best epoch as a model folder.
 
 use crate::conll::{read_conll, Sentence};
-use crate::eval::{score, tag_sentences, Scores};
+use crate::eval::{evaluate, Scores, SENTENCE_WINDOWS};
 use crate::model::{
     encoder_name_to_classifier, id2label_json, load_tokenizer, Decoder, ModelConfig, NerModel, Tag,
 };
 use crate::recognise::decode::Aggregation;
 use crate::recognise::transformer::{special_ids, WindowedPredictor};
-use crate::segment::{TokenSequence, WindowSpec};
+use crate::segment::TokenSequence;
 use crate::shape::{SPECIAL, WORD_SHAPES};
 use anyhow::{bail, Context};
 use serde_json::{json, Value};
@@ -306,10 +306,7 @@ pub fn train(args: &TrainArgs, command_line: &str) -> anyhow::Result<Scores> {
             num_tags: tags.len(),
             cls_id: cls,
             sep_id: sep,
-            windows: WindowSpec {
-                content: 510,
-                overlap: 128,
-            },
+            windows: SENTENCE_WINDOWS,
             batch_size: 64,
         };
         let decoder = if with_shapes {
@@ -317,7 +314,7 @@ pub fn train(args: &TrainArgs, command_line: &str) -> anyhow::Result<Scores> {
         } else {
             Decoder::Greedy
         };
-        let predicted = tag_sentences(
+        let (_, scores) = evaluate(
             &predictor,
             &tokenizer,
             &parsed_tags,
@@ -326,12 +323,6 @@ pub fn train(args: &TrainArgs, command_line: &str) -> anyhow::Result<Scores> {
             Aggregation::First,
             decoder,
         )?;
-        let scores = score(
-            dev_sentences
-                .iter()
-                .zip(&predicted)
-                .map(|(s, p)| (s.tags.as_slice(), p.as_slice())),
-        );
         let line = format!(
             "| {epoch} | {:.4} | {:.4} | {:.4} | {:.4} | {:.0} s |",
             loss_sum / steps_per_epoch.max(1) as f64,
