@@ -109,7 +109,10 @@ fn three_shards_merged_equal_an_unsharded_run() {
 fn killed_runs_resume_to_identical_output() {
     let corpus = repo().join("corpus");
     let reference = tempfile::tempdir().unwrap();
+    let started = Instant::now();
     run_corpus(&corpus, reference.path(), &["--chunk-docs", "2"]);
+    // Kill points as fractions of an uninterrupted run, whatever the machine's speed.
+    let full = started.elapsed();
 
     let out = tempfile::tempdir().unwrap();
     let args = |out: &Path| {
@@ -126,7 +129,8 @@ fn killed_runs_resume_to_identical_output() {
         ]
     };
     let mut killed_mid_run = 0;
-    for delay_ms in [300u64, 1500, 2500, 4000, 6000] {
+    for fraction in [0.15, 0.35, 0.5, 0.65, 0.8] {
+        let delay = full.mul_f64(fraction);
         let mut child = Command::new(env!("CARGO_BIN_EXE_nerpipe"))
             .args(args(out.path()))
             .stdout(Stdio::null())
@@ -134,7 +138,7 @@ fn killed_runs_resume_to_identical_output() {
             .spawn()
             .unwrap();
         let started = Instant::now();
-        while started.elapsed() < Duration::from_millis(delay_ms) {
+        while started.elapsed() < delay {
             if child.try_wait().unwrap().is_some() {
                 break;
             }
