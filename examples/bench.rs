@@ -34,6 +34,9 @@ struct Args {
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     tch::set_num_threads(args.threads as i32);
+    if !args.no_rss {
+        peak_rss(&args)?;
+    }
     let out = std::env::temp_dir().join(format!("nerpipe-bench-{}", std::process::id()));
     let run_args = RunArgs {
         corpus: Some(args.corpus.clone()),
@@ -122,9 +125,6 @@ fn main() -> anyhow::Result<()> {
     );
 
     amounts_throughput(&texts);
-    if !args.no_rss {
-        peak_rss(&args)?;
-    }
     Ok(())
 }
 
@@ -183,10 +183,12 @@ fn peak_rss(args: &Args) -> anyhow::Result<()> {
         .and_then(|p| p.parent())
         .map(|p| p.join("nerpipe"))
         .ok_or_else(|| anyhow::anyhow!("cannot locate target/release/nerpipe"))?;
+    // Peak memory as the run itself reports it (VmHWM in run.json): a forked
+    // child's rusage would also count this benchmark's own pages.
     let measure = |corpus: &std::path::Path| -> anyhow::Result<(f64, f64)> {
         let out = tempfile::tempdir()?;
         let started = Instant::now();
-        let child = std::process::Command::new(&binary)
+        let status = std::process::Command::new(&binary)
             .args([
                 "run",
                 "--quiet",
@@ -201,20 +203,18 @@ fn peak_rss(args: &Args) -> anyhow::Result<()> {
             .arg(out.path())
             .arg("--model")
             .arg(&args.model)
-            .spawn()?;
-        let mut status = 0;
-        // SAFETY: rusage is plain data; wait4 fills it for our own child.
-        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-        let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+            .status()?;
         anyhow::ensure!(
-            pid > 0 && status == 0,
+            status.success(),
             "nerpipe run failed on {}",
             corpus.display()
         );
-        Ok((
-            usage.ru_maxrss as f64 / 1024.0,
-            started.elapsed().as_secs_f64(),
-        ))
+        let run: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.path().join("run.json"))?)?;
+        let rss = run["timings"]["peak_rss_mib"]
+            .as_f64()
+            .ok_or_else(|| anyhow::anyhow!("run.json has no peak_rss_mib (no /proc here?)"))?;
+        Ok((rss, started.elapsed().as_secs_f64()))
     };
     let (one, t1) = measure(&args.corpus)?;
     let (hundred, t100) = measure(big.path())?;
