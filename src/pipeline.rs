@@ -629,10 +629,19 @@ fn write_run_json(
         "timings": {
             "seconds": summary.seconds,
             "tokens_per_second": summary.tokens_per_second,
+            "peak_rss_mib": peak_rss_mib(),
         },
     });
     crate::emit::write_atomic(
         &dir.join("run.json"),
         serde_json::to_string_pretty(&run)?.as_bytes(),
     )
+}
+
+/// This process's peak resident memory (VmHWM), where /proc tells it.
+pub fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
 }
