@@ -4,7 +4,7 @@
 //!
 //! cargo run --release --example bench_resolve   (single-threaded; pin with taskset)
 
-use nerpipe::document::{Label, Mention};
+use nerpipe::doc::{Label, Mention};
 use nerpipe::resolve::{resolve_document, EntityTable};
 use std::time::{Duration, Instant};
 

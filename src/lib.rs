@@ -1,35 +1,30 @@
 //! nerpipe: batch named-entity extraction over news corpora.
 //!
-//! The crate reads as the pipeline it runs, around one data model
-//! ([`document`]: Document, Mention, Entity):
+//! The crate reads as the pipeline it runs, around one data model ([`doc`]:
+//! Document, Mention, Entity, Amount), each stage a folder with its seam in
+//! `mod.rs` and one file per implementation:
 //!
-//! ingest → segment → recognise (transformer model) → resolve → emit
+//! [`ingest`] (sources) → [`segment`] (sub-tokens, windows, word shapes) →
+//! [`recognise`] (transformer, amounts, their merge) → [`resolve`] (entities)
+//! → [`sink`] (CSV, JSONL, SQLite, PostgreSQL, report, Label Studio)
 //!
-//! plus [`train`] and [`eval`] for making and scoring models.
+//! [`run`] orchestrates a run (chunk store, shards, merge, run.json,
+//! progress); [`model`] loads model folders; [`train`] and [`eval`] make and
+//! score models. Errors that decide the exit code are [`Error`].
 
-pub mod conll;
-pub mod document;
-pub mod emit;
+pub mod doc;
+pub mod error;
 pub mod eval;
-pub mod eval_cmd;
 pub mod ingest;
-pub mod labelstudio;
-pub mod merge;
 pub mod model;
-pub mod pipeline;
-pub mod postgres;
-pub mod progress;
 pub mod recognise;
-pub mod report;
 pub mod resolve;
-pub mod run_output;
+pub mod run;
 pub mod segment;
-pub mod shape;
-pub mod shard;
-pub mod sqlite;
-pub mod store;
-pub mod text;
+pub mod sink;
 pub mod train;
+
+pub use error::Error;
 
 /// The model `nerpipe run` and `nerpipe eval` use when `--model` is not given.
 pub const DEFAULT_MODEL: &str = "models/conll03-minilm-l6";

@@ -1,7 +1,8 @@
 //! The `nerpipe` command line; the work is done in the library.
 
 use clap::{Parser, Subcommand};
-use nerpipe::model::ModelError;
+use nerpipe::run::output::RunInfo;
+use nerpipe::Error;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -19,7 +20,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Extract entities from a corpus into an output folder.
-    Run(nerpipe::pipeline::RunArgs),
+    Run(nerpipe::run::RunArgs),
     /// Merge the shards of a sharded run into the output files.
     Merge {
         /// The output folder the shards wrote into.
@@ -80,116 +81,72 @@ enum Command {
     /// Fine-tune a token-classification model on CoNLL files.
     Train(nerpipe::train::TrainArgs),
     /// Score a model on a CoNLL file (entity-level, as conlleval).
-    Eval(nerpipe::eval_cmd::EvalArgs),
-}
-
-/// Exit code of `run --strict` when documents failed.
-const EXIT_DOCUMENTS_FAILED: u8 = 3;
-
-/// The corpus a run read: `--corpus`, else the one its run.json names.
-fn corpus_of(out: &std::path::Path, corpus: Option<PathBuf>) -> anyhow::Result<PathBuf> {
-    match corpus {
-        Some(c) => Ok(c),
-        None => nerpipe::run_output::RunInfo::read(out)?
-            .corpus
-            .ok_or_else(|| {
-                anyhow::anyhow!("{}: run.json names no corpus: pass --corpus", out.display())
-            }),
-    }
-}
-
-fn merge(
-    out: &std::path::Path,
-    shards: Option<usize>,
-    no_sqlite: bool,
-    no_report: bool,
-) -> anyhow::Result<ExitCode> {
-    let started = std::time::Instant::now();
-    let (s, _) = nerpipe::merge::merge(out, shards)?;
-    nerpipe::pipeline::write_merged_run_json(out, s.shards, &s, started.elapsed().as_secs_f64())?;
-    nerpipe::pipeline::write_downstream(out, !no_sqlite, !no_report)?;
-    eprintln!(
-        "nerpipe: merged {} shards: {} documents ok, {} failed; {} mentions; {} entities",
-        s.shards, s.documents_ok, s.documents_failed, s.mentions, s.entities
-    );
-    Ok(ExitCode::SUCCESS)
+    Eval(nerpipe::eval::command::EvalArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let command_line = std::env::args().collect::<Vec<_>>().join(" ");
-    let result = match cli.command {
-        Command::Run(args) => nerpipe::pipeline::run(&args).map(|summary| {
+    match execute(cli.command, &command_line) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("nerpipe: error: {err}");
+            ExitCode::from(err.exit_code())
+        }
+    }
+}
+
+fn execute(command: Command, command_line: &str) -> nerpipe::error::Result<()> {
+    match command {
+        Command::Run(args) => {
+            let summary = nerpipe::run::run(&args)?;
             if args.strict && summary.documents_failed > 0 {
-                eprintln!(
-                    "nerpipe: {} documents failed (--strict)",
-                    summary.documents_failed
-                );
-                ExitCode::from(EXIT_DOCUMENTS_FAILED)
-            } else {
-                ExitCode::SUCCESS
+                return Err(Error::DocumentsFailed(summary.documents_failed));
             }
-        }),
+        }
         Command::Merge {
             out,
             shards,
             no_sqlite,
             no_report,
-        } => merge(&out, shards, no_sqlite, no_report),
+        } => {
+            let s = nerpipe::run::merge::merge_run(&out, shards, !no_sqlite, !no_report)?;
+            eprintln!(
+                "nerpipe: merged {} shards: {} documents ok, {} failed; {} mentions; {} entities",
+                s.shards, s.documents_ok, s.documents_failed, s.mentions, s.entities
+            );
+        }
         Command::Load { postgres, out } => {
             let url = postgres.filter(|u| !u.is_empty());
-            nerpipe::postgres::load(url.as_deref(), &out).map(|counts| {
-                eprintln!("nerpipe: loaded {}: {counts:?}", out.display());
-                ExitCode::SUCCESS
-            })
+            let counts = nerpipe::sink::postgres::load(url.as_deref(), &out)?;
+            eprintln!("nerpipe: loaded {}: {counts:?}", out.display());
         }
-        Command::Schema { postgres: _ } => {
-            print!("{}", nerpipe::sqlite::postgres_ddl());
-            Ok(ExitCode::SUCCESS)
+        Command::Schema { postgres: _ } => print!("{}", nerpipe::sink::schema::postgres_ddl()),
+        Command::Report { out, corpus } => {
+            let corpus = RunInfo::read(&out)?.corpus(&out, corpus.as_deref())?;
+            nerpipe::sink::report::write_report(&out, &corpus)?;
         }
-        Command::Report { out, corpus } => corpus_of(&out, corpus)
-            .and_then(|corpus| nerpipe::report::write_report(&out, &corpus))
-            .map(|_| ExitCode::SUCCESS),
         Command::Export {
             label_studio,
             corpus,
             dest,
         } => {
             let dest = dest.unwrap_or_else(|| label_studio.join("label-studio-tasks.json"));
-            corpus_of(&label_studio, corpus)
-                .and_then(|corpus| nerpipe::labelstudio::export(&label_studio, &corpus, &dest))
-                .map(|tasks| {
-                    eprintln!(
-                        "nerpipe: wrote {tasks} Label Studio tasks to {}",
-                        dest.display()
-                    );
-                    ExitCode::SUCCESS
-                })
+            let corpus = RunInfo::read(&label_studio)?.corpus(&label_studio, corpus.as_deref())?;
+            let tasks = nerpipe::sink::labelstudio::export(&label_studio, &corpus, &dest)?;
+            eprintln!(
+                "nerpipe: wrote {tasks} Label Studio tasks to {}",
+                dest.display()
+            );
         }
-        Command::Import { label_studio, out } => nerpipe::labelstudio::import(&label_studio, &out)
-            .map(|counts| {
-                eprintln!("nerpipe: imported {}: {counts:?}", label_studio.display());
-                ExitCode::SUCCESS
-            }),
+        Command::Import { label_studio, out } => {
+            let counts = nerpipe::sink::labelstudio::import(&label_studio, &out)?;
+            eprintln!("nerpipe: imported {}: {counts:?}", label_studio.display());
+        }
         Command::Train(args) => {
-            nerpipe::train::train(&args, &command_line).map(|_| ExitCode::SUCCESS)
+            nerpipe::train::train(&args, command_line)?;
         }
-        Command::Eval(args) => nerpipe::eval_cmd::run(&args).map(|_| ExitCode::SUCCESS),
-    };
-    match result {
-        Ok(code) => code,
-        Err(err) => {
-            // One line per cause, no backtrace.
-            let mut message = format!("nerpipe: error: {err}");
-            for cause in err.chain().skip(1) {
-                message.push_str(&format!(": {cause}"));
-            }
-            eprintln!("{message}");
-            if err.chain().any(|c| c.is::<ModelError>()) {
-                ExitCode::from(2)
-            } else {
-                ExitCode::from(1)
-            }
-        }
+        Command::Eval(args) => nerpipe::eval::command::run(&args)?,
     }
+    Ok(())
 }

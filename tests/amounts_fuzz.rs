@@ -18,7 +18,7 @@ fn check(text: &str) -> Result<(), TestCaseError> {
             prop_assert!(is_decimal(v), "bad value {v:?} in {m:?}");
         }
         prop_assert!(!m.unit.is_empty());
-        let _ = canonical(m);
+        let _ = m.canonical();
     }
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! (scripts/ci-postgres.sh starts one and prints it).
 mod fake_run;
 
-use nerpipe::postgres::{connect, load, table_counts};
+use nerpipe::sink::postgres::{connect, load, table_counts};
 
 fn counts_for_run(client: &mut postgres::Client, doc_ids: &[String]) -> (i64, i64, i64) {
     let docs: i64 = client
@@ -125,11 +125,11 @@ fn loading_twice_is_idempotent_and_reruns_update() {
 fn config_comes_from_pg_variables() {
     // Only the URL path is checked here: environment variables are process-wide.
     let config =
-        nerpipe::postgres::config(Some("postgresql://u:secret@db.example:5433/x")).unwrap();
+        nerpipe::sink::postgres::config(Some("postgresql://u:secret@db.example:5433/x")).unwrap();
     assert_eq!(config.get_user(), Some("u"));
     assert_eq!(config.get_ports(), &[5433]);
     assert_eq!(config.get_dbname(), Some("x"));
     let err =
-        nerpipe::postgres::config(Some("postgresql://u:secret@db.example:notaport/x")).unwrap_err();
+        nerpipe::sink::postgres::config(Some("postgresql://u:secret@db.example:notaport/x")).unwrap_err();
     assert!(!err.to_string().contains("secret"), "{err}");
 }

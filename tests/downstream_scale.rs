@@ -2,8 +2,8 @@
 //! downstream step streams through in reasonable time. Ignored by default
 //! (a few seconds in release mode): `cargo test --release -- --ignored`.
 
-use nerpipe::document::Label;
-use nerpipe::emit::{DocumentRecord, EntityJson, MentionRecord};
+use nerpipe::doc::Label;
+use nerpipe::sink::{DocumentRecord, EntityJson, MentionRecord};
 use std::collections::HashMap;
 use std::io::Write;
 use std::time::Instant;
@@ -118,7 +118,7 @@ fn ten_thousand_documents() {
     );
 
     let t = Instant::now();
-    nerpipe::report::write_report(&out, &corpus).unwrap();
+    nerpipe::sink::report::write_report(&out, &corpus).unwrap();
     println!("report: {:.1} s", t.elapsed().as_secs_f64());
     let mut largest = (0u64, String::new());
     let mut files = 0;
@@ -139,13 +139,13 @@ fn ten_thousand_documents() {
     assert!(largest.0 < 1_500_000, "{largest:?}");
 
     let t = Instant::now();
-    nerpipe::sqlite::write_sqlite(&out).unwrap();
+    nerpipe::sink::sqlite::write_sqlite(&out).unwrap();
     println!("sqlite: {:.1} s", t.elapsed().as_secs_f64());
     let t = Instant::now();
-    let tasks = nerpipe::labelstudio::export(&out, &corpus, &dir.path().join("ls.json")).unwrap();
+    let tasks = nerpipe::sink::labelstudio::export(&out, &corpus, &dir.path().join("ls.json")).unwrap();
     assert_eq!(tasks, 10_000);
     let counts =
-        nerpipe::labelstudio::import(&dir.path().join("ls.json"), &dir.path().join("back"))
+        nerpipe::sink::labelstudio::import(&dir.path().join("ls.json"), &dir.path().join("back"))
             .unwrap();
     assert_eq!(counts.mentions, total);
     println!(
@@ -154,7 +154,7 @@ fn ten_thousand_documents() {
     );
     if let Ok(url) = std::env::var("NERPIPE_PG_URL") {
         let t = Instant::now();
-        let c = nerpipe::postgres::load(Some(&url), &out).unwrap();
+        let c = nerpipe::sink::postgres::load(Some(&url), &out).unwrap();
         println!("postgres: {c:?} in {:.1} s", t.elapsed().as_secs_f64());
     }
 }

@@ -18,9 +18,9 @@ fn csv_label_counts(out: &std::path::Path) -> BTreeMap<String, i64> {
 #[test]
 fn sqlite_matches_the_output_files() {
     let run = fake_run::fake_run();
-    nerpipe::sqlite::write_sqlite(&run.out).unwrap();
+    nerpipe::sink::sqlite::write_sqlite(&run.out).unwrap();
     // Written again over the old file: still one file, no leftovers.
-    nerpipe::sqlite::write_sqlite(&run.out).unwrap();
+    nerpipe::sink::sqlite::write_sqlite(&run.out).unwrap();
     let db = run.out.join("nerpipe.sqlite");
     let leftovers: Vec<_> = std::fs::read_dir(&run.out)
         .unwrap()
@@ -122,7 +122,7 @@ fn sqlite_matches_the_output_files() {
 fn broken_input_names_the_file() {
     let run = fake_run::fake_run();
     std::fs::write(run.out.join("entities.jsonl"), "{\"entity_id\": 3}\n").unwrap();
-    let err = format!("{:#}", nerpipe::sqlite::write_sqlite(&run.out).unwrap_err());
+    let err = format!("{:#}", nerpipe::sink::sqlite::write_sqlite(&run.out).unwrap_err());
     assert!(err.contains("entities.jsonl:1"), "{err}");
     assert!(!run.out.join("nerpipe.sqlite").exists());
 }

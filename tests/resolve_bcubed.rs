@@ -1,7 +1,7 @@
 //! B-cubed precision and recall of entity resolution against a hand-made gold
 //! set (tests/data/resolve_gold.tsv, written by scripts/make_resolve_gold.py).
 
-use nerpipe::document::{Label, Mention};
+use nerpipe::doc::{Label, Mention};
 use nerpipe::resolve::{resolve_document, EntityTable};
 use std::collections::HashMap;
 use std::path::Path;

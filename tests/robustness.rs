@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use nerpipe::emit::{DocumentRecord, MentionJson, MentionRecord};
+use nerpipe::sink::{DocumentRecord, MentionJson, MentionRecord};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

@@ -3,7 +3,7 @@
 mod common;
 
 use common::*;
-use nerpipe::emit::{DocumentRecord, EntityJson, EntityRecord, MentionRecord};
+use nerpipe::sink::{DocumentRecord, EntityJson, EntityRecord, MentionRecord};
 use nerpipe::ingest::{Corpus, Item};
 use std::collections::HashMap;
 
@@ -108,7 +108,7 @@ fn sample_run_honours_the_output_contract() {
         .collect();
     let mut found: Vec<(String, String, String, String, String)> = mentions
         .iter()
-        .filter(|m| m.label == nerpipe::document::Label::Amount)
+        .filter(|m| m.label == nerpipe::doc::Label::Amount)
         .map(|m| {
             assert_eq!(m.source, "amounts");
             (
@@ -307,8 +307,8 @@ fn downstream_files_of_the_sample_run(out: &std::path::Path, mentions: &[Mention
             "{}",
             String::from_utf8_lossy(&load.stderr)
         );
-        let mut client = nerpipe::postgres::connect(Some(&url)).unwrap();
-        counts.push(nerpipe::postgres::table_counts(&mut client).unwrap());
+        let mut client = nerpipe::sink::postgres::connect(Some(&url)).unwrap();
+        counts.push(nerpipe::sink::postgres::table_counts(&mut client).unwrap());
     }
     assert_eq!(counts[0], counts[1]);
     eprintln!(

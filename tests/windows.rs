@@ -5,7 +5,7 @@ mod common;
 
 use common::default_model;
 use nerpipe::model::{LoadedModel, Precision};
-use nerpipe::recognise::decode::{decode_spans, Aggregation};
+use nerpipe::recognise::transformer::decode::{decode_spans, Aggregation};
 use nerpipe::recognise::transformer::{special_ids, WindowedPredictor};
 use nerpipe::segment::{TokenSequence, WindowSpec};
 

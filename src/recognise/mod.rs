@@ -4,7 +4,7 @@
 //! are merged: where they overlap, the amount wins for those characters.
 
 pub mod amounts;
-pub mod decode;
+
 pub mod transformer;
 
 use std::ops::Range;

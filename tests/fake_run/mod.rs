@@ -3,8 +3,8 @@
 //! failed one, plus the output folder `nerpipe run` would have written.
 #![allow(dead_code)]
 
-use nerpipe::document::Label;
-use nerpipe::emit::{DocumentRecord, EntityJson, MentionRecord};
+use nerpipe::doc::Label;
+use nerpipe::sink::{DocumentRecord, EntityJson, MentionRecord};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

@@ -3,10 +3,10 @@
 //! top-level files are byte-identical to those of an unsharded run (which is
 //! itself one shard, merged).
 
-use crate::emit::{EntityJson, RunWriter};
+use crate::sink::RunWriter;
 use crate::resolve::{EntityTable, Resolved};
-use crate::shard::Shard;
-use crate::store::{Manifest, ShardReader, ShardStore};
+use crate::run::shard::Shard;
+use crate::run::store::{Manifest, ShardReader, ShardStore};
 use anyhow::{bail, Context};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
@@ -111,7 +111,7 @@ pub fn merge(out: &Path, count: Option<usize>) -> anyhow::Result<(MergeSummary, 
             continue;
         };
         writer.document(&result.document)?;
-        if result.document.status == "ok" {
+        if result.document.is_ok() {
             summary.documents_ok += 1;
         } else {
             summary.documents_failed += 1;
@@ -119,14 +119,14 @@ pub fn merge(out: &Path, count: Option<usize>) -> anyhow::Result<(MergeSummary, 
         for m in &result.mentions {
             writer.mention(&m.mention)?;
             let resolved = Resolved {
-                entity_id: m.mention.record.entity_id.clone(),
+                entity_id: m.mention.entity_id.clone(),
                 key: m.key.clone(),
                 group_label: m.group,
             };
-            table.add(&m.mention.to_mention(), &resolved);
+            table.add(&m.mention, &resolved);
             *summary
                 .mentions_per_label
-                .entry(m.mention.record.label.to_string())
+                .entry(m.mention.label.to_string())
                 .or_default() += 1;
             summary.mentions += 1;
         }
@@ -136,12 +136,28 @@ pub fn merge(out: &Path, count: Option<usize>) -> anyhow::Result<(MergeSummary, 
         }
         pending[i] = next;
     }
-    let entities: Vec<EntityJson> = table
-        .finish()
-        .into_iter()
-        .map(|(e, other)| EntityJson::new(&e, other))
-        .collect();
+    let entities = table.finish();
     summary.entities = entities.len();
     writer.finish(&entities)?;
     Ok((summary, manifest))
+}
+
+/// `nerpipe merge`: merges the shards, writes the merged run.json, then the
+/// downstream files.
+pub fn merge_run(
+    out: &Path,
+    count: Option<usize>,
+    sqlite: bool,
+    report: bool,
+) -> anyhow::Result<MergeSummary> {
+    let started = std::time::Instant::now();
+    let (summary, _) = merge(out, count)?;
+    super::run_json::write_merged_run_json(
+        out,
+        summary.shards,
+        &summary,
+        started.elapsed().as_secs_f64(),
+    )?;
+    crate::sink::write_downstream(out, sqlite, report)?;
+    Ok(summary)
 }

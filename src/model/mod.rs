@@ -14,7 +14,7 @@
 //! Everything is validated on load; a problem is reported as a [`ModelError`]
 //! naming the file.
 
-use crate::shape::WORD_SHAPES;
+use crate::segment::shapes::WORD_SHAPES;
 use rust_bert::bert::{BertConfig, BertForTokenClassification};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -109,7 +109,7 @@ pub struct ModelConfig {
     pub tags: Vec<String>,
     pub parsed_tags: Vec<Tag>,
     /// Model entity type → output label.
-    pub label_map: BTreeMap<String, crate::document::Label>,
+    pub label_map: BTreeMap<String, crate::doc::Label>,
     pub has_word_shapes: bool,
     pub decoder: Decoder,
     /// The whole JSON, kept so that training can write it back extended.
@@ -204,7 +204,7 @@ impl ModelConfig {
                 continue;
             }
             let target = map.get(kind).map(String::as_str).unwrap_or(kind);
-            let label = crate::document::Label::parse(target).ok_or_else(|| {
+            let label = crate::doc::Label::parse(target).ok_or_else(|| {
                 model_error(
                     path,
                     format!(
@@ -341,10 +341,9 @@ impl NerModel {
             .map(|(name, t)| (name, t.to_kind(Kind::Half)))
             .collect();
         named.sort_by(|a, b| a.0.cmp(&b.0));
-        let tmp = path.with_extension("safetensors.tmp");
-        Tensor::write_safetensors(&named, &tmp)?;
-        std::fs::rename(&tmp, path)?;
-        Ok(())
+        let tmp = crate::sink::atomic::TempPath::beside(path)?;
+        Tensor::write_safetensors(&named, tmp.path())?;
+        tmp.commit()
     }
 }
 

@@ -12,7 +12,7 @@
 //! A document that cannot be read becomes a [`Failed`] item naming the file and
 //! the problem; it never stops the walk.
 
-use crate::document::Document;
+use crate::doc::Document;
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -51,7 +51,6 @@ fn format_of(path: &Path) -> Option<Format> {
 
 /// The files of a corpus, found up front (paths only, so memory stays small).
 pub struct Corpus {
-    root: PathBuf,
     /// (relative path, absolute path, format, size in bytes) or a walk error.
     entries: Vec<Result<(String, PathBuf, Format, u64), Failed>>,
 }
@@ -100,10 +99,7 @@ impl Corpus {
                 }
             }
         }
-        Ok(Corpus {
-            root: root.to_path_buf(),
-            entries,
-        })
+        Ok(Corpus { entries })
     }
 
     /// Total size of the corpus files in bytes, for progress and ETA.
@@ -112,10 +108,6 @@ impl Corpus {
             .iter()
             .filter_map(|e| e.as_ref().ok().map(|x| x.3))
             .sum()
-    }
-
-    pub fn root(&self) -> &Path {
-        &self.root
     }
 
     /// The readable corpus files: relative path, absolute path and size.
@@ -236,7 +228,7 @@ pub struct Ingested {
 /// Which documents a run wants.
 #[derive(Debug, Clone)]
 pub struct Selection {
-    pub shard: crate::shard::Shard,
+    pub shard: crate::run::shard::Shard,
     /// Positions already processed (resume).
     pub done: std::collections::HashSet<Position>,
     /// Larger documents are refused with an error row.
@@ -246,7 +238,7 @@ pub struct Selection {
 impl Default for Selection {
     fn default() -> Self {
         Selection {
-            shard: crate::shard::Shard::WHOLE,
+            shard: crate::run::shard::Shard::WHOLE,
             done: Default::default(),
             max_doc_bytes: DEFAULT_MAX_DOC_BYTES,
         }

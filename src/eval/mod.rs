@@ -2,6 +2,9 @@
 //! predicted tags with conlleval's start/end rules, and a prediction counts
 //! only when its span and type both match a gold chunk.
 
+pub mod command;
+pub mod conll;
+
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
 
@@ -182,8 +185,8 @@ pub fn evaluate(
     tokenizer: &tokenizers::Tokenizer,
     tags: &[crate::model::Tag],
     tag_names: &[String],
-    sentences: &[crate::conll::Sentence],
-    aggregation: crate::recognise::decode::Aggregation,
+    sentences: &[crate::eval::conll::Sentence],
+    aggregation: crate::recognise::transformer::decode::Aggregation,
     decoder: crate::model::Decoder,
 ) -> anyhow::Result<(Vec<Vec<String>>, Scores)> {
     let predicted = tag_sentences(
@@ -211,8 +214,8 @@ pub fn tag_sentences(
     tokenizer: &tokenizers::Tokenizer,
     tags: &[crate::model::Tag],
     tag_names: &[String],
-    sentences: &[crate::conll::Sentence],
-    aggregation: crate::recognise::decode::Aggregation,
+    sentences: &[crate::eval::conll::Sentence],
+    aggregation: crate::recognise::transformer::decode::Aggregation,
     decoder: crate::model::Decoder,
 ) -> anyhow::Result<Vec<Vec<String>>> {
     let sequences: Vec<crate::segment::TokenSequence> = sentences
@@ -225,7 +228,7 @@ pub fn tag_sentences(
         let refs: Vec<&crate::segment::TokenSequence> = chunk.iter().collect();
         let probs = predictor.predict(&refs);
         for (seq, p) in chunk.iter().zip(&probs) {
-            let (tag_ids, _) = crate::recognise::decode::decode_spans(
+            let (tag_ids, _) = crate::recognise::transformer::decode::decode_spans(
                 p,
                 tags,
                 &seq.word_of_token,
@@ -234,7 +237,7 @@ pub fn tag_sentences(
                 decoder,
             );
             let iob2: Vec<String> = tag_ids.iter().map(|&t| tag_names[t].clone()).collect();
-            out.push(crate::conll::to_iob2(&iob2));
+            out.push(crate::eval::conll::to_iob2(&iob2));
         }
     }
     Ok(out)

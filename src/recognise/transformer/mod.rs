@@ -2,6 +2,8 @@
 //! length to minimise padding, runs BertForTokenClassification and scatters the
 //! probabilities back to each sequence's sub-tokens.
 
+pub mod decode;
+
 use crate::model::{ModelError, NerModel};
 use crate::segment::{TokenSequence, WindowSpec};
 use std::path::Path;
@@ -64,7 +66,7 @@ impl WindowedPredictor<'_> {
             let width = batch[0].1.range.len() + 2;
             let rows = batch.len();
             let mut ids = vec![0i64; rows * width];
-            let mut shapes = vec![crate::shape::SPECIAL; rows * width];
+            let mut shapes = vec![crate::segment::shapes::SPECIAL; rows * width];
             let mut mask = vec![0i64; rows * width];
             for (r, (_, job)) in batch.iter().enumerate() {
                 let seq = sequences[job.seq];

@@ -11,9 +11,10 @@
 //! Label Studio versions counted UTF-16 units (wrong after an emoji); import
 //! detects that from the region's text and converts.
 
-use crate::document::Label;
-use crate::emit::{AtomicFile, MentionRecord};
-use crate::run_output::{char_slice, DocumentsWithMentions, RunInfo};
+use crate::doc::Label;
+use crate::doc::{round_score, Mention};
+use crate::sink::atomic::AtomicFile;
+use crate::run::output::{char_slice, DocumentsWithMentions, RunInfo};
 use anyhow::Context;
 use serde_json::{json, Map, Value};
 use std::io::Write;
@@ -38,7 +39,7 @@ pub const LABEL_CONFIG: &str = r##"<View>
 
 /// The region id of a mention: Label Studio ids are short and plain, and
 /// doc_ids may hold any character, so use `m` + the mention's number.
-fn region_id(m: &MentionRecord, index: usize) -> String {
+fn region_id(m: &Mention, index: usize) -> String {
     let n = m
         .mention_id
         .rsplit_once('#')
@@ -70,7 +71,7 @@ pub fn export(out: &Path, corpus: &Path, dest: &Path) -> anyhow::Result<usize> {
         let mut results = Vec::with_capacity(item.mentions.len());
         let mut known = Map::new();
         for (i, m) in item.mentions.iter().enumerate() {
-            crate::run_output::check_offsets(&doc.text, m)
+            crate::run::output::check_offsets(&doc.text, m)
                 .map_err(|p| anyhow::anyhow!("{}: {p}", out.join("mentions.jsonl").display()))?;
             let id = region_id(m, i);
             known.insert(
@@ -90,8 +91,8 @@ pub fn export(out: &Path, corpus: &Path, dest: &Path) -> anyhow::Result<usize> {
         let mut prediction = json!({"model_version": model_version, "result": results});
         if !item.mentions.is_empty() {
             let mean =
-                item.mentions.iter().map(|m| m.score).sum::<f64>() / item.mentions.len() as f64;
-            prediction["score"] = json!(crate::emit::round_score(mean as f32));
+                item.mentions.iter().map(|m| f64::from(m.score)).sum::<f64>() / item.mentions.len() as f64;
+            prediction["score"] = json!(round_score(mean as f32));
         }
         let task = json!({
             "data": {"text": doc.text, "doc_id": doc.id, "title": doc.title, "nerpipe_mentions": known},
@@ -307,7 +308,7 @@ fn task_mentions(
     data: &Value,
     results: &[Value],
     annotated: bool,
-) -> Result<Vec<MentionRecord>, String> {
+) -> Result<Vec<Mention>, String> {
     let chars: Vec<char> = text.chars().collect();
     let known = data.get("nerpipe_mentions");
     let mut spans: Vec<(usize, usize, Label, f64, String)> = Vec::new();
@@ -358,20 +359,18 @@ fn task_mentions(
     Ok(spans
         .into_iter()
         .enumerate()
-        .map(|(i, (start, end, label, score, entity_id))| MentionRecord {
+        .map(|(i, (start, end, label, score, entity_id))| Mention {
             doc_id: doc_id.to_string(),
-            mention_id: format!("{doc_id}#{i}"),
+            mention_id: Mention::id_of(doc_id, i),
             entity_id,
             label,
             text: chars[start..end].iter().collect(),
             start,
             end,
-            score: (score * 10_000.0).round() / 10_000.0,
+            score: round_score(score as f32),
             source: "label-studio".into(),
             context: context(&chars, start, end),
-            amount_kind: None,
-            value: None,
-            unit: None,
+            amount: None,
         })
         .collect())
 }
@@ -411,7 +410,7 @@ pub fn tokenise(chars: &[char]) -> Vec<(usize, usize)> {
 fn write_conll(
     out: &mut impl Write,
     text: &str,
-    mentions: &[MentionRecord],
+    mentions: &[Mention],
 ) -> std::io::Result<usize> {
     let chars: Vec<char> = text.chars().collect();
     let words = tokenise(&chars);

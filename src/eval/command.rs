@@ -1,9 +1,9 @@
 //! `nerpipe eval`: scores a model folder on a CoNLL file.
 
-use crate::conll::read_conll;
+use crate::eval::conll::read_conll;
 use crate::eval::{evaluate, SENTENCE_WINDOWS};
 use crate::model::{Decoder, LoadedModel, Precision};
-use crate::recognise::decode::Aggregation;
+use crate::recognise::transformer::decode::Aggregation;
 use crate::recognise::transformer::{special_ids, WindowedPredictor};
 use anyhow::Context;
 use std::fmt::Write as _;
@@ -86,7 +86,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
     }
     print!("{report}");
     if let Some(path) = &args.json {
-        crate::emit::write_atomic(path, serde_json::to_string_pretty(&scores)?.as_bytes())
+        crate::sink::atomic::write_atomic(path, serde_json::to_string_pretty(&scores)?.as_bytes())
             .with_context(|| format!("{}: cannot write the scores", path.display()))?;
     }
     if let Some(path) = &args.predictions {
@@ -97,7 +97,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
             }
             out.push('\n');
         }
-        crate::emit::write_atomic(path, out.as_bytes())?;
+        crate::sink::atomic::write_atomic(path, out.as_bytes())?;
     }
     Ok(())
 }

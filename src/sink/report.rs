@@ -16,15 +16,17 @@
 //! pages run no script at all. The site is built in a temporary folder and
 //! renamed into place.
 
-use crate::document::Label;
-use crate::emit::{EntityJson, MentionRecord};
-use crate::run_output::{
+use crate::doc::Label;
+use crate::doc::{Entity, Mention};
+use crate::sink::atomic::TempPath;
+use crate::sink::schema::value_real;
+use crate::run::output::{
     check_offsets, read_documents, read_entities, DocumentsWithMentions, RunInfo,
 };
 use anyhow::Context;
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Entities per data file of the index table.
 pub const TABLE_CHUNK: usize = 2000;
@@ -35,17 +37,6 @@ const ENTITY_PAGE_LINKS: usize = 5000;
 const ENTITY_DOC_CAP: usize = 1000;
 /// Rows per page of the document list.
 const DOC_LIST_PAGE: usize = 1000;
-
-/// displaCy's colours for the closest spaCy types.
-pub fn label_colour(label: Label) -> &'static str {
-    match label {
-        Label::Person => "#aa9cfc",
-        Label::Organisation => "#7aecec",
-        Label::Place => "#feca74",
-        Label::Amount => "#e4e7d2",
-        Label::Misc => "#c887fb",
-    }
-}
 
 /// Escapes text for HTML element content and quoted attribute values.
 pub fn escape(text: &str) -> String {
@@ -149,47 +140,15 @@ struct Occurrence {
 /// Writes `<out>/report/` for the run in `out`; texts are re-read from `corpus`.
 pub fn write_report(out: &Path, corpus: &Path) -> anyhow::Result<()> {
     let dest = out.join("report");
-    let mut tmp = TempDir(
-        out.join(format!(".report.tmp-{}", std::process::id())),
-        false,
-    );
-    if tmp.0.exists() {
-        std::fs::remove_dir_all(&tmp.0)
-            .with_context(|| format!("{}: cannot remove", tmp.0.display()))?;
-    }
+    let tmp = TempPath::beside(&dest)?;
     for sub in ["", "data", "docs", "entities"] {
-        let dir = tmp.0.join(sub);
+        let dir = tmp.path().join(sub);
         std::fs::create_dir_all(&dir)
             .with_context(|| format!("{}: cannot create", dir.display()))?;
     }
-    build(out, corpus, &tmp.0)
+    build(out, corpus, tmp.path())
         .with_context(|| format!("{}: cannot write the report", dest.display()))?;
-
-    // Swap the new site in; the old one, if any, is removed after.
-    let old = out.join(format!(".report.old-{}", std::process::id()));
-    if dest.exists() {
-        std::fs::rename(&dest, &old)
-            .with_context(|| format!("{}: cannot move the old report aside", dest.display()))?;
-    }
-    std::fs::rename(&tmp.0, &dest)
-        .with_context(|| format!("{}: cannot rename into place", dest.display()))?;
-    tmp.1 = true;
-    if old.exists() {
-        std::fs::remove_dir_all(&old)
-            .with_context(|| format!("{}: cannot remove the old report", old.display()))?;
-    }
-    Ok(())
-}
-
-/// Removes the temporary folder unless the build succeeded.
-struct TempDir(PathBuf, bool);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        if !self.1 {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
+    tmp.commit()
 }
 
 fn write(path: &Path, content: &str) -> anyhow::Result<()> {
@@ -200,7 +159,7 @@ fn build(out: &Path, corpus: &Path, dir: &Path) -> anyhow::Result<()> {
     let run = RunInfo::read(out)?;
 
     // Entities: table data files, and where each one's detail section goes.
-    let mut entities: Vec<EntityJson> = Vec::new();
+    let mut entities: Vec<Entity> = Vec::new();
     let mut places: HashMap<String, EntityPlace> = HashMap::new();
     let (mut page_no, mut on_page, mut links_on_page) = (1usize, 0usize, 0usize);
     let mut chunk: Vec<serde_json::Value> = Vec::new();
@@ -222,7 +181,7 @@ fn build(out: &Path, corpus: &Path, dir: &Path) -> anyhow::Result<()> {
             page: page_no,
             index: entities.len(),
         };
-        places.insert(e.entity_id.clone(), place);
+        places.insert(e.id.clone(), place);
         *label_counts.entry(e.label).or_default() += 1;
         chunk.push(serde_json::json!([
             place.index,
@@ -232,10 +191,10 @@ fn build(out: &Path, corpus: &Path, dir: &Path) -> anyhow::Result<()> {
             e.mention_count,
             e.document_count,
             e.score,
-            e.amount_kind,
-            e.value,
-            crate::sqlite::value_real(e.value.as_deref()),
-            e.unit,
+            e.amount.as_ref().map(|a| a.kind),
+            e.amount.as_ref().map(|a| &a.value),
+            value_real(e.amount.as_ref().map(|a| a.value.as_str())),
+            e.amount.as_ref().map(|a| &a.unit),
             place.page,
         ]));
         if chunk.len() == TABLE_CHUNK {
@@ -322,13 +281,13 @@ fn write_chunk(dir: &Path, n: usize, rows: &mut Vec<serde_json::Value>) -> anyho
     )
 }
 
-fn mention_title(m: &MentionRecord) -> String {
+fn mention_title(m: &Mention) -> String {
     let mut t = format!(
         "{} · entity {} · score {:.4} · source {}",
         m.label, m.entity_id, m.score, m.source
     );
-    if let (Some(kind), Some(value)) = (&m.amount_kind, &m.value) {
-        let _ = write!(t, " · {kind} {value} {}", m.unit.as_deref().unwrap_or(""));
+    if let Some(a) = &m.amount {
+        let _ = write!(t, " · {} {} {}", a.kind, a.value, a.unit);
     }
     t
 }
@@ -337,17 +296,17 @@ fn mention_title(m: &MentionRecord) -> String {
 /// another one are cut at its end so the markup stays well nested.
 fn highlight(
     text: &str,
-    mentions: &[(usize, &MentionRecord)],
+    mentions: &[(usize, &Mention)],
     places: &HashMap<String, EntityPlace>,
 ) -> String {
     let chars: Vec<char> = text.chars().collect();
     let slice = |a: usize, b: usize| escape(&chars[a..b].iter().collect::<String>());
-    let mut order: Vec<(usize, &MentionRecord)> = mentions.to_vec();
+    let mut order: Vec<(usize, &Mention)> = mentions.to_vec();
     order.sort_by_key(|&(k, m)| (m.start, std::cmp::Reverse(m.end), k));
     let mut html = String::with_capacity(text.len() * 2);
     let mut pos = 0usize;
-    let mut open: Vec<(usize, &MentionRecord)> = Vec::new();
-    let close = |html: &mut String, m: &MentionRecord| {
+    let mut open: Vec<(usize, &Mention)> = Vec::new();
+    let close = |html: &mut String, m: &Mention| {
         let link = match places.get(&m.entity_id) {
             Some(p) => format!(
                 "<a class=\"lbl\" href=\"{}\">{}</a>",
@@ -394,8 +353,8 @@ fn highlight(
 fn document_page(
     n: usize,
     has_next: bool,
-    doc: &crate::document::Document,
-    mentions: &[MentionRecord],
+    doc: &crate::doc::Document,
+    mentions: &[Mention],
     places: &HashMap<String, EntityPlace>,
 ) -> String {
     let mut nav = nav("../");
@@ -405,7 +364,7 @@ fn document_page(
     if has_next {
         let _ = write!(nav, "<a href=\"{}.html\">next →</a>", n + 1);
     }
-    type Indexed<'a> = Vec<(usize, &'a MentionRecord)>;
+    type Indexed<'a> = Vec<(usize, &'a Mention)>;
     let (good, bad): (Indexed, Indexed) = mentions
         .iter()
         .enumerate()
@@ -444,14 +403,14 @@ fn document_page(
             ),
             None => escape(&m.entity_id),
         };
-        let amount = match (&m.value, &m.unit) {
-            (Some(v), u) => format!(
+        let amount = match &m.amount {
+            Some(a) => format!(
                 "{} {} {}",
-                escape(m.amount_kind.as_deref().unwrap_or("")),
-                escape(v),
-                escape(u.as_deref().unwrap_or(""))
+                a.kind,
+                escape(&a.value),
+                escape(&a.unit)
             ),
-            _ => String::new(),
+            None => String::new(),
         };
         let _ = writeln!(
             body,
@@ -470,7 +429,7 @@ fn document_page(
 
 fn write_entity_pages(
     dir: &Path,
-    entities: &[EntityJson],
+    entities: &[Entity],
     occurrences: &[Vec<Occurrence>],
     titles: &[String],
 ) -> anyhow::Result<()> {
@@ -507,19 +466,19 @@ fn write_entity_pages(
             "<section id=\"e{i}\"><h2>{} <span class=\"chip\" data-label=\"{l}\">{l}</span></h2>\
              <p class=\"meta\">id <code>{}</code> · {} mentions in {} documents · mean score {:.4}",
             escape(&e.canonical),
-            escape(&e.entity_id),
+            escape(&e.id),
             e.mention_count,
             e.document_count,
             e.score,
             l = e.label
         );
-        if let Some(v) = &e.value {
+        if let Some(a) = &e.amount {
             let _ = write!(
                 body,
                 " · {} {} {}",
-                escape(e.amount_kind.as_deref().unwrap_or("")),
-                escape(v),
-                escape(e.unit.as_deref().unwrap_or(""))
+                a.kind,
+                escape(&a.value),
+                escape(&a.unit)
             );
         }
         let _ = write!(
@@ -586,14 +545,14 @@ fn write_document_lists(
     let mut docs = read_documents(out)?.peekable();
     while let Some(d) = docs.next() {
         let d = d?;
-        if d.status == "ok" {
+        if d.is_ok() {
             ok += 1;
         } else {
             failed += 1;
         }
         // Only the first row of a doc_id got the page (later ones are duplicates).
         let (n, title) = match numbers.get(&d.doc_id) {
-            Some(&n) if d.status == "ok" => (
+            Some(&n) if d.is_ok() => (
                 n.to_string(),
                 format!("<a href=\"{n}.html\">{}</a>", escape(&d.title)),
             ),
@@ -602,7 +561,7 @@ fn write_document_lists(
         rows.push(format!(
             "<tr><td class=\"num\">{n}</td><td>{title}</td><td><code>{}</code></td><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
             escape(&d.doc_id),
-            escape(&d.status),
+            d.status,
             d.mentions,
             escape(&d.error)
         ));

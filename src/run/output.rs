@@ -5,8 +5,8 @@
 //! re-reads them from the corpus and merge-joins them with mentions.jsonl,
 //! which is in corpus order, so neither file has to fit in memory.
 
-use crate::document::Document;
-use crate::emit::{DocumentRecord, EntityJson, MentionRecord};
+use crate::doc::Document;
+use crate::doc::{DocumentOutcome, Entity, Mention};
 use crate::ingest::{Corpus, Item};
 use anyhow::Context;
 use serde::de::DeserializeOwned;
@@ -60,14 +60,15 @@ impl RunInfo {
         })
     }
 
-    /// The corpus to re-read texts from: `corpus` when given, else the one in run.json.
-    pub fn corpus_or(&self, out: &Path, corpus: Option<&Path>) -> anyhow::Result<PathBuf> {
-        match (corpus, &self.corpus) {
+    /// The corpus to re-read document texts from: `given` (a `--corpus`
+    /// option) when there is one, else the one run.json names.
+    pub fn corpus(&self, out: &Path, given: Option<&Path>) -> anyhow::Result<PathBuf> {
+        match (given, &self.corpus) {
             (Some(c), _) => Ok(c.to_path_buf()),
             (None, Some(c)) => Ok(c.clone()),
             (None, None) => anyhow::bail!(
-                "{}: has no options.corpus; give the corpus folder explicitly",
-                out.join("run.json").display()
+                "{}: run.json names no corpus: pass --corpus",
+                out.display()
             ),
         }
     }
@@ -112,13 +113,13 @@ pub fn read_jsonl<T: DeserializeOwned>(
 
 pub fn read_mentions(
     out: &Path,
-) -> anyhow::Result<impl Iterator<Item = anyhow::Result<MentionRecord>>> {
+) -> anyhow::Result<impl Iterator<Item = anyhow::Result<Mention>>> {
     read_jsonl(&out.join("mentions.jsonl"))
 }
 
 pub fn read_entities(
     out: &Path,
-) -> anyhow::Result<impl Iterator<Item = anyhow::Result<EntityJson>>> {
+) -> anyhow::Result<impl Iterator<Item = anyhow::Result<Entity>>> {
     read_jsonl(&out.join("entities.jsonl"))
 }
 
@@ -126,7 +127,7 @@ pub fn read_entities(
 /// made spreadsheet-safe); errors name the file and line.
 pub fn read_documents(
     out: &Path,
-) -> anyhow::Result<impl Iterator<Item = anyhow::Result<DocumentRecord>>> {
+) -> anyhow::Result<impl Iterator<Item = anyhow::Result<DocumentOutcome>>> {
     read_jsonl(&out.join("documents.jsonl"))
 }
 
@@ -151,7 +152,7 @@ pub fn char_slice(text: &str, start: usize, end: usize) -> Option<&str> {
 /// One ok document of the run with its mentions, in corpus order.
 pub struct DocumentMentions {
     pub document: Document,
-    pub mentions: Vec<MentionRecord>,
+    pub mentions: Vec<Mention>,
 }
 
 /// Merge-joins the corpus (re-read) with mentions.jsonl by doc_id. Documents
@@ -159,7 +160,7 @@ pub struct DocumentMentions {
 /// run skipped them.
 pub struct DocumentsWithMentions {
     documents: Box<dyn Iterator<Item = (Item, u64)>>,
-    mentions: Peekable<Box<dyn Iterator<Item = anyhow::Result<MentionRecord>>>>,
+    mentions: Peekable<Box<dyn Iterator<Item = anyhow::Result<Mention>>>>,
     seen: HashSet<String>,
     corpus: PathBuf,
     mentions_path: PathBuf,
@@ -168,7 +169,7 @@ pub struct DocumentsWithMentions {
 
 impl DocumentsWithMentions {
     pub fn open(out: &Path, corpus: &Path) -> anyhow::Result<DocumentsWithMentions> {
-        let mentions: Box<dyn Iterator<Item = anyhow::Result<MentionRecord>>> =
+        let mentions: Box<dyn Iterator<Item = anyhow::Result<Mention>>> =
             Box::new(read_mentions(out)?);
         Ok(DocumentsWithMentions {
             documents: Box::new(Corpus::open(corpus)?.documents()),
@@ -228,7 +229,7 @@ impl Iterator for DocumentsWithMentions {
 }
 
 /// Checks that a mention's offsets still select its text in `text`.
-pub fn check_offsets(text: &str, m: &MentionRecord) -> Result<(), String> {
+pub fn check_offsets(text: &str, m: &Mention) -> Result<(), String> {
     match char_slice(text, m.start, m.end) {
         Some(s) if s == m.text => Ok(()),
         Some(s) => Err(format!(

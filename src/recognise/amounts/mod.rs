@@ -7,45 +7,24 @@
 //! Values are kept as exact decimal digit strings (no floating point).
 //! Allocation happens only once a candidate has been found.
 
+use crate::doc::{Amount, AmountKind};
 use std::borrow::Cow;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AmountKind {
-    Money,
-    Quantity,
-    Percent,
-    Count,
-    Duration,
-}
-
-impl AmountKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AmountKind::Money => "money",
-            AmountKind::Quantity => "quantity",
-            AmountKind::Percent => "percent",
-            AmountKind::Count => "count",
-            AmountKind::Duration => "duration",
-        }
-    }
-}
-
+/// An amount found in a text: where, and what it is worth.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AmountMatch {
     /// Byte offsets into the input (char boundaries, end-exclusive).
     pub start: usize,
     pub end: usize,
-    pub kind: AmountKind,
-    /// Exact decimal: no exponent, no trailing zeros after '.', no trailing '.'.
-    pub value: String,
-    /// Upper bound of a range ("5-10 tonnes").
-    pub value_max: Option<String>,
-    /// ISO 4217 code (money), unit symbol (quantity), "%"/"pp" (percent),
-    /// singular unit name (duration), or the counted noun lower-cased as
-    /// written, plural kept (count) so that "888 suspects" reads naturally.
-    pub unit: String,
-    /// Lower-cased qualifier ("more than", "about", ...).
-    pub qualifier: Option<String>,
+    pub amount: Amount,
+}
+
+/// Reads as the [`Amount`] it holds (`m.kind`, `m.value`, `m.canonical()`).
+impl std::ops::Deref for AmountMatch {
+    type Target = Amount;
+    fn deref(&self) -> &Amount {
+        &self.amount
+    }
 }
 
 /// Finds amounts; results are sorted by `start` and never overlap.
@@ -59,19 +38,6 @@ pub fn find_amounts(text: &str) -> Vec<AmountMatch> {
     };
     s.run();
     s.out
-}
-
-/// "EUR 4500000000", "90 t", "30 %", "888 suspects", "48 hour"; ranges as
-/// "lo-hi".
-pub fn canonical(m: &AmountMatch) -> String {
-    let v = match &m.value_max {
-        Some(max) => format!("{}-{}", m.value, max),
-        None => m.value.clone(),
-    };
-    match m.kind {
-        AmountKind::Money => format!("{} {}", m.unit, v),
-        _ => format!("{} {}", v, m.unit),
-    }
 }
 
 // ---------------------------------------------------------------------------
@@ -2316,11 +2282,13 @@ impl<'a> Scanner<'a> {
         self.out.push(AmountMatch {
             start: c.start,
             end: c.end,
-            kind: c.kind,
-            value: v1.render(),
-            value_max: v2.map(|v| v.render()),
-            unit: c.unit,
-            qualifier: c.qual,
+            amount: Amount {
+                kind: c.kind,
+                value: v1.render(),
+                value_max: v2.map(|v| v.render()),
+                unit: c.unit,
+                qualifier: c.qual,
+            },
         });
         self.last_end = c.end;
         Some(c.end)

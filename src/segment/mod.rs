@@ -2,7 +2,9 @@
 //! every sub-token the word it belongs to and for every word its place in the
 //! text, then cuts long sequences into overlapping windows.
 
-use crate::shape::word_shape;
+pub mod shapes;
+
+use crate::segment::shapes::word_shape;
 use std::ops::Range;
 use tokenizers::Tokenizer;
 

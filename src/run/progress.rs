@@ -58,7 +58,7 @@ impl Progress {
         }
     }
 
-    pub fn advance(&mut self, bytes: u64, summary: &crate::pipeline::RunSummary) {
+    pub fn advance(&mut self, bytes: u64, summary: &crate::run::RunSummary) {
         self.done_bytes += bytes;
         let seconds = self.started.elapsed().as_secs_f64().max(1e-9);
         let message = format!(
@@ -78,7 +78,7 @@ impl Progress {
     }
 
     /// Clears the bar and prints the run summary.
-    pub fn finish(&self, summary: &crate::pipeline::RunSummary, out: &std::path::Path) {
+    pub fn finish(&self, summary: &crate::run::RunSummary, out: &std::path::Path) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }

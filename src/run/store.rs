@@ -5,10 +5,10 @@
 //! nerpipe version invalidates them all, a changed corpus file the chunks that
 //! hold its documents.
 
-use crate::document::Label;
-use crate::emit::{write_atomic, AtomicFile, DocumentRecord, MentionJson};
+use crate::doc::{DocumentOutcome, Label, Mention};
+use crate::sink::atomic::{write_atomic, AtomicFile};
 use crate::ingest::Position;
-use crate::shard::Shard;
+use crate::run::shard::Shard;
 use anyhow::{bail, Context};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
@@ -66,7 +66,7 @@ pub struct DocResult {
     pub position: Position,
     /// Whether this document took its doc_id (later duplicates are refused).
     pub claimed_id: bool,
-    pub document: DocumentRecord,
+    pub document: DocumentOutcome,
     pub mentions: Vec<ResolvedMention>,
 }
 
@@ -74,7 +74,7 @@ pub struct DocResult {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResolvedMention {
     #[serde(flatten)]
-    pub mention: MentionJson,
+    pub mention: Mention,
     pub key: String,
     pub group: Label,
 }

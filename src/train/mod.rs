@@ -3,15 +3,15 @@
 //! dropout, length-bucketed batches and a fixed seed — evaluating dev after
 //! every epoch and keeping the best epoch as a model folder.
 
-use crate::conll::{read_conll, Sentence};
+use crate::eval::conll::{read_conll, Sentence};
 use crate::eval::{evaluate, Scores, SENTENCE_WINDOWS};
 use crate::model::{
     encoder_name_to_classifier, id2label_json, load_tokenizer, Decoder, ModelConfig, NerModel, Tag,
 };
-use crate::recognise::decode::Aggregation;
+use crate::recognise::transformer::decode::Aggregation;
 use crate::recognise::transformer::{special_ids, WindowedPredictor};
 use crate::segment::TokenSequence;
-use crate::shape::{SPECIAL, WORD_SHAPES};
+use crate::segment::shapes::{SPECIAL, WORD_SHAPES};
 use anyhow::{bail, Context};
 use serde_json::{json, Value};
 use std::fmt::Write as _;
@@ -267,7 +267,7 @@ pub fn train(args: &TrainArgs, command_line: &str) -> anyhow::Result<Scores> {
     let progress = if args.quiet {
         indicatif::ProgressBar::hidden()
     } else {
-        crate::progress::bar(
+        crate::run::progress::bar(
             total_steps as u64,
             "{elapsed_precise} [{bar:30}] {pos}/{len} steps  {msg}  eta {eta}",
         )
@@ -332,7 +332,7 @@ pub fn train(args: &TrainArgs, command_line: &str) -> anyhow::Result<Scores> {
             epoch_started.elapsed().as_secs_f64()
         );
         if !args.quiet {
-            crate::progress::println(
+            crate::run::progress::println(
                 &progress,
                 &format!("epoch {epoch}: dev F1 {:.4}", scores.micro.f1),
             );
@@ -370,7 +370,7 @@ pub fn train(args: &TrainArgs, command_line: &str) -> anyhow::Result<Scores> {
         section["word_shapes"] = json!(WORD_SHAPES);
     }
     raw.insert("nerpipe".into(), section);
-    crate::emit::write_atomic(
+    crate::sink::atomic::write_atomic(
         &args.out.join("config.json"),
         serde_json::to_string_pretty(&Value::Object(raw))?.as_bytes(),
     )?;
@@ -392,7 +392,7 @@ pub fn train(args: &TrainArgs, command_line: &str) -> anyhow::Result<Scores> {
         &best_scores,
         started.elapsed().as_secs_f64(),
     );
-    crate::emit::write_atomic(&args.out.join("MODEL.md"), card.as_bytes())?;
+    crate::sink::atomic::write_atomic(&args.out.join("MODEL.md"), card.as_bytes())?;
     Ok(best_scores)
 }
 

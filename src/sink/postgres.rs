@@ -1,6 +1,6 @@
 //! `nerpipe load --postgres URL <out>`: loads a run into PostgreSQL.
 //!
-//! The schema ([`crate::sqlite::postgres_ddl`], tables in schema `nerpipe`) is
+//! The schema ([`crate::sink::schema::postgres_ddl`], tables in schema `nerpipe`) is
 //! created if needed. The run's files are streamed with binary COPY into
 //! temporary staging tables, then merged with `INSERT ... ON CONFLICT` on the
 //! stable ids (doc_id, mention_id, entity_id), all in one transaction:
@@ -16,12 +16,14 @@
 //! (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE), never from files. The
 //! connection is unencrypted (NoTls): use a local server or a tunnel.
 
-use crate::emit::{EntityJson, MentionRecord};
-use crate::run_output::{read_documents, read_entities, read_mentions, RunInfo};
-use crate::sqlite::{postgres_ddl, value_real};
+use super::schema::{
+    alias_rows, document_row, entity_row, mention_row, postgres_ddl, SqlType, SqlValue, Table,
+    DOCUMENTS, ENTITIES, ENTITY_ALIASES, MENTIONS,
+};
+use crate::run::output::{read_documents, read_entities, read_mentions, RunInfo};
 use anyhow::Context;
 use postgres::binary_copy::BinaryCopyInWriter;
-use postgres::types::Type;
+use postgres::types::{IsNull, ToSql, Type};
 use postgres::{Client, Config, NoTls, Transaction};
 use std::path::Path;
 
@@ -125,158 +127,119 @@ pub fn load_into(client: &mut Client, out: &Path) -> anyhow::Result<LoadCounts> 
     let mut tx = client.transaction()?;
     // Concurrent loads would race on the same keys; let them take turns.
     tx.execute("SELECT pg_advisory_xact_lock(7471524)", &[])?;
-    tx.batch_execute(postgres_ddl())
+    tx.batch_execute(&postgres_ddl())
         .context("cannot create the nerpipe schema")?;
     let mut counts = LoadCounts::default();
-    stage(&mut tx, out, &mut counts)?;
+    stage(&mut tx, out, &run.run_id, &mut counts)?;
     merge(&mut tx, &run, &mut counts)
         .with_context(|| format!("{}: cannot merge the run into PostgreSQL", out.display()))?;
     tx.commit().context("cannot commit the load")?;
     Ok(counts)
 }
 
-const STAGING: &str = "
-CREATE TEMP TABLE stage_documents (
-    doc_id text, position int8, source_path text, title text, chars int8,
-    tokens int8, mentions int8, status text, error text) ON COMMIT DROP;
-CREATE TEMP TABLE stage_entities (
-    entity_id text, label text, canonical text, mention_count int8, document_count int8,
-    score float8, amount_kind text, value text, value_real float8, unit text,
-    other_labels text) ON COMMIT DROP;
-CREATE TEMP TABLE stage_aliases (entity_id text, alias text) ON COMMIT DROP;
-CREATE TEMP TABLE stage_mentions (
-    mention_id text, doc_id text, entity_id text, label text, text text,
-    start_char int8, end_char int8, score float8, source text, context text,
-    amount_kind text, value text, value_real float8, unit text) ON COMMIT DROP;
-";
+/// The staged tables: the schema's columns, JSON as text and the sort number
+/// as float8 (the NUMERIC is cast from the exact text when merging).
+fn staging_ddl() -> String {
+    [&DOCUMENTS, &ENTITIES, &ENTITY_ALIASES, &MENTIONS]
+        .iter()
+        .map(|table| {
+            let columns: Vec<String> = table
+                .columns
+                .iter()
+                .map(|c| format!("{} {}", c.name, staging_type(c.ty)))
+                .collect();
+            format!(
+                "CREATE TEMP TABLE stage_{} ({}) ON COMMIT DROP;\n",
+                table.name,
+                columns.join(", ")
+            )
+        })
+        .collect()
+}
 
-fn stage(tx: &mut Transaction<'_>, out: &Path, counts: &mut LoadCounts) -> anyhow::Result<()> {
-    use Type as T;
-    tx.batch_execute(STAGING)?;
-
-    let path = out.join("documents.csv");
-    let sink = tx.copy_in("COPY stage_documents FROM STDIN (FORMAT binary)")?;
-    let mut w = BinaryCopyInWriter::new(
-        sink,
-        &[
-            T::TEXT,
-            T::INT8,
-            T::TEXT,
-            T::TEXT,
-            T::INT8,
-            T::INT8,
-            T::INT8,
-            T::TEXT,
-            T::TEXT,
-        ],
-    );
-    for (position, d) in read_documents(out)?.enumerate() {
-        let d = d?;
-        w.write(&[
-            &d.doc_id,
-            &(position as i64),
-            &d.source_path,
-            &d.title,
-            &(d.chars as i64),
-            &(d.tokens as i64),
-            &(d.mentions as i64),
-            &d.status,
-            &d.error,
-        ])
-        .with_context(|| format!("{}: cannot copy document {}", path.display(), d.doc_id))?;
+fn staging_type(ty: SqlType) -> &'static str {
+    match ty {
+        SqlType::Text | SqlType::Json => "text",
+        SqlType::Int => "int8",
+        SqlType::Real | SqlType::ValueNumber => "float8",
     }
-    counts.documents = w.finish()?;
+}
 
-    let path = out.join("entities.jsonl");
+fn copy_types(table: &Table) -> Vec<Type> {
+    table
+        .columns
+        .iter()
+        .map(|c| match c.ty {
+            SqlType::Text | SqlType::Json => Type::TEXT,
+            SqlType::Int => Type::INT8,
+            SqlType::Real | SqlType::ValueNumber => Type::FLOAT8,
+        })
+        .collect()
+}
+
+/// Binary COPY of `rows` into `stage_<table>`; returns the row count.
+fn copy_rows(
+    tx: &mut Transaction<'_>,
+    table: &Table,
+    rows: impl Iterator<Item = anyhow::Result<Vec<SqlValue>>>,
+) -> anyhow::Result<u64> {
+    let sink = tx.copy_in(&format!("COPY stage_{} FROM STDIN (FORMAT binary)", table.name))?;
+    let mut w = BinaryCopyInWriter::new(sink, &copy_types(table));
+    for row in rows {
+        let row = row?;
+        let cells: Vec<&(dyn ToSql + Sync)> = row.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
+        w.write(&cells)
+            .with_context(|| format!("cannot copy a row of {}", table.name))?;
+    }
+    Ok(w.finish()?)
+}
+
+fn stage(
+    tx: &mut Transaction<'_>,
+    out: &Path,
+    run_id: &str,
+    counts: &mut LoadCounts,
+) -> anyhow::Result<()> {
+    tx.batch_execute(&staging_ddl())?;
+    let documents = read_documents(out)?
+        .enumerate()
+        .map(|(position, d)| Ok(document_row(run_id, position, &d?)));
+    counts.documents = copy_rows(tx, &DOCUMENTS, documents)?;
+
+    // Aliases are small next to mentions; keep them to copy after.
     let mut aliases = Vec::new();
-    let sink = tx.copy_in("COPY stage_entities FROM STDIN (FORMAT binary)")?;
-    let mut w = BinaryCopyInWriter::new(
-        sink,
-        &[
-            T::TEXT,
-            T::TEXT,
-            T::TEXT,
-            T::INT8,
-            T::INT8,
-            T::FLOAT8,
-            T::TEXT,
-            T::TEXT,
-            T::FLOAT8,
-            T::TEXT,
-            T::TEXT,
-        ],
-    );
-    for e in read_entities(out)? {
-        let e: EntityJson = e?;
-        w.write(&[
-            &e.entity_id,
-            &e.label.as_str(),
-            &e.canonical,
-            &(e.mention_count as i64),
-            &(e.document_count as i64),
-            &e.score,
-            &e.amount_kind,
-            &e.value,
-            &value_real(e.value.as_deref()),
-            &e.unit,
-            &serde_json::to_string(&e.other_labels)?,
-        ])
-        .with_context(|| format!("{}: cannot copy entity {}", path.display(), e.entity_id))?;
-        // Aliases are small next to mentions; keep them to copy after.
-        aliases.extend(e.aliases.into_iter().map(|a| (e.entity_id.clone(), a)));
-    }
-    counts.entities = w.finish()?;
+    let entities = read_entities(out)?.map(|e| {
+        let e = e?;
+        aliases.extend(alias_rows(&e));
+        entity_row(run_id, &e)
+    });
+    counts.entities = copy_rows(tx, &ENTITIES, entities)?;
+    counts.entity_aliases = copy_rows(tx, &ENTITY_ALIASES, aliases.into_iter().map(Ok))?;
 
-    let sink = tx.copy_in("COPY stage_aliases FROM STDIN (FORMAT binary)")?;
-    let mut w = BinaryCopyInWriter::new(sink, &[T::TEXT, T::TEXT]);
-    for (id, alias) in &aliases {
-        w.write(&[id, alias])?;
-    }
-    counts.entity_aliases = w.finish()?;
-
-    let path = out.join("mentions.jsonl");
-    let sink = tx.copy_in("COPY stage_mentions FROM STDIN (FORMAT binary)")?;
-    let mut w = BinaryCopyInWriter::new(
-        sink,
-        &[
-            T::TEXT,
-            T::TEXT,
-            T::TEXT,
-            T::TEXT,
-            T::TEXT,
-            T::INT8,
-            T::INT8,
-            T::FLOAT8,
-            T::TEXT,
-            T::TEXT,
-            T::TEXT,
-            T::TEXT,
-            T::FLOAT8,
-            T::TEXT,
-        ],
-    );
-    for m in read_mentions(out)? {
-        let m: MentionRecord = m?;
-        w.write(&[
-            &m.mention_id,
-            &m.doc_id,
-            &m.entity_id,
-            &m.label.as_str(),
-            &m.text,
-            &(m.start as i64),
-            &(m.end as i64),
-            &m.score,
-            &m.source,
-            &m.context,
-            &m.amount_kind,
-            &m.value,
-            &value_real(m.value.as_deref()),
-            &m.unit,
-        ])
-        .with_context(|| format!("{}: cannot copy mention {}", path.display(), m.mention_id))?;
-    }
-    counts.mentions = w.finish()?;
+    let mentions = read_mentions(out)?.map(|m| Ok(mention_row(run_id, &m?)));
+    counts.mentions = copy_rows(tx, &MENTIONS, mentions)?;
     Ok(())
+}
+
+impl ToSql for SqlValue {
+    fn to_sql(
+        &self,
+        ty: &Type,
+        out: &mut postgres::types::private::BytesMut,
+    ) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        match self {
+            SqlValue::Text(s) => s.to_sql(ty, out),
+            SqlValue::Int(i) => i.to_sql(ty, out),
+            SqlValue::Real(r) => r.to_sql(ty, out),
+            SqlValue::Null => Ok(IsNull::Yes),
+        }
+    }
+
+    fn accepts(ty: &Type) -> bool {
+        [Type::TEXT, Type::INT8, Type::FLOAT8].contains(ty)
+    }
+
+    postgres::types::to_sql_checked!();
 }
 
 /// The numeric form of an exact decimal text column, NULL when it is not one.

@@ -1,0 +1,39 @@
+use super::{Amount, Label};
+use serde::{Deserialize, Serialize};
+
+/// One occurrence of an entity in a document. Serialised as it is into the
+/// chunk store and mentions.jsonl.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Mention {
+    pub doc_id: String,
+    /// `doc_id#n`, n counting the document's mentions from 0 in text order.
+    pub mention_id: String,
+    /// Set by the resolve stage; empty before.
+    pub entity_id: String,
+    pub label: Label,
+    pub text: String,
+    /// Code-point offsets, end-exclusive.
+    pub start: usize,
+    pub end: usize,
+    /// Rounded to 4 decimals where it is made ([`round_score`]), so every
+    /// output and every later computation sees the same number.
+    pub score: f32,
+    /// The recogniser that found it: the model name, or `amounts`.
+    pub source: String,
+    /// The sentence around the mention, at most about 200 characters.
+    pub context: String,
+    #[serde(flatten, with = "super::amount::columns")]
+    pub amount: Option<Amount>,
+}
+
+/// Scores keep 4 decimals so outputs are stable and readable.
+pub fn round_score(score: f32) -> f32 {
+    ((f64::from(score) * 10_000.0).round() / 10_000.0) as f32
+}
+
+impl Mention {
+    /// The mention id of the `index`-th mention of `doc_id`.
+    pub fn id_of(doc_id: &str, index: usize) -> String {
+        format!("{doc_id}#{index}")
+    }
+}

@@ -1,0 +1,35 @@
+//! The errors that reach the command line, each with its exit code, so `main`
+//! prints one line and exits without inspecting error chains.
+
+use crate::model::ModelError;
+
+/// Why a command failed. [`Error::exit_code`] is what `nerpipe` exits with.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A model folder that cannot be used (exit 2).
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    /// Options that contradict each other or are out of range (exit 2).
+    #[error("{0}")]
+    Usage(String),
+    /// `run --strict` and documents failed (exit 3); their errors are in
+    /// errors.jsonl.
+    #[error("{0} documents failed (--strict)")]
+    DocumentsFailed(usize),
+    /// Anything else: unreadable input, a full disk, a database refusing (exit 1).
+    #[error("{0:#}")]
+    Other(#[from] anyhow::Error),
+}
+
+impl Error {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Model(_) | Error::Usage(_) => 2,
+            Error::DocumentsFailed(_) => 3,
+            Error::Other(_) => 1,
+        }
+    }
+}
+
+/// Results of the library's command entry points.
+pub type Result<T> = std::result::Result<T, Error>;

@@ -1,0 +1,352 @@
+//! `nerpipe run`: the whole pipeline over a corpus.
+//!
+//! ingest → segment → recognise → resolve → emit, streamed in chunks of
+//! documents so the corpus never has to fit in memory. Windows of all the
+//! documents in a chunk are batched together, longest first. Each chunk's
+//! results are committed to the shard folder (see [`crate::run::store`]); an
+//! unsharded run then merges its one shard into the output files.
+
+pub mod merge;
+mod recognisers;
+pub mod run_json;
+pub mod output;
+pub mod progress;
+pub mod shard;
+pub mod store;
+
+use crate::doc::DocStatus;
+use crate::ingest::{Corpus, Ingested, Item, Position, Selection};
+use crate::model::{Decoder, LoadedModel, Precision};
+use crate::sink::atomic::AtomicFile;
+use crate::recognise::transformer::decode::Aggregation;
+use anyhow::Context;
+use serde_json::json;
+use recognisers::{failed_doc, Recognisers};
+use run_json::write_run_json;
+use shard::Shard;
+use store::{DocResult, Manifest, ShardStore};
+use std::collections::{BTreeMap, HashSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+#[derive(Debug, Clone, clap::Args, serde::Serialize)]
+pub struct RunArgs {
+    /// Folder of .txt, .md and .jsonl documents (searched recursively).
+    #[arg(long, required_unless_present = "jsonl_in")]
+    pub corpus: Option<PathBuf>,
+    /// Output folder (created if needed).
+    #[arg(long, required_unless_present = "jsonl_out")]
+    pub out: Option<PathBuf>,
+    /// Model folder.
+    #[arg(long, default_value = crate::DEFAULT_MODEL)]
+    pub model: PathBuf,
+    /// Windows per model call.
+    #[arg(long, default_value_t = 32)]
+    pub batch_size: usize,
+    /// Threads for tokenisation and libtorch (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// How sub-token predictions become word predictions.
+    #[arg(long, value_enum, default_value = "first")]
+    pub aggregation: Aggregation,
+    /// Drop model mentions scoring below this.
+    #[arg(long, default_value_t = 0.0)]
+    pub min_score: f32,
+    /// Sub-tokens per model window, [CLS] and [SEP] included.
+    #[arg(long, default_value_t = 128)]
+    pub window: usize,
+    /// Sub-tokens shared by neighbouring windows.
+    #[arg(long, default_value_t = 32)]
+    pub overlap: usize,
+    /// Tag decoder (default: the one the model's config names).
+    #[arg(long, value_enum)]
+    pub decoder: Option<Decoder>,
+    /// Inference precision; bf16 is faster on CPUs with AMX.
+    #[arg(long, value_enum, default_value = "fp32")]
+    pub precision: Precision,
+    /// Process only shard I of N (`I/N`, 0-based). Default: from
+    /// JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID or AWS_BATCH_JOB_ARRAY_INDEX.
+    #[arg(long)]
+    pub shard: Option<String>,
+    /// Number of shards, for schedulers that only publish the index.
+    #[arg(long)]
+    pub shard_count: Option<usize>,
+    /// Read documents as JSON lines from this file, or `-` for standard input.
+    #[arg(long, conflicts_with = "corpus")]
+    pub jsonl_in: Option<String>,
+    /// Write mentions as JSON lines to this file, or `-` for standard output,
+    /// instead of an output folder.
+    #[arg(long, conflicts_with = "out")]
+    pub jsonl_out: Option<String>,
+    /// Refuse documents larger than this many bytes (error row).
+    #[arg(long, default_value_t = crate::ingest::DEFAULT_MAX_DOC_BYTES)]
+    pub max_doc_bytes: u64,
+    /// Documents per committed chunk: smaller chunks lose less work to a
+    /// crash, larger ones batch better.
+    #[arg(long, default_value_t = 256)]
+    pub chunk_docs: usize,
+    /// Do not write nerpipe.sqlite.
+    #[arg(long)]
+    pub no_sqlite: bool,
+    /// Do not write the HTML review report.
+    #[arg(long)]
+    pub no_report: bool,
+    /// Exit with code 3 when any document failed.
+    #[arg(long)]
+    pub strict: bool,
+    /// No progress and no summary on stderr.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// Counts reported at the end of a run and in run.json.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct RunSummary {
+    pub documents_ok: usize,
+    pub documents_failed: usize,
+    /// Documents an earlier, interrupted run had already done.
+    pub documents_resumed: usize,
+    pub mentions: usize,
+    pub mentions_per_label: BTreeMap<String, usize>,
+    pub entities: usize,
+    /// Sub-tokens run through the model by this process.
+    pub tokens: usize,
+    pub seconds: f64,
+    pub tokens_per_second: f64,
+    /// Set for one shard of a sharded run (no top-level files).
+    pub shard: Option<Shard>,
+}
+
+/// Characters per chunk: with `--chunk-docs`, bounds the memory of a chunk.
+const CHUNK_CHARS: usize = 1 << 20;
+
+/// Groups the ingest stream into chunks, refusing duplicate doc_ids, and hands
+/// each chunk's results to `sink`. A chunk also ends where the stream skips
+/// documents already done, so chunks always hold consecutive documents.
+fn run_chunks(
+    stream: impl Iterator<Item = Ingested>,
+    chunk_docs: usize,
+    recognisers: &Recognisers,
+    claimed: &mut HashSet<String>,
+    progress: &mut progress::Progress,
+    summary: &mut RunSummary,
+    sink: &mut dyn FnMut(Vec<DocResult>, &mut RunSummary) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let mut chunk: Vec<(Item, Position, bool)> = Vec::new();
+    let mut chunk_chars = 0;
+    let mut flush =
+        |chunk: &mut Vec<(Item, Position, bool)>, summary: &mut RunSummary| -> anyhow::Result<()> {
+            if chunk.is_empty() {
+                return Ok(());
+            }
+            let results = recognisers.process(std::mem::take(chunk));
+            for r in &results {
+                if r.document.is_ok() {
+                    summary.documents_ok += 1;
+                } else {
+                    summary.documents_failed += 1;
+                }
+                summary.tokens += r.document.tokens;
+                summary.mentions += r.mentions.len();
+                for m in &r.mentions {
+                    *summary
+                        .mentions_per_label
+                        .entry(m.mention.label.to_string())
+                        .or_default() += 1;
+                }
+            }
+            sink(results, summary)
+        };
+    for ingested in stream {
+        match ingested.item {
+            None if ingested.already_done => {
+                flush(&mut chunk, summary)?;
+                chunk_chars = 0;
+            }
+            None => {}
+            Some(Item::Document(doc)) if !claimed.insert(doc.id.clone()) => {
+                let error = format!("duplicate doc_id {:?}: an earlier document has it", doc.id);
+                chunk.push((
+                    Item::Failed(failed_doc(&doc, error)),
+                    ingested.position,
+                    false,
+                ));
+            }
+            Some(Item::Document(doc)) => {
+                chunk_chars += doc.text.len();
+                chunk.push((Item::Document(doc), ingested.position, true));
+            }
+            Some(failed) => chunk.push((failed, ingested.position, false)),
+        }
+        if chunk.len() >= chunk_docs.max(1) || chunk_chars >= CHUNK_CHARS {
+            flush(&mut chunk, summary)?;
+            chunk_chars = 0;
+        }
+        progress.advance(ingested.bytes, summary);
+    }
+    flush(&mut chunk, summary)
+}
+
+/// The options that change results, recorded in manifests.
+fn result_options(args: &RunArgs, decoder: Decoder) -> serde_json::Value {
+    json!({
+        "batch_size": args.batch_size,
+        "aggregation": args.aggregation,
+        "min_score": args.min_score,
+        "window": args.window,
+        "overlap": args.overlap,
+        "decoder": decoder,
+        "precision": args.precision,
+        "max_doc_bytes": args.max_doc_bytes,
+        "chunk_docs": args.chunk_docs,
+        "threads": args.threads,
+    })
+}
+
+/// `nerpipe run`: the whole pipeline over a corpus (or a JSONL stream).
+pub fn run(args: &RunArgs) -> crate::error::Result<RunSummary> {
+    let started = Instant::now();
+    if let Some(t) = args.threads {
+        tch::set_num_threads(t as i32);
+    }
+    if args.jsonl_out.is_some() || args.jsonl_in.is_some() {
+        return run_stream(args, started);
+    }
+    let (Some(corpus_dir), Some(out)) = (&args.corpus, &args.out) else {
+        return Err(crate::Error::Usage(
+            "give --corpus and --out, or --jsonl-in and --jsonl-out".into(),
+        ));
+    };
+    let shard = match &args.shard {
+        Some(s) => Shard::parse(s)?,
+        None => {
+            Shard::from_env(|k| std::env::var(k).ok(), args.shard_count)?.unwrap_or(Shard::WHOLE)
+        }
+    };
+    let model = LoadedModel::load(&args.model, args.precision)?;
+    let recognisers = Recognisers::new(&model, args)?;
+    let corpus = Corpus::open(corpus_dir)?;
+    let manifest = Manifest {
+        nerpipe_version: env!("CARGO_PKG_VERSION").into(),
+        model: model.name.clone(),
+        model_sha256: model.weights_sha256.clone(),
+        options: result_options(args, recognisers.decoder),
+        shard,
+        corpus_files: corpus
+            .files()
+            .map(|(rel, path, size)| (rel.to_string(), store::stamp(path, size)))
+            .collect(),
+    };
+    let quiet = args.quiet;
+    let (mut store, resumed) = ShardStore::open(out, &manifest, &mut |message| {
+        if !quiet {
+            eprintln!("nerpipe: {message}");
+        }
+    })?;
+    let mut summary = RunSummary {
+        documents_resumed: resumed.documents,
+        shard: (shard.count > 1).then_some(shard),
+        ..Default::default()
+    };
+    let mut claimed = resumed.claimed_ids;
+    let mut progress = progress::Progress::new(corpus.total_bytes(), args.quiet);
+    let selection = Selection {
+        shard,
+        done: resumed.done,
+        max_doc_bytes: args.max_doc_bytes,
+    };
+    run_chunks(
+        corpus.select(selection),
+        args.chunk_docs,
+        &recognisers,
+        &mut claimed,
+        &mut progress,
+        &mut summary,
+        &mut |results, _| store.commit(&results),
+    )?;
+    store.finish()?;
+    if shard.count == 1 {
+        let (merged, _) = merge::merge(out, Some(1))?;
+        summary.documents_ok = merged.documents_ok;
+        summary.documents_failed = merged.documents_failed;
+        summary.mentions = merged.mentions;
+        summary.mentions_per_label = merged.mentions_per_label;
+        summary.entities = merged.entities;
+    }
+    summary.seconds = started.elapsed().as_secs_f64();
+    summary.tokens_per_second = summary.tokens as f64 / summary.seconds.max(1e-9);
+    let run_json_dir = if shard.count == 1 {
+        out.clone()
+    } else {
+        ShardStore::dir_of(out, shard)
+    };
+    write_run_json(&run_json_dir, args, &manifest, &summary)?;
+    if shard.count == 1 {
+        crate::sink::write_downstream(out, !args.no_sqlite, !args.no_report)?;
+    }
+    progress.finish(&summary, out);
+    Ok(summary)
+}
+
+/// `--jsonl-in` / `--jsonl-out`: documents in, mention lines out, for pipes
+/// (Spark's `RDD.pipe`, shell pipelines). Entity ids are the same as in a run
+/// with an output folder.
+fn run_stream(args: &RunArgs, started: Instant) -> crate::error::Result<RunSummary> {
+    let model = LoadedModel::load(&args.model, args.precision)?;
+    let recognisers = Recognisers::new(&model, args)?;
+    let selection = Selection {
+        max_doc_bytes: args.max_doc_bytes,
+        ..Default::default()
+    };
+    let stream: Box<dyn Iterator<Item = Ingested>> = match (&args.jsonl_in, &args.corpus) {
+        (Some(path), _) if path == "-" => Box::new(crate::ingest::read_jsonl(
+            "-".into(),
+            std::io::stdin().lock(),
+            std::sync::Arc::new(selection),
+        )),
+        (Some(path), _) => {
+            let file = std::fs::File::open(path)
+                .with_context(|| format!("{path}: cannot read the JSONL input"))?;
+            Box::new(crate::ingest::read_jsonl(
+                path.clone(),
+                std::io::BufReader::new(file),
+                std::sync::Arc::new(selection),
+            ))
+        }
+        (None, Some(corpus)) => Box::new(Corpus::open(corpus)?.select(selection)),
+        (None, None) => return Err(crate::Error::Usage("give --corpus or --jsonl-in".into())),
+    };
+    let mut sink: Box<dyn Write> = match args.jsonl_out.as_deref() {
+        Some("-") | None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+        Some(path) => Box::new(AtomicFile::create(Path::new(path))?),
+    };
+    let mut summary = RunSummary::default();
+    let mut progress = progress::Progress::new(0, true);
+    let quiet = args.quiet;
+    run_chunks(
+        stream,
+        args.chunk_docs,
+        &recognisers,
+        &mut HashSet::new(),
+        &mut progress,
+        &mut summary,
+        &mut |results, _| {
+            for r in results {
+                if r.document.status == DocStatus::Error && !quiet {
+                    eprintln!("nerpipe: {}: {}", r.document.source_path, r.document.error);
+                }
+                for m in r.mentions {
+                    crate::sink::jsonl::write_line(&mut sink, &m.mention)?;
+                }
+            }
+            sink.flush().context("cannot write the mention stream")
+        },
+    )?;
+    sink.flush().context("cannot write the mention stream")?;
+    drop(sink);
+    summary.seconds = started.elapsed().as_secs_f64();
+    summary.tokens_per_second = summary.tokens as f64 / summary.seconds.max(1e-9);
+    Ok(summary)
+}
+

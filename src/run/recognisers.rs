@@ -1,0 +1,219 @@
+//! One chunk of documents through the stages: segment (rayon) → recognise
+//! (one batched model call for the whole chunk, plus amounts) → resolve within
+//! each document.
+
+use super::store::{DocResult, ResolvedMention};
+use super::RunArgs;
+use crate::doc::text::{sentence_context, CharOffsets};
+use crate::doc::{round_score, Amount, DocStatus, Document, DocumentOutcome, Label, Mention};
+use crate::ingest::{Failed, Item, Position};
+use crate::model::{Decoder, LoadedModel};
+use crate::recognise::amounts::find_amounts;
+use crate::recognise::transformer::decode::{decode_spans, Aggregation};
+use crate::recognise::transformer::{special_ids, WindowedPredictor};
+use crate::recognise::{merge_with_amounts, Found};
+use crate::resolve::resolve_document;
+use crate::segment::{TokenSequence, WindowSpec};
+use crate::Error;
+use anyhow::Context;
+use rayon::prelude::*;
+
+/// The recognition stages with their settings, applied a chunk at a time.
+pub struct Recognisers<'m> {
+    pub model: &'m LoadedModel,
+    predictor: WindowedPredictor<'m>,
+    aggregation: Aggregation,
+    pub(super) decoder: Decoder,
+    min_score: f32,
+    pool: rayon::ThreadPool,
+}
+
+impl<'m> Recognisers<'m> {
+    pub fn new(model: &'m LoadedModel, args: &RunArgs) -> crate::error::Result<Recognisers<'m>> {
+        if args.window < 8 || args.overlap * 2 >= args.window - 2 {
+            return Err(Error::Usage(
+                "--window must be at least 8 and more than twice --overlap plus 2".into(),
+            ));
+        }
+        let (cls, sep) = special_ids(&model.tokenizer, &model.dir.join("tokenizer.json"))?;
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(args.threads.unwrap_or(0))
+            .build()
+            .context("cannot start worker threads")?;
+        Ok(Recognisers {
+            model,
+            predictor: WindowedPredictor {
+                network: &model.network,
+                num_tags: model.config.tags.len(),
+                cls_id: cls,
+                sep_id: sep,
+                windows: WindowSpec {
+                    content: args.window - 2,
+                    overlap: args.overlap,
+                },
+                batch_size: args.batch_size,
+            },
+            aggregation: args.aggregation,
+            decoder: args.decoder.unwrap_or(model.config.decoder),
+            min_score: args.min_score,
+            pool,
+        })
+    }
+
+    /// Recognises and resolves the documents of one chunk, in order.
+    pub fn process(&self, items: Vec<(Item, Position, bool)>) -> Vec<DocResult> {
+        let tokenizer = &self.model.tokenizer;
+        let sequences: Vec<Option<anyhow::Result<TokenSequence>>> = self.pool.install(|| {
+            items
+                .par_iter()
+                .map(|(item, _, _)| match item {
+                    Item::Document(d) => Some(TokenSequence::from_text(tokenizer, &d.text)),
+                    Item::Failed(_) => None,
+                })
+                .collect()
+        });
+        let ok: Vec<&TokenSequence> = sequences
+            .iter()
+            .flatten()
+            .filter_map(|s| s.as_ref().ok())
+            .collect();
+        let mut probs = self.predictor.predict(&ok).into_iter();
+        items
+            .into_iter()
+            .zip(sequences)
+            .map(|((item, position, claimed_id), seq)| {
+                let (doc, seq) = match (item, seq) {
+                    (Item::Document(doc), Some(Ok(seq))) => (doc, seq),
+                    (Item::Document(doc), Some(Err(e))) => {
+                        return failed_result(
+                            &failed_doc(&doc, e.to_string()),
+                            position,
+                            claimed_id,
+                        )
+                    }
+                    (Item::Failed(f), _) => return failed_result(&f, position, claimed_id),
+                    (Item::Document(doc), None) => {
+                        return failed_result(
+                            &failed_doc(&doc, "not tokenised".into()),
+                            position,
+                            claimed_id,
+                        )
+                    }
+                };
+                let p = probs.next().unwrap_or_default();
+                let mentions = self.mentions(&doc, &seq, &p);
+                let resolved = resolve_document(&mentions);
+                let mentions: Vec<ResolvedMention> = mentions
+                    .into_iter()
+                    .zip(resolved)
+                    .map(|(mut mention, r)| {
+                        mention.entity_id = r.entity_id;
+                        ResolvedMention {
+                            mention,
+                            key: r.key,
+                            group: r.group_label,
+                        }
+                    })
+                    .collect();
+                DocResult {
+                    position,
+                    claimed_id,
+                    document: DocumentOutcome {
+                        doc_id: doc.id.clone(),
+                        source_path: doc.source_path.clone(),
+                        title: doc.title.clone(),
+                        chars: doc.text.chars().count(),
+                        tokens: seq.len(),
+                        mentions: mentions.len(),
+                        status: DocStatus::Ok,
+                        error: String::new(),
+                    },
+                    mentions,
+                }
+            })
+            .collect()
+    }
+
+    /// Mentions of one document: the transformer's spans merged with the
+    /// amounts recogniser's, sorted by start.
+    fn mentions(&self, doc: &Document, seq: &TokenSequence, probs: &[f32]) -> Vec<Mention> {
+        let config = &self.model.config;
+        let (_, spans) = decode_spans(
+            probs,
+            &config.parsed_tags,
+            &seq.word_of_token,
+            seq.words.len(),
+            self.aggregation,
+            self.decoder,
+        );
+        let model_spans: Vec<Found<(Label, f32)>> = spans
+            .into_iter()
+            .filter(|s| s.score >= self.min_score)
+            .filter_map(|s| {
+                let label = *config.label_map.get(&s.kind)?;
+                let bytes = seq.words[s.words.start].start..seq.words[s.words.end - 1].end;
+                Some(Found {
+                    bytes,
+                    what: (label, s.score),
+                })
+            })
+            .collect();
+        let amount_spans: Vec<Found<Amount>> = find_amounts(&doc.text)
+            .into_iter()
+            .map(|a| Found {
+                bytes: a.start..a.end,
+                what: a.amount,
+            })
+            .collect();
+        let merged = merge_with_amounts(&doc.text, model_spans, amount_spans);
+        let byte_offsets: Vec<usize> = merged
+            .iter()
+            .flat_map(|f| [f.bytes.start, f.bytes.end])
+            .collect();
+        let chars = CharOffsets::of(&doc.text, &byte_offsets);
+        merged
+            .into_iter()
+            .enumerate()
+            .map(|(index, f)| {
+                let (label, score, source, amount) = match f.what {
+                    Ok((label, score)) => (label, score, self.model.name.clone(), None),
+                    Err(a) => (Label::Amount, 1.0, AMOUNTS_SOURCE.to_string(), Some(a)),
+                };
+                Mention {
+                    doc_id: doc.id.clone(),
+                    mention_id: Mention::id_of(&doc.id, index),
+                    entity_id: String::new(),
+                    start: chars.get(f.bytes.start),
+                    end: chars.get(f.bytes.end),
+                    text: doc.text[f.bytes.clone()].to_string(),
+                    label,
+                    score: round_score(score),
+                    source,
+                    context: sentence_context(&doc.text, f.bytes.start, f.bytes.end),
+                    amount,
+                }
+            })
+            .collect()
+    }
+}
+
+/// `source` of the rule-based amount mentions.
+pub const AMOUNTS_SOURCE: &str = "amounts";
+
+pub(super) fn failed_doc(doc: &Document, error: String) -> Failed {
+    Failed {
+        id: doc.id.clone(),
+        source_path: doc.source_path.clone(),
+        error,
+    }
+}
+
+fn failed_result(f: &Failed, position: Position, claimed_id: bool) -> DocResult {
+    DocResult {
+        position,
+        claimed_id,
+        document: DocumentOutcome::failed(&f.id, &f.source_path, &f.error),
+        mentions: Vec::new(),
+    }
+}
+

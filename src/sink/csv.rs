@@ -1,0 +1,217 @@
+//! mentions.csv, documents.csv and entities.csv, for spreadsheets: the same
+//! records as the JSONL files, amounts as flat columns, lists joined with
+//! [`LIST_SEPARATOR`](super::LIST_SEPARATOR), and every text cell guarded
+//! against formula injection ([`csv_safe`]).
+
+use super::atomic::AtomicFile;
+use super::{Sink, LIST_SEPARATOR};
+use crate::doc::{AmountKind, DocStatus, DocumentOutcome, Entity, Label, Mention};
+use serde::Serialize;
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+
+pub const MENTION_COLUMNS: [&str; 13] = [
+    "doc_id",
+    "mention_id",
+    "entity_id",
+    "label",
+    "text",
+    "start",
+    "end",
+    "score",
+    "source",
+    "context",
+    "amount_kind",
+    "value",
+    "unit",
+];
+
+pub const DOCUMENT_COLUMNS: [&str; 8] = [
+    "doc_id",
+    "source_path",
+    "title",
+    "chars",
+    "tokens",
+    "mentions",
+    "status",
+    "error",
+];
+
+pub const ENTITY_COLUMNS: [&str; 11] = [
+    "entity_id",
+    "label",
+    "canonical",
+    "aliases",
+    "mention_count",
+    "document_count",
+    "documents",
+    "score",
+    "amount_kind",
+    "value",
+    "unit",
+];
+
+/// Spreadsheets run a cell that starts with `=`, `+`, `-`, `@`, tab or
+/// carriage return as a formula; CSV cells that do get a leading `'`. JSONL
+/// keeps the raw text.
+pub fn csv_safe(cell: &str) -> Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{cell}")),
+        _ => Cow::Borrowed(cell),
+    }
+}
+
+/// A row of mentions.csv ([`MENTION_COLUMNS`]).
+#[derive(Serialize)]
+struct MentionRow<'a> {
+    doc_id: Cow<'a, str>,
+    mention_id: Cow<'a, str>,
+    entity_id: Cow<'a, str>,
+    label: Label,
+    text: Cow<'a, str>,
+    start: usize,
+    end: usize,
+    score: f32,
+    source: Cow<'a, str>,
+    context: Cow<'a, str>,
+    amount_kind: Option<AmountKind>,
+    value: Option<Cow<'a, str>>,
+    unit: Option<Cow<'a, str>>,
+}
+
+/// A row of documents.csv ([`DOCUMENT_COLUMNS`]).
+#[derive(Serialize)]
+struct DocumentRow<'a> {
+    doc_id: Cow<'a, str>,
+    source_path: Cow<'a, str>,
+    title: Cow<'a, str>,
+    chars: usize,
+    tokens: usize,
+    mentions: usize,
+    status: DocStatus,
+    error: Cow<'a, str>,
+}
+
+/// A row of entities.csv ([`ENTITY_COLUMNS`]).
+#[derive(Serialize)]
+struct EntityRow<'a> {
+    entity_id: Cow<'a, str>,
+    label: Label,
+    canonical: Cow<'a, str>,
+    aliases: String,
+    mention_count: usize,
+    document_count: usize,
+    documents: String,
+    score: f32,
+    amount_kind: Option<AmountKind>,
+    value: Option<Cow<'a, str>>,
+    unit: Option<Cow<'a, str>>,
+}
+
+fn mention_row(m: &Mention) -> MentionRow<'_> {
+    MentionRow {
+        doc_id: csv_safe(&m.doc_id),
+        mention_id: csv_safe(&m.mention_id),
+        entity_id: csv_safe(&m.entity_id),
+        label: m.label,
+        text: csv_safe(&m.text),
+        start: m.start,
+        end: m.end,
+        score: m.score,
+        source: csv_safe(&m.source),
+        context: csv_safe(&m.context),
+        amount_kind: m.amount.as_ref().map(|a| a.kind),
+        value: m.amount.as_ref().map(|a| csv_safe(&a.value)),
+        unit: m.amount.as_ref().map(|a| csv_safe(&a.unit)),
+    }
+}
+
+fn document_row(d: &DocumentOutcome) -> DocumentRow<'_> {
+    DocumentRow {
+        doc_id: csv_safe(&d.doc_id),
+        source_path: csv_safe(&d.source_path),
+        title: csv_safe(&d.title),
+        chars: d.chars,
+        tokens: d.tokens,
+        mentions: d.mentions,
+        status: d.status,
+        error: csv_safe(&d.error),
+    }
+}
+
+fn entity_row(e: &Entity) -> EntityRow<'_> {
+    EntityRow {
+        entity_id: csv_safe(&e.id),
+        label: e.label,
+        canonical: csv_safe(&e.canonical),
+        aliases: csv_safe(&e.aliases.join(LIST_SEPARATOR)).into_owned(),
+        mention_count: e.mention_count,
+        document_count: e.document_count,
+        documents: csv_safe(&e.documents.join(LIST_SEPARATOR)).into_owned(),
+        score: e.score,
+        amount_kind: e.amount.as_ref().map(|a| a.kind),
+        value: e.amount.as_ref().map(|a| csv_safe(&a.value)),
+        unit: e.amount.as_ref().map(|a| csv_safe(&a.unit)),
+    }
+}
+
+pub struct CsvSink {
+    out: PathBuf,
+    mentions: csv::Writer<AtomicFile>,
+    documents: csv::Writer<AtomicFile>,
+    mentions_written: usize,
+    documents_written: usize,
+}
+
+impl CsvSink {
+    pub fn create(out: &Path) -> anyhow::Result<CsvSink> {
+        Ok(CsvSink {
+            out: out.to_path_buf(),
+            mentions: csv::Writer::from_writer(AtomicFile::create(&out.join("mentions.csv"))?),
+            documents: csv::Writer::from_writer(AtomicFile::create(&out.join("documents.csv"))?),
+            mentions_written: 0,
+            documents_written: 0,
+        })
+    }
+}
+
+impl Sink for CsvSink {
+    fn document(&mut self, outcome: &DocumentOutcome) -> anyhow::Result<()> {
+        self.documents.serialize(document_row(outcome))?;
+        self.documents_written += 1;
+        Ok(())
+    }
+
+    fn mention(&mut self, mention: &Mention) -> anyhow::Result<()> {
+        self.mentions.serialize(mention_row(mention))?;
+        self.mentions_written += 1;
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>, entities: &[Entity]) -> anyhow::Result<()> {
+        // An empty table still gets its header.
+        if self.mentions_written == 0 {
+            self.mentions.write_record(MENTION_COLUMNS)?;
+        }
+        if self.documents_written == 0 {
+            self.documents.write_record(DOCUMENT_COLUMNS)?;
+        }
+        let mut out = csv::Writer::from_writer(AtomicFile::create(&self.out.join("entities.csv"))?);
+        for e in entities {
+            out.serialize(entity_row(e))?;
+        }
+        if entities.is_empty() {
+            out.write_record(ENTITY_COLUMNS)?;
+        }
+        commit(out)?;
+        commit(self.mentions)?;
+        commit(self.documents)
+    }
+}
+
+fn commit(writer: csv::Writer<AtomicFile>) -> anyhow::Result<()> {
+    writer
+        .into_inner()
+        .map_err(|e| anyhow::anyhow!("cannot write a CSV file: {}", e.error()))?
+        .commit()
+}

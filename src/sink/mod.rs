@@ -1,0 +1,76 @@
+//! Sink: where a run's results go. Every file is written under a temporary
+//! name and renamed into place ([`atomic`]), so readers never see half a file.
+//!
+//! Two kinds of sink:
+//! - streaming sinks ([`Sink`]: [`csv::CsvSink`], [`jsonl::JsonlSink`]) take
+//!   documents and mentions as the merge produces them, then the entities;
+//! - downstream sinks build from a finished output folder: [`sqlite`] and
+//!   [`postgres`] (one [`schema`] for both), the HTML [`report`] and the
+//!   [`labelstudio`] export and import.
+
+pub mod atomic;
+pub mod csv;
+pub mod jsonl;
+pub mod labelstudio;
+pub mod postgres;
+pub mod report;
+pub mod schema;
+pub mod sqlite;
+
+use crate::doc::{DocumentOutcome, Entity, Mention};
+use std::path::Path;
+
+/// Joins list cells (aliases, documents) in CSV output.
+pub const LIST_SEPARATOR: &str = " | ";
+
+/// A destination for a run's records, fed in corpus order.
+pub trait Sink {
+    fn document(&mut self, outcome: &DocumentOutcome) -> anyhow::Result<()>;
+    fn mention(&mut self, mention: &Mention) -> anyhow::Result<()>;
+    /// Writes the entities and commits every file of the sink.
+    fn finish(self: Box<Self>, entities: &[Entity]) -> anyhow::Result<()>;
+}
+
+/// The output files of a run folder: the CSV and JSONL sinks together.
+pub struct RunWriter {
+    sinks: Vec<Box<dyn Sink>>,
+}
+
+impl RunWriter {
+    pub fn create(out: &Path) -> anyhow::Result<RunWriter> {
+        use anyhow::Context;
+        std::fs::create_dir_all(out)
+            .with_context(|| format!("{}: cannot create the output folder", out.display()))?;
+        Ok(RunWriter {
+            sinks: vec![
+                Box::new(csv::CsvSink::create(out)?),
+                Box::new(jsonl::JsonlSink::create(out)?),
+            ],
+        })
+    }
+
+    pub fn document(&mut self, outcome: &DocumentOutcome) -> anyhow::Result<()> {
+        self.sinks.iter_mut().try_for_each(|s| s.document(outcome))
+    }
+
+    pub fn mention(&mut self, mention: &Mention) -> anyhow::Result<()> {
+        self.sinks.iter_mut().try_for_each(|s| s.mention(mention))
+    }
+
+    pub fn finish(self, entities: &[Entity]) -> anyhow::Result<()> {
+        self.sinks.into_iter().try_for_each(|s| s.finish(entities))
+    }
+}
+
+/// The downstream files of a finished output folder: nerpipe.sqlite and the
+/// HTML review report (whose document pages re-read the corpus run.json names).
+pub fn write_downstream(out: &Path, sqlite: bool, report: bool) -> anyhow::Result<()> {
+    if sqlite {
+        sqlite::write_sqlite(out)?;
+    }
+    if report {
+        let corpus = crate::run::output::RunInfo::read(out)?.corpus(out, None)?;
+        report::write_report(out, &corpus)?;
+    }
+    Ok(())
+}
