@@ -4,8 +4,8 @@
 
 use clap::Parser;
 use nerpipe::ingest::{Corpus, Item};
-use nerpipe::run::{run, RunArgs};
 use nerpipe::recognise::transformer::decode::Aggregation;
+use nerpipe::run::{run, RunArgs};
 use rust_bert::pipelines::common::{ModelResource, ModelType};
 use rust_bert::pipelines::token_classification::{
     LabelAggregationOption, TokenClassificationConfig, TokenClassificationModel,

@@ -363,7 +363,12 @@ fn table() {
 
 #[test]
 fn canonical_forms() {
-    let c = |t: &str| find_amounts(t).iter().map(|m| m.canonical()).collect::<Vec<_>>();
+    let c = |t: &str| {
+        find_amounts(t)
+            .iter()
+            .map(|m| m.canonical())
+            .collect::<Vec<_>>()
+    };
     assert_eq!(c("worth €4.5 billion"), ["EUR 4500000000"]);
     assert_eq!(c("more than 90 tonnes"), ["90 t"]);
     assert_eq!(c("up 30 %"), ["30 %"]);

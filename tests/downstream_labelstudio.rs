@@ -3,8 +3,8 @@
 //! (`word ... tag`) accepts.
 mod fake_run;
 
-use nerpipe::sink::MentionRecord;
 use nerpipe::sink::labelstudio::{export, import};
+use nerpipe::sink::MentionRecord;
 use serde_json::{json, Value};
 
 type Key = (String, usize, usize, String, String);

@@ -129,7 +129,7 @@ fn config_comes_from_pg_variables() {
     assert_eq!(config.get_user(), Some("u"));
     assert_eq!(config.get_ports(), &[5433]);
     assert_eq!(config.get_dbname(), Some("x"));
-    let err =
-        nerpipe::sink::postgres::config(Some("postgresql://u:secret@db.example:notaport/x")).unwrap_err();
+    let err = nerpipe::sink::postgres::config(Some("postgresql://u:secret@db.example:notaport/x"))
+        .unwrap_err();
     assert!(!err.to_string().contains("secret"), "{err}");
 }

@@ -142,7 +142,8 @@ fn ten_thousand_documents() {
     nerpipe::sink::sqlite::write_sqlite(&out).unwrap();
     println!("sqlite: {:.1} s", t.elapsed().as_secs_f64());
     let t = Instant::now();
-    let tasks = nerpipe::sink::labelstudio::export(&out, &corpus, &dir.path().join("ls.json")).unwrap();
+    let tasks =
+        nerpipe::sink::labelstudio::export(&out, &corpus, &dir.path().join("ls.json")).unwrap();
     assert_eq!(tasks, 10_000);
     let counts =
         nerpipe::sink::labelstudio::import(&dir.path().join("ls.json"), &dir.path().join("back"))

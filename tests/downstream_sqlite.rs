@@ -122,7 +122,10 @@ fn sqlite_matches_the_output_files() {
 fn broken_input_names_the_file() {
     let run = fake_run::fake_run();
     std::fs::write(run.out.join("entities.jsonl"), "{\"entity_id\": 3}\n").unwrap();
-    let err = format!("{:#}", nerpipe::sink::sqlite::write_sqlite(&run.out).unwrap_err());
+    let err = format!(
+        "{:#}",
+        nerpipe::sink::sqlite::write_sqlite(&run.out).unwrap_err()
+    );
     assert!(err.contains("entities.jsonl:1"), "{err}");
     assert!(!run.out.join("nerpipe.sqlite").exists());
 }

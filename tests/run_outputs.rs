@@ -3,8 +3,8 @@
 mod common;
 
 use common::*;
-use nerpipe::sink::{DocumentRecord, EntityJson, EntityRecord, MentionRecord};
 use nerpipe::ingest::{Corpus, Item};
+use nerpipe::sink::{DocumentRecord, EntityJson, EntityRecord, MentionRecord};
 use std::collections::HashMap;
 
 #[test]

@@ -2,7 +2,9 @@
 //! one longer name they can only mean ("Belivuk" → "Veljko Belivuk", "SIPA"
 //! → "State Investigation and Protection Agency").
 
-use super::keys::{acronym_shaped, amount_key, core_form, entity_id, initials, normalise_key, Possessive};
+use super::keys::{
+    acronym_shaped, amount_key, core_form, entity_id, initials, normalise_key, Possessive,
+};
 use super::{Class, Resolved};
 use crate::doc::{Label, Mention};
 use std::cmp::Reverse;

@@ -373,4 +373,3 @@ pub(super) fn amount_key(m: &Mention) -> String {
         None => normalise_key(&m.text),
     }
 }
-

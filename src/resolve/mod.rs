@@ -74,4 +74,3 @@ impl Class {
         self as usize
     }
 }
-

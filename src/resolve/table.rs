@@ -220,4 +220,3 @@ fn canonical(forms: &Forms, class: Class) -> String {
         .map(|f| f.0)
         .unwrap_or_default()
 }
-

@@ -1,8 +1,8 @@
 use super::document::resolve_document;
 use super::keys::normalise_key;
 use super::*;
-use crate::doc::Mention;
 use super::*;
+use crate::doc::Mention;
 
 fn m(doc: &str, start: usize, text: &str, label: Label) -> Mention {
     Mention {
@@ -353,12 +353,8 @@ fn finish_is_sorted_and_canonical_prefers_full_form() {
                 .contains(&"State Investigation and Protection Agency".into())
         })
         .unwrap();
-    assert_eq!(
-        sipa.canonical,
-        "State Investigation and Protection Agency"
-    );
+    assert_eq!(sipa.canonical, "State Investigation and Protection Agency");
     let mr = out.iter().find(|e| e.aliases == ["Mr SARIC"]).unwrap();
     assert_eq!(mr.canonical, "SARIC");
     assert!((mr.score - 0.9).abs() < 1e-6);
 }
-

@@ -3,10 +3,10 @@
 //! top-level files are byte-identical to those of an unsharded run (which is
 //! itself one shard, merged).
 
-use crate::sink::RunWriter;
 use crate::resolve::{EntityTable, Resolved};
 use crate::run::shard::Shard;
 use crate::run::store::{Manifest, ShardReader, ShardStore};
+use crate::sink::RunWriter;
 use anyhow::{bail, Context};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};

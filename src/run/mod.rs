@@ -7,28 +7,28 @@
 //! unsharded run then merges its one shard into the output files.
 
 pub mod merge;
-mod recognisers;
-pub mod run_json;
 pub mod output;
 pub mod progress;
+mod recognisers;
+pub mod run_json;
 pub mod shard;
 pub mod store;
 
 use crate::doc::DocStatus;
 use crate::ingest::{Corpus, Ingested, Item, Position, Selection};
 use crate::model::{Decoder, LoadedModel, Precision};
-use crate::sink::atomic::AtomicFile;
 use crate::recognise::transformer::decode::Aggregation;
+use crate::sink::atomic::AtomicFile;
 use anyhow::Context;
-use serde_json::json;
 use recognisers::{failed_doc, Recognisers};
 use run_json::write_run_json;
+use serde_json::json;
 use shard::Shard;
-use store::{DocResult, Manifest, ShardStore};
 use std::collections::{BTreeMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
+use store::{DocResult, Manifest, ShardStore};
 
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
 pub struct RunArgs {
@@ -349,4 +349,3 @@ fn run_stream(args: &RunArgs, started: Instant) -> crate::error::Result<RunSumma
     summary.tokens_per_second = summary.tokens as f64 / summary.seconds.max(1e-9);
     Ok(summary)
 }
-

@@ -66,10 +66,9 @@ impl RunInfo {
         match (given, &self.corpus) {
             (Some(c), _) => Ok(c.to_path_buf()),
             (None, Some(c)) => Ok(c.clone()),
-            (None, None) => anyhow::bail!(
-                "{}: run.json names no corpus: pass --corpus",
-                out.display()
-            ),
+            (None, None) => {
+                anyhow::bail!("{}: run.json names no corpus: pass --corpus", out.display())
+            }
         }
     }
 }
@@ -111,15 +110,11 @@ pub fn read_jsonl<T: DeserializeOwned>(
     }))
 }
 
-pub fn read_mentions(
-    out: &Path,
-) -> anyhow::Result<impl Iterator<Item = anyhow::Result<Mention>>> {
+pub fn read_mentions(out: &Path) -> anyhow::Result<impl Iterator<Item = anyhow::Result<Mention>>> {
     read_jsonl(&out.join("mentions.jsonl"))
 }
 
-pub fn read_entities(
-    out: &Path,
-) -> anyhow::Result<impl Iterator<Item = anyhow::Result<Entity>>> {
+pub fn read_entities(out: &Path) -> anyhow::Result<impl Iterator<Item = anyhow::Result<Entity>>> {
     read_jsonl(&out.join("entities.jsonl"))
 }
 

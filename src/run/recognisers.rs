@@ -216,4 +216,3 @@ fn failed_result(f: &Failed, position: Position, claimed_id: bool) -> DocResult 
         mentions: Vec::new(),
     }
 }
-

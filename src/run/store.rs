@@ -6,9 +6,9 @@
 //! hold its documents.
 
 use crate::doc::{DocumentOutcome, Label, Mention};
-use crate::sink::atomic::{write_atomic, AtomicFile};
 use crate::ingest::Position;
 use crate::run::shard::Shard;
+use crate::sink::atomic::{write_atomic, AtomicFile};
 use anyhow::{bail, Context};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};

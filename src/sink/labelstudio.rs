@@ -13,8 +13,8 @@
 
 use crate::doc::Label;
 use crate::doc::{round_score, Mention};
-use crate::sink::atomic::AtomicFile;
 use crate::run::output::{char_slice, DocumentsWithMentions, RunInfo};
+use crate::sink::atomic::AtomicFile;
 use anyhow::Context;
 use serde_json::{json, Map, Value};
 use std::io::Write;
@@ -90,8 +90,12 @@ pub fn export(out: &Path, corpus: &Path, dest: &Path) -> anyhow::Result<usize> {
         }
         let mut prediction = json!({"model_version": model_version, "result": results});
         if !item.mentions.is_empty() {
-            let mean =
-                item.mentions.iter().map(|m| f64::from(m.score)).sum::<f64>() / item.mentions.len() as f64;
+            let mean = item
+                .mentions
+                .iter()
+                .map(|m| f64::from(m.score))
+                .sum::<f64>()
+                / item.mentions.len() as f64;
             prediction["score"] = json!(round_score(mean as f32));
         }
         let task = json!({
@@ -407,11 +411,7 @@ pub fn tokenise(chars: &[char]) -> Vec<(usize, usize)> {
 
 /// Writes one document as IOB2 `word TAG` lines, a blank line after each
 /// sentence and `-DOCSTART-` before; returns the number of sentences.
-fn write_conll(
-    out: &mut impl Write,
-    text: &str,
-    mentions: &[Mention],
-) -> std::io::Result<usize> {
+fn write_conll(out: &mut impl Write, text: &str, mentions: &[Mention]) -> std::io::Result<usize> {
     let chars: Vec<char> = text.chars().collect();
     let words = tokenise(&chars);
     // A word belongs to the first mention (in start order) it overlaps.

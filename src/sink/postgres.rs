@@ -183,11 +183,15 @@ fn copy_rows(
     table: &Table,
     rows: impl Iterator<Item = anyhow::Result<Vec<SqlValue>>>,
 ) -> anyhow::Result<u64> {
-    let sink = tx.copy_in(&format!("COPY stage_{} FROM STDIN (FORMAT binary)", table.name))?;
+    let sink = tx.copy_in(&format!(
+        "COPY stage_{} FROM STDIN (FORMAT binary)",
+        table.name
+    ))?;
     let mut w = BinaryCopyInWriter::new(sink, &copy_types(table));
     for row in rows {
         let row = row?;
-        let cells: Vec<&(dyn ToSql + Sync)> = row.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
+        let cells: Vec<&(dyn ToSql + Sync)> =
+            row.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
         w.write(&cells)
             .with_context(|| format!("cannot copy a row of {}", table.name))?;
     }

@@ -18,11 +18,11 @@
 
 use crate::doc::Label;
 use crate::doc::{Entity, Mention};
-use crate::sink::atomic::TempPath;
-use crate::sink::schema::value_real;
 use crate::run::output::{
     check_offsets, read_documents, read_entities, DocumentsWithMentions, RunInfo,
 };
+use crate::sink::atomic::TempPath;
+use crate::sink::schema::value_real;
 use anyhow::Context;
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -404,12 +404,7 @@ fn document_page(
             None => escape(&m.entity_id),
         };
         let amount = match &m.amount {
-            Some(a) => format!(
-                "{} {} {}",
-                a.kind,
-                escape(&a.value),
-                escape(&a.unit)
-            ),
+            Some(a) => format!("{} {} {}", a.kind, escape(&a.value), escape(&a.unit)),
             None => String::new(),
         };
         let _ = writeln!(

@@ -58,8 +58,7 @@ const fn nullable(name: &'static str, ty: SqlType) -> Column {
 
 use SqlType::{Int, Json, Real, Text, ValueNumber};
 
-const LABEL_CHECK: &str =
-    "CHECK (label IN ('PERSON', 'ORGANISATION', 'PLACE', 'AMOUNT', 'MISC'))";
+const LABEL_CHECK: &str = "CHECK (label IN ('PERSON', 'ORGANISATION', 'PLACE', 'AMOUNT', 'MISC'))";
 
 pub const RUNS: Table = Table {
     name: "runs",
@@ -152,9 +151,17 @@ pub const INDEXES: [(&str, &str, &str); 7] = [
     ("mentions_doc_id", "mentions", "doc_id"),
     ("mentions_entity_id", "mentions", "entity_id"),
     ("mentions_label", "mentions", "label"),
-    ("mentions_amount", "mentions", "amount_kind, unit, value_real"),
+    (
+        "mentions_amount",
+        "mentions",
+        "amount_kind, unit, value_real",
+    ),
     ("entities_label", "entities", "label"),
-    ("entities_amount", "entities", "amount_kind, unit, value_real"),
+    (
+        "entities_amount",
+        "entities",
+        "amount_kind, unit, value_real",
+    ),
     ("entity_aliases_alias", "entity_aliases", "alias"),
 ];
 
@@ -195,7 +202,9 @@ impl Dialect {
             .iter()
             .map(|c| {
                 let (name, ty) = self.column(c);
-                let constraint = c.constraint.replace("REFERENCES ", &format!("REFERENCES {prefix}"));
+                let constraint = c
+                    .constraint
+                    .replace("REFERENCES ", &format!("REFERENCES {prefix}"));
                 let mut line = format!("    {name} {ty}");
                 if c.not_null && !constraint.starts_with("PRIMARY KEY") {
                     line.push_str(" NOT NULL");
@@ -211,9 +220,16 @@ impl Dialect {
             lines.push("    loaded_at timestamptz NOT NULL DEFAULT now()".into());
         }
         if !table.primary_key.is_empty() {
-            lines.push(format!("    PRIMARY KEY ({})", table.primary_key.join(", ")));
+            lines.push(format!(
+                "    PRIMARY KEY ({})",
+                table.primary_key.join(", ")
+            ));
         }
-        let exists = if self == Dialect::Postgres { "IF NOT EXISTS " } else { "" };
+        let exists = if self == Dialect::Postgres {
+            "IF NOT EXISTS "
+        } else {
+            ""
+        };
         format!(
             "CREATE TABLE {exists}{prefix}{} (\n{}\n);\n",
             table.name,
@@ -224,7 +240,11 @@ impl Dialect {
     /// The whole schema: tables, then indexes. PostgreSQL's is idempotent.
     pub fn ddl(self) -> String {
         let mut ddl = String::new();
-        let exists = if self == Dialect::Postgres { "IF NOT EXISTS " } else { "" };
+        let exists = if self == Dialect::Postgres {
+            "IF NOT EXISTS "
+        } else {
+            ""
+        };
         if self == Dialect::Postgres {
             ddl.push_str("CREATE SCHEMA IF NOT EXISTS nerpipe;\n");
         }

@@ -10,8 +10,9 @@ use crate::model::{
 };
 use crate::recognise::transformer::decode::Aggregation;
 use crate::recognise::transformer::{special_ids, WindowedPredictor};
+use crate::segment::batch::{pad, Row, IGNORE};
+use crate::segment::shapes::WORD_SHAPES;
 use crate::segment::TokenSequence;
-use crate::segment::shapes::{SPECIAL, WORD_SHAPES};
 use anyhow::{bail, Context};
 use serde_json::{json, Value};
 use std::fmt::Write as _;
@@ -19,9 +20,6 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 use tch::nn::OptimizerConfig;
 use tch::{Reduction, Tensor};
-
-/// Label id ignored by the loss (sub-tokens after a word's first, specials).
-const IGNORE: i64 = -100;
 
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
 pub struct TrainArgs {
@@ -157,73 +155,14 @@ fn batches(examples: &[Example], batch_size: usize, rng: &mut Rng) -> Vec<Vec<us
     out
 }
 
-fn batch_tensors(
-    examples: &[Example],
-    batch: &[usize],
-    cls: i64,
-    sep: i64,
-) -> (Tensor, Tensor, Tensor, Tensor) {
-    let width = batch
-        .iter()
-        .map(|&i| examples[i].ids.len())
-        .max()
-        .unwrap_or(0)
-        + 2;
-    let rows = batch.len();
-    let mut ids = vec![0i64; rows * width];
-    let mut shapes = vec![SPECIAL; rows * width];
-    let mut mask = vec![0i64; rows * width];
-    let mut labels = vec![IGNORE; rows * width];
-    for (r, &i) in batch.iter().enumerate() {
-        let e = &examples[i];
-        let (row, n) = (r * width, e.ids.len());
-        ids[row] = cls;
-        ids[row + 1..row + 1 + n].copy_from_slice(&e.ids);
-        ids[row + 1 + n] = sep;
-        shapes[row + 1..row + 1 + n].copy_from_slice(&e.shapes);
-        labels[row + 1..row + 1 + n].copy_from_slice(&e.labels);
-        mask[row..row + n + 2].fill(1);
-    }
-    let shape = [rows as i64, width as i64];
-    (
-        Tensor::from_slice(&ids).view(shape),
-        Tensor::from_slice(&shapes).view(shape),
-        Tensor::from_slice(&mask).view(shape),
-        Tensor::from_slice(&labels).view(shape),
-    )
-}
-
-/// Learning rate at `step` of `total`: linear warm-up, then linear decay to 0.
-fn schedule(step: usize, total: usize, warmup: usize, peak: f64) -> f64 {
-    if step < warmup {
-        peak * (step + 1) as f64 / warmup as f64
-    } else {
-        peak * (total - step) as f64 / (total - warmup).max(1) as f64
-    }
-}
-
-pub fn train(args: &TrainArgs, command_line: &str) -> anyhow::Result<Scores> {
-    let started = Instant::now();
-    if let Some(t) = args.threads {
-        tch::set_num_threads(t as i32);
-    }
-    tch::manual_seed(args.seed as i64);
-    let mut train_sentences = Vec::new();
-    for path in &args.train {
-        train_sentences.extend(read_conll(path)?);
-    }
-    let dev_sentences = read_conll(&args.dev)?;
-    if train_sentences.is_empty() {
-        bail!("the training files hold no sentences");
-    }
-    let tags = tag_set(&train_sentences);
-    let parsed_tags: Vec<Tag> = tags.iter().filter_map(|t| Tag::parse(t)).collect();
-
-    let base_config = ModelConfig::load(&args.base.join("config.json"), false)?;
-    let tokenizer_path = args.base.join("tokenizer.json");
-    let tokenizer = load_tokenizer(&tokenizer_path)?;
-    let (cls, sep) = special_ids(&tokenizer, &tokenizer_path)?;
-
+/// The network to fine-tune: the base encoder's weights, a new classifier
+/// for `tags` (and a word-shape embedding).
+fn base_network(
+    args: &TrainArgs,
+    base_config: &ModelConfig,
+    tags: &[String],
+    with_shapes: bool,
+) -> anyhow::Result<NerModel> {
     let mut config = base_config.clone();
     config.bert.id2label = Some(
         tags.iter()
@@ -231,7 +170,6 @@ pub fn train(args: &TrainArgs, command_line: &str) -> anyhow::Result<Scores> {
             .map(|(i, t)| (i as i64, t.clone()))
             .collect(),
     );
-    let with_shapes = !args.no_word_shapes;
     let mut network = NerModel::new(&config, with_shapes)?;
     let missing = network.load_tensors(
         &args.base.join("model.safetensors"),
@@ -249,6 +187,117 @@ pub fn train(args: &TrainArgs, command_line: &str) -> anyhow::Result<Scores> {
             unexpected[0]
         );
     }
+
+    Ok(network)
+}
+
+/// Dev scores of the network as it is now, decoded as the model folder will
+/// say (Viterbi with word shapes, greedy without).
+fn score_dev(
+    network: &NerModel,
+    tokenizer: &tokenizers::Tokenizer,
+    (cls, sep): (i64, i64),
+    tags: &[String],
+    dev_sentences: &[Sentence],
+    with_shapes: bool,
+) -> anyhow::Result<Scores> {
+    let parsed_tags: Vec<Tag> = tags.iter().filter_map(|t| Tag::parse(t)).collect();
+    let predictor = WindowedPredictor {
+        network,
+        num_tags: tags.len(),
+        cls_id: cls,
+        sep_id: sep,
+        windows: SENTENCE_WINDOWS,
+        batch_size: 64,
+    };
+    let decoder = if with_shapes {
+        Decoder::Viterbi
+    } else {
+        Decoder::Greedy
+    };
+    let (_, scores) = evaluate(
+        &predictor,
+        tokenizer,
+        &parsed_tags,
+        tags,
+        dev_sentences,
+        Aggregation::First,
+        decoder,
+    )?;
+    Ok(scores)
+}
+
+/// One optimiser step on one batch; returns the loss.
+fn train_step(
+    network: &NerModel,
+    optimizer: &mut tch::nn::Optimizer,
+    examples: &[Example],
+    batch: &[usize],
+    (start, end): (i64, i64),
+    num_tags: usize,
+    label_smoothing: f64,
+) -> f64 {
+    let rows: Vec<Row> = batch
+        .iter()
+        .map(|&i| {
+            let e = &examples[i];
+            Row {
+                ids: &e.ids,
+                shapes: &e.shapes,
+                labels: Some(&e.labels),
+            }
+        })
+        .collect();
+    let input = pad(&rows, start, end);
+    let logits = network.logits(&input.ids, &input.shapes, &input.mask, true);
+    let loss = logits
+        .view([-1, num_tags as i64])
+        .cross_entropy_loss::<Tensor>(
+            &input.labels.view([-1]),
+            None,
+            Reduction::Mean,
+            IGNORE,
+            label_smoothing,
+        );
+    optimizer.zero_grad();
+    loss.backward();
+    optimizer.clip_grad_norm(1.0);
+    optimizer.step();
+    loss.double_value(&[])
+}
+
+/// Learning rate at `step` of `total`: linear warm-up, then linear decay to 0.
+fn schedule(step: usize, total: usize, warmup: usize, peak: f64) -> f64 {
+    if step < warmup {
+        peak * (step + 1) as f64 / warmup as f64
+    } else {
+        peak * (total - step) as f64 / (total - warmup).max(1) as f64
+    }
+}
+
+pub fn train(args: &TrainArgs, command_line: &str) -> anyhow::Result<Scores> {
+    let started = Instant::now();
+    if let Some(t) = args.threads {
+        tch::set_num_threads(t as i32);
+    }
+    tch::manual_seed(args.seed as i64);
+    let train_sentences: Vec<Sentence> = args
+        .train
+        .iter()
+        .map(|p| read_conll(p))
+        .collect::<anyhow::Result<Vec<_>>>()?
+        .concat();
+    let dev_sentences = read_conll(&args.dev)?;
+    if train_sentences.is_empty() {
+        bail!("the training files hold no sentences");
+    }
+    let tags = tag_set(&train_sentences);
+    let base_config = ModelConfig::load(&args.base.join("config.json"), false)?;
+    let tokenizer_path = args.base.join("tokenizer.json");
+    let tokenizer = load_tokenizer(&tokenizer_path)?;
+    let (cls, sep) = special_ids(&tokenizer, &tokenizer_path)?;
+    let with_shapes = !args.no_word_shapes;
+    let network = base_network(args, &base_config, &tags, with_shapes)?;
 
     let (train_examples, truncated) = examples(&tokenizer, &train_sentences, &tags, args.max_len)?;
     let mut rng = Rng(args.seed);
@@ -281,47 +330,27 @@ pub fn train(args: &TrainArgs, command_line: &str) -> anyhow::Result<Scores> {
         let order = batches(&train_examples, args.batch_size, &mut rng);
         for batch in order.iter().take(steps_per_epoch) {
             optimizer.set_lr(schedule(step, total_steps, warmup_steps, args.lr));
-            let (ids, shapes, mask, labels) = batch_tensors(&train_examples, batch, cls, sep);
-            let logits = network.logits(&ids, &shapes, &mask, true);
-            let num_tags = tags.len() as i64;
-            let loss = logits.view([-1, num_tags]).cross_entropy_loss::<Tensor>(
-                &labels.view([-1]),
-                None,
-                Reduction::Mean,
-                IGNORE,
+            let value = train_step(
+                &network,
+                &mut optimizer,
+                &train_examples,
+                batch,
+                (cls, sep),
+                tags.len(),
                 args.label_smoothing,
             );
-            optimizer.zero_grad();
-            loss.backward();
-            optimizer.clip_grad_norm(1.0);
-            optimizer.step();
-            let value = loss.double_value(&[]);
             loss_sum += value;
             step += 1;
             progress.set_message(format!("epoch {epoch} loss {value:.4}"));
             progress.inc(1);
         }
-        let predictor = WindowedPredictor {
-            network: &network,
-            num_tags: tags.len(),
-            cls_id: cls,
-            sep_id: sep,
-            windows: SENTENCE_WINDOWS,
-            batch_size: 64,
-        };
-        let decoder = if with_shapes {
-            Decoder::Viterbi
-        } else {
-            Decoder::Greedy
-        };
-        let (_, scores) = evaluate(
-            &predictor,
+        let scores = score_dev(
+            &network,
             &tokenizer,
-            &parsed_tags,
+            (cls, sep),
             &tags,
             &dev_sentences,
-            Aggregation::First,
-            decoder,
+            with_shapes,
         )?;
         let line = format!(
             "| {epoch} | {:.4} | {:.4} | {:.4} | {:.4} | {:.0} s |",
@@ -353,9 +382,32 @@ pub fn train(args: &TrainArgs, command_line: &str) -> anyhow::Result<Scores> {
     progress.finish_and_clear();
     let (best_epoch, best_scores) = best.context("no epoch was trained")?;
 
-    // config.json: the base config plus the label set and nerpipe's section.
+    write_model_folder(args, &base_config, &tags, with_shapes)?;
+    let card = model_card(
+        args,
+        command_line,
+        &train_sentences,
+        &dev_sentences,
+        truncated,
+        &log,
+        best_epoch,
+        &best_scores,
+        started.elapsed().as_secs_f64(),
+    );
+    crate::sink::atomic::write_atomic(&args.out.join("MODEL.md"), card.as_bytes())?;
+    Ok(best_scores)
+}
+
+/// config.json (the base config plus the label set and nerpipe's section) and
+/// the tokenizer files, beside the weights already saved.
+fn write_model_folder(
+    args: &TrainArgs,
+    base_config: &ModelConfig,
+    tags: &[String],
+    with_shapes: bool,
+) -> anyhow::Result<()> {
     let mut raw = base_config.raw.clone();
-    let (id2label, label2id) = id2label_json(&tags);
+    let (id2label, label2id) = id2label_json(tags);
     raw.insert(
         "architectures".into(),
         json!(["BertForTokenClassification"]),
@@ -381,19 +433,7 @@ pub fn train(args: &TrainArgs, command_line: &str) -> anyhow::Result<Scores> {
                 .with_context(|| format!("{}: cannot copy", src.display()))?;
         }
     }
-    let card = model_card(
-        args,
-        command_line,
-        &train_sentences,
-        &dev_sentences,
-        truncated,
-        &log,
-        best_epoch,
-        &best_scores,
-        started.elapsed().as_secs_f64(),
-    );
-    crate::sink::atomic::write_atomic(&args.out.join("MODEL.md"), card.as_bytes())?;
-    Ok(best_scores)
+    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -5,9 +5,10 @@
 pub mod decode;
 
 use crate::model::{ModelError, NerModel};
+use crate::segment::batch::{pad, Row};
 use crate::segment::{TokenSequence, WindowSpec};
 use std::path::Path;
-use tch::{Kind, Tensor};
+use tch::Kind;
 
 /// Runs a token classifier over token sequences of any length.
 pub struct WindowedPredictor<'m> {
@@ -63,29 +64,23 @@ impl WindowedPredictor<'_> {
             .map(|s| vec![0.0; s.len() * self.num_tags])
             .collect();
         for batch in jobs.chunks(self.batch_size.max(1)) {
-            let width = batch[0].1.range.len() + 2;
-            let rows = batch.len();
-            let mut ids = vec![0i64; rows * width];
-            let mut shapes = vec![crate::segment::shapes::SPECIAL; rows * width];
-            let mut mask = vec![0i64; rows * width];
-            for (r, (_, job)) in batch.iter().enumerate() {
-                let seq = sequences[job.seq];
-                let row = r * width;
-                let n = job.range.len();
-                ids[row] = self.cls_id;
-                ids[row + 1..row + 1 + n].copy_from_slice(&seq.ids[job.range.clone()]);
-                ids[row + 1 + n] = self.sep_id;
-                shapes[row + 1..row + 1 + n].copy_from_slice(&seq.shapes[job.range.clone()]);
-                mask[row..row + n + 2].fill(1);
-            }
-            let shape = [rows as i64, width as i64];
+            let rows: Vec<Row> = batch
+                .iter()
+                .map(|(_, job)| {
+                    let seq = sequences[job.seq];
+                    Row {
+                        ids: &seq.ids[job.range.clone()],
+                        shapes: &seq.shapes[job.range.clone()],
+                        labels: None,
+                    }
+                })
+                .collect();
+            let input = pad(&rows, self.cls_id, self.sep_id);
+            let width = input.width;
             let probs = tch::no_grad(|| {
-                let logits = self.network.logits(
-                    &Tensor::from_slice(&ids).view(shape),
-                    &Tensor::from_slice(&shapes).view(shape),
-                    &Tensor::from_slice(&mask).view(shape),
-                    false,
-                );
+                let logits = self
+                    .network
+                    .logits(&input.ids, &input.shapes, &input.mask, false);
                 logits.to_kind(Kind::Float).softmax(-1, Kind::Float)
             });
             let flat: Vec<f32> = Vec::<f32>::try_from(probs.flatten(0, -1))
