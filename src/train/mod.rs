@@ -227,6 +227,17 @@ fn score_dev(
     Ok(scores)
 }
 
+fn step_bar(total_steps: usize, quiet: bool) -> indicatif::ProgressBar {
+    if quiet {
+        indicatif::ProgressBar::hidden()
+    } else {
+        crate::run::progress::bar(
+            total_steps as u64,
+            "{elapsed_precise} [{bar:30}] {pos}/{len} steps  {msg}  eta {eta}",
+        )
+    }
+}
+
 /// One optimiser step on one batch; returns the loss.
 fn train_step(
     network: &NerModel,
@@ -313,14 +324,7 @@ pub fn train(args: &TrainArgs, command_line: &str) -> anyhow::Result<Scores> {
     }
     .build(&network.vs, args.lr)?;
 
-    let progress = if args.quiet {
-        indicatif::ProgressBar::hidden()
-    } else {
-        crate::run::progress::bar(
-            total_steps as u64,
-            "{elapsed_precise} [{bar:30}] {pos}/{len} steps  {msg}  eta {eta}",
-        )
-    };
+    let progress = step_bar(total_steps, args.quiet);
     let mut log = String::new();
     let mut best: Option<(usize, Scores)> = None;
     let mut step = 0;
