@@ -15,7 +15,7 @@ pub mod shard;
 pub mod store;
 
 use crate::doc::DocStatus;
-use crate::ingest::{Corpus, Ingested, Item, Position, Selection};
+use crate::ingest::{Corpus, Ingested, Item, JsonlSource, Position, Selection, Source};
 use crate::model::{Decoder, LoadedModel, Precision};
 use crate::recognise::transformer::decode::Aggregation;
 use crate::sink::atomic::AtomicFile;
@@ -299,24 +299,23 @@ fn run_stream(args: &RunArgs, started: Instant) -> crate::error::Result<RunSumma
         max_doc_bytes: args.max_doc_bytes,
         ..Default::default()
     };
-    let stream: Box<dyn Iterator<Item = Ingested>> = match (&args.jsonl_in, &args.corpus) {
-        (Some(path), _) if path == "-" => Box::new(crate::ingest::read_jsonl(
-            "-".into(),
-            std::io::stdin().lock(),
-            std::sync::Arc::new(selection),
-        )),
+    let source: Box<dyn Source> = match (&args.jsonl_in, &args.corpus) {
+        (Some(path), _) if path == "-" => Box::new(JsonlSource {
+            name: "-".into(),
+            reader: Box::new(std::io::stdin().lock()),
+        }),
         (Some(path), _) => {
             let file = std::fs::File::open(path)
                 .with_context(|| format!("{path}: cannot read the JSONL input"))?;
-            Box::new(crate::ingest::read_jsonl(
-                path.clone(),
-                std::io::BufReader::new(file),
-                std::sync::Arc::new(selection),
-            ))
+            Box::new(JsonlSource {
+                name: path.clone(),
+                reader: Box::new(std::io::BufReader::new(file)),
+            })
         }
-        (None, Some(corpus)) => Box::new(Corpus::open(corpus)?.select(selection)),
+        (None, Some(corpus)) => Box::new(Corpus::open(corpus)?),
         (None, None) => return Err(crate::Error::Usage("give --corpus or --jsonl-in".into())),
     };
+    let stream = source.select(selection);
     let mut sink: Box<dyn Write> = match args.jsonl_out.as_deref() {
         Some("-") | None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
         Some(path) => Box::new(AtomicFile::create(Path::new(path))?),

@@ -1,0 +1,197 @@
+//! config.json of a model folder: the BERT config, the tag set, and nerpipe's
+//! section (label map, word shapes, decoder).
+
+use super::{model_error, ModelError};
+use crate::segment::shapes::WORD_SHAPES;
+use rust_bert::bert::BertConfig;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// How a model's tags are decoded into spans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Decoder {
+    /// Best tag per word, then BIO repair (I- without B- starts a span).
+    Greedy,
+    /// Best tag sequence under BIO constraints (no O→I-X, no B-X/I-X→I-Y).
+    Viterbi,
+}
+
+/// Numeric precision used for inference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Precision {
+    Fp32,
+    Bf16,
+}
+
+/// A tag of the model's label set, split into its BIO prefix and entity type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Tag {
+    Outside,
+    Begin(String),
+    Inside(String),
+}
+
+impl Tag {
+    /// Parses `O`, `B-X`, `I-X` (also `S-`/`E-` as B-/I-, `U-`/`L-` likewise).
+    pub fn parse(name: &str) -> Option<Tag> {
+        if name == "O" {
+            return Some(Tag::Outside);
+        }
+        let (prefix, kind) = name.split_once('-')?;
+        if kind.is_empty() {
+            return None;
+        }
+        match prefix {
+            "B" | "S" | "U" => Some(Tag::Begin(kind.to_string())),
+            "I" | "E" | "L" => Some(Tag::Inside(kind.to_string())),
+            _ => None,
+        }
+    }
+
+    pub fn kind(&self) -> Option<&str> {
+        match self {
+            Tag::Outside => None,
+            Tag::Begin(k) | Tag::Inside(k) => Some(k),
+        }
+    }
+}
+
+/// The parsed `config.json` of a model folder.
+#[derive(Debug, Clone)]
+pub struct ModelConfig {
+    pub bert: BertConfig,
+    /// Tag names by id.
+    pub tags: Vec<String>,
+    pub parsed_tags: Vec<Tag>,
+    /// Model entity type → output label.
+    pub label_map: BTreeMap<String, crate::doc::Label>,
+    pub has_word_shapes: bool,
+    pub decoder: Decoder,
+    /// The whole JSON, kept so that training can write it back extended.
+    pub raw: serde_json::Map<String, Value>,
+}
+
+impl ModelConfig {
+    /// Reads and validates `config.json`. `require_labels` is false for a base
+    /// encoder, which has no classification head yet.
+    pub fn load(path: &Path, require_labels: bool) -> Result<ModelConfig, ModelError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| model_error(path, format!("cannot read the model config: {e}")))?;
+        let raw: serde_json::Map<String, Value> = serde_json::from_str(&text)
+            .map_err(|e| model_error(path, format!("not a valid JSON config: {e}")))?;
+        let mut bert: BertConfig = serde_json::from_value(Value::Object(raw.clone()))
+            .map_err(|e| model_error(path, format!("not a BERT config: {e}")))?;
+        let section = raw.get("nerpipe").cloned().unwrap_or(Value::Null);
+        let mut config = ModelConfig {
+            tags: Vec::new(),
+            parsed_tags: Vec::new(),
+            label_map: BTreeMap::new(),
+            has_word_shapes: false,
+            decoder: Decoder::Greedy,
+            raw,
+            bert: bert.clone(),
+        };
+        if let Some(shapes) = section.get("word_shapes") {
+            let names: Vec<String> = serde_json::from_value(shapes.clone()).map_err(|_| {
+                model_error(path, "nerpipe.word_shapes must be a list of shape names")
+            })?;
+            if names != WORD_SHAPES {
+                return Err(model_error(
+                    path,
+                    format!(
+                        "nerpipe.word_shapes {names:?} differs from the shapes this nerpipe computes {WORD_SHAPES:?}"
+                    ),
+                ));
+            }
+            config.has_word_shapes = true;
+        }
+        match section.get("decoder").and_then(Value::as_str) {
+            None | Some("greedy") => {}
+            Some("viterbi") => config.decoder = Decoder::Viterbi,
+            Some(other) => {
+                return Err(model_error(
+                    path,
+                    format!("nerpipe.decoder is {other:?}; use \"viterbi\" or \"greedy\""),
+                ))
+            }
+        }
+        let Some(id2label) = bert.id2label.clone() else {
+            if require_labels {
+                return Err(model_error(
+                    path,
+                    "no id2label: this is not a token-classification model",
+                ));
+            }
+            return Ok(config);
+        };
+        let mut tags = vec![String::new(); id2label.len()];
+        for (id, name) in &id2label {
+            let slot = usize::try_from(*id)
+                .ok()
+                .and_then(|i| tags.get_mut(i))
+                .ok_or_else(|| {
+                    model_error(
+                        path,
+                        format!("id2label ids must be 0..{} without gaps", id2label.len()),
+                    )
+                })?;
+            *slot = name.clone();
+        }
+        let parsed: Vec<Tag> = tags
+            .iter()
+            .map(|t| {
+                Tag::parse(t).ok_or_else(|| {
+                    model_error(path, format!("label {t:?} is not O, B-TYPE or I-TYPE"))
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        let map: BTreeMap<String, String> = match section.get("label_map") {
+            Some(v) => serde_json::from_value(v.clone()).map_err(|_| {
+                model_error(
+                    path,
+                    "nerpipe.label_map must map entity types to label names",
+                )
+            })?,
+            None => BTreeMap::new(),
+        };
+        for kind in parsed.iter().filter_map(Tag::kind) {
+            if config.label_map.contains_key(kind) {
+                continue;
+            }
+            let target = map.get(kind).map(String::as_str).unwrap_or(kind);
+            let label = crate::doc::Label::parse(target).ok_or_else(|| {
+                model_error(
+                    path,
+                    format!(
+                        "entity type {kind:?} has no output label: add it to \"nerpipe\": {{\"label_map\": {{\"{kind}\": \"PERSON|ORGANISATION|PLACE|MISC\"}}}}"
+                    ),
+                )
+            })?;
+            config.label_map.insert(kind.to_string(), label);
+        }
+        bert.label2id = None;
+        config.bert = bert;
+        config.tags = tags;
+        config.parsed_tags = parsed;
+        Ok(config)
+    }
+}
+
+/// Id → tag map as written into config.json.
+pub fn id2label_json(tags: &[String]) -> (Value, Value) {
+    let id2label: serde_json::Map<String, Value> = tags
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (i.to_string(), Value::String(t.clone())))
+        .collect();
+    let label2id: serde_json::Map<String, Value> = tags
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.clone(), Value::from(i)))
+        .collect();
+    (Value::Object(id2label), Value::Object(label2id))
+}
+
