@@ -312,6 +312,8 @@ fn main() {
             }
             ms.push(Mention {
                 doc_id: doc_id.clone(),
+                mention_id: String::new(),
+                entity_id: String::new(),
                 start: i * 40,
                 end: i * 40 + text.chars().count(),
                 text,
@@ -335,8 +337,8 @@ fn main() {
     let entities = table.finish();
     resolve_time += t.elapsed();
     let all = start_all.elapsed();
-    let aliases: usize = entities.iter().map(|e| e.0.aliases.len()).sum();
-    let doc_refs: usize = entities.iter().map(|e| e.0.documents.len()).sum();
+    let aliases: usize = entities.iter().map(|e| e.aliases.len()).sum();
+    let doc_refs: usize = entities.iter().map(|e| e.documents.len()).sum();
     println!(
         "{made} mentions, {doc_no} documents -> {} entities ({aliases} aliases, {doc_refs} entity-document pairs)",
         entities.len()

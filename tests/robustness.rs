@@ -4,7 +4,8 @@
 mod common;
 
 use common::*;
-use nerpipe::sink::{DocumentRecord, MentionJson, MentionRecord};
+use nerpipe::doc::Mention;
+use nerpipe::sink::csv::{DocumentRow, MentionRow};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -234,10 +235,10 @@ fn bad_input_never_stops_a_run() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("warning: 6 documents failed"), "{stderr}");
 
-    let docs: Vec<DocumentRecord> = read_csv(&out_dir.join("documents.csv"));
+    let docs: Vec<DocumentRow> = read_csv(&out_dir.join("documents.csv"));
     let rows: Vec<(String, String)> = docs
         .iter()
-        .map(|d| (d.doc_id.clone(), d.error.clone()))
+        .map(|d| (d.doc_id.to_string(), d.error.to_string()))
         .collect();
     let expect = [
         ("a-good.txt", ""),
@@ -263,19 +264,16 @@ fn bad_input_never_stops_a_run() {
     assert_eq!(errors[0]["doc_id"], "b-binary.txt");
 
     // Formula cells are neutralised in CSV, raw in JSONL.
-    let csv_mentions: Vec<MentionRecord> = read_csv(&out_dir.join("mentions.csv"));
-    let json_mentions: Vec<MentionJson> = read_jsonl(&out_dir.join("mentions.jsonl"));
-    let csv_ids: Vec<&str> = csv_mentions.iter().map(|m| m.doc_id.as_str()).collect();
-    let json_ids: Vec<&str> = json_mentions
-        .iter()
-        .map(|m| m.record.doc_id.as_str())
-        .collect();
+    let csv_mentions: Vec<MentionRow> = read_csv(&out_dir.join("mentions.csv"));
+    let json_mentions: Vec<Mention> = read_jsonl(&out_dir.join("mentions.jsonl"));
+    let csv_ids: Vec<&str> = csv_mentions.iter().map(|m| m.doc_id.as_ref()).collect();
+    let json_ids: Vec<&str> = json_mentions.iter().map(|m| m.doc_id.as_str()).collect();
     assert!(json_ids.contains(&"=cmd|' /C calc'!A0"), "{json_ids:?}");
     assert!(csv_ids.contains(&"'=cmd|' /C calc'!A0"), "{csv_ids:?}");
     assert!(!csv_ids.iter().any(|d| d.starts_with('=')));
     assert!(json_mentions
         .iter()
-        .any(|m| m.record.text == "350 kg" && m.record.unit.as_deref() == Some("kg")));
+        .any(|m| m.text == "350 kg" && m.amount.as_ref().map(|a| a.unit.as_str()) == Some("kg")));
 
     // Nothing was written outside --out.
     let names: Vec<String> = std::fs::read_dir(out.path())
@@ -335,18 +333,18 @@ fn jsonl_stream_in_and_out() {
         String::from_utf8_lossy(&output.stderr)
     );
     let stdout = String::from_utf8(output.stdout).unwrap();
-    let mentions: Vec<MentionJson> = stdout
+    let mentions: Vec<Mention> = stdout
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     let amounts: Vec<(&str, &str, Option<&str>)> = mentions
         .iter()
-        .filter(|m| m.record.amount_kind.is_some())
+        .filter(|m| m.amount.is_some())
         .map(|m| {
             (
-                m.record.doc_id.as_str(),
-                m.record.text.as_str(),
-                m.qualifier.as_deref(),
+                m.doc_id.as_str(),
+                m.text.as_str(),
+                m.amount.as_ref().and_then(|a| a.qualifier.as_deref()),
             )
         })
         .collect();
@@ -359,7 +357,7 @@ fn jsonl_stream_in_and_out() {
     );
     assert!(mentions
         .iter()
-        .any(|m| m.record.doc_id == "s1" && m.record.text == "Podgorica"));
+        .any(|m| m.doc_id == "s1" && m.text == "Podgorica"));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("-:2: malformed JSONL line"), "{stderr}");
 }

@@ -3,8 +3,9 @@
 mod common;
 
 use common::*;
+use nerpipe::doc::{Entity, Mention};
 use nerpipe::ingest::{Corpus, Item};
-use nerpipe::sink::{DocumentRecord, EntityJson, EntityRecord, MentionRecord};
+use nerpipe::sink::csv::{entity_row, mention_row, DocumentRow, EntityRow, MentionRow};
 use std::collections::HashMap;
 
 #[test]
@@ -28,15 +29,15 @@ fn sample_run_honours_the_output_contract() {
     );
 
     // Every sample document has an ok row.
-    let documents: Vec<DocumentRecord> = read_csv(&out.path().join("documents.csv"));
+    let documents: Vec<DocumentRow> = read_csv(&out.path().join("documents.csv"));
     assert_eq!(documents.len(), texts.len());
     for d in &documents {
-        assert_eq!(d.status, "ok", "{d:?}");
-        assert_eq!(d.chars, texts[&d.doc_id].chars().count());
+        assert_eq!(d.status.as_str(), "ok", "{d:?}");
+        assert_eq!(d.chars, texts[d.doc_id.as_ref()].chars().count());
     }
 
     // Offsets are code points: slicing the text gives the mention.
-    let mentions: Vec<MentionRecord> = read_jsonl(&out.path().join("mentions.jsonl"));
+    let mentions: Vec<Mention> = read_jsonl(&out.path().join("mentions.jsonl"));
     assert!(mentions.len() > 50, "only {} mentions", mentions.len());
     for m in &mentions {
         let slice: String = texts[&m.doc_id]
@@ -60,21 +61,18 @@ fn sample_run_honours_the_output_contract() {
     );
 
     // CSV and JSONL hold the same records.
-    let mentions_csv: Vec<MentionRecord> = read_csv(&out.path().join("mentions.csv"));
-    let safe: Vec<MentionRecord> = mentions.iter().map(MentionRecord::csv_safe).collect();
+    let mentions_csv: Vec<MentionRow> = read_csv(&out.path().join("mentions.csv"));
+    let safe: Vec<MentionRow> = mentions.iter().map(mention_row).collect();
     assert_eq!(mentions_csv, safe);
-    let entities: Vec<EntityJson> = read_jsonl(&out.path().join("entities.jsonl"));
-    let entities_csv: Vec<EntityRecord> = read_csv(&out.path().join("entities.csv"));
-    let from_json: Vec<EntityRecord> = entities
-        .iter()
-        .map(|e| e.to_csv_record().csv_safe())
-        .collect();
+    let entities: Vec<Entity> = read_jsonl(&out.path().join("entities.jsonl"));
+    let entities_csv: Vec<EntityRow> = read_csv(&out.path().join("entities.csv"));
+    let from_json: Vec<EntityRow> = entities.iter().map(entity_row).collect();
     assert_eq!(entities_csv, from_json);
 
     // Every mention points at an entity that counts it.
     let counts: HashMap<&str, usize> = entities
         .iter()
-        .map(|e| (e.entity_id.as_str(), e.mention_count))
+        .map(|e| (e.id.as_str(), e.mention_count))
         .collect();
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for m in &mentions {
@@ -114,9 +112,18 @@ fn sample_run_honours_the_output_contract() {
             (
                 m.doc_id.clone(),
                 m.text.clone(),
-                m.amount_kind.clone().unwrap_or_default(),
-                m.value.clone().unwrap_or_default(),
-                m.unit.clone().unwrap_or_default(),
+                m.amount
+                    .as_ref()
+                    .map(|a| a.kind.to_string())
+                    .unwrap_or_default(),
+                m.amount
+                    .as_ref()
+                    .map(|a| a.value.clone())
+                    .unwrap_or_default(),
+                m.amount
+                    .as_ref()
+                    .map(|a| a.unit.clone())
+                    .unwrap_or_default(),
             )
         })
         .collect();
@@ -193,10 +200,10 @@ fn bad_documents_get_error_rows_and_the_rest_completes() {
         "{stderr}"
     );
 
-    let docs: Vec<DocumentRecord> = read_csv(&out.path().join("documents.csv"));
+    let docs: Vec<DocumentRow> = read_csv(&out.path().join("documents.csv"));
     let rows: Vec<(&str, &str, &str)> = docs
         .iter()
-        .map(|d| (d.doc_id.as_str(), d.status.as_str(), d.error.as_str()))
+        .map(|d| (d.doc_id.as_ref(), d.status.as_str(), d.error.as_ref()))
         .collect();
     assert_eq!(
         rows,
@@ -219,10 +226,10 @@ fn bad_documents_get_error_rows_and_the_rest_completes() {
         ]
     );
     assert_eq!(docs[4].source_path, "wire/feed.jsonl:2");
-    let mentions: Vec<MentionRecord> = read_csv(&out.path().join("mentions.csv"));
+    let mentions: Vec<MentionRow> = read_csv(&out.path().join("mentions.csv"));
     let found: Vec<(&str, &str)> = mentions
         .iter()
-        .map(|m| (m.doc_id.as_str(), m.text.as_str()))
+        .map(|m| (m.doc_id.as_ref(), m.text.as_ref()))
         .collect();
     assert!(found.contains(&("a-good.txt", "Podgorica")), "{found:?}");
     assert!(found.contains(&("w3", "Sarajevo")), "{found:?}");
@@ -232,9 +239,9 @@ fn bad_documents_get_error_rows_and_the_rest_completes() {
 }
 
 /// nerpipe.sqlite, the report, Label Studio and PostgreSQL on the sample run.
-fn downstream_files_of_the_sample_run(out: &std::path::Path, mentions: &[MentionRecord]) {
+fn downstream_files_of_the_sample_run(out: &std::path::Path, mentions: &[Mention]) {
     // SQLite: the sqlite3 CLI sees the same label counts as entities.csv.
-    let entities: Vec<EntityRecord> = read_csv(&out.join("entities.csv"));
+    let entities: Vec<EntityRow> = read_csv(&out.join("entities.csv"));
     let mut expected: std::collections::BTreeMap<String, usize> = Default::default();
     for e in &entities {
         *expected.entry(e.label.to_string()).or_default() += 1;
@@ -285,8 +292,8 @@ fn downstream_files_of_the_sample_run(out: &std::path::Path, mentions: &[Mention
         "{}",
         String::from_utf8_lossy(&import.stderr)
     );
-    let imported: Vec<MentionRecord> = read_jsonl(&back.join("mentions.jsonl"));
-    let key = |m: &MentionRecord| (m.doc_id.clone(), m.start, m.end, m.text.clone(), m.label);
+    let imported: Vec<Mention> = read_jsonl(&back.join("mentions.jsonl"));
+    let key = |m: &Mention| (m.doc_id.clone(), m.start, m.end, m.text.clone(), m.label);
     let mut a: Vec<_> = mentions.iter().map(key).collect();
     let mut b: Vec<_> = imported.iter().map(key).collect();
     a.sort();

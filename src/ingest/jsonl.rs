@@ -108,7 +108,7 @@ fn read_line_limited(
     }
 }
 
-fn parse_jsonl_line(line: &str, source: &str) -> Item {
+pub(super) fn parse_jsonl_line(line: &str, source: &str) -> Item {
     let mut object = match serde_json::from_str::<Value>(line) {
         Ok(Value::Object(o)) => o,
         Ok(_) => return failed(source, source, "malformed JSONL line: not a JSON object"),
@@ -157,6 +157,10 @@ impl Source for JsonlSource {
     }
 
     fn select(self: Box<Self>, selection: Selection) -> Box<dyn Iterator<Item = Ingested>> {
-        Box::new(read_jsonl(self.name, self.reader, std::sync::Arc::new(selection)))
+        Box::new(read_jsonl(
+            self.name,
+            self.reader,
+            std::sync::Arc::new(selection),
+        ))
     }
 }

@@ -17,7 +17,6 @@
 
 use crate::doc::Document;
 
-
 /// A document that could not be ingested.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Failed {
@@ -152,9 +151,10 @@ pub(crate) fn too_large(size: u64, limit: u64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::jsonl::*;
     use super::folder::title_of;
+    use super::jsonl::*;
     use super::*;
+    use serde_json::Value;
 
     #[test]
     fn jsonl_lines() {

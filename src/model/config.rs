@@ -194,4 +194,3 @@ pub fn id2label_json(tags: &[String]) -> (Value, Value) {
         .collect();
     (Value::Object(id2label), Value::Object(label2id))
 }
-

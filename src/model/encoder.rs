@@ -138,4 +138,3 @@ pub fn read_safetensors(path: &Path) -> Result<Vec<(String, Tensor)>, ModelError
         })
         .collect())
 }
-

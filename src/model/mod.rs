@@ -15,6 +15,7 @@
 //! naming the file.
 
 mod config;
+pub mod e5s1;
 mod encoder;
 
 pub use config::{id2label_json, Decoder, ModelConfig, Precision, Tag};
@@ -141,4 +142,3 @@ pub fn encoder_name_to_classifier(name: &str) -> String {
         format!("bert.{name}")
     }
 }
-

@@ -1,12 +1,13 @@
 use super::document::resolve_document;
 use super::keys::normalise_key;
 use super::*;
-use super::*;
-use crate::doc::Mention;
+use crate::doc::{Amount, AmountKind, Entity, Mention};
 
 fn m(doc: &str, start: usize, text: &str, label: Label) -> Mention {
     Mention {
         doc_id: doc.to_string(),
+        mention_id: String::new(),
+        entity_id: String::new(),
         start,
         end: start + text.chars().count(),
         text: text.to_string(),
@@ -231,9 +232,9 @@ fn org_and_place_share_a_key_majority_label_wins() {
     }
     let out = t.finish();
     assert_eq!(out.len(), 1);
-    assert_eq!(out[0].0.label, Place);
-    assert_eq!(out[0].1, vec![(Org, 1)]);
-    assert_eq!(out[0].0.documents, ["a", "b", "c"]);
+    assert_eq!(out[0].label, Place);
+    assert_eq!(out[0].other_labels, vec![(Org, 1)]);
+    assert_eq!(out[0].documents, ["a", "b", "c"]);
 }
 
 #[test]
@@ -260,7 +261,7 @@ fn different_full_names_never_merge() {
 fn amounts_key_by_value() {
     let mut a = m("d", 0, "€2 million", Label::Amount);
     a.amount = Some(Amount {
-        kind: "money".into(),
+        kind: AmountKind::Money,
         value: "2000000".into(),
         unit: "EUR".into(),
         qualifier: None,
@@ -286,7 +287,7 @@ fn id_format_and_stability() {
     assert!(slug.len() <= 40 && !slug.ends_with('-'), "{long}");
 }
 
-fn run(docs: &[Vec<Mention>]) -> Vec<(Entity, Vec<(Label, usize)>)> {
+fn run(docs: &[Vec<Mention>]) -> Vec<Entity> {
     let mut t = EntityTable::new();
     for d in docs {
         for (m, r) in d.iter().zip(resolve_document(d)) {
@@ -320,7 +321,7 @@ fn ids_equal_across_runs_and_shard_orders() {
     let mut rev = docs.clone();
     rev.reverse();
     let two = run(&rev);
-    let ids = |v: &[(Entity, Vec<(Label, usize)>)]| {
+    let ids = |v: &[Entity]| {
         let mut x: Vec<String> = v.iter().map(|e| e.id.clone()).collect();
         x.sort();
         x
@@ -331,9 +332,9 @@ fn ids_equal_across_runs_and_shard_orders() {
         assert_eq!(resolve_document(d), resolve_document(d));
     }
     let saric = one.iter().find(|e| e.canonical == "Darko Šarić").unwrap();
-    assert_eq!(saric.0.documents, ["a", "c"]);
-    assert_eq!(saric.0.aliases, ["Darko Saric", "Darko Šarić", "Šarić's"]);
-    assert_eq!(saric.0.mention_count, 3);
+    assert_eq!(saric.documents, ["a", "c"]);
+    assert_eq!(saric.aliases, ["Darko Saric", "Darko Šarić", "Šarić's"]);
+    assert_eq!(saric.mention_count, 3);
 }
 
 #[test]

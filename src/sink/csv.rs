@@ -6,7 +6,7 @@
 use super::atomic::AtomicFile;
 use super::{Sink, LIST_SEPARATOR};
 use crate::doc::{AmountKind, DocStatus, DocumentOutcome, Entity, Label, Mention};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
@@ -62,53 +62,53 @@ pub fn csv_safe(cell: &str) -> Cow<'_, str> {
 }
 
 /// A row of mentions.csv ([`MENTION_COLUMNS`]).
-#[derive(Serialize)]
-struct MentionRow<'a> {
-    doc_id: Cow<'a, str>,
-    mention_id: Cow<'a, str>,
-    entity_id: Cow<'a, str>,
-    label: Label,
-    text: Cow<'a, str>,
-    start: usize,
-    end: usize,
-    score: f32,
-    source: Cow<'a, str>,
-    context: Cow<'a, str>,
-    amount_kind: Option<AmountKind>,
-    value: Option<Cow<'a, str>>,
-    unit: Option<Cow<'a, str>>,
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MentionRow<'a> {
+    pub doc_id: Cow<'a, str>,
+    pub mention_id: Cow<'a, str>,
+    pub entity_id: Cow<'a, str>,
+    pub label: Label,
+    pub text: Cow<'a, str>,
+    pub start: usize,
+    pub end: usize,
+    pub score: f32,
+    pub source: Cow<'a, str>,
+    pub context: Cow<'a, str>,
+    pub amount_kind: Option<AmountKind>,
+    pub value: Option<Cow<'a, str>>,
+    pub unit: Option<Cow<'a, str>>,
 }
 
 /// A row of documents.csv ([`DOCUMENT_COLUMNS`]).
-#[derive(Serialize)]
-struct DocumentRow<'a> {
-    doc_id: Cow<'a, str>,
-    source_path: Cow<'a, str>,
-    title: Cow<'a, str>,
-    chars: usize,
-    tokens: usize,
-    mentions: usize,
-    status: DocStatus,
-    error: Cow<'a, str>,
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocumentRow<'a> {
+    pub doc_id: Cow<'a, str>,
+    pub source_path: Cow<'a, str>,
+    pub title: Cow<'a, str>,
+    pub chars: usize,
+    pub tokens: usize,
+    pub mentions: usize,
+    pub status: DocStatus,
+    pub error: Cow<'a, str>,
 }
 
 /// A row of entities.csv ([`ENTITY_COLUMNS`]).
-#[derive(Serialize)]
-struct EntityRow<'a> {
-    entity_id: Cow<'a, str>,
-    label: Label,
-    canonical: Cow<'a, str>,
-    aliases: String,
-    mention_count: usize,
-    document_count: usize,
-    documents: String,
-    score: f32,
-    amount_kind: Option<AmountKind>,
-    value: Option<Cow<'a, str>>,
-    unit: Option<Cow<'a, str>>,
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EntityRow<'a> {
+    pub entity_id: Cow<'a, str>,
+    pub label: Label,
+    pub canonical: Cow<'a, str>,
+    pub aliases: String,
+    pub mention_count: usize,
+    pub document_count: usize,
+    pub documents: String,
+    pub score: f32,
+    pub amount_kind: Option<AmountKind>,
+    pub value: Option<Cow<'a, str>>,
+    pub unit: Option<Cow<'a, str>>,
 }
 
-fn mention_row(m: &Mention) -> MentionRow<'_> {
+pub fn mention_row(m: &Mention) -> MentionRow<'_> {
     MentionRow {
         doc_id: csv_safe(&m.doc_id),
         mention_id: csv_safe(&m.mention_id),
@@ -126,7 +126,7 @@ fn mention_row(m: &Mention) -> MentionRow<'_> {
     }
 }
 
-fn document_row(d: &DocumentOutcome) -> DocumentRow<'_> {
+pub fn document_row(d: &DocumentOutcome) -> DocumentRow<'_> {
     DocumentRow {
         doc_id: csv_safe(&d.doc_id),
         source_path: csv_safe(&d.source_path),
@@ -139,7 +139,7 @@ fn document_row(d: &DocumentOutcome) -> DocumentRow<'_> {
     }
 }
 
-fn entity_row(e: &Entity) -> EntityRow<'_> {
+pub fn entity_row(e: &Entity) -> EntityRow<'_> {
     EntityRow {
         entity_id: csv_safe(&e.id),
         label: e.label,

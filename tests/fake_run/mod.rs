@@ -3,8 +3,10 @@
 //! failed one, plus the output folder `nerpipe run` would have written.
 #![allow(dead_code)]
 
-use nerpipe::doc::Label;
-use nerpipe::sink::{DocumentRecord, EntityJson, MentionRecord};
+use nerpipe::doc::{
+    round_score, Amount, AmountKind, DocStatus, DocumentOutcome, Entity, Label, Mention,
+};
+use nerpipe::sink::csv::{document_row, entity_row, mention_row};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -12,8 +14,8 @@ pub struct FakeRun {
     pub dir: tempfile::TempDir,
     pub corpus: PathBuf,
     pub out: PathBuf,
-    pub mentions: Vec<MentionRecord>,
-    pub entities: Vec<EntityJson>,
+    pub mentions: Vec<Mention>,
+    pub entities: Vec<Entity>,
     /// (doc_id, text) of the usable documents, in corpus order.
     pub documents: Vec<(String, String)>,
 }
@@ -119,11 +121,11 @@ pub fn fake_run() -> FakeRun {
     }
     std::fs::write(corpus.join("d-empty.txt"), "  \n").unwrap();
 
-    let mut per_doc: Vec<Vec<MentionRecord>> = vec![Vec::new(); 3];
+    let mut per_doc: Vec<Vec<Mention>> = vec![Vec::new(); 3];
     for (i, &(doc, surface, occ, label, entity, amount)) in SPECS.iter().enumerate() {
         let (start, end) = find_chars(texts[doc], surface, occ);
         let n = per_doc[doc].len();
-        per_doc[doc].push(MentionRecord {
+        per_doc[doc].push(Mention {
             doc_id: ids[doc].to_string(),
             mention_id: format!("{}#{n}", ids[doc]),
             entity_id: entity.to_string(),
@@ -131,27 +133,34 @@ pub fn fake_run() -> FakeRun {
             text: surface.to_string(),
             start,
             end,
-            score: 0.9 + (i as f64) / 1000.0,
+            score: round_score(0.9 + (i as f32) / 1000.0),
             source: if amount.is_some() {
                 "amounts".into()
             } else {
                 "conll03-minilm-l6".into()
             },
             context: "a sentence".into(),
-            amount_kind: amount.map(|a| a.0.to_string()),
-            value: amount.map(|a| a.1.to_string()),
-            unit: amount.map(|a| a.2.to_string()),
+            amount: amount.map(|a| Amount {
+                kind: serde_json::from_value(serde_json::json!(a.0)).unwrap(),
+                value: a.1.to_string(),
+                unit: a.2.to_string(),
+                qualifier: None,
+                value_max: None,
+            }),
         });
     }
-    let mentions: Vec<MentionRecord> = per_doc.concat();
+    let mentions: Vec<Mention> = per_doc.concat();
 
     let mut csv_out = csv::Writer::from_path(out.join("mentions.csv")).unwrap();
     let mut jsonl = String::new();
     for m in &mentions {
-        csv_out.serialize(m).unwrap();
+        csv_out.serialize(mention_row(m)).unwrap();
         let mut v = serde_json::to_value(m).unwrap();
-        if m.amount_kind.as_deref() == Some("quantity") {
-            // Extra fields a newer nerpipe writes must be ignored.
+        if m.amount
+            .as_ref()
+            .is_some_and(|a| a.kind == AmountKind::Quantity)
+        {
+            // Optional amount fields are read when present.
             v["qualifier"] = serde_json::json!("more than");
             v["value_max"] = serde_json::Value::Null;
         }
@@ -163,14 +172,14 @@ pub fn fake_run() -> FakeRun {
 
     // Entities in first-mention order, as the resolver emits them.
     let mut order: Vec<&str> = Vec::new();
-    let mut groups: BTreeMap<&str, Vec<&MentionRecord>> = BTreeMap::new();
+    let mut groups: BTreeMap<&str, Vec<&Mention>> = BTreeMap::new();
     for m in &mentions {
         if !groups.contains_key(m.entity_id.as_str()) {
             order.push(&m.entity_id);
         }
         groups.entry(&m.entity_id).or_default().push(m);
     }
-    let entities: Vec<EntityJson> = order
+    let entities: Vec<Entity> = order
         .iter()
         .map(|id| {
             let ms = &groups[id];
@@ -179,9 +188,9 @@ pub fn fake_run() -> FakeRun {
             aliases.dedup();
             let mut documents: Vec<String> = ms.iter().map(|m| m.doc_id.clone()).collect();
             documents.dedup();
-            let score = ms.iter().map(|m| m.score).sum::<f64>() / ms.len() as f64;
-            EntityJson {
-                entity_id: id.to_string(),
+            let score = ms.iter().map(|m| f64::from(m.score)).sum::<f64>() / ms.len() as f64;
+            Entity {
+                id: id.to_string(),
                 label: ms[0].label,
                 canonical: ms
                     .iter()
@@ -192,10 +201,8 @@ pub fn fake_run() -> FakeRun {
                 mention_count: ms.len(),
                 document_count: documents.len(),
                 documents,
-                score: (score * 10_000.0).round() / 10_000.0,
-                amount_kind: ms[0].amount_kind.clone(),
-                value: ms[0].value.clone(),
-                unit: ms[0].unit.clone(),
+                score: round_score(score as f32),
+                amount: ms[0].amount.clone(),
                 other_labels: Vec::new(),
             }
         })
@@ -203,7 +210,7 @@ pub fn fake_run() -> FakeRun {
     let mut csv_out = csv::Writer::from_path(out.join("entities.csv")).unwrap();
     let mut jsonl = String::new();
     for e in &entities {
-        csv_out.serialize(e.to_csv_record()).unwrap();
+        csv_out.serialize(entity_row(e)).unwrap();
         jsonl.push_str(&serde_json::to_string(e).unwrap());
         jsonl.push('\n');
     }
@@ -212,31 +219,31 @@ pub fn fake_run() -> FakeRun {
 
     let mut csv_out = csv::Writer::from_path(out.join("documents.csv")).unwrap();
     let mut documents_jsonl = String::new();
-    let mut write_doc = |d: DocumentRecord| {
+    let mut write_doc = |d: DocumentOutcome| {
         documents_jsonl.push_str(&serde_json::to_string(&d).unwrap());
         documents_jsonl.push('\n');
-        csv_out.serialize(d.csv_safe()).unwrap();
+        csv_out.serialize(document_row(&d)).unwrap();
     };
     for (d, id) in ids.iter().enumerate() {
-        write_doc(DocumentRecord {
+        write_doc(DocumentOutcome {
             doc_id: id.to_string(),
             source_path: id.to_string(),
-            title: nerpipe::ingest::title_of(texts[d], id.ends_with(".md")),
+            title: nerpipe::ingest::folder::title_of(texts[d], id.ends_with(".md")),
             chars: texts[d].chars().count(),
             tokens: texts[d].split_whitespace().count(),
             mentions: per_doc[d].len(),
-            status: "ok".into(),
+            status: DocStatus::Ok,
             error: String::new(),
         });
     }
-    write_doc(DocumentRecord {
+    write_doc(DocumentOutcome {
         doc_id: "d-empty.txt".into(),
         source_path: "d-empty.txt".into(),
         title: String::new(),
         chars: 0,
         tokens: 0,
         mentions: 0,
-        status: "error".into(),
+        status: DocStatus::Error,
         error: "empty document".into(),
     });
     csv_out.flush().unwrap();
