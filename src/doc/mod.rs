@@ -11,6 +11,7 @@ mod document;
 mod entity;
 mod label;
 mod mention;
+pub mod script;
 pub mod text;
 
 pub use amount::{Amount, AmountKind};

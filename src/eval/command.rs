@@ -1,10 +1,11 @@
 //! `nerpipe eval`: scores a model folder on a CoNLL file.
 
-use crate::eval::conll::read_conll;
-use crate::eval::{evaluate, SENTENCE_WINDOWS};
+use crate::doc::script::latin_to_cyrillic;
+use crate::eval::conll::{read_conll, Sentence, TypeMap};
+use crate::eval::{evaluate, score, SENTENCE_WINDOWS};
 use crate::model::{Decoder, LoadedModel, Precision};
 use crate::recognise::transformer::decode::Aggregation;
-use crate::recognise::transformer::{special_ids, WindowedPredictor};
+use crate::recognise::transformer::WindowedPredictor;
 use anyhow::Context;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -34,33 +35,60 @@ pub struct EvalArgs {
     pub batch_size: usize,
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Entity types renamed or dropped in the data, `FROM=TO` (UNER: `OTH=O`).
+    #[arg(long = "map-type", value_name = "FROM=TO")]
+    pub map_type: Vec<String>,
+    /// Score only these types (comma-separated, e.g. PER,ORG,LOC); others
+    /// count as O in gold and prediction alike.
+    #[arg(long, value_delimiter = ',')]
+    pub types: Vec<String>,
+    /// Transliterate the data's words from Serbian Latin to Cyrillic first.
+    #[arg(long)]
+    pub cyrillic: bool,
 }
 
-pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
+pub fn run(args: &EvalArgs) -> crate::error::Result<()> {
     if let Some(t) = args.threads {
         tch::set_num_threads(t as i32);
     }
-    let sentences = read_conll(&args.data)?;
+    let mut sentences = read_conll(&args.data)?;
+    TypeMap::parse(&args.map_type)
+        .map_err(|e| crate::Error::Usage(e.to_string()))?
+        .apply(&mut sentences);
+    if args.cyrillic {
+        for s in &mut sentences {
+            s.words = s.words.iter().map(|w| latin_to_cyrillic(w)).collect();
+        }
+    }
     let model = LoadedModel::load(&args.model, args.precision)?;
-    let (cls, sep) = special_ids(&model.tokenizer, &model.dir.join("tokenizer.json"))?;
     let predictor = WindowedPredictor {
         network: &model.network,
         num_tags: model.config.tags.len(),
-        cls_id: cls,
-        sep_id: sep,
+        start_id: model.segmenter.start_id,
+        end_id: model.segmenter.end_id,
         windows: SENTENCE_WINDOWS,
         batch_size: args.batch_size,
     };
     let decoder = args.decoder.unwrap_or(model.config.decoder);
-    let (predicted, scores) = evaluate(
+    let (mut predicted, mut scores) = evaluate(
         &predictor,
-        &model.tokenizer,
+        &model.segmenter,
         &model.config.parsed_tags,
         &model.config.tags,
         &sentences,
         args.aggregation,
         decoder,
     )?;
+    if !args.types.is_empty() {
+        keep_types(&mut sentences, &args.types);
+        keep_types_in_tags(&mut predicted, &args.types);
+        scores = score(
+            sentences
+                .iter()
+                .zip(&predicted)
+                .map(|(s, p)| (s.tags.as_slice(), p.as_slice())),
+        );
+    }
     let mut report = format!(
         "{}: {} sentences, {} tokens, decoder {:?}, precision {:?}\naccuracy {:.2}%; micro P {:.2}% R {:.2}% F1 {:.2}\n",
         args.data.display(),
@@ -86,7 +114,8 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
     }
     print!("{report}");
     if let Some(path) = &args.json {
-        crate::sink::atomic::write_atomic(path, serde_json::to_string_pretty(&scores)?.as_bytes())
+        let json = serde_json::to_string_pretty(&scores).context("cannot serialise the scores")?;
+        crate::sink::atomic::write_atomic(path, json.as_bytes())
             .with_context(|| format!("{}: cannot write the scores", path.display()))?;
     }
     if let Some(path) = &args.predictions {
@@ -100,4 +129,21 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
         crate::sink::atomic::write_atomic(path, out.as_bytes())?;
     }
     Ok(())
+}
+
+/// Tags of types outside `types` become O.
+fn keep_types_in_tags(tags: &mut [Vec<String>], types: &[String]) {
+    for sentence in tags {
+        for tag in sentence.iter_mut() {
+            if tag.get(2..).is_some_and(|k| !types.iter().any(|t| t == k)) {
+                *tag = "O".into();
+            }
+        }
+    }
+}
+
+fn keep_types(sentences: &mut [Sentence], types: &[String]) {
+    for s in sentences.iter_mut() {
+        keep_types_in_tags(std::slice::from_mut(&mut s.tags), types);
+    }
 }

@@ -1,7 +1,12 @@
-//! Reading CoNLL-style NER files: one token per line, the word in the first
-//! column and the tag in the last (2 or 4 columns), blank lines between
+//! Reading CoNLL-style NER files: one token per line, blank lines between
 //! sentences, `-DOCSTART-` lines between documents. IOB1 and IOB2 tags are both
-//! read; [`Sentence::tags`] is always IOB2.
+//! read; [`Sentence::tags`] is always IOB2. Two layouts:
+//! - CoNLL-2003: the word in the first column, the tag in the last (2 or 4
+//!   columns);
+//! - UNER (Universal NER): `# ` comment lines, then `index token tag alt -`
+//!   (a line whose first column is a number and that has 5 columns).
+//!
+//! [`TypeMap`] maps or drops entity types afterwards (UNER's `OTH` → O).
 
 use anyhow::{bail, Context};
 use std::path::Path;
@@ -38,6 +43,9 @@ pub fn parse_conll(text: &str) -> anyhow::Result<Vec<Sentence>> {
         }
     };
     for (n, line) in text.lines().enumerate() {
+        if line.starts_with("# ") || line == "#" {
+            continue;
+        }
         let cols: Vec<&str> = line.split_whitespace().collect();
         if cols.is_empty() {
             flush(&mut words, &mut tags, document);
@@ -51,15 +59,75 @@ pub fn parse_conll(text: &str) -> anyhow::Result<Vec<Sentence>> {
         if cols.len() < 2 {
             bail!("line {}: expected `word ... tag`, found {line:?}", n + 1);
         }
-        let tag = cols[cols.len() - 1];
+        let uner = cols.len() == 5 && cols[0].bytes().all(|b| b.is_ascii_digit());
+        let (word, tag) = if uner {
+            (cols[1], cols[2])
+        } else {
+            (cols[0], cols[cols.len() - 1])
+        };
         if crate::model::Tag::parse(tag).is_none() {
             bail!("line {}: {tag:?} is not O, B-TYPE or I-TYPE", n + 1);
         }
-        words.push(cols[0].to_string());
+        words.push(word.to_string());
         tags.push(tag.to_string());
     }
     flush(&mut words, &mut tags, document);
     Ok(sentences)
+}
+
+/// Entity types renamed or dropped: `OTH=O` drops UNER's OTH, `PER=PERSON`
+/// renames. Parsed from `FROM=TO` options.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TypeMap(pub Vec<(String, Option<String>)>);
+
+impl TypeMap {
+    /// Parses `FROM=TO` items (`TO` = `O` drops the type).
+    pub fn parse(items: &[String]) -> anyhow::Result<TypeMap> {
+        items
+            .iter()
+            .map(|item| match item.split_once('=') {
+                Some((from, to)) if !from.is_empty() && !to.is_empty() => Ok((
+                    from.to_string(),
+                    (to != "O").then(|| to.to_string()),
+                )),
+                _ => bail!("--map-type {item:?}: expected FROM=TO, e.g. OTH=O"),
+            })
+            .collect::<anyhow::Result<_>>()
+            .map(TypeMap)
+    }
+
+    /// Applies the map to every tag of `sentences`.
+    pub fn apply(&self, sentences: &mut [Sentence]) {
+        if self.0.is_empty() {
+            return;
+        }
+        for s in sentences {
+            for tag in &mut s.tags {
+                let Some((prefix, kind)) = tag.split_once('-') else {
+                    continue;
+                };
+                if let Some((_, to)) = self.0.iter().find(|(from, _)| from == kind) {
+                    *tag = match to {
+                        Some(to) => format!("{prefix}-{to}"),
+                        None => "O".to_string(),
+                    };
+                }
+            }
+            s.tags = to_iob2(&s.tags);
+        }
+    }
+}
+
+/// The entity types a set of sentences uses, sorted.
+pub fn types_of(sentences: &[Sentence]) -> Vec<String> {
+    let mut kinds: Vec<String> = sentences
+        .iter()
+        .flat_map(|s| s.tags.iter())
+        .filter_map(|t| t.get(2..).filter(|_| t != "O").map(str::to_string))
+        .collect();
+    kinds.sort();
+    kinds.dedup();
+    kinds
 }
 
 /// IOB1 → IOB2: an I-X that does not continue an X span becomes B-X. IOB2 input
@@ -108,6 +176,21 @@ mod tests {
             .map(|s| s.to_string())
             .collect();
         assert_eq!(to_iob2(&tags), vec!["B-LOC", "B-LOC", "I-LOC", "B-PER"]);
+    }
+
+    #[test]
+    fn reads_uner_with_comments_and_maps_types() {
+        let text = "# sent_id = set.hr-s1\n# text = Ivo u Zagrebu i EU\n1\tIvo\tB-PER\tB-PER\t-\n2\tu\tO\tO\t-\n3\tZagrebu\tB-LOC\tB-LOC\t-\n4\ti\tO\tO\t-\n5\tEU\tB-OTH\tB-OTH\t-\n\n";
+        let mut s = parse_conll(text).unwrap();
+        assert_eq!(s.len(), 1);
+        assert_eq!(s[0].words, ["Ivo", "u", "Zagrebu", "i", "EU"]);
+        assert_eq!(s[0].tags, ["B-PER", "O", "B-LOC", "O", "B-OTH"]);
+        TypeMap::parse(&["OTH=O".into(), "LOC=PLACE".into()])
+            .unwrap()
+            .apply(&mut s);
+        assert_eq!(s[0].tags, ["B-PER", "O", "B-PLACE", "O", "O"]);
+        assert_eq!(types_of(&s), ["PER", "PLACE"]);
+        assert!(TypeMap::parse(&["OTH".into()]).is_err());
     }
 
     #[test]

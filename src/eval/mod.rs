@@ -182,7 +182,7 @@ pub const SENTENCE_WINDOWS: crate::segment::WindowSpec = crate::segment::WindowS
 /// Tags `sentences` with a model and scores them against their gold tags.
 pub fn evaluate(
     predictor: &crate::recognise::transformer::WindowedPredictor,
-    tokenizer: &tokenizers::Tokenizer,
+    segmenter: &crate::segment::Segmenter,
     tags: &[crate::model::Tag],
     tag_names: &[String],
     sentences: &[crate::eval::conll::Sentence],
@@ -191,7 +191,7 @@ pub fn evaluate(
 ) -> anyhow::Result<(Vec<Vec<String>>, Scores)> {
     let predicted = tag_sentences(
         predictor,
-        tokenizer,
+        segmenter,
         tags,
         tag_names,
         sentences,
@@ -211,7 +211,7 @@ pub fn evaluate(
 /// if long), words are the CoNLL words. Returns IOB2 tags per sentence.
 pub fn tag_sentences(
     predictor: &crate::recognise::transformer::WindowedPredictor,
-    tokenizer: &tokenizers::Tokenizer,
+    segmenter: &crate::segment::Segmenter,
     tags: &[crate::model::Tag],
     tag_names: &[String],
     sentences: &[crate::eval::conll::Sentence],
@@ -220,7 +220,7 @@ pub fn tag_sentences(
 ) -> anyhow::Result<Vec<Vec<String>>> {
     let sequences: Vec<crate::segment::TokenSequence> = sentences
         .iter()
-        .map(|s| crate::segment::TokenSequence::from_words(tokenizer, &s.words))
+        .map(|s| segmenter.words(&s.words))
         .collect::<anyhow::Result<_>>()?;
     let mut out = Vec::with_capacity(sentences.len());
     // Chunks bound the memory of the probability buffers.

@@ -33,7 +33,7 @@ impl NerModel {
                 },
             )
         });
-        let word_embeddings = lookup(&vs, "bert.embeddings.word_embeddings.weight");
+        let word_embeddings = lookup(&vs, super::WORD_EMBEDDINGS);
         Ok(NerModel {
             vs,
             bert,
@@ -83,7 +83,7 @@ impl NerModel {
             Precision::Bf16 => self.vs.bfloat16(),
         }
         // set_kind swaps the variables' data: take the embedding table again.
-        self.word_embeddings = lookup(&self.vs, "bert.embeddings.word_embeddings.weight");
+        self.word_embeddings = lookup(&self.vs, super::WORD_EMBEDDINGS);
     }
 
     /// Logits `[batch, len, tags]` for padded `ids`, `shapes` and `mask`.

@@ -21,6 +21,7 @@ mod encoder;
 pub use config::{id2label_json, Decoder, ModelConfig, Precision, Tag};
 pub use encoder::{read_safetensors, NerModel};
 
+use crate::segment::Segmenter;
 use sha2::{Digest, Sha256};
 use std::fmt;
 use std::io::Read;
@@ -72,7 +73,7 @@ pub struct LoadedModel {
     pub name: String,
     pub dir: PathBuf,
     pub config: ModelConfig,
-    pub tokenizer: tokenizers::Tokenizer,
+    pub segmenter: Segmenter,
     pub network: NerModel,
     /// sha256 of the weights file, for run.json and resume manifests.
     pub weights_sha256: String,
@@ -84,10 +85,16 @@ impl LoadedModel {
             return Err(model_error(dir, "model folder not found"));
         }
         let config = ModelConfig::load(&dir.join("config.json"), true)?;
-        let tokenizer = load_tokenizer(&dir.join("tokenizer.json"))?;
+        let tokenizer_path = dir.join("tokenizer.json");
+        let segmenter = Segmenter::new(load_tokenizer(&tokenizer_path)?, &tokenizer_path)?;
         let weights = dir.join(WEIGHTS_FILE);
         let mut network = NerModel::new(&config, config.has_word_shapes)?;
-        let missing = network.load_tensors(&weights, |n| n.to_string())?;
+        let mut missing = network.load_tensors(&weights, |n| n.to_string())?;
+        if let Some(frozen) = FrozenEmbeddings::of(&config, dir)? {
+            frozen.check()?;
+            let still = network.load_tensors(&frozen.path, |n| n.to_string())?;
+            missing.retain(|n| still.contains(n));
+        }
         if !missing.is_empty() {
             return Err(model_error(
                 &weights,
@@ -108,10 +115,74 @@ impl LoadedModel {
             name,
             dir: dir.to_path_buf(),
             config,
-            tokenizer,
+            segmenter,
             network,
             weights_sha256,
         })
+    }
+}
+
+/// The word-embedding matrix of a model trained with it frozen: not in
+/// model.safetensors (it is the base encoder's, unchanged) but in a file
+/// `make` builds from the base, named with its sha256 in config.json
+/// (`nerpipe.frozen_embeddings`).
+pub struct FrozenEmbeddings {
+    pub path: PathBuf,
+    pub sha256: String,
+}
+
+/// The word-embedding matrix under its Hugging Face name.
+pub const WORD_EMBEDDINGS: &str = "bert.embeddings.word_embeddings.weight";
+
+/// Writes `model_dir/word_embeddings.safetensors` (fp16) from the base
+/// encoder's word embeddings; returns its sha256.
+pub fn write_frozen_embeddings(base: &Path, model_dir: &Path) -> Result<String, ModelError> {
+    let weights = base.join(WEIGHTS_FILE);
+    let matrix = read_safetensors(&weights)?
+        .into_iter()
+        .find(|(name, _)| encoder_name_to_classifier(name) == WORD_EMBEDDINGS)
+        .map(|(_, t)| t)
+        .ok_or_else(|| model_error(&weights, format!("no {WORD_EMBEDDINGS} tensor")))?;
+    let dest = model_dir.join(FROZEN_EMBEDDINGS_FILE);
+    let named = [(WORD_EMBEDDINGS.to_string(), matrix.to_kind(tch::Kind::Half))];
+    tch::Tensor::write_safetensors(&named, &dest)
+        .map_err(|e| model_error(&dest, format!("cannot write: {e}")))?;
+    sha256_file(&dest)
+}
+
+/// File name of the frozen word embeddings in a model folder.
+pub const FROZEN_EMBEDDINGS_FILE: &str = "word_embeddings.safetensors";
+
+impl FrozenEmbeddings {
+    fn of(config: &ModelConfig, dir: &Path) -> Result<Option<FrozenEmbeddings>, ModelError> {
+        let Some(section) = config.raw.get("nerpipe").and_then(|n| n.get("frozen_embeddings")) else {
+            return Ok(None);
+        };
+        let sha256 = section
+            .get("sha256")
+            .and_then(|v| v.as_str())
+            .ok_or_else(|| model_error(&dir.join("config.json"), "nerpipe.frozen_embeddings has no sha256"))?;
+        Ok(Some(FrozenEmbeddings {
+            path: dir.join(FROZEN_EMBEDDINGS_FILE),
+            sha256: sha256.to_string(),
+        }))
+    }
+
+    fn check(&self) -> Result<(), ModelError> {
+        if !self.path.is_file() {
+            return Err(model_error(
+                &self.path,
+                "missing: this model keeps its word embeddings frozen and they are built from the base encoder (run `make models`)",
+            ));
+        }
+        let got = sha256_file(&self.path)?;
+        if got != self.sha256 {
+            return Err(model_error(
+                &self.path,
+                format!("sha256 {got} differs from the {} config.json names (rebuild it: `make models`)", self.sha256),
+            ));
+        }
+        Ok(())
     }
 }
 

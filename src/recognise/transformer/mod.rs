@@ -4,39 +4,20 @@
 
 pub mod decode;
 
-use crate::model::{ModelError, NerModel};
+use crate::model::NerModel;
 use crate::segment::batch::{pad, Row};
 use crate::segment::{TokenSequence, WindowSpec};
-use std::path::Path;
 use tch::Kind;
 
 /// Runs a token classifier over token sequences of any length.
 pub struct WindowedPredictor<'m> {
     pub network: &'m NerModel,
     pub num_tags: usize,
-    pub cls_id: i64,
-    pub sep_id: i64,
+    /// `[CLS]`/`<s>` and `[SEP]`/`</s>`, framing every window.
+    pub start_id: i64,
+    pub end_id: i64,
     pub windows: WindowSpec,
     pub batch_size: usize,
-}
-
-/// Looks up the [CLS] and [SEP] ids that frame every window.
-pub fn special_ids(
-    tokenizer: &tokenizers::Tokenizer,
-    path: &Path,
-) -> Result<(i64, i64), ModelError> {
-    let id = |token: &str| {
-        tokenizer
-            .token_to_id(token)
-            .map(i64::from)
-            .ok_or_else(|| ModelError {
-                path: path.to_path_buf(),
-                problem: format!(
-                    "the vocabulary has no {token} token (a BERT tokenizer is required)"
-                ),
-            })
-    };
-    Ok((id("[CLS]")?, id("[SEP]")?))
 }
 
 impl WindowedPredictor<'_> {
@@ -75,7 +56,7 @@ impl WindowedPredictor<'_> {
                     }
                 })
                 .collect();
-            let input = pad(&rows, self.cls_id, self.sep_id);
+            let input = pad(&rows, self.start_id, self.end_id);
             let width = input.width;
             let probs = tch::no_grad(|| {
                 let logits = self
