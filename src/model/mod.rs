@@ -150,6 +150,20 @@ pub fn write_frozen_embeddings(base: &Path, model_dir: &Path) -> Result<String, 
     sha256_file(&dest)
 }
 
+/// Rebuilds `model_dir`'s frozen word embeddings from `base` and checks them
+/// against the sha256 in its config.json.
+pub fn rebuild_frozen_embeddings(base: &Path, model_dir: &Path) -> Result<(), ModelError> {
+    let config = ModelConfig::load(&model_dir.join("config.json"), true)?;
+    let frozen = FrozenEmbeddings::of(&config, model_dir)?.ok_or_else(|| {
+        model_error(
+            &model_dir.join("config.json"),
+            "this model has no nerpipe.frozen_embeddings: nothing to rebuild",
+        )
+    })?;
+    write_frozen_embeddings(base, model_dir)?;
+    frozen.check()
+}
+
 /// File name of the frozen word embeddings in a model folder.
 pub const FROZEN_EMBEDDINGS_FILE: &str = "word_embeddings.safetensors";
 
