@@ -31,7 +31,7 @@ test: libtorch base-multilingual models
 
 # Each benchmark prints its own baseline or target beside the measurement.
 bench: build
-	$(CARGO) run --release --locked --example bench -- --corpus corpus --model $(MODEL) --threads 1
+	$(CARGO) run --release --locked --example bench -- --corpus corpus --model $(MODEL) --multilingual $(MULTI_MODEL) --conll-dev $(DATA)/conll2003/eng.testa
 	$(CARGO) run --release --locked --example bench_resolve
 
 lint: libtorch

@@ -51,12 +51,13 @@ fn a_document_of_more_than_64_windows_matches_window_by_window_prediction() {
     let windows = spec.windows(seq.len());
     assert!(windows.len() > 64, "only {} windows", windows.len());
     let predictor = |batch_size| WindowedPredictor {
-        network: &model.network,
+        network: model.classifier(),
         num_tags: model.config.tags.len(),
         start_id: cls,
         end_id: sep,
         windows: spec,
         batch_size,
+        model_tokens: Default::default(),
     };
 
     let batched = predictor(64).predict(&[&seq]).remove(0);
@@ -104,4 +105,77 @@ fn a_document_of_more_than_64_windows_matches_window_by_window_prediction() {
         .map(|(x, y)| (x - y).abs())
         .fold(0f32, f32::max);
     assert!(max_diff < 1e-3, "probabilities differ by {max_diff}");
+}
+
+/// nerpipe's own forward over padded batches of packed rows (several short
+/// documents and window tails sharing a row, rows of different lengths) gives
+/// the spans, and within 1e-3 the probabilities, of rust-bert's forward run
+/// one document at a time.
+#[test]
+fn packed_rows_match_one_document_at_a_time() {
+    use nerpipe::model::Engine;
+    let own = LoadedModel::load_for(&default_model(), Precision::Fp32, Engine::Nerpipe).unwrap();
+    let reference = LoadedModel::load(&default_model(), Precision::Fp32).unwrap();
+    let mut texts: Vec<String> = vec![
+        "SIPA.".into(),
+        "Darko Šarić was seen in Podgorica.".into(),
+        "Europol and the Special Court in Belgrade questioned Dijana Hrkalović.".into(),
+        "Port of Bar".into(),
+    ];
+    let long: String = (0..40)
+        .map(|i| format!("Veljko Belivuk met officials of Europol in Antwerp on day {i}. "))
+        .collect();
+    texts.push(long);
+    texts.push("Milo Đukanović flew to Sarajevo, then to Zagreb.".into());
+    let spec = WindowSpec {
+        content: 126,
+        overlap: 32,
+    };
+    let predictor = |model: &LoadedModel, batch_size| WindowedPredictor {
+        network: model.classifier(),
+        num_tags: model.config.tags.len(),
+        start_id: model.segmenter.start_id,
+        end_id: model.segmenter.end_id,
+        windows: spec,
+        batch_size,
+        model_tokens: Default::default(),
+    };
+    let seqs: Vec<TokenSequence> = texts.iter().map(|t| own.segmenter.text(t).unwrap()).collect();
+    assert!(spec.windows(seqs[4].len()).len() >= 3, "the long document needs several windows");
+    let refs: Vec<&TokenSequence> = seqs.iter().collect();
+    let packed_predictor = predictor(&own, 3);
+    let packed = packed_predictor.predict(&refs);
+    let mut alone_tokens = 0;
+    for (seq, probs) in seqs.iter().zip(&packed) {
+        let single = predictor(&reference, 1);
+        let expected = single.predict(&[seq]).remove(0);
+        alone_tokens += single.model_tokens.get();
+        let spans = |p: &[f32]| {
+            decode_spans(
+                p,
+                &own.config.parsed_tags,
+                &seq.word_of_token,
+                seq.words.len(),
+                Aggregation::First,
+                own.config.decoder,
+            )
+            .1
+            .into_iter()
+            .map(|s| (s.words, s.kind))
+            .collect::<Vec<_>>()
+        };
+        assert_eq!(spans(probs), spans(&expected));
+        let max_diff = probs
+            .iter()
+            .zip(&expected)
+            .map(|(x, y)| (x - y).abs())
+            .fold(0f32, f32::max);
+        assert!(max_diff < 1e-3, "probabilities differ by {max_diff}");
+    }
+    // Packing shared rows: fewer positions computed than one row per window.
+    assert!(
+        packed_predictor.model_tokens.get() < alone_tokens,
+        "{} vs {alone_tokens}",
+        packed_predictor.model_tokens.get()
+    );
 }

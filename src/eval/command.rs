@@ -2,8 +2,8 @@
 
 use crate::doc::script::latin_to_cyrillic;
 use crate::eval::conll::{read_conll, Sentence, TypeMap};
-use crate::eval::{evaluate, score, SENTENCE_WINDOWS};
-use crate::model::{Decoder, LoadedModel, Precision};
+use crate::eval::{evaluate, score, Grouping, Tagger, SENTENCE_WINDOWS};
+use crate::model::{Decoder, Engine, LoadedModel, Precision};
 use crate::recognise::transformer::decode::Aggregation;
 use crate::recognise::transformer::WindowedPredictor;
 use anyhow::Context;
@@ -27,8 +27,12 @@ pub struct EvalArgs {
     /// Decoder (default: the one the model's config names).
     #[arg(long, value_enum)]
     pub decoder: Option<Decoder>,
-    #[arg(long, value_enum, default_value = "fp32")]
-    pub precision: Precision,
+    /// Inference precision (default: bf16 where the CPU has AVX512-BF16 or AMX).
+    #[arg(long, value_enum)]
+    pub precision: Option<Precision>,
+    /// Forward pass: nerpipe's own, or rust-bert's.
+    #[arg(long, value_enum, default_value = "nerpipe")]
+    pub engine: Engine,
     #[arg(long, value_enum, default_value = "first")]
     pub aggregation: Aggregation,
     #[arg(long, default_value_t = 64)]
@@ -42,6 +46,14 @@ pub struct EvalArgs {
     /// count as O in gold and prediction alike.
     #[arg(long, value_delimiter = ',')]
     pub types: Vec<String>,
+    /// Read each -DOCSTART- document as one sequence cut into windows of this
+    /// many sub-tokens (as `nerpipe run` reads documents), instead of each
+    /// sentence alone.
+    #[arg(long)]
+    pub window: Option<usize>,
+    /// Sub-tokens shared by neighbouring windows (with --window).
+    #[arg(long, default_value_t = 32)]
+    pub overlap: usize,
     /// Transliterate the data's words from Serbian Latin to Cyrillic first.
     #[arg(long)]
     pub cyrillic: bool,
@@ -60,25 +72,43 @@ pub fn run(args: &EvalArgs) -> crate::error::Result<()> {
             s.words = s.words.iter().map(|w| latin_to_cyrillic(w)).collect();
         }
     }
-    let model = LoadedModel::load(&args.model, args.precision)?;
+    let (precision, _) = Precision::resolve(args.precision);
+    let model = LoadedModel::load_for(&args.model, precision, args.engine)?;
     let predictor = WindowedPredictor {
-        network: &model.network,
+        network: model.classifier(),
         num_tags: model.config.tags.len(),
         start_id: model.segmenter.start_id,
         end_id: model.segmenter.end_id,
-        windows: SENTENCE_WINDOWS,
+        windows: match args.window {
+            Some(w) if w >= 8 && args.overlap * 2 < w - 2 => crate::segment::WindowSpec {
+                content: w - 2,
+                overlap: args.overlap,
+            },
+            Some(_) => {
+                return Err(crate::Error::Usage(
+                    "--window must be at least 8 and more than twice --overlap plus 2".into(),
+                ))
+            }
+            None => SENTENCE_WINDOWS,
+        },
         batch_size: args.batch_size,
+        model_tokens: Default::default(),
     };
     let decoder = args.decoder.unwrap_or(model.config.decoder);
-    let (mut predicted, mut scores) = evaluate(
-        &predictor,
-        &model.segmenter,
-        &model.config.parsed_tags,
-        &model.config.tags,
-        &sentences,
-        args.aggregation,
+    let tagger = Tagger {
+        predictor: &predictor,
+        segmenter: &model.segmenter,
+        tags: &model.config.parsed_tags,
+        tag_names: &model.config.tags,
+        aggregation: args.aggregation,
         decoder,
-    )?;
+        grouping: if args.window.is_some() {
+            Grouping::Documents
+        } else {
+            Grouping::Sentences
+        },
+    };
+    let (mut predicted, mut scores) = evaluate(&tagger, &sentences)?;
     if !args.types.is_empty() {
         keep_types(&mut sentences, &args.types);
         keep_types_in_tags(&mut predicted, &args.types);
@@ -95,7 +125,7 @@ pub fn run(args: &EvalArgs) -> crate::error::Result<()> {
         sentences.len(),
         scores.tokens,
         decoder,
-        args.precision,
+        precision,
         scores.accuracy * 100.0,
         scores.micro.precision * 100.0,
         scores.micro.recall * 100.0,

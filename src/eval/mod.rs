@@ -179,25 +179,33 @@ pub const SENTENCE_WINDOWS: crate::segment::WindowSpec = crate::segment::WindowS
     overlap: 128,
 };
 
+/// How sentences are grouped into the sequences the model reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grouping {
+    /// Each sentence alone (CoNLL evaluation as usually reported).
+    Sentences,
+    /// The sentences of a `-DOCSTART-` document as one sequence, cut into
+    /// the predictor's windows as `nerpipe run` cuts documents.
+    Documents,
+}
+
+/// What [`evaluate`] runs: the predictor with its segmenter, tags and decoding.
+pub struct Tagger<'a> {
+    pub predictor: &'a crate::recognise::transformer::WindowedPredictor<'a>,
+    pub segmenter: &'a crate::segment::Segmenter,
+    pub tags: &'a [crate::model::Tag],
+    pub tag_names: &'a [String],
+    pub aggregation: crate::recognise::transformer::decode::Aggregation,
+    pub decoder: crate::model::Decoder,
+    pub grouping: Grouping,
+}
+
 /// Tags `sentences` with a model and scores them against their gold tags.
 pub fn evaluate(
-    predictor: &crate::recognise::transformer::WindowedPredictor,
-    segmenter: &crate::segment::Segmenter,
-    tags: &[crate::model::Tag],
-    tag_names: &[String],
+    tagger: &Tagger,
     sentences: &[crate::eval::conll::Sentence],
-    aggregation: crate::recognise::transformer::decode::Aggregation,
-    decoder: crate::model::Decoder,
 ) -> anyhow::Result<(Vec<Vec<String>>, Scores)> {
-    let predicted = tag_sentences(
-        predictor,
-        segmenter,
-        tags,
-        tag_names,
-        sentences,
-        aggregation,
-        decoder,
-    )?;
+    let predicted = tagger.tag(sentences)?;
     let scores = score(
         sentences
             .iter()
@@ -207,40 +215,51 @@ pub fn evaluate(
     Ok((predicted, scores))
 }
 
-/// Tags CoNLL sentences with a model: each sentence is one sequence (windowed
-/// if long), words are the CoNLL words. Returns IOB2 tags per sentence.
-pub fn tag_sentences(
-    predictor: &crate::recognise::transformer::WindowedPredictor,
-    segmenter: &crate::segment::Segmenter,
-    tags: &[crate::model::Tag],
-    tag_names: &[String],
-    sentences: &[crate::eval::conll::Sentence],
-    aggregation: crate::recognise::transformer::decode::Aggregation,
-    decoder: crate::model::Decoder,
-) -> anyhow::Result<Vec<Vec<String>>> {
-    let sequences: Vec<crate::segment::TokenSequence> = sentences
-        .iter()
-        .map(|s| segmenter.words(&s.words))
-        .collect::<anyhow::Result<_>>()?;
-    let mut out = Vec::with_capacity(sentences.len());
-    // Chunks bound the memory of the probability buffers.
-    for chunk in sequences.chunks(2048) {
-        let refs: Vec<&crate::segment::TokenSequence> = chunk.iter().collect();
-        let probs = predictor.predict(&refs);
-        for (seq, p) in chunk.iter().zip(&probs) {
-            let (tag_ids, _) = crate::recognise::transformer::decode::decode_spans(
-                p,
-                tags,
-                &seq.word_of_token,
-                seq.words.len(),
-                aggregation,
-                decoder,
-            );
-            let iob2: Vec<String> = tag_ids.iter().map(|&t| tag_names[t].clone()).collect();
-            out.push(crate::eval::conll::to_iob2(&iob2));
+impl Tagger<'_> {
+    /// IOB2 tags per sentence; words are the CoNLL words.
+    pub fn tag(&self, sentences: &[crate::eval::conll::Sentence]) -> anyhow::Result<Vec<Vec<String>>> {
+        // Groups of consecutive sentences read as one sequence.
+        let mut groups: Vec<std::ops::Range<usize>> = Vec::new();
+        for (i, s) in sentences.iter().enumerate() {
+            match groups.last_mut() {
+                Some(g) if self.grouping == Grouping::Documents
+                    && sentences[g.start].document == s.document =>
+                {
+                    g.end = i + 1
+                }
+                _ => groups.push(i..i + 1),
+            }
         }
+        let sequences: Vec<crate::segment::TokenSequence> = groups
+            .iter()
+            .map(|g| {
+                let words: Vec<String> = sentences[g.clone()].iter().flat_map(|s| s.words.clone()).collect();
+                self.segmenter.words(&words)
+            })
+            .collect::<anyhow::Result<_>>()?;
+        let mut out = Vec::with_capacity(sentences.len());
+        // Chunks bound the memory of the probability buffers.
+        for (chunk, group_chunk) in sequences.chunks(2048).zip(groups.chunks(2048)) {
+            let refs: Vec<&crate::segment::TokenSequence> = chunk.iter().collect();
+            let probs = self.predictor.predict(&refs);
+            for ((seq, p), g) in chunk.iter().zip(&probs).zip(group_chunk) {
+                let (tag_ids, _) = crate::recognise::transformer::decode::decode_spans(
+                    p,
+                    self.tags,
+                    &seq.word_of_token,
+                    seq.words.len(),
+                    self.aggregation,
+                    self.decoder,
+                );
+                let mut names = tag_ids.iter().map(|&t| self.tag_names[t].clone());
+                for s in &sentences[g.clone()] {
+                    let iob2: Vec<String> = names.by_ref().take(s.words.len()).collect();
+                    out.push(crate::eval::conll::to_iob2(&iob2));
+                }
+            }
+        }
+        Ok(out)
     }
-    Ok(out)
 }
 
 #[cfg(test)]

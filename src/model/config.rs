@@ -26,6 +26,41 @@ pub enum Precision {
     Bf16,
 }
 
+impl Precision {
+    /// bf16 where the CPU multiplies bf16 natively (AVX512-BF16 or AMX),
+    /// else fp32; with the reason, for run.json.
+    pub fn native() -> (Precision, &'static str) {
+        let flags = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+        let has = |flag: &str| flags.split_whitespace().any(|f| f == flag);
+        if has("amx_bf16") {
+            (Precision::Bf16, "the CPU has AMX-BF16")
+        } else if has("avx512_bf16") {
+            (Precision::Bf16, "the CPU has AVX512-BF16")
+        } else {
+            (Precision::Fp32, "the CPU has neither AVX512-BF16 nor AMX: bf16 would be emulated and slow")
+        }
+    }
+
+    /// `chosen`, or the CPU's native precision.
+    pub fn resolve(chosen: Option<Precision>) -> (Precision, &'static str) {
+        match chosen {
+            Some(p) => (p, "chosen with --precision"),
+            None => Precision::native(),
+        }
+    }
+}
+
+/// Which forward pass runs inference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Engine {
+    /// nerpipe's own forward ([`super::FastEncoder`]): fused QKV, packed rows.
+    Nerpipe,
+    /// rust-bert's BertForTokenClassification, one window per row (the
+    /// baseline of `make bench`).
+    RustBert,
+}
+
 /// A tag of the model's label set, split into its BIO prefix and entity type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Tag {
@@ -72,6 +107,16 @@ pub struct ModelConfig {
     pub decoder: Decoder,
     /// The whole JSON, kept so that training can write it back extended.
     pub raw: serde_json::Map<String, Value>,
+}
+
+impl ModelConfig {
+    /// `layer_norm_eps` of config.json (BERT's 1e-12 when absent).
+    pub fn layer_norm_eps(&self) -> f64 {
+        self.raw
+            .get("layer_norm_eps")
+            .and_then(Value::as_f64)
+            .unwrap_or(1e-12)
+    }
 }
 
 impl ModelConfig {

@@ -13,6 +13,8 @@ pub struct NerModel {
     pub bert: BertForTokenClassification,
     pub shape_embedding: Option<nn::Embedding>,
     word_embeddings: Tensor,
+    /// `hidden_act` of the config, as written.
+    pub hidden_act: String,
 }
 
 impl NerModel {
@@ -35,6 +37,12 @@ impl NerModel {
         });
         let word_embeddings = lookup(&vs, super::WORD_EMBEDDINGS);
         Ok(NerModel {
+            hidden_act: config
+                .raw
+                .get("hidden_act")
+                .and_then(|v| v.as_str())
+                .unwrap_or("gelu")
+                .to_string(),
             vs,
             bert,
             shape_embedding,

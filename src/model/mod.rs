@@ -17,9 +17,11 @@
 mod config;
 pub mod e5s1;
 mod encoder;
+mod fast;
 
-pub use config::{id2label_json, Decoder, ModelConfig, Precision, Tag};
+pub use config::{id2label_json, Decoder, Engine, ModelConfig, Precision, Tag};
 pub use encoder::{read_safetensors, NerModel};
+pub use fast::FastEncoder;
 
 use crate::segment::Segmenter;
 use sha2::{Digest, Sha256};
@@ -74,13 +76,18 @@ pub struct LoadedModel {
     pub dir: PathBuf,
     pub config: ModelConfig,
     pub segmenter: Segmenter,
-    pub network: NerModel,
+    pub network: Network,
     /// sha256 of the weights file, for run.json and resume manifests.
     pub weights_sha256: String,
 }
 
 impl LoadedModel {
     pub fn load(dir: &Path, precision: Precision) -> Result<LoadedModel, ModelError> {
+        LoadedModel::load_for(dir, precision, Engine::RustBert)
+    }
+
+    /// Loads `dir` for inference with `engine` in `precision`.
+    pub fn load_for(dir: &Path, precision: Precision, engine: Engine) -> Result<LoadedModel, ModelError> {
         if !dir.is_dir() {
             return Err(model_error(dir, "model folder not found"));
         }
@@ -105,7 +112,16 @@ impl LoadedModel {
                 ),
             ));
         }
-        network.set_precision(precision);
+        let network = match engine {
+            Engine::RustBert => {
+                network.set_precision(precision);
+                Network::RustBert(network)
+            }
+            Engine::Nerpipe => Network::Own(
+                FastEncoder::new(&network, config.bert.num_attention_heads, config.layer_norm_eps(), precision)
+                    .map_err(|e| model_error(&weights, e.to_string()))?,
+            ),
+        };
         let weights_sha256 = sha256_file(&weights)?;
         let name = dir
             .file_name()
@@ -129,6 +145,23 @@ impl LoadedModel {
 pub struct FrozenEmbeddings {
     pub path: PathBuf,
     pub sha256: String,
+}
+
+/// The loaded network, as the engine wants it.
+pub enum Network {
+    RustBert(NerModel),
+    Own(FastEncoder),
+}
+
+impl LoadedModel {
+    /// The network as the predictor calls it.
+    pub fn classifier(&self) -> crate::recognise::transformer::Classifier<'_> {
+        use crate::recognise::transformer::Classifier;
+        match &self.network {
+            Network::RustBert(n) => Classifier::RustBert(n),
+            Network::Own(e) => Classifier::Own(e),
+        }
+    }
 }
 
 /// The word-embedding matrix under its Hugging Face name.

@@ -16,7 +16,7 @@ pub mod store;
 
 use crate::doc::DocStatus;
 use crate::ingest::{Corpus, Ingested, Item, JsonlSource, Position, Selection, Source};
-use crate::model::{Decoder, LoadedModel, Precision};
+use crate::model::{Decoder, Engine, LoadedModel, Precision};
 use crate::recognise::transformer::decode::Aggregation;
 use crate::sink::atomic::AtomicFile;
 use anyhow::Context;
@@ -62,9 +62,13 @@ pub struct RunArgs {
     /// Tag decoder (default: the one the model's config names).
     #[arg(long, value_enum)]
     pub decoder: Option<Decoder>,
-    /// Inference precision; bf16 is faster on CPUs with AMX.
-    #[arg(long, value_enum, default_value = "fp32")]
-    pub precision: Precision,
+    /// Inference precision (default: bf16 where the CPU has AVX512-BF16 or
+    /// AMX, else fp32; run.json says which and why).
+    #[arg(long, value_enum)]
+    pub precision: Option<Precision>,
+    /// Forward pass: nerpipe's own (packed rows), or rust-bert's.
+    #[arg(long, value_enum, default_value = "nerpipe")]
+    pub engine: Engine,
     /// Process only shard I of N (`I/N`, 0-based). Default: from
     /// JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID or AWS_BATCH_JOB_ARRAY_INDEX.
     #[arg(long)]
@@ -110,8 +114,11 @@ pub struct RunSummary {
     pub mentions: usize,
     pub mentions_per_label: BTreeMap<String, usize>,
     pub entities: usize,
-    /// Sub-tokens run through the model by this process.
+    /// Sub-tokens of the documents this process recognised.
     pub tokens: usize,
+    /// Token positions the model computed for them (framing, window overlap
+    /// and padding included).
+    pub model_tokens: usize,
     pub seconds: f64,
     pub tokens_per_second: f64,
     /// Set for one shard of a sharded run (no top-level files).
@@ -188,6 +195,12 @@ fn run_chunks(
     flush(&mut chunk, summary)
 }
 
+/// The model as `args` ask for it: engine, and precision resolved.
+fn load_model(args: &RunArgs) -> crate::error::Result<LoadedModel> {
+    let (precision, _) = Precision::resolve(args.precision);
+    Ok(LoadedModel::load_for(&args.model, precision, args.engine)?)
+}
+
 /// The options that change results, recorded in manifests.
 fn result_options(args: &RunArgs, decoder: Decoder) -> serde_json::Value {
     json!({
@@ -197,7 +210,8 @@ fn result_options(args: &RunArgs, decoder: Decoder) -> serde_json::Value {
         "window": args.window,
         "overlap": args.overlap,
         "decoder": decoder,
-        "precision": args.precision,
+        "precision": Precision::resolve(args.precision).0,
+        "engine": args.engine,
         "max_doc_bytes": args.max_doc_bytes,
         "chunk_docs": args.chunk_docs,
         "threads": args.threads,
@@ -224,7 +238,7 @@ pub fn run(args: &RunArgs) -> crate::error::Result<RunSummary> {
             Shard::from_env(|k| std::env::var(k).ok(), args.shard_count)?.unwrap_or(Shard::WHOLE)
         }
     };
-    let model = LoadedModel::load(&args.model, args.precision)?;
+    let model = load_model(args)?;
     let recognisers = Recognisers::new(&model, args)?;
     let corpus = Corpus::open(corpus_dir)?;
     let manifest = Manifest {
@@ -265,6 +279,7 @@ pub fn run(args: &RunArgs) -> crate::error::Result<RunSummary> {
         &mut summary,
         &mut |results, _| store.commit(&results),
     )?;
+    summary.model_tokens = recognisers.model_tokens();
     store.finish()?;
     if shard.count == 1 {
         let (merged, _) = merge::merge(out, Some(1))?;
@@ -293,7 +308,7 @@ pub fn run(args: &RunArgs) -> crate::error::Result<RunSummary> {
 /// (Spark's `RDD.pipe`, shell pipelines). Entity ids are the same as in a run
 /// with an output folder.
 fn run_stream(args: &RunArgs, started: Instant) -> crate::error::Result<RunSummary> {
-    let model = LoadedModel::load(&args.model, args.precision)?;
+    let model = load_model(args)?;
     let recognisers = Recognisers::new(&model, args)?;
     let selection = Selection {
         max_doc_bytes: args.max_doc_bytes,
@@ -342,6 +357,7 @@ fn run_stream(args: &RunArgs, started: Instant) -> crate::error::Result<RunSumma
             sink.flush().context("cannot write the mention stream")
         },
     )?;
+    summary.model_tokens = recognisers.model_tokens();
     sink.flush().context("cannot write the mention stream")?;
     drop(sink);
     summary.seconds = started.elapsed().as_secs_f64();

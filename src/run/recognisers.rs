@@ -42,7 +42,7 @@ impl<'m> Recognisers<'m> {
         Ok(Recognisers {
             model,
             predictor: WindowedPredictor {
-                network: &model.network,
+                network: model.classifier(),
                 num_tags: model.config.tags.len(),
                 start_id: model.segmenter.start_id,
                 end_id: model.segmenter.end_id,
@@ -51,12 +51,18 @@ impl<'m> Recognisers<'m> {
                     overlap: args.overlap,
                 },
                 batch_size: args.batch_size,
+                model_tokens: Default::default(),
             },
             aggregation: args.aggregation,
             decoder: args.decoder.unwrap_or(model.config.decoder),
             min_score: args.min_score,
             pool,
         })
+    }
+
+    /// Token positions the model has computed so far.
+    pub fn model_tokens(&self) -> usize {
+        self.predictor.model_tokens.get()
     }
 
     /// Recognises and resolves the documents of one chunk, in order.

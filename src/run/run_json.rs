@@ -61,6 +61,12 @@ pub(super) fn write_run_json(
             "mentions_per_label": summary.mentions_per_label,
             "entities": summary.entities,
             "tokens": summary.tokens,
+            "model_tokens": summary.model_tokens,
+        },
+        "inference": {
+            "engine": args.engine,
+            "precision": crate::model::Precision::resolve(args.precision).0,
+            "precision_reason": crate::model::Precision::resolve(args.precision).1,
         },
         "timings": {
             "seconds": summary.seconds,

@@ -22,34 +22,66 @@ pub struct Padded {
     pub mask: Tensor,
     /// [`IGNORE`] where a row has no labels.
     pub labels: Tensor,
+    /// Position ids, restarting at 0 for every piece of a packed row.
+    pub positions: Tensor,
+    /// Piece number of each token within its row, -1 for padding: tokens
+    /// attend only to tokens of their own piece.
+    pub segments: Tensor,
     pub width: usize,
+    /// (row, offset of the piece's start token) of every piece, in input order.
+    pub pieces: Vec<(usize, usize)>,
 }
 
 /// Frames every row as `start ids end` and pads them to the longest.
 pub fn pad(rows: &[Row], start: i64, end: i64) -> Padded {
-    let width = rows.iter().map(|r| r.ids.len()).max().unwrap_or(0) + 2;
+    let packed: Vec<Vec<&Row>> = rows.iter().map(|r| vec![r]).collect();
+    pack(&packed, start, end)
+}
+
+/// Frames every piece as `start ids end`, lays the pieces of a row one after
+/// another and pads the rows to the longest.
+pub fn pack(rows: &[Vec<&Row>], start: i64, end: i64) -> Padded {
+    let row_len = |r: &Vec<&Row>| r.iter().map(|p| p.ids.len() + 2).sum::<usize>();
+    let width = rows.iter().map(row_len).max().unwrap_or(0).max(2);
     let n_rows = rows.len();
-    let mut ids = vec![0i64; n_rows * width];
-    let mut shapes = vec![SPECIAL; n_rows * width];
-    let mut mask = vec![0i64; n_rows * width];
-    let mut labels = vec![IGNORE; n_rows * width];
+    let cells = n_rows * width;
+    let mut ids = vec![0i64; cells];
+    let mut shapes = vec![SPECIAL; cells];
+    let mut mask = vec![0i64; cells];
+    let mut labels = vec![IGNORE; cells];
+    let mut positions = vec![0i64; cells];
+    let mut segments = vec![-1i64; cells];
+    let mut pieces = Vec::new();
     for (r, row) in rows.iter().enumerate() {
-        let (at, n) = (r * width, row.ids.len());
-        ids[at] = start;
-        ids[at + 1..at + 1 + n].copy_from_slice(row.ids);
-        ids[at + 1 + n] = end;
-        shapes[at + 1..at + 1 + n].copy_from_slice(row.shapes);
-        if let Some(l) = row.labels {
-            labels[at + 1..at + 1 + n].copy_from_slice(l);
+        let mut at = r * width;
+        for (k, piece) in row.iter().enumerate() {
+            let n = piece.ids.len();
+            pieces.push((r, at - r * width));
+            ids[at] = start;
+            ids[at + 1..at + 1 + n].copy_from_slice(piece.ids);
+            ids[at + 1 + n] = end;
+            shapes[at + 1..at + 1 + n].copy_from_slice(piece.shapes);
+            if let Some(l) = piece.labels {
+                labels[at + 1..at + 1 + n].copy_from_slice(l);
+            }
+            mask[at..at + n + 2].fill(1);
+            for (p, pos) in positions[at..at + n + 2].iter_mut().enumerate() {
+                *pos = p as i64;
+            }
+            segments[at..at + n + 2].fill(k as i64);
+            at += n + 2;
         }
-        mask[at..at + n + 2].fill(1);
     }
     let shape = [n_rows as i64, width as i64];
+    let tensor = |v: &[i64]| Tensor::from_slice(v).view(shape);
     Padded {
-        ids: Tensor::from_slice(&ids).view(shape),
-        shapes: Tensor::from_slice(&shapes).view(shape),
-        mask: Tensor::from_slice(&mask).view(shape),
-        labels: Tensor::from_slice(&labels).view(shape),
+        ids: tensor(&ids),
+        shapes: tensor(&shapes),
+        mask: tensor(&mask),
+        labels: tensor(&labels),
+        positions: tensor(&positions),
+        segments: tensor(&segments),
         width,
+        pieces,
     }
 }

@@ -12,8 +12,8 @@ pub struct WindowSpec {
 }
 
 impl WindowSpec {
-    /// Token ranges of the windows covering `len` tokens. The last window is
-    /// aligned to the end so that it is full.
+    /// Token ranges of the windows covering `len` tokens. The last window ends
+    /// where the sequence does and may be shorter (packing fills the row).
     pub fn windows(&self, len: usize) -> Vec<Range<usize>> {
         if len <= self.content {
             return std::iter::once(0..len).collect();
@@ -25,7 +25,7 @@ impl WindowSpec {
             out.push(start..start + self.content);
             start += step;
         }
-        out.push(len - self.content..len);
+        out.push(start..len);
         out
     }
 
@@ -59,13 +59,16 @@ mod tests {
         };
         assert_eq!(spec.windows(7), vec![0..7]);
         assert_eq!(spec.windows(10), vec![0..10]);
-        assert_eq!(spec.windows(20), vec![0..10, 6..16, 10..20]);
+        assert_eq!(spec.windows(20), vec![0..10, 6..16, 12..20]);
+        assert_eq!(spec.windows(11), vec![0..10, 6..11]);
         let owners = spec.owners(&spec.windows(20), 20);
         // token 7: distances 2 (in 0..10) and 1 (in 6..16) → window 0;
-        // token 8: 1 vs 2 → window 1; token 13: 2 (6..16) vs 3 (10..20) → window 2.
+        // token 8: 1 vs 2 → window 1; token 13: 2 (6..16) vs 1 (12..20) → window 1;
+        // token 15: 0 vs 3 → window 2.
         assert_eq!(owners[7], 0);
         assert_eq!(owners[8], 1);
-        assert_eq!(owners[13], 2);
+        assert_eq!(owners[13], 1);
+        assert_eq!(owners[15], 2);
         assert_eq!(owners[19], 2);
     }
 }

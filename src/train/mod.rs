@@ -197,22 +197,38 @@ pub fn train(args: &TrainArgs, command_line: &str) -> crate::error::Result<Score
         dev: &dev,
         examples: &examples,
     };
-    let progress = run.epochs(&mut network, &mut optimizer, started)?;
-    let (best_epoch, _) = progress.best.context("no epoch was trained")?;
-    card::write_model_folder(args, &base_config, &tags, with_shapes)?;
-    let best_scores = run.score_all(&network)?;
-    let card = card::model_card(&card::CardFacts {
-        args,
-        command_line,
-        files: &files,
-        dev: &dev,
-        truncated,
-        log: &progress.log,
-        best_epoch,
-        seconds: progress.seconds,
-    });
-    crate::sink::atomic::write_atomic(&args.out.join("MODEL.md"), card.as_bytes())?;
-    Ok(best_scores.into_iter().next().map(|(_, s)| s).unwrap_or_default())
+    // The whole model folder is written whenever an epoch is the best so
+    // far, so an interrupted run leaves a usable model.
+    let mut folder_written = false;
+    let mut write_folder = |progress: &Progress| -> anyhow::Result<()> {
+        if !folder_written {
+            card::write_model_folder(args, &base_config, &tags, with_shapes)?;
+            folder_written = true;
+        }
+        let best_epoch = progress.best.map_or(0, |(e, _)| e);
+        let card = card::model_card(&card::CardFacts {
+            args,
+            command_line,
+            files: &files,
+            dev: &dev,
+            truncated,
+            log: &progress.log,
+            best_epoch,
+            seconds: progress.seconds,
+        });
+        crate::sink::atomic::write_atomic(&args.out.join("MODEL.md"), card.as_bytes())
+    };
+    let (progress, best_scores) = run.epochs(&mut network, &mut optimizer, started, &mut write_folder)?;
+    progress.best.context("no epoch was trained")?;
+    if best_scores.is_none() {
+        // Every epoch was done before this resume: finish the folder.
+        write_folder(&progress)?;
+    }
+    let scores = match best_scores {
+        Some(s) => s,
+        None => run.score_all(&network)?,
+    };
+    Ok(scores.into_iter().next().map(|(_, s)| s).unwrap_or_default())
 }
 
 fn dev_sets(args: &TrainArgs, map: &TypeMap) -> anyhow::Result<Vec<DevSet>> {
@@ -310,12 +326,17 @@ struct Run<'a> {
 
 impl Run<'_> {
     /// Trains the remaining epochs (all, or those after a checkpoint).
+    /// Returns the final state and, when this process trained the kept
+    /// epoch, its dev scores. `on_best` runs after a best epoch is saved.
+    #[allow(clippy::type_complexity)]
     fn epochs(
         &self,
         network: &mut NerModel,
         optimizer: &mut MasterAdamW,
         started: Instant,
-    ) -> anyhow::Result<Progress> {
+        on_best: &mut dyn FnMut(&Progress) -> anyhow::Result<()>,
+    ) -> anyhow::Result<(Progress, Option<Vec<(String, Scores)>>)> {
+        let mut best_scores = None;
         let args = self.args;
         let steps_per_epoch = {
             let n = self.examples.len().div_ceil(args.batch_size);
@@ -351,16 +372,18 @@ impl Run<'_> {
                 crate::run::progress::println(&bar, &format!("epoch {epoch}: {line}"));
             }
             state.log.push(line);
+            state.epoch = epoch;
+            state.seconds = earlier + started.elapsed().as_secs_f64();
             if state.best.is_none_or(|(_, b)| mean > b) {
                 save_weights(network, optimizer, args)?;
                 state.best = Some((epoch, mean));
+                on_best(&state)?;
+                best_scores = Some(scores);
             }
-            state.epoch = epoch;
-            state.seconds = earlier + started.elapsed().as_secs_f64();
             save_checkpoint(&checkpoint, optimizer, &state)?;
         }
         bar.finish_and_clear();
-        Ok(state)
+        Ok((state, best_scores))
     }
 
     fn start_or_resume(
@@ -437,26 +460,28 @@ impl Run<'_> {
     /// Micro F1 on every dev set, decoded as the model folder will say.
     fn score_all(&self, network: &NerModel) -> anyhow::Result<Vec<(String, Scores)>> {
         let predictor = WindowedPredictor {
-            network,
+            network: crate::recognise::transformer::Classifier::RustBert(network),
             num_tags: self.tags.len(),
             start_id: self.segmenter.start_id,
             end_id: self.segmenter.end_id,
             windows: SENTENCE_WINDOWS,
             batch_size: 64,
+            model_tokens: Default::default(),
         };
         let parsed: Vec<Tag> = self.tags.iter().filter_map(|t| Tag::parse(t)).collect();
         self.dev
             .iter()
             .map(|d| {
-                let (_, scores) = evaluate(
-                    &predictor,
-                    self.segmenter,
-                    &parsed,
-                    self.tags,
-                    &d.sentences,
-                    Aggregation::First,
-                    self.args.decoder(),
-                )?;
+                let tagger = crate::eval::Tagger {
+                    predictor: &predictor,
+                    segmenter: self.segmenter,
+                    tags: &parsed,
+                    tag_names: self.tags,
+                    aggregation: Aggregation::First,
+                    decoder: self.args.decoder(),
+                    grouping: crate::eval::Grouping::Sentences,
+                };
+                let (_, scores) = evaluate(&tagger, &d.sentences)?;
                 Ok((d.name.clone(), scores))
             })
             .collect()

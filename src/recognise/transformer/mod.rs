@@ -4,75 +4,120 @@
 
 pub mod decode;
 
-use crate::model::NerModel;
-use crate::segment::batch::{pad, Row};
+use crate::model::{FastEncoder, NerModel};
+use crate::segment::batch::{pack, Padded, Row};
+use std::ops::Range;
 use crate::segment::{TokenSequence, WindowSpec};
-use tch::Kind;
+use tch::{Kind, Tensor};
+
+/// The network that scores a batch.
+#[derive(Clone, Copy)]
+pub enum Classifier<'m> {
+    /// rust-bert's BertForTokenClassification (training, and `--engine rust-bert`).
+    RustBert(&'m NerModel),
+    /// nerpipe's own forward, which also runs packed rows.
+    Own(&'m FastEncoder),
+}
+
+impl Classifier<'_> {
+    fn packs(&self) -> bool {
+        matches!(self, Classifier::Own(_))
+    }
+
+    fn logits(&self, input: &Padded) -> Tensor {
+        match self {
+            Classifier::RustBert(network) => tch::no_grad(|| {
+                network
+                    .logits(&input.ids, &input.shapes, &input.mask, false)
+                    .to_kind(Kind::Float)
+            }),
+            Classifier::Own(encoder) => encoder.logits(input),
+        }
+    }
+}
 
 /// Runs a token classifier over token sequences of any length.
 pub struct WindowedPredictor<'m> {
-    pub network: &'m NerModel,
+    pub network: Classifier<'m>,
     pub num_tags: usize,
     /// `[CLS]`/`<s>` and `[SEP]`/`</s>`, framing every window.
     pub start_id: i64,
     pub end_id: i64,
     pub windows: WindowSpec,
+    /// Rows per model call.
     pub batch_size: usize,
+    /// Token positions run through the model so far (framing, overlap and
+    /// padding included), for run.json.
+    pub model_tokens: std::cell::Cell<usize>,
+}
+
+/// One window of one sequence.
+struct Job {
+    seq: usize,
+    /// Its index among the sequence's windows (for ownership).
+    window: usize,
+    range: Range<usize>,
 }
 
 impl WindowedPredictor<'_> {
     /// Softmax probabilities per sub-token (`len × num_tags`, row-major) for
     /// each sequence. Each token's row comes from the window where it sits
-    /// furthest from an edge.
+    /// furthest from an edge. Windows are batched longest first; with nerpipe's
+    /// own forward, short windows share rows (up to a full window's length).
     pub fn predict(&self, sequences: &[&TokenSequence]) -> Vec<Vec<f32>> {
-        struct Job {
-            seq: usize,
-            range: std::ops::Range<usize>,
-        }
         let mut jobs = Vec::new();
         let mut owners = Vec::with_capacity(sequences.len());
         for (s, seq) in sequences.iter().enumerate() {
             let windows = self.windows.windows(seq.len());
             owners.push(self.windows.owners(&windows, seq.len()));
-            for (w, range) in windows.into_iter().enumerate() {
-                jobs.push((w, Job { seq: s, range }));
+            for (window, range) in windows.into_iter().enumerate() {
+                jobs.push(Job { seq: s, window, range });
             }
         }
         // Longest first; ties keep input order, so batches are deterministic.
-        jobs.sort_by_key(|job| std::cmp::Reverse(job.1.range.len()));
+        jobs.sort_by_key(|job| std::cmp::Reverse(job.range.len()));
+        let capacity = if self.network.packs() {
+            self.windows.content + 2
+        } else {
+            0
+        };
+        let rows = pack_rows(&jobs, capacity);
         let mut out: Vec<Vec<f32>> = sequences
             .iter()
             .map(|s| vec![0.0; s.len() * self.num_tags])
             .collect();
-        for batch in jobs.chunks(self.batch_size.max(1)) {
-            let rows: Vec<Row> = batch
+        for batch in rows.chunks(self.batch_size.max(1)) {
+            let pieces: Vec<Vec<Row>> = batch
                 .iter()
-                .map(|(_, job)| {
-                    let seq = sequences[job.seq];
-                    Row {
-                        ids: &seq.ids[job.range.clone()],
-                        shapes: &seq.shapes[job.range.clone()],
-                        labels: None,
-                    }
+                .map(|row| {
+                    row.iter()
+                        .map(|&j| {
+                            let (seq, range) = (sequences[jobs[j].seq], jobs[j].range.clone());
+                            Row {
+                                ids: &seq.ids[range.clone()],
+                                shapes: &seq.shapes[range],
+                                labels: None,
+                            }
+                        })
+                        .collect()
                 })
                 .collect();
-            let input = pad(&rows, self.start_id, self.end_id);
-            let width = input.width;
-            let probs = tch::no_grad(|| {
-                let logits = self
-                    .network
-                    .logits(&input.ids, &input.shapes, &input.mask, false);
-                logits.to_kind(Kind::Float).softmax(-1, Kind::Float)
-            });
+            let refs: Vec<Vec<&Row>> = pieces.iter().map(|r| r.iter().collect()).collect();
+            let input = pack(&refs, self.start_id, self.end_id);
+            self.model_tokens
+                .set(self.model_tokens.get() + batch.len() * input.width);
+            let probs = self.network.logits(&input).softmax(-1, Kind::Float);
             let flat: Vec<f32> = Vec::<f32>::try_from(probs.flatten(0, -1))
                 .expect("a float tensor converts to Vec<f32>");
-            for (r, (w, job)) in batch.iter().enumerate() {
+            let placed = batch.iter().flatten().zip(&input.pieces);
+            for (&j, &(r, offset)) in placed {
+                let job = &jobs[j];
                 let dest = &mut out[job.seq];
                 for (k, t) in job.range.clone().enumerate() {
-                    if owners[job.seq][t] != *w {
+                    if owners[job.seq][t] != job.window {
                         continue;
                     }
-                    let src = (r * width + 1 + k) * self.num_tags;
+                    let src = (r * input.width + offset + 1 + k) * self.num_tags;
                     dest[t * self.num_tags..(t + 1) * self.num_tags]
                         .copy_from_slice(&flat[src..src + self.num_tags]);
                 }
@@ -80,4 +125,28 @@ impl WindowedPredictor<'_> {
         }
         out
     }
+}
+
+/// Rows of job indices: each job alone (`capacity` 0), or first-fit packing
+/// of the jobs (longest first) into rows of `capacity` tokens, framing
+/// included. Only the last few open rows are searched, which keeps packing
+/// linear and loses little: the jobs come longest first.
+fn pack_rows(jobs: &[Job], capacity: usize) -> Vec<Vec<usize>> {
+    if capacity == 0 {
+        return (0..jobs.len()).map(|j| vec![j]).collect();
+    }
+    const SEARCHED: usize = 64;
+    let mut rows: Vec<(Vec<usize>, usize)> = Vec::new();
+    for (j, job) in jobs.iter().enumerate() {
+        let need = job.range.len() + 2;
+        let from = rows.len().saturating_sub(SEARCHED);
+        match rows[from..].iter_mut().find(|(_, used)| used + need <= capacity) {
+            Some((row, used)) => {
+                row.push(j);
+                *used += need;
+            }
+            None => rows.push((vec![j], need)),
+        }
+    }
+    rows.into_iter().map(|(row, _)| row).collect()
 }

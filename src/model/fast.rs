@@ -1,0 +1,144 @@
+//! nerpipe's own BERT forward for inference, over the weights of a loaded
+//! [`NerModel`]: Q, K and V fused into one matrix at load time, PyTorch's
+//! `scaled_dot_product_attention` with one mask per batch, erf-GELU as one
+//! kernel, the token-type row folded into the position table, no dropout.
+//! In bf16 the matrix multiplications run in bf16 while embeddings,
+//! residual sums and LayerNorm stay in fp32, as autocast does.
+//!
+//! Rows may be packed with several pieces: position ids restart per piece and
+//! the attention mask is block-diagonal, so each piece sees only itself.
+
+use super::{NerModel, Precision, WORD_EMBEDDINGS};
+use crate::segment::batch::Padded;
+use tch::{Kind, Tensor};
+
+struct Layer {
+    qkv_w: Tensor,
+    qkv_b: Tensor,
+    out_w: Tensor,
+    out_b: Tensor,
+    ln1: (Tensor, Tensor),
+    ffn_in_w: Tensor,
+    ffn_in_b: Tensor,
+    ffn_out_w: Tensor,
+    ffn_out_b: Tensor,
+    ln2: (Tensor, Tensor),
+}
+
+pub struct FastEncoder {
+    word: Tensor,
+    /// Position embeddings plus the token-type-0 row.
+    position: Tensor,
+    shape: Option<Tensor>,
+    emb_ln: (Tensor, Tensor),
+    layers: Vec<Layer>,
+    classifier: (Tensor, Tensor),
+    heads: i64,
+    eps: f64,
+    /// Kind of the matrix multiplications.
+    kind: Kind,
+}
+
+impl FastEncoder {
+    /// Takes the weights of `network` (any precision) for inference in `precision`.
+    pub fn new(network: &NerModel, heads: i64, eps: f64, precision: Precision) -> anyhow::Result<FastEncoder> {
+        if !matches!(network.hidden_act.as_str(), "gelu" | "gelu_python") {
+            anyhow::bail!(
+                "hidden_act {:?}: nerpipe's own forward implements erf-GELU BERTs; run with --engine rust-bert",
+                network.hidden_act
+            );
+        }
+        let vars = network.vs.variables();
+        let get = |name: &str| -> anyhow::Result<Tensor> {
+            vars.get(name)
+                .map(|t| t.detach().to_kind(Kind::Float))
+                .ok_or_else(|| anyhow::anyhow!("the model has no tensor {name}"))
+        };
+        let kind = match precision {
+            Precision::Fp32 => Kind::Float,
+            Precision::Bf16 => Kind::BFloat16,
+        };
+        let mm = |name: &str| get(name).map(|t| t.to_kind(kind));
+        let ln = |prefix: &str| -> anyhow::Result<(Tensor, Tensor)> {
+            Ok((get(&format!("{prefix}.weight"))?, get(&format!("{prefix}.bias"))?))
+        };
+        let mut layers = Vec::new();
+        for i in 0.. {
+            let p = format!("bert.encoder.layer.{i}");
+            if !vars.contains_key(&format!("{p}.attention.self.query.weight")) {
+                break;
+            }
+            let part = |w: &str| get(&format!("{p}.attention.self.{w}"));
+            let qkv_w = Tensor::cat(&[part("query.weight")?, part("key.weight")?, part("value.weight")?], 0);
+            let qkv_b = Tensor::cat(&[part("query.bias")?, part("key.bias")?, part("value.bias")?], 0);
+            layers.push(Layer {
+                qkv_w: qkv_w.to_kind(kind),
+                qkv_b: qkv_b.to_kind(kind),
+                out_w: mm(&format!("{p}.attention.output.dense.weight"))?,
+                out_b: mm(&format!("{p}.attention.output.dense.bias"))?,
+                ln1: ln(&format!("{p}.attention.output.LayerNorm"))?,
+                ffn_in_w: mm(&format!("{p}.intermediate.dense.weight"))?,
+                ffn_in_b: mm(&format!("{p}.intermediate.dense.bias"))?,
+                ffn_out_w: mm(&format!("{p}.output.dense.weight"))?,
+                ffn_out_b: mm(&format!("{p}.output.dense.bias"))?,
+                ln2: ln(&format!("{p}.output.LayerNorm"))?,
+            });
+        }
+        let token_type0 = get("bert.embeddings.token_type_embeddings.weight")?.get(0);
+        Ok(FastEncoder {
+            // Looked up, not multiplied: bf16 halves its memory at no cost.
+            word: get(WORD_EMBEDDINGS)?.to_kind(kind),
+            position: get("bert.embeddings.position_embeddings.weight")? + token_type0,
+            shape: network
+                .shape_embedding
+                .as_ref()
+                .map(|_| get(&format!("{}.weight", super::SHAPE_EMBEDDING)))
+                .transpose()?,
+            emb_ln: ln("bert.embeddings.LayerNorm")?,
+            layers,
+            classifier: (get("classifier.weight")?, get("classifier.bias")?),
+            heads,
+            eps,
+            kind,
+        })
+    }
+
+    /// Logits `[rows, width, tags]` (fp32) of a padded, possibly packed batch.
+    pub fn logits(&self, input: &Padded) -> Tensor {
+        tch::no_grad(|| {
+            let mut x = Tensor::embedding(&self.word, &input.ids, -1, false, false).to_kind(Kind::Float)
+                + Tensor::embedding(&self.position, &input.positions, -1, false, false);
+            if let Some(shape) = &self.shape {
+                x += Tensor::embedding(shape, &input.shapes, -1, false, false);
+            }
+            let hidden = x.size()[2];
+            let norm = |t: &Tensor, (w, b): &(Tensor, Tensor)| t.layer_norm([hidden], Some(w), Some(b), self.eps, false);
+            let mut x = norm(&x, &self.emb_ln);
+            // Attend within one's own piece; padding attends only padding.
+            let mask = input.segments.unsqueeze(2).eq_tensor(&input.segments.unsqueeze(1)).unsqueeze(1);
+            let (rows, width) = (input.ids.size()[0], input.ids.size()[1]);
+            let head_dim = hidden / self.heads;
+            for l in &self.layers {
+                let h = x.to_kind(self.kind);
+                let qkv = h
+                    .linear(&l.qkv_w, Some(&l.qkv_b))
+                    .view([rows, width, 3, self.heads, head_dim])
+                    .permute([2, 0, 3, 1, 4]);
+                let (q, k, v) = (qkv.get(0), qkv.get(1), qkv.get(2));
+                let a = Tensor::scaled_dot_product_attention(&q, &k, &v, Some(&mask), 0.0, false, None)
+                    .transpose(1, 2)
+                    .reshape([rows, width, hidden]);
+                let o = a.linear(&l.out_w, Some(&l.out_b)).to_kind(Kind::Float);
+                x = norm(&(x + o), &l.ln1);
+                let f = x
+                    .to_kind(self.kind)
+                    .linear(&l.ffn_in_w, Some(&l.ffn_in_b))
+                    .gelu("none")
+                    .linear(&l.ffn_out_w, Some(&l.ffn_out_b))
+                    .to_kind(Kind::Float);
+                x = norm(&(x + f), &l.ln2);
+            }
+            x.linear(&self.classifier.0, Some(&self.classifier.1))
+        })
+    }
+}
