@@ -61,6 +61,8 @@ pub(super) fn write_run_json(
             "mentions_per_label": summary.mentions_per_label,
             "entities": summary.entities,
             "tokens": summary.tokens,
+            "model_mentions": summary.model_mentions,
+            "skipped": summary.skipped,
         },
         "timings": {
             "seconds": summary.seconds,

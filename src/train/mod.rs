@@ -52,31 +52,31 @@ pub struct TrainArgs {
     pub cyrillic_copies: Vec<PathBuf>,
     /// Share of training sentences with č ć đ š ž that also train without
     /// the diacritics (Saric, Djuric).
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, default_value_t = 0.0, value_parser = crate::cli::probability_f64)]
     pub ascii_copies: f64,
-    #[arg(long, default_value_t = 8)]
+    #[arg(long, default_value_t = 8, value_parser = crate::cli::count)]
     pub epochs: usize,
     /// Peak learning rate (AdamW), reached after the warm-up.
-    #[arg(long, default_value_t = 1e-4)]
+    #[arg(long, default_value_t = 1e-4, value_parser = crate::cli::learning_rate)]
     pub lr: f64,
-    #[arg(long, default_value_t = 32)]
+    #[arg(long, default_value_t = 32, value_parser = crate::cli::batch)]
     pub batch_size: usize,
     /// Longest training sequence in sub-tokens, start and end tokens included.
-    #[arg(long, default_value_t = 128)]
+    #[arg(long, default_value_t = 128, value_parser = crate::cli::window)]
     pub max_len: usize,
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
     /// Intra-op threads for libtorch (default: all cores).
-    #[arg(long)]
+    #[arg(long, value_parser = crate::cli::threads)]
     pub threads: Option<usize>,
     /// Fraction of the steps spent warming up the learning rate.
-    #[arg(long, default_value_t = 0.1)]
+    #[arg(long, default_value_t = 0.1, value_parser = crate::cli::probability_f64)]
     pub warmup: f64,
-    #[arg(long, default_value_t = 0.01)]
+    #[arg(long, default_value_t = 0.01, value_parser = crate::cli::non_negative)]
     pub weight_decay: f64,
     /// Label smoothing of the cross-entropy loss (0 = off; only where every
     /// training file annotates every type).
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, default_value_t = 0.0, value_parser = crate::cli::fraction_below_one)]
     pub label_smoothing: f64,
     /// Train without the word-shape embedding (a plain HF token classifier).
     #[arg(long)]
@@ -100,7 +100,7 @@ pub struct TrainArgs {
     #[arg(long)]
     pub checkpoint: Option<PathBuf>,
     /// Stop after this many batches per epoch (quick checks and tests).
-    #[arg(long, hide = true)]
+    #[arg(long, hide = true, value_parser = crate::cli::count)]
     pub max_steps_per_epoch: Option<usize>,
     #[arg(long)]
     pub quiet: bool,
