@@ -57,6 +57,7 @@ fn main() -> anyhow::Result<()> {
         max_doc_bytes: nerpipe::ingest::DEFAULT_MAX_DOC_BYTES,
         strict: false,
         chunk_docs: 256,
+        exclude_out: false,
         no_sqlite: true,
         no_report: true,
         quiet: true,

@@ -89,7 +89,11 @@ fn classify(entry: &walkdir::DirEntry, root: &Path) -> Option<Result<(Format, u6
     if !inside {
         return Some(Err(Skip::SymlinkOutside));
     }
-    Some(format.map(|f| (f, target.len())).ok_or(Skip::OtherExtension))
+    Some(
+        format
+            .map(|f| (f, target.len()))
+            .ok_or(Skip::OtherExtension),
+    )
 }
 
 impl Corpus {
@@ -314,7 +318,9 @@ pub(crate) fn decode_text(bytes: Vec<u8>) -> Result<String, String> {
     let utf16 = |units: Vec<u16>| {
         char::decode_utf16(units)
             .collect::<Result<String, _>>()
-            .map_err(|_| "invalid UTF-16 text (unpaired surrogate): convert the file to UTF-8".to_string())
+            .map_err(|_| {
+                "invalid UTF-16 text (unpaired surrogate): convert the file to UTF-8".to_string()
+            })
     };
     match bytes.as_slice() {
         [0xEF, 0xBB, 0xBF, rest @ ..] => String::from_utf8(rest.to_vec())
@@ -323,7 +329,13 @@ pub(crate) fn decode_text(bytes: Vec<u8>) -> Result<String, String> {
             let little = bytes[0] == 0xFF;
             utf16(
                 rest.chunks_exact(2)
-                    .map(|p| if little { u16::from_le_bytes([p[0], p[1]]) } else { u16::from_be_bytes([p[0], p[1]]) })
+                    .map(|p| {
+                        if little {
+                            u16::from_le_bytes([p[0], p[1]])
+                        } else {
+                            u16::from_be_bytes([p[0], p[1]])
+                        }
+                    })
                     .collect(),
             )
         }

@@ -57,7 +57,11 @@ fn absolute(path: &Path) -> PathBuf {
 /// Refuses an output folder that is, or is inside, the corpus (unless
 /// `exclude_out`), and a corpus inside the output folder. Returns the output
 /// folder's absolute path when the corpus walk must leave it out.
-pub fn check_folders(corpus: &Path, out: &Path, exclude_out: bool) -> crate::error::Result<Option<PathBuf>> {
+pub fn check_folders(
+    corpus: &Path,
+    out: &Path,
+    exclude_out: bool,
+) -> crate::error::Result<Option<PathBuf>> {
     let (c, o) = (absolute(corpus), absolute(out));
     if c == o {
         return Err(Error::Usage(format!(
@@ -93,7 +97,10 @@ fn is_nerpipe_folder(out: &Path) -> bool {
         .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
         .is_some_and(|v| v.get("nerpipe_version").is_some());
     let manifests = std::fs::read_dir(out.join("shards"))
-        .map(|d| d.flatten().any(|e| e.path().join("manifest.json").is_file()))
+        .map(|d| {
+            d.flatten()
+                .any(|e| e.path().join("manifest.json").is_file())
+        })
         .unwrap_or(false);
     run_json || manifests
 }
@@ -146,7 +153,11 @@ impl FolderLock {
         let path = dir.join(LOCK_FILE);
         let host = hostname();
         for _ in 0..2 {
-            match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
                 Ok(mut file) => {
                     writeln!(file, "{} {host}", std::process::id())
                         .with_context(|| format!("{}: cannot write the lock", path.display()))?;
@@ -176,7 +187,11 @@ impl FolderLock {
                     }
                 }
                 Err(e) => {
-                    return Err(anyhow::anyhow!("{}: cannot create the lock file: {e}", path.display()).into())
+                    return Err(anyhow::anyhow!(
+                        "{}: cannot create the lock file: {e}",
+                        path.display()
+                    )
+                    .into())
                 }
             }
         }
@@ -204,9 +219,13 @@ mod tests {
         std::fs::create_dir(&corpus).unwrap();
         assert!(check_folders(&corpus, &corpus, true).is_err());
         assert!(check_folders(&corpus, &corpus.join("out"), false).is_err());
-        assert!(check_folders(&corpus, &corpus.join("out/x"), true).unwrap().is_some());
+        assert!(check_folders(&corpus, &corpus.join("out/x"), true)
+            .unwrap()
+            .is_some());
         assert!(check_folders(&corpus, dir.path(), true).is_err());
-        assert!(check_folders(&corpus, &dir.path().join("out"), false).unwrap().is_none());
+        assert!(check_folders(&corpus, &dir.path().join("out"), false)
+            .unwrap()
+            .is_none());
     }
 
     #[test]

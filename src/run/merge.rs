@@ -85,7 +85,12 @@ fn check_same_corpus(out: &Path, first: &Manifest, other: &Manifest) -> anyhow::
     if differing.is_empty() {
         return Ok(());
     }
-    let shown = differing.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
+    let shown = differing
+        .iter()
+        .take(5)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
     let more = if differing.len() > 5 {
         format!(" and {} more", differing.len() - 5)
     } else {

@@ -6,7 +6,7 @@
 //! results are committed to the shard folder (see [`crate::run::store`]); an
 //! unsharded run then merges its one shard into the output files.
 
-mod guard;
+pub mod guard;
 pub mod merge;
 pub mod output;
 pub mod progress;
@@ -231,7 +231,10 @@ pub(crate) fn skipped_note(skipped: &BTreeMap<String, usize>) -> String {
     if skipped.is_empty() {
         return String::new();
     }
-    let parts: Vec<String> = skipped.iter().map(|(why, n)| format!("{n} {why}")).collect();
+    let parts: Vec<String> = skipped
+        .iter()
+        .map(|(why, n)| format!("{n} {why}"))
+        .collect();
     format!("skipped {}", parts.join(", "))
 }
 
@@ -333,8 +336,8 @@ pub fn run(args: &RunArgs) -> crate::error::Result<RunSummary> {
     }
     progress.finish(&summary, out);
     warn_if_no_model_mentions(summary.documents_ok, summary.model_mentions);
-    let no_documents = corpus_empty
-        || (shard.count == 1 && summary.documents_ok + summary.documents_failed == 0);
+    let no_documents =
+        corpus_empty || (shard.count == 1 && summary.documents_ok + summary.documents_failed == 0);
     if no_documents {
         let message = format!(
             "no documents found in {} (looked for .txt, .md and .jsonl files in it and its subfolders{}{})",
@@ -349,4 +352,3 @@ pub fn run(args: &RunArgs) -> crate::error::Result<RunSummary> {
     }
     Ok(summary)
 }
-

@@ -23,14 +23,14 @@ enum MentionStream {
 impl Write for MentionStream {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         match self {
-            MentionStream::Stdout(w) => w.write(buf),
+            MentionStream::Stdout(w) => w.write(buf).map_err(stdout_error),
             MentionStream::File(f) => f.write(buf),
         }
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
         match self {
-            MentionStream::Stdout(w) => w.flush(),
+            MentionStream::Stdout(w) => w.flush().map_err(stdout_error),
             MentionStream::File(f) => f.flush(),
         }
     }
@@ -51,10 +51,7 @@ impl MentionStream {
 
     fn finish(self) -> anyhow::Result<()> {
         match self {
-            MentionStream::Stdout(mut w) => w
-                .flush()
-                .map_err(|e| stdout_error(&e))
-                .context("cannot write the mention stream"),
+            MentionStream::Stdout(mut w) => Ok(w.flush().map_err(stdout_error)?),
             MentionStream::File(f) => f.commit(),
         }
     }
@@ -62,14 +59,13 @@ impl MentionStream {
 
 /// A write error on standard output, named as such (a full disk behind a
 /// redirection says only "os error 28" otherwise).
-fn stdout_error(e: &std::io::Error) -> anyhow::Error {
-    if e.raw_os_error() == Some(28) {
-        anyhow::anyhow!(
-            "standard output: no space left on device where the mention stream is redirected: free space there or write with --jsonl-out FILE elsewhere"
-        )
+fn stdout_error(e: std::io::Error) -> std::io::Error {
+    let message = if e.raw_os_error() == Some(28) {
+        "standard output: no space left on device where the mention stream is redirected: free space there, or write to a disk with room (--jsonl-out FILE)".to_string()
     } else {
-        anyhow::anyhow!("standard output: {e}")
-    }
+        format!("standard output: cannot write the mention stream: {e}")
+    };
+    std::io::Error::new(e.kind(), message)
 }
 
 /// nerpipe replaces an existing `--jsonl-out` file only when it is empty or a
@@ -139,10 +135,7 @@ pub(super) fn run_stream(args: &RunArgs, started: Instant) -> crate::error::Resu
                     crate::sink::jsonl::write_line(&mut sink, &m.mention)?;
                 }
             }
-            sink.flush().map_err(|e| match &sink {
-                MentionStream::Stdout(_) => stdout_error(&e),
-                MentionStream::File(_) => anyhow::Error::new(e).context("cannot write the mention stream"),
-            })
+            Ok(sink.flush()?)
         },
     )?;
     // Committed only now: an interrupted stream leaves no half file behind.

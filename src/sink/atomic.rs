@@ -110,9 +110,10 @@ impl AtomicFile {
     pub fn commit(self) -> anyhow::Result<()> {
         let dest = self.path.dest().to_path_buf();
         let written = self.written;
-        let file = self.writer.into_inner().map_err(|e| {
-            anyhow::anyhow!("{}", explain_write_error(&dest, written, e.error()))
-        })?;
+        let file = self
+            .writer
+            .into_inner()
+            .map_err(|e| anyhow::anyhow!("{}", explain_write_error(&dest, written, e.error())))?;
         file.sync_all()
             .map_err(|e| anyhow::anyhow!("{}", explain_write_error(&dest, written, &e)))?;
         self.path.commit()
@@ -180,7 +181,10 @@ pub fn free_bytes(path: &Path) -> Option<u64> {
     }
     // SAFETY: statvfs returned 0, so it initialised the struct.
     let stat = unsafe { stat.assume_init() };
-    Some(stat.f_bavail as u64 * stat.f_frsize as u64)
+    // The field types differ between platforms (u32 on some).
+    #[allow(clippy::unnecessary_cast)]
+    let free = stat.f_bavail as u64 * stat.f_frsize as u64;
+    Some(free)
 }
 
 fn human_bytes(n: u64) -> String {
@@ -205,7 +209,10 @@ mod tests {
     #[test]
     fn full_disk_names_the_file_and_the_space() {
         // /dev/full answers every write with ENOSPC.
-        let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
         let mut file = AtomicFile {
             path: TempPath {
                 tmp: PathBuf::from("/nonexistent/.x.tmp"),
@@ -215,10 +222,19 @@ mod tests {
             writer: std::io::BufWriter::with_capacity(4, full),
             written: 0,
         };
-        let err = file.write_all(b"0123456789").and_then(|_| file.flush()).unwrap_err();
+        let err = file
+            .write_all(b"0123456789")
+            .and_then(|_| file.flush())
+            .unwrap_err();
         let message = err.to_string();
-        assert!(message.starts_with("/tmp/out/mentions.csv: no space left on device ("), "{message}");
-        assert!(message.contains("free in /tmp/out") || message.contains("free space unknown"), "{message}");
+        assert!(
+            message.starts_with("/tmp/out/mentions.csv: no space left on device ("),
+            "{message}"
+        );
+        assert!(
+            message.contains("free in /tmp/out") || message.contains("free space unknown"),
+            "{message}"
+        );
         assert!(message.contains("run again"), "{message}");
     }
 }
