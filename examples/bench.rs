@@ -40,11 +40,23 @@ fn main() -> anyhow::Result<()> {
         .collect();
     let x20 = tempfile::tempdir()?;
     copy_corpus(&args.corpus, x20.path(), 20)?;
-    println!("nerpipe run over the sample corpus ×20, document sub-tokens/s per core (best of {}):", args.repeat);
-    let baseline = best_run(&args, x20.path(), &args.model, &["--engine", "rust-bert", "--precision", "fp32"], 1)?;
+    println!(
+        "nerpipe run over the sample corpus ×20, document sub-tokens/s per core (best of {}):",
+        args.repeat
+    );
+    let baseline = best_run(
+        &args,
+        x20.path(),
+        &args.model,
+        &["--engine", "rust-bert", "--precision", "fp32"],
+        1,
+    )?;
     let one = best_run(&args, x20.path(), &args.model, &[], 1)?;
     let two = best_run(&args, x20.path(), &args.model, &[], 2)?;
-    println!("  baseline: --engine rust-bert --precision fp32, 1 thread  {:>8.0}", baseline.per_core);
+    println!(
+        "  baseline: --engine rust-bert --precision fp32, 1 thread  {:>8.0}",
+        baseline.per_core
+    );
     println!(
         "  default ({}), 1 thread   {:>8.0}   ratio {:.2}x (goal ≥ 4)   model tokens / document tokens {:.2}",
         one.inference,
@@ -73,7 +85,10 @@ fn main() -> anyhow::Result<()> {
             f1 - base_f1
         );
     } else {
-        println!("CoNLL-2003 dev F1: {} not found, not measured", args.conll_dev.display());
+        println!(
+            "CoNLL-2003 dev F1: {} not found, not measured",
+            args.conll_dev.display()
+        );
     }
     if !args.no_rss {
         peak_rss(&args)?;
@@ -110,7 +125,14 @@ fn best_run(
     for _ in 0..args.repeat {
         let out = tempfile::tempdir()?;
         let status = Command::new(binary()?)
-            .args(["run", "--quiet", "--no-report", "--no-sqlite", "--threads", &threads.to_string()])
+            .args([
+                "run",
+                "--quiet",
+                "--no-report",
+                "--no-sqlite",
+                "--threads",
+                &threads.to_string(),
+            ])
             .arg("--corpus")
             .arg(corpus)
             .arg("--out")

@@ -16,6 +16,13 @@ pub enum Error {
     /// errors.jsonl.
     #[error("{0} documents failed (--strict)")]
     DocumentsFailed(usize),
+    /// `run --strict` and the corpus held no documents (exit 4).
+    #[error("{0} (--strict)")]
+    NoDocuments(String),
+    /// Another run holds the output folder's lock (exit 5): a scheduler can
+    /// retry later.
+    #[error("{0}")]
+    Busy(String),
     /// Anything else: unreadable input, a full disk, a database refusing (exit 1).
     #[error("{0:#}")]
     Other(#[from] anyhow::Error),
@@ -26,6 +33,8 @@ impl Error {
         match self {
             Error::Model(_) | Error::Usage(_) => 2,
             Error::DocumentsFailed(_) => 3,
+            Error::NoDocuments(_) => 4,
+            Error::Busy(_) => 5,
             Error::Other(_) => 1,
         }
     }

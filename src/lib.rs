@@ -12,6 +12,7 @@
 //! progress); [`model`] loads model folders; [`train`] and [`eval`] make and
 //! score models. Errors that decide the exit code are [`Error`].
 
+pub mod cli;
 pub mod doc;
 pub mod error;
 pub mod eval;

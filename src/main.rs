@@ -26,7 +26,7 @@ enum Command {
         /// The output folder the shards wrote into.
         out: PathBuf,
         /// Number of shards (needed only when several shard sets are present).
-        #[arg(long)]
+        #[arg(long, value_parser = nerpipe::cli::count)]
         shards: Option<usize>,
         /// Do not write nerpipe.sqlite.
         #[arg(long)]
@@ -128,11 +128,16 @@ fn execute(command: Command, command_line: &str) -> nerpipe::error::Result<()> {
             no_sqlite,
             no_report,
         } => {
-            let s = nerpipe::run::merge::merge_run(&out, shards, !no_sqlite, !no_report)?;
-            eprintln!(
-                "nerpipe: merged {} shards: {} documents ok, {} failed; {} mentions; {} entities",
-                s.shards, s.documents_ok, s.documents_failed, s.mentions, s.entities
-            );
+            match nerpipe::run::merge::merge_run(&out, shards, !no_sqlite, !no_report)? {
+                Some(s) => eprintln!(
+                    "nerpipe: merged {} shards: {} documents ok, {} failed; {} mentions; {} entities",
+                    s.shards, s.documents_ok, s.documents_failed, s.mentions, s.entities
+                ),
+                None => eprintln!(
+                    "nerpipe: {} holds an unsharded run, which needs no merge: its output files are complete",
+                    out.display()
+                ),
+            }
         }
         Command::Load { postgres, out } => {
             let url = postgres.filter(|u| !u.is_empty());

@@ -215,7 +215,7 @@ fn bad_documents_get_error_rows_and_the_rest_completes() {
             (
                 "wire/feed.jsonl:2",
                 "error",
-                "malformed JSONL line: EOF while parsing a string at line 1 column 28"
+                "malformed JSONL line: EOF while parsing a string at column 28"
             ),
             (
                 "w1",

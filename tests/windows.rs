@@ -140,8 +140,14 @@ fn packed_rows_match_one_document_at_a_time() {
         batch_size,
         model_tokens: Default::default(),
     };
-    let seqs: Vec<TokenSequence> = texts.iter().map(|t| own.segmenter.text(t).unwrap()).collect();
-    assert!(spec.windows(seqs[4].len()).len() >= 3, "the long document needs several windows");
+    let seqs: Vec<TokenSequence> = texts
+        .iter()
+        .map(|t| own.segmenter.text(t).unwrap())
+        .collect();
+    assert!(
+        spec.windows(seqs[4].len()).len() >= 3,
+        "the long document needs several windows"
+    );
     let refs: Vec<&TokenSequence> = seqs.iter().collect();
     let packed_predictor = predictor(&own, 3);
     let packed = packed_predictor.predict(&refs);

@@ -35,9 +35,9 @@ pub struct EvalArgs {
     pub engine: Engine,
     #[arg(long, value_enum, default_value = "first")]
     pub aggregation: Aggregation,
-    #[arg(long, default_value_t = 64)]
+    #[arg(long, default_value_t = 64, value_parser = crate::cli::batch)]
     pub batch_size: usize,
-    #[arg(long)]
+    #[arg(long, value_parser = crate::cli::threads)]
     pub threads: Option<usize>,
     /// Entity types renamed or dropped in the data, `FROM=TO` (UNER: `OTH=O`).
     #[arg(long = "map-type", value_name = "FROM=TO")]

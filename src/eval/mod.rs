@@ -217,13 +217,17 @@ pub fn evaluate(
 
 impl Tagger<'_> {
     /// IOB2 tags per sentence; words are the CoNLL words.
-    pub fn tag(&self, sentences: &[crate::eval::conll::Sentence]) -> anyhow::Result<Vec<Vec<String>>> {
+    pub fn tag(
+        &self,
+        sentences: &[crate::eval::conll::Sentence],
+    ) -> anyhow::Result<Vec<Vec<String>>> {
         // Groups of consecutive sentences read as one sequence.
         let mut groups: Vec<std::ops::Range<usize>> = Vec::new();
         for (i, s) in sentences.iter().enumerate() {
             match groups.last_mut() {
-                Some(g) if self.grouping == Grouping::Documents
-                    && sentences[g.start].document == s.document =>
+                Some(g)
+                    if self.grouping == Grouping::Documents
+                        && sentences[g.start].document == s.document =>
                 {
                     g.end = i + 1
                 }
@@ -233,7 +237,10 @@ impl Tagger<'_> {
         let sequences: Vec<crate::segment::TokenSequence> = groups
             .iter()
             .map(|g| {
-                let words: Vec<String> = sentences[g.clone()].iter().flat_map(|s| s.words.clone()).collect();
+                let words: Vec<String> = sentences[g.clone()]
+                    .iter()
+                    .flat_map(|s| s.words.clone())
+                    .collect();
                 self.segmenter.words(&words)
             })
             .collect::<anyhow::Result<_>>()?;

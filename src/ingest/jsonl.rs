@@ -49,6 +49,23 @@ pub fn read_jsonl(
                     position,
                 });
             }
+            if line_no == 1 {
+                if let Some(problem) = utf16_start(&buf) {
+                    // The rest of the file is not UTF-8 lines either.
+                    finished = true;
+                    let wanted = selection.shard.owns(&source);
+                    return Some(Ingested {
+                        item: wanted.then(|| failed(&source, &source, problem)),
+                        already_done: false,
+                        bytes: read,
+                        position,
+                    });
+                }
+                // A UTF-8 byte-order mark (Windows editors write one) is no text.
+                if buf.starts_with(UTF8_BOM) {
+                    buf.drain(..UTF8_BOM.len());
+                }
+            }
             let item = if !complete {
                 failed(&source, &source, too_large(read, selection.max_doc_bytes))
             } else {
@@ -75,6 +92,13 @@ pub fn read_jsonl(
             });
         }
     })
+}
+
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+fn utf16_start(line: &[u8]) -> Option<String> {
+    (line.starts_with(b"\xFF\xFE") || line.starts_with(b"\xFE\xFF"))
+        .then(|| "UTF-16 text: convert the file to UTF-8 (JSON lines must be UTF-8)".to_string())
 }
 
 /// Reads one line into `buf`, keeping at most `limit` bytes: the rest of an
@@ -112,9 +136,12 @@ pub(super) fn parse_jsonl_line(line: &str, source: &str) -> Item {
     let mut object = match serde_json::from_str::<Value>(line) {
         Ok(Value::Object(o)) => o,
         Ok(_) => return failed(source, source, "malformed JSONL line: not a JSON object"),
-        Err(e) => return failed(source, source, format!("malformed JSONL line: {e}")),
+        Err(e) => return failed(source, source, malformed(line, &e)),
     };
     let id = match object.remove("id") {
+        Some(Value::String(s)) if s.chars().any(char::is_control) => {
+            return failed(source, source, control_in_id(&s))
+        }
         Some(Value::String(s)) if !s.trim().is_empty() => s,
         Some(Value::Number(n)) => n.to_string(),
         _ => {
@@ -143,6 +170,64 @@ pub(super) fn parse_jsonl_line(line: &str, source: &str) -> Item {
         text,
         metadata: object,
     })
+}
+
+/// The problem of a line serde_json refused, by column (the line number is
+/// in the row's source_path); a lone surrogate escape is named as such.
+fn malformed(line: &str, e: &serde_json::Error) -> String {
+    if let Some((column, escape)) = lone_surrogate(line) {
+        return format!(
+            "malformed JSONL line: lone UTF-16 surrogate escape {escape} at column {column}: JSON text must be valid Unicode (a pair \\udXXX\\udXXX, or the character itself); fix the producer of the file"
+        );
+    }
+    let text = e.to_string();
+    let problem = text
+        .rsplit_once(" at line ")
+        .map(|(p, _)| p)
+        .unwrap_or(&text);
+    format!("malformed JSONL line: {problem} at column {}", e.column())
+}
+
+/// Column (1-based, in characters) and text of the first `\uD800`–`\uDFFF`
+/// escape that is not half of a surrogate pair.
+fn lone_surrogate(line: &str) -> Option<(usize, String)> {
+    let chars: Vec<char> = line.chars().collect();
+    let unit_at = |i: usize| -> Option<u32> {
+        if chars.get(i) != Some(&'\\') || chars.get(i + 1) != Some(&'u') {
+            return None;
+        }
+        let hex: String = chars.get(i + 2..i + 6)?.iter().collect();
+        u32::from_str_radix(&hex, 16).ok()
+    };
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] == '\\' {
+            match unit_at(i) {
+                Some(0xD800..=0xDBFF) if matches!(unit_at(i + 6), Some(0xDC00..=0xDFFF)) => i += 12,
+                Some(u @ 0xD800..=0xDFFF) => return Some((i + 1, format!("\\u{u:04x}"))),
+                Some(_) => i += 6,
+                None => i += 2,
+            }
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
+/// Control characters (NUL, tab, newline, …) in an id break CSV cells and
+/// PostgreSQL; the document gets an error row instead.
+fn control_in_id(id: &str) -> String {
+    let (at, c) = id
+        .chars()
+        .enumerate()
+        .find(|(_, c)| c.is_control())
+        .unwrap_or((0, '\0'));
+    format!(
+        "JSONL \"id\" holds the control character U+{:04X} at character {}: ids must be printable text; fix the id",
+        c as u32,
+        at + 1
+    )
 }
 
 /// A JSONL file or standard input (`-`), as a [`Source`].

@@ -37,7 +37,10 @@ impl Precision {
         } else if has("avx512_bf16") {
             (Precision::Bf16, "the CPU has AVX512-BF16")
         } else {
-            (Precision::Fp32, "the CPU has neither AVX512-BF16 nor AMX: bf16 would be emulated and slow")
+            (
+                Precision::Fp32,
+                "the CPU has neither AVX512-BF16 nor AMX: bf16 would be emulated and slow",
+            )
         }
     }
 

@@ -41,7 +41,12 @@ pub struct FastEncoder {
 
 impl FastEncoder {
     /// Takes the weights of `network` (any precision) for inference in `precision`.
-    pub fn new(network: &NerModel, heads: i64, eps: f64, precision: Precision) -> anyhow::Result<FastEncoder> {
+    pub fn new(
+        network: &NerModel,
+        heads: i64,
+        eps: f64,
+        precision: Precision,
+    ) -> anyhow::Result<FastEncoder> {
         if !matches!(network.hidden_act.as_str(), "gelu" | "gelu_python") {
             anyhow::bail!(
                 "hidden_act {:?}: nerpipe's own forward implements erf-GELU BERTs; run with --engine rust-bert",
@@ -60,7 +65,10 @@ impl FastEncoder {
         };
         let mm = |name: &str| get(name).map(|t| t.to_kind(kind));
         let ln = |prefix: &str| -> anyhow::Result<(Tensor, Tensor)> {
-            Ok((get(&format!("{prefix}.weight"))?, get(&format!("{prefix}.bias"))?))
+            Ok((
+                get(&format!("{prefix}.weight"))?,
+                get(&format!("{prefix}.bias"))?,
+            ))
         };
         let mut layers = Vec::new();
         for i in 0.. {
@@ -69,8 +77,18 @@ impl FastEncoder {
                 break;
             }
             let part = |w: &str| get(&format!("{p}.attention.self.{w}"));
-            let qkv_w = Tensor::cat(&[part("query.weight")?, part("key.weight")?, part("value.weight")?], 0);
-            let qkv_b = Tensor::cat(&[part("query.bias")?, part("key.bias")?, part("value.bias")?], 0);
+            let qkv_w = Tensor::cat(
+                &[
+                    part("query.weight")?,
+                    part("key.weight")?,
+                    part("value.weight")?,
+                ],
+                0,
+            );
+            let qkv_b = Tensor::cat(
+                &[part("query.bias")?, part("key.bias")?, part("value.bias")?],
+                0,
+            );
             layers.push(Layer {
                 qkv_w: qkv_w.to_kind(kind),
                 qkv_b: qkv_b.to_kind(kind),
@@ -106,16 +124,23 @@ impl FastEncoder {
     /// Logits `[rows, width, tags]` (fp32) of a padded, possibly packed batch.
     pub fn logits(&self, input: &Padded) -> Tensor {
         tch::no_grad(|| {
-            let mut x = Tensor::embedding(&self.word, &input.ids, -1, false, false).to_kind(Kind::Float)
+            let mut x = Tensor::embedding(&self.word, &input.ids, -1, false, false)
+                .to_kind(Kind::Float)
                 + Tensor::embedding(&self.position, &input.positions, -1, false, false);
             if let Some(shape) = &self.shape {
                 x += Tensor::embedding(shape, &input.shapes, -1, false, false);
             }
             let hidden = x.size()[2];
-            let norm = |t: &Tensor, (w, b): &(Tensor, Tensor)| t.layer_norm([hidden], Some(w), Some(b), self.eps, false);
+            let norm = |t: &Tensor, (w, b): &(Tensor, Tensor)| {
+                t.layer_norm([hidden], Some(w), Some(b), self.eps, false)
+            };
             let mut x = norm(&x, &self.emb_ln);
             // Attend within one's own piece; padding attends only padding.
-            let mask = input.segments.unsqueeze(2).eq_tensor(&input.segments.unsqueeze(1)).unsqueeze(1);
+            let mask = input
+                .segments
+                .unsqueeze(2)
+                .eq_tensor(&input.segments.unsqueeze(1))
+                .unsqueeze(1);
             let (rows, width) = (input.ids.size()[0], input.ids.size()[1]);
             let head_dim = hidden / self.heads;
             for l in &self.layers {
@@ -125,9 +150,10 @@ impl FastEncoder {
                     .view([rows, width, 3, self.heads, head_dim])
                     .permute([2, 0, 3, 1, 4]);
                 let (q, k, v) = (qkv.get(0), qkv.get(1), qkv.get(2));
-                let a = Tensor::scaled_dot_product_attention(&q, &k, &v, Some(&mask), 0.0, false, None)
-                    .transpose(1, 2)
-                    .reshape([rows, width, hidden]);
+                let a =
+                    Tensor::scaled_dot_product_attention(&q, &k, &v, Some(&mask), 0.0, false, None)
+                        .transpose(1, 2)
+                        .reshape([rows, width, hidden]);
                 let o = a.linear(&l.out_w, Some(&l.out_b)).to_kind(Kind::Float);
                 x = norm(&(x + o), &l.ln1);
                 let f = x

@@ -87,7 +87,11 @@ impl LoadedModel {
     }
 
     /// Loads `dir` for inference with `engine` in `precision`.
-    pub fn load_for(dir: &Path, precision: Precision, engine: Engine) -> Result<LoadedModel, ModelError> {
+    pub fn load_for(
+        dir: &Path,
+        precision: Precision,
+        engine: Engine,
+    ) -> Result<LoadedModel, ModelError> {
         if !dir.is_dir() {
             return Err(model_error(dir, "model folder not found"));
         }
@@ -118,11 +122,17 @@ impl LoadedModel {
                 Network::RustBert(network)
             }
             Engine::Nerpipe => Network::Own(
-                FastEncoder::new(&network, config.bert.num_attention_heads, config.layer_norm_eps(), precision)
-                    .map_err(|e| model_error(&weights, e.to_string()))?,
+                FastEncoder::new(
+                    &network,
+                    config.bert.num_attention_heads,
+                    config.layer_norm_eps(),
+                    precision,
+                )
+                .map_err(|e| model_error(&weights, e.to_string()))?,
             ),
         };
         let weights_sha256 = sha256_file(&weights)?;
+        check_weights_sha256(dir, &config, &weights_sha256)?;
         let name = dir
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -136,6 +146,67 @@ impl LoadedModel {
             weights_sha256,
         })
     }
+}
+
+/// File beside the weights with their sha256, in `sha256sum` format (so
+/// `sha256sum -c model.safetensors.sha256` checks it too).
+pub const WEIGHTS_SHA256_FILE: &str = "model.safetensors.sha256";
+
+/// The sha256 the model folder declares for its weights: `nerpipe.weights_sha256`
+/// in config.json, or the `model.safetensors.sha256` file.
+fn declared_weights_sha256(
+    dir: &Path,
+    config: &ModelConfig,
+) -> Result<Option<(String, PathBuf)>, ModelError> {
+    if let Some(v) = config
+        .raw
+        .get("nerpipe")
+        .and_then(|n| n.get("weights_sha256"))
+    {
+        let sha = v.as_str().ok_or_else(|| {
+            model_error(
+                &dir.join("config.json"),
+                "nerpipe.weights_sha256 must be a hex string",
+            )
+        })?;
+        return Ok(Some((sha.to_ascii_lowercase(), dir.join("config.json"))));
+    }
+    let path = dir.join(WEIGHTS_SHA256_FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            let sha = text.split_whitespace().next().unwrap_or("");
+            if sha.len() != 64 || !sha.chars().all(|c| c.is_ascii_hexdigit()) {
+                return Err(model_error(
+                    &path,
+                    "not a sha256 line (HEX  model.safetensors)",
+                ));
+            }
+            Ok(Some((sha.to_ascii_lowercase(), path)))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(model_error(&path, format!("cannot read: {e}"))),
+    }
+}
+
+fn check_weights_sha256(dir: &Path, config: &ModelConfig, got: &str) -> Result<(), ModelError> {
+    match declared_weights_sha256(dir, config)? {
+        Some((want, source)) if want != got => Err(model_error(
+            &dir.join(WEIGHTS_FILE),
+            format!(
+                "sha256 {got} differs from the {want} that {} records: the weights are damaged or were replaced; copy the model folder again",
+                source.display()
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Writes `dir/model.safetensors.sha256` for the weights now in `dir`.
+pub fn write_weights_sha256(dir: &Path) -> Result<(), ModelError> {
+    let sha = sha256_file(&dir.join(WEIGHTS_FILE))?;
+    let path = dir.join(WEIGHTS_SHA256_FILE);
+    crate::sink::atomic::write_atomic(&path, format!("{sha}  {WEIGHTS_FILE}\n").as_bytes())
+        .map_err(|e| model_error(&path, format!("cannot write: {e:#}")))
 }
 
 /// The word-embedding matrix of a model trained with it frozen: not in
@@ -202,13 +273,22 @@ pub const FROZEN_EMBEDDINGS_FILE: &str = "word_embeddings.safetensors";
 
 impl FrozenEmbeddings {
     fn of(config: &ModelConfig, dir: &Path) -> Result<Option<FrozenEmbeddings>, ModelError> {
-        let Some(section) = config.raw.get("nerpipe").and_then(|n| n.get("frozen_embeddings")) else {
+        let Some(section) = config
+            .raw
+            .get("nerpipe")
+            .and_then(|n| n.get("frozen_embeddings"))
+        else {
             return Ok(None);
         };
         let sha256 = section
             .get("sha256")
             .and_then(|v| v.as_str())
-            .ok_or_else(|| model_error(&dir.join("config.json"), "nerpipe.frozen_embeddings has no sha256"))?;
+            .ok_or_else(|| {
+                model_error(
+                    &dir.join("config.json"),
+                    "nerpipe.frozen_embeddings has no sha256",
+                )
+            })?;
         Ok(Some(FrozenEmbeddings {
             path: dir.join(FROZEN_EMBEDDINGS_FILE),
             sha256: sha256.to_string(),

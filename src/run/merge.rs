@@ -21,6 +21,8 @@ pub struct MergeSummary {
     pub mentions_per_label: BTreeMap<String, usize>,
     pub entities: usize,
     pub shards: usize,
+    /// Mentions the model (not the amounts rules) found.
+    pub model_mentions: usize,
 }
 
 /// The shard count of the shard folders under `<out>/shards`, or `count`.
@@ -60,6 +62,49 @@ fn shard_count(out: &Path, count: Option<usize>) -> anyhow::Result<usize> {
     }
 }
 
+/// Shards that read different versions of the corpus would merge into a
+/// corpus that never existed: refused, naming the files that differ.
+fn check_same_corpus(out: &Path, first: &Manifest, other: &Manifest) -> anyhow::Result<()> {
+    let names: BTreeSet<&String> = first
+        .corpus_files
+        .keys()
+        .chain(other.corpus_files.keys())
+        .collect();
+    let differing: Vec<String> = names
+        .into_iter()
+        .filter(|n| first.corpus_files.get(*n) != other.corpus_files.get(*n))
+        .map(|n| {
+            let what = match (first.corpus_files.get(n), other.corpus_files.get(n)) {
+                (None, _) => format!("only in shard {}", other.shard.index),
+                (_, None) => format!("only in shard {}", first.shard.index),
+                _ => "changed".to_string(),
+            };
+            format!("{n} ({what})")
+        })
+        .collect();
+    if differing.is_empty() {
+        return Ok(());
+    }
+    let shown = differing
+        .iter()
+        .take(5)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    let more = if differing.len() > 5 {
+        format!(" and {} more", differing.len() - 5)
+    } else {
+        String::new()
+    };
+    bail!(
+        "{}: shards {} and {} ran over different versions of the corpus: {} files differ: {shown}{more}; rerun the shards over the same corpus",
+        out.join("shards").display(),
+        first.shard.dir_name(),
+        other.shard.dir_name(),
+        differing.len()
+    )
+}
+
 /// Merges all shards of `out` into its top-level output files.
 pub fn merge(out: &Path, count: Option<usize>) -> anyhow::Result<(MergeSummary, Manifest)> {
     let count = shard_count(out, count)?;
@@ -75,6 +120,7 @@ pub fn merge(out: &Path, count: Option<usize>) -> anyhow::Result<(MergeSummary, 
         }
         let (reader, manifest) = ShardReader::open(&dir)?;
         if let Some(first) = &first_manifest {
+            check_same_corpus(out, first, &manifest)?;
             let same = first.model_sha256 == manifest.model_sha256
                 && first.options == manifest.options
                 && first.nerpipe_version == manifest.nerpipe_version;
@@ -129,6 +175,9 @@ pub fn merge(out: &Path, count: Option<usize>) -> anyhow::Result<(MergeSummary, 
                 .entry(m.mention.label.to_string())
                 .or_default() += 1;
             summary.mentions += 1;
+            if m.mention.source != super::recognisers::AMOUNTS_SOURCE {
+                summary.model_mentions += 1;
+            }
         }
         let next = readers[i].next_result()?;
         if let Some(r) = &next {
@@ -143,14 +192,27 @@ pub fn merge(out: &Path, count: Option<usize>) -> anyhow::Result<(MergeSummary, 
 }
 
 /// `nerpipe merge`: merges the shards, writes the merged run.json, then the
-/// downstream files.
+/// downstream files. `None`: the folder holds a finished unsharded run, whose
+/// output files are already complete.
 pub fn merge_run(
     out: &Path,
     count: Option<usize>,
     sqlite: bool,
     report: bool,
-) -> anyhow::Result<MergeSummary> {
+) -> crate::error::Result<Option<MergeSummary>> {
     let started = std::time::Instant::now();
+    let _lock = super::guard::FolderLock::acquire(out, &mut |m| eprintln!("nerpipe: {m}"))?;
+    if shard_count(out, count)? == 1 {
+        let unsharded = ShardStore::dir_of(out, Shard::WHOLE);
+        if unsharded.join("DONE").is_file() && out.join("run.json").is_file() {
+            return Ok(None);
+        }
+        return Err(anyhow::anyhow!(
+            "{}: holds an unsharded run that has not finished, which needs no merge: run the same `nerpipe run` command again to resume it",
+            out.display()
+        )
+        .into());
+    }
     let (summary, _) = merge(out, count)?;
     super::run_json::write_merged_run_json(
         out,
@@ -159,5 +221,6 @@ pub fn merge_run(
         started.elapsed().as_secs_f64(),
     )?;
     crate::sink::write_downstream(out, sqlite, report)?;
-    Ok(summary)
+    super::warn_if_no_model_mentions(summary.documents_ok, summary.model_mentions);
+    Ok(Some(summary))
 }

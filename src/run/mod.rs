@@ -6,6 +6,7 @@
 //! results are committed to the shard folder (see [`crate::run::store`]); an
 //! unsharded run then merges its one shard into the output files.
 
+pub mod guard;
 pub mod merge;
 pub mod output;
 pub mod progress;
@@ -13,20 +14,17 @@ mod recognisers;
 pub mod run_json;
 pub mod shard;
 pub mod store;
+mod stream;
 
-use crate::doc::DocStatus;
-use crate::ingest::{Corpus, Ingested, Item, JsonlSource, Position, Selection, Source};
+use crate::ingest::{Corpus, Ingested, Item, Position, Selection};
 use crate::model::{Decoder, Engine, LoadedModel, Precision};
 use crate::recognise::transformer::decode::Aggregation;
-use crate::sink::atomic::AtomicFile;
-use anyhow::Context;
 use recognisers::{failed_doc, Recognisers};
 use run_json::write_run_json;
 use serde_json::json;
 use shard::Shard;
 use std::collections::{BTreeMap, HashSet};
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 use store::{DocResult, Manifest, ShardStore};
 
@@ -42,22 +40,22 @@ pub struct RunArgs {
     #[arg(long, default_value = crate::DEFAULT_MODEL)]
     pub model: PathBuf,
     /// Windows per model call.
-    #[arg(long, default_value_t = 32)]
+    #[arg(long, default_value_t = 32, value_parser = crate::cli::batch)]
     pub batch_size: usize,
     /// Threads for tokenisation and libtorch (default: all cores).
-    #[arg(long)]
+    #[arg(long, value_parser = crate::cli::threads)]
     pub threads: Option<usize>,
     /// How sub-token predictions become word predictions.
     #[arg(long, value_enum, default_value = "first")]
     pub aggregation: Aggregation,
     /// Drop model mentions scoring below this.
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, default_value_t = 0.0, value_parser = crate::cli::probability)]
     pub min_score: f32,
     /// Sub-tokens per model window, [CLS] and [SEP] included.
-    #[arg(long, default_value_t = 128)]
+    #[arg(long, default_value_t = 128, value_parser = crate::cli::window)]
     pub window: usize,
     /// Sub-tokens shared by neighbouring windows.
-    #[arg(long, default_value_t = 32)]
+    #[arg(long, default_value_t = 32, value_parser = crate::cli::overlap)]
     pub overlap: usize,
     /// Tag decoder (default: the one the model's config names).
     #[arg(long, value_enum)]
@@ -74,7 +72,7 @@ pub struct RunArgs {
     #[arg(long)]
     pub shard: Option<String>,
     /// Number of shards, for schedulers that only publish the index.
-    #[arg(long)]
+    #[arg(long, value_parser = crate::cli::count)]
     pub shard_count: Option<usize>,
     /// Read documents as JSON lines from this file, or `-` for standard input.
     #[arg(long, conflicts_with = "corpus")]
@@ -84,12 +82,15 @@ pub struct RunArgs {
     #[arg(long, conflicts_with = "out")]
     pub jsonl_out: Option<String>,
     /// Refuse documents larger than this many bytes (error row).
-    #[arg(long, default_value_t = crate::ingest::DEFAULT_MAX_DOC_BYTES)]
+    #[arg(long, default_value_t = crate::ingest::DEFAULT_MAX_DOC_BYTES, value_parser = crate::cli::bytes)]
     pub max_doc_bytes: u64,
     /// Documents per committed chunk: smaller chunks lose less work to a
     /// crash, larger ones batch better.
-    #[arg(long, default_value_t = 256)]
+    #[arg(long, default_value_t = 256, value_parser = crate::cli::count)]
     pub chunk_docs: usize,
+    /// Leave the output folder out of the corpus when it lies inside it.
+    #[arg(long)]
+    pub exclude_out: bool,
     /// Do not write nerpipe.sqlite.
     #[arg(long)]
     pub no_sqlite: bool,
@@ -123,6 +124,22 @@ pub struct RunSummary {
     pub tokens_per_second: f64,
     /// Set for one shard of a sharded run (no top-level files).
     pub shard: Option<Shard>,
+    /// Mentions the model (not the amounts rules) found.
+    pub model_mentions: usize,
+    /// Corpus entries that are not documents, by reason.
+    pub skipped: BTreeMap<String, usize>,
+}
+
+/// From this many documents on, finding no model mention at all is suspect
+/// (damaged weights, a model for another language).
+const NO_MENTION_WARNING_DOCS: usize = 20;
+
+pub(crate) fn warn_if_no_model_mentions(documents_ok: usize, model_mentions: usize) {
+    if documents_ok >= NO_MENTION_WARNING_DOCS && model_mentions == 0 {
+        eprintln!(
+            "nerpipe: warning: the model found no mention in {documents_ok} documents: its weights may be damaged or the documents not in its language; check the model folder (nerpipe eval) before trusting this run"
+        );
+    }
 }
 
 /// Characters per chunk: with `--chunk-docs`, bounds the memory of a chunk.
@@ -156,6 +173,11 @@ fn run_chunks(
                 }
                 summary.tokens += r.document.tokens;
                 summary.mentions += r.mentions.len();
+                summary.model_mentions += r
+                    .mentions
+                    .iter()
+                    .filter(|m| m.mention.source != recognisers::AMOUNTS_SOURCE)
+                    .count();
                 for m in &r.mentions {
                     *summary
                         .mentions_per_label
@@ -196,7 +218,7 @@ fn run_chunks(
 }
 
 /// The model as `args` ask for it: engine, and precision resolved.
-fn load_model(args: &RunArgs) -> crate::error::Result<LoadedModel> {
+pub(super) fn load_model(args: &RunArgs) -> crate::error::Result<LoadedModel> {
     let (precision, _) = Precision::resolve(args.precision);
     Ok(LoadedModel::load_for(&args.model, precision, args.engine)?)
 }
@@ -218,6 +240,18 @@ fn result_options(args: &RunArgs, decoder: Decoder) -> serde_json::Value {
     })
 }
 
+/// "skipped 2 symlinks to folders, …" for messages ("" when none).
+pub(crate) fn skipped_note(skipped: &BTreeMap<String, usize>) -> String {
+    if skipped.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = skipped
+        .iter()
+        .map(|(why, n)| format!("{n} {why}"))
+        .collect();
+    format!("skipped {}", parts.join(", "))
+}
+
 /// `nerpipe run`: the whole pipeline over a corpus (or a JSONL stream).
 pub fn run(args: &RunArgs) -> crate::error::Result<RunSummary> {
     let started = Instant::now();
@@ -225,7 +259,7 @@ pub fn run(args: &RunArgs) -> crate::error::Result<RunSummary> {
         tch::set_num_threads(t as i32);
     }
     if args.jsonl_out.is_some() || args.jsonl_in.is_some() {
-        return run_stream(args, started);
+        return stream::run_stream(args, started);
     }
     let (Some(corpus_dir), Some(out)) = (&args.corpus, &args.out) else {
         return Err(crate::Error::Usage(
@@ -238,9 +272,27 @@ pub fn run(args: &RunArgs) -> crate::error::Result<RunSummary> {
             Shard::from_env(|k| std::env::var(k).ok(), args.shard_count)?.unwrap_or(Shard::WHOLE)
         }
     };
+    let excluded = guard::check_folders(corpus_dir, out, args.exclude_out)?;
     let model = load_model(args)?;
     let recognisers = Recognisers::new(&model, args)?;
-    let corpus = Corpus::open(corpus_dir)?;
+    let corpus = Corpus::open_excluding(corpus_dir, excluded.as_deref())?;
+    let quiet = args.quiet;
+    let notify = &mut |message: String| {
+        if !quiet {
+            eprintln!("nerpipe: {message}");
+        }
+    };
+    // Before the first write: one run at a time per folder, and only into a
+    // folder whose files are nerpipe's.
+    let lock_dir = if shard.count == 1 {
+        out.clone()
+    } else {
+        ShardStore::dir_of(out, shard)
+    };
+    guard::check_owned(out)?;
+    let _lock = guard::FolderLock::acquire(&lock_dir, notify)?;
+    let corpus_empty = corpus.is_empty();
+    let skipped = corpus.skipped.clone();
     let manifest = Manifest {
         nerpipe_version: env!("CARGO_PKG_VERSION").into(),
         model: model.name.clone(),
@@ -252,15 +304,11 @@ pub fn run(args: &RunArgs) -> crate::error::Result<RunSummary> {
             .map(|(rel, path, size)| (rel.to_string(), store::stamp(path, size)))
             .collect(),
     };
-    let quiet = args.quiet;
-    let (mut store, resumed) = ShardStore::open(out, &manifest, &mut |message| {
-        if !quiet {
-            eprintln!("nerpipe: {message}");
-        }
-    })?;
+    let (mut store, resumed) = ShardStore::open(out, &manifest, notify)?;
     let mut summary = RunSummary {
         documents_resumed: resumed.documents,
         shard: (shard.count > 1).then_some(shard),
+        skipped,
         ..Default::default()
     };
     let mut claimed = resumed.claimed_ids;
@@ -288,6 +336,7 @@ pub fn run(args: &RunArgs) -> crate::error::Result<RunSummary> {
         summary.mentions = merged.mentions;
         summary.mentions_per_label = merged.mentions_per_label;
         summary.entities = merged.entities;
+        summary.model_mentions = merged.model_mentions;
     }
     summary.seconds = started.elapsed().as_secs_f64();
     summary.tokens_per_second = summary.tokens as f64 / summary.seconds.max(1e-9);
@@ -301,66 +350,20 @@ pub fn run(args: &RunArgs) -> crate::error::Result<RunSummary> {
         crate::sink::write_downstream(out, !args.no_sqlite, !args.no_report)?;
     }
     progress.finish(&summary, out);
-    Ok(summary)
-}
-
-/// `--jsonl-in` / `--jsonl-out`: documents in, mention lines out, for pipes
-/// (Spark's `RDD.pipe`, shell pipelines). Entity ids are the same as in a run
-/// with an output folder.
-fn run_stream(args: &RunArgs, started: Instant) -> crate::error::Result<RunSummary> {
-    let model = load_model(args)?;
-    let recognisers = Recognisers::new(&model, args)?;
-    let selection = Selection {
-        max_doc_bytes: args.max_doc_bytes,
-        ..Default::default()
-    };
-    let source: Box<dyn Source> = match (&args.jsonl_in, &args.corpus) {
-        (Some(path), _) if path == "-" => Box::new(JsonlSource {
-            name: "-".into(),
-            reader: Box::new(std::io::stdin().lock()),
-        }),
-        (Some(path), _) => {
-            let file = std::fs::File::open(path)
-                .with_context(|| format!("{path}: cannot read the JSONL input"))?;
-            Box::new(JsonlSource {
-                name: path.clone(),
-                reader: Box::new(std::io::BufReader::new(file)),
-            })
+    warn_if_no_model_mentions(summary.documents_ok, summary.model_mentions);
+    let no_documents =
+        corpus_empty || (shard.count == 1 && summary.documents_ok + summary.documents_failed == 0);
+    if no_documents {
+        let message = format!(
+            "no documents found in {} (looked for .txt, .md and .jsonl files in it and its subfolders{}{})",
+            corpus_dir.display(),
+            if summary.skipped.is_empty() { "" } else { "; " },
+            skipped_note(&summary.skipped)
+        );
+        if args.strict {
+            return Err(crate::Error::NoDocuments(message));
         }
-        (None, Some(corpus)) => Box::new(Corpus::open(corpus)?),
-        (None, None) => return Err(crate::Error::Usage("give --corpus or --jsonl-in".into())),
-    };
-    let stream = source.select(selection);
-    let mut sink: Box<dyn Write> = match args.jsonl_out.as_deref() {
-        Some("-") | None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
-        Some(path) => Box::new(AtomicFile::create(Path::new(path))?),
-    };
-    let mut summary = RunSummary::default();
-    let mut progress = progress::Progress::new(0, true);
-    let quiet = args.quiet;
-    run_chunks(
-        stream,
-        args.chunk_docs,
-        &recognisers,
-        &mut HashSet::new(),
-        &mut progress,
-        &mut summary,
-        &mut |results, _| {
-            for r in results {
-                if r.document.status == DocStatus::Error && !quiet {
-                    eprintln!("nerpipe: {}: {}", r.document.source_path, r.document.error);
-                }
-                for m in r.mentions {
-                    crate::sink::jsonl::write_line(&mut sink, &m.mention)?;
-                }
-            }
-            sink.flush().context("cannot write the mention stream")
-        },
-    )?;
-    summary.model_tokens = recognisers.model_tokens();
-    sink.flush().context("cannot write the mention stream")?;
-    drop(sink);
-    summary.seconds = started.elapsed().as_secs_f64();
-    summary.tokens_per_second = summary.tokens as f64 / summary.seconds.max(1e-9);
+        eprintln!("nerpipe: warning: {message}");
+    }
     Ok(summary)
 }

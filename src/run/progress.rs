@@ -101,6 +101,12 @@ impl Progress {
             summary.tokens_per_second,
             out.display()
         );
+        if !summary.skipped.is_empty() {
+            eprintln!(
+                "nerpipe: {} (not documents: see Input in the README)",
+                crate::run::skipped_note(&summary.skipped)
+            );
+        }
         if summary.documents_failed > 0 {
             eprintln!(
                 "nerpipe: warning: {} documents failed; see the status and error columns of {}",

@@ -35,6 +35,14 @@ impl<'m> Recognisers<'m> {
                 "--window must be at least 8 and more than twice --overlap plus 2".into(),
             ));
         }
+        let max_positions = usize::try_from(model.config.bert.max_position_embeddings).unwrap_or(0);
+        if args.window > max_positions {
+            return Err(Error::Usage(format!(
+                "--window {} is larger than the model's maximum of {max_positions} positions (max_position_embeddings in {}): give --window {max_positions} or less",
+                args.window,
+                model.dir.join("config.json").display()
+            )));
+        }
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(args.threads.unwrap_or(0))
             .build()

@@ -62,6 +62,8 @@ pub(super) fn write_run_json(
             "entities": summary.entities,
             "tokens": summary.tokens,
             "model_tokens": summary.model_tokens,
+            "model_mentions": summary.model_mentions,
+            "skipped": summary.skipped,
         },
         "inference": {
             "engine": args.engine,

@@ -115,10 +115,8 @@ impl ShardStore {
         let _ = std::fs::remove_file(dir.join(DONE));
         let mut resumed = Resumed::default();
         let mut next_chunk = 0;
-        let old: Option<Manifest> = std::fs::read_to_string(dir.join(MANIFEST))
-            .ok()
-            .and_then(|t| serde_json::from_str(&t).ok());
         let files = chunk_files(&chunks)?;
+        let old = read_old_manifest(&dir.join(MANIFEST), files.len(), notify);
         match old {
             Some(old) if old.incompatibility(manifest).is_none() => {
                 let mut stale = 0;
@@ -208,6 +206,36 @@ impl ShardStore {
     /// Marks the shard complete: `nerpipe merge` only takes complete shards.
     pub fn finish(self) -> anyhow::Result<()> {
         write_atomic(&self.dir.join(DONE), b"complete\n")
+    }
+}
+
+/// The manifest of earlier chunks. One that cannot be read or parsed cannot
+/// vouch for them: they are discarded, and the user is told why.
+fn read_old_manifest(
+    path: &Path,
+    chunks: usize,
+    notify: &mut dyn FnMut(String),
+) -> Option<Manifest> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+        Err(e) => {
+            notify(format!(
+                "{}: cannot read ({e}); discarding the {chunks} chunks it describes and starting this shard again",
+                path.display()
+            ));
+            return None;
+        }
+    };
+    match serde_json::from_str(&text) {
+        Ok(m) => Some(m),
+        Err(e) => {
+            notify(format!(
+                "{}: not a nerpipe manifest ({e}); discarding the {chunks} chunks it describes and starting this shard again",
+                path.display()
+            ));
+            None
+        }
     }
 }
 

@@ -1,7 +1,8 @@
 //! mentions.csv, documents.csv and entities.csv, for spreadsheets: the same
 //! records as the JSONL files, amounts as flat columns, lists joined with
 //! [`LIST_SEPARATOR`](super::LIST_SEPARATOR), and every text cell guarded
-//! against formula injection ([`csv_safe`]).
+//! against formula injection ([`csv_safe`]) and capped in length
+//! ([`csv_text`]).
 
 use super::atomic::AtomicFile;
 use super::{Sink, LIST_SEPARATOR};
@@ -61,6 +62,32 @@ pub fn csv_safe(cell: &str) -> Cow<'_, str> {
     }
 }
 
+/// Longest title cell in documents.csv, in characters, the ellipsis included:
+/// a title is a line, and a 200 000-character "first line" is a dump.
+pub const TITLE_CELL_CHARS: usize = 1_000;
+/// Longest other text cell, in characters: under Excel's 32 767-character
+/// cell limit and Python csv's 131 072-character field limit.
+pub const TEXT_CELL_CHARS: usize = 32_000;
+
+/// A text cell as CSV writes it: at most `limit` characters (longer text is
+/// cut, ending in `…`; the JSONL files keep it whole), then [`csv_safe`].
+pub fn csv_text(cell: &str, limit: usize) -> Cow<'_, str> {
+    match cell.char_indices().nth(limit) {
+        None => csv_safe(cell),
+        Some(_) => {
+            let cut = cell
+                .char_indices()
+                .nth(limit - 1)
+                .map_or(cell.len(), |(i, _)| i);
+            Cow::Owned(csv_safe(&format!("{}…", &cell[..cut])).into_owned())
+        }
+    }
+}
+
+fn cell(text: &str) -> Cow<'_, str> {
+    csv_text(text, TEXT_CELL_CHARS)
+}
+
 /// A row of mentions.csv ([`MENTION_COLUMNS`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MentionRow<'a> {
@@ -110,48 +137,48 @@ pub struct EntityRow<'a> {
 
 pub fn mention_row(m: &Mention) -> MentionRow<'_> {
     MentionRow {
-        doc_id: csv_safe(&m.doc_id),
-        mention_id: csv_safe(&m.mention_id),
-        entity_id: csv_safe(&m.entity_id),
+        doc_id: cell(&m.doc_id),
+        mention_id: cell(&m.mention_id),
+        entity_id: cell(&m.entity_id),
         label: m.label,
-        text: csv_safe(&m.text),
+        text: cell(&m.text),
         start: m.start,
         end: m.end,
         score: m.score,
-        source: csv_safe(&m.source),
-        context: csv_safe(&m.context),
+        source: cell(&m.source),
+        context: cell(&m.context),
         amount_kind: m.amount.as_ref().map(|a| a.kind),
-        value: m.amount.as_ref().map(|a| csv_safe(&a.value)),
-        unit: m.amount.as_ref().map(|a| csv_safe(&a.unit)),
+        value: m.amount.as_ref().map(|a| cell(&a.value)),
+        unit: m.amount.as_ref().map(|a| cell(&a.unit)),
     }
 }
 
 pub fn document_row(d: &DocumentOutcome) -> DocumentRow<'_> {
     DocumentRow {
-        doc_id: csv_safe(&d.doc_id),
-        source_path: csv_safe(&d.source_path),
-        title: csv_safe(&d.title),
+        doc_id: cell(&d.doc_id),
+        source_path: cell(&d.source_path),
+        title: csv_text(&d.title, TITLE_CELL_CHARS),
         chars: d.chars,
         tokens: d.tokens,
         mentions: d.mentions,
         status: d.status,
-        error: csv_safe(&d.error),
+        error: cell(&d.error),
     }
 }
 
 pub fn entity_row(e: &Entity) -> EntityRow<'_> {
     EntityRow {
-        entity_id: csv_safe(&e.id),
+        entity_id: cell(&e.id),
         label: e.label,
-        canonical: csv_safe(&e.canonical),
-        aliases: csv_safe(&e.aliases.join(LIST_SEPARATOR)).into_owned(),
+        canonical: cell(&e.canonical),
+        aliases: cell(&e.aliases.join(LIST_SEPARATOR)).into_owned(),
         mention_count: e.mention_count,
         document_count: e.document_count,
-        documents: csv_safe(&e.documents.join(LIST_SEPARATOR)).into_owned(),
+        documents: cell(&e.documents.join(LIST_SEPARATOR)).into_owned(),
         score: e.score,
         amount_kind: e.amount.as_ref().map(|a| a.kind),
-        value: e.amount.as_ref().map(|a| csv_safe(&a.value)),
-        unit: e.amount.as_ref().map(|a| csv_safe(&a.unit)),
+        value: e.amount.as_ref().map(|a| cell(&a.value)),
+        unit: e.amount.as_ref().map(|a| cell(&a.unit)),
     }
 }
 

@@ -17,8 +17,8 @@
 //! connection is unencrypted (NoTls): use a local server or a tunnel.
 
 use super::schema::{
-    alias_rows, document_row, entity_row, mention_row, postgres_ddl, SqlType, SqlValue, Table,
-    DOCUMENTS, ENTITIES, ENTITY_ALIASES, MENTIONS,
+    alias_rows, document_error_row, document_row, entity_row, mention_row, postgres_ddl, SqlType,
+    SqlValue, Table, DOCUMENTS, DOCUMENT_ERRORS, ENTITIES, ENTITY_ALIASES, MENTIONS,
 };
 use crate::run::output::{read_documents, read_entities, read_mentions, RunInfo};
 use anyhow::Context;
@@ -140,21 +140,27 @@ pub fn load_into(client: &mut Client, out: &Path) -> anyhow::Result<LoadCounts> 
 /// The staged tables: the schema's columns, JSON as text and the sort number
 /// as float8 (the NUMERIC is cast from the exact text when merging).
 fn staging_ddl() -> String {
-    [&DOCUMENTS, &ENTITIES, &ENTITY_ALIASES, &MENTIONS]
-        .iter()
-        .map(|table| {
-            let columns: Vec<String> = table
-                .columns
-                .iter()
-                .map(|c| format!("{} {}", c.name, staging_type(c.ty)))
-                .collect();
-            format!(
-                "CREATE TEMP TABLE stage_{} ({}) ON COMMIT DROP;\n",
-                table.name,
-                columns.join(", ")
-            )
-        })
-        .collect()
+    [
+        &DOCUMENTS,
+        &DOCUMENT_ERRORS,
+        &ENTITIES,
+        &ENTITY_ALIASES,
+        &MENTIONS,
+    ]
+    .iter()
+    .map(|table| {
+        let columns: Vec<String> = table
+            .columns
+            .iter()
+            .map(|c| format!("{} {}", c.name, staging_type(c.ty)))
+            .collect();
+        format!(
+            "CREATE TEMP TABLE stage_{} ({}) ON COMMIT DROP;\n",
+            table.name,
+            columns.join(", ")
+        )
+    })
+    .collect()
 }
 
 fn staging_type(ty: SqlType) -> &'static str {
@@ -205,10 +211,15 @@ fn stage(
     counts: &mut LoadCounts,
 ) -> anyhow::Result<()> {
     tx.batch_execute(&staging_ddl())?;
-    let documents = read_documents(out)?
-        .enumerate()
-        .map(|(position, d)| Ok(document_row(run_id, position, &d?)));
+    // Failed documents are few: keep their rows to copy after.
+    let mut errors = Vec::new();
+    let documents = read_documents(out)?.enumerate().map(|(position, d)| {
+        let d = d?;
+        errors.extend(document_error_row(run_id, position, &d));
+        Ok(document_row(run_id, position, &d))
+    });
     counts.documents = copy_rows(tx, &DOCUMENTS, documents)?;
+    copy_rows(tx, &DOCUMENT_ERRORS, errors.into_iter().map(Ok))?;
 
     // Aliases are small next to mentions; keep them to copy after.
     let mut aliases = Vec::new();
@@ -272,6 +283,23 @@ fn merge(tx: &mut Transaction<'_>, run: &RunInfo, counts: &mut LoadCounts) -> an
          WHERE (t.run_id, t.position, t.source_path, t.title, t.chars, t.tokens, t.mentions, t.status, t.error)
                IS DISTINCT FROM (EXCLUDED.run_id, EXCLUDED.position, EXCLUDED.source_path, EXCLUDED.title,
                EXCLUDED.chars, EXCLUDED.tokens, EXCLUDED.mentions, EXCLUDED.status, EXCLUDED.error)",
+        &[&run.run_id],
+    )?;
+
+    // Failed rows by source position; a position this run read fine again
+    // (or failed differently) replaces what an earlier load said.
+    counts.deleted += tx.execute(
+        "DELETE FROM nerpipe.document_errors e USING stage_documents d
+         WHERE e.source_path = d.source_path AND d.status = 'ok'",
+        &[],
+    )?;
+    counts.changed += tx.execute(
+        "INSERT INTO nerpipe.document_errors AS t (source_path, run_id, position, doc_id, error)
+         SELECT source_path, $1, position, doc_id, error FROM stage_document_errors
+         ON CONFLICT (source_path) DO UPDATE SET
+             run_id = EXCLUDED.run_id, position = EXCLUDED.position, doc_id = EXCLUDED.doc_id, error = EXCLUDED.error
+         WHERE (t.run_id, t.position, t.doc_id, t.error)
+               IS DISTINCT FROM (EXCLUDED.run_id, EXCLUDED.position, EXCLUDED.doc_id, EXCLUDED.error)",
         &[&run.run_id],
     )?;
 
@@ -364,6 +392,7 @@ pub fn table_counts(client: &mut Client) -> anyhow::Result<Vec<(String, i64)>> {
     for table in [
         "runs",
         "documents",
+        "document_errors",
         "entities",
         "entity_aliases",
         "mentions",

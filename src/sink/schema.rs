@@ -90,6 +90,21 @@ pub const DOCUMENTS: Table = Table {
     primary_key: &[],
 };
 
+/// Every failed document, one row per source position (its source_path: a
+/// file, or `file:line` in a JSONL file), so that a failed row whose doc_id
+/// another document already holds (a duplicate id) is in the database too.
+pub const DOCUMENT_ERRORS: Table = Table {
+    name: "document_errors",
+    columns: &[
+        col("source_path", Text, "PRIMARY KEY"),
+        col("run_id", Text, "REFERENCES runs(run_id)"),
+        col("position", Int, ""),
+        col("doc_id", Text, ""),
+        col("error", Text, ""),
+    ],
+    primary_key: &[],
+};
+
 pub const ENTITIES: Table = Table {
     name: "entities",
     columns: &[
@@ -144,7 +159,14 @@ pub const MENTIONS: Table = Table {
     primary_key: &[],
 };
 
-pub const TABLES: [&Table; 5] = [&RUNS, &DOCUMENTS, &ENTITIES, &ENTITY_ALIASES, &MENTIONS];
+pub const TABLES: [&Table; 6] = [
+    &RUNS,
+    &DOCUMENTS,
+    &DOCUMENT_ERRORS,
+    &ENTITIES,
+    &ENTITY_ALIASES,
+    &MENTIONS,
+];
 
 /// (index name, table, columns).
 pub const INDEXES: [(&str, &str, &str); 7] = [
@@ -324,6 +346,23 @@ pub fn document_row(run_id: &str, position: usize, d: &DocumentOutcome) -> Vec<S
         d.status.as_str().into(),
         d.error.as_str().into(),
     ]
+}
+
+/// The row of [`DOCUMENT_ERRORS`] of a failed document, `None` for one that is ok.
+pub fn document_error_row(
+    run_id: &str,
+    position: usize,
+    d: &DocumentOutcome,
+) -> Option<Vec<SqlValue>> {
+    (!d.is_ok()).then(|| {
+        vec![
+            d.source_path.as_str().into(),
+            run_id.into(),
+            position.into(),
+            d.doc_id.as_str().into(),
+            d.error.as_str().into(),
+        ]
+    })
 }
 
 /// The row of [`ENTITIES`].

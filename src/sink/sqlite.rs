@@ -9,8 +9,8 @@
 
 use super::atomic::TempPath;
 use super::schema::{
-    alias_rows, document_row, entity_row, mention_row, Dialect, SqlValue, Table, DOCUMENTS,
-    ENTITIES, ENTITY_ALIASES, MENTIONS, RUNS,
+    alias_rows, document_error_row, document_row, entity_row, mention_row, Dialect, SqlValue,
+    Table, DOCUMENTS, DOCUMENT_ERRORS, ENTITIES, ENTITY_ALIASES, MENTIONS, RUNS,
 };
 use crate::run::output::{read_documents, read_entities, read_mentions, RunInfo};
 use anyhow::Context;
@@ -56,8 +56,13 @@ fn fill(conn: &mut Connection, out: &Path) -> anyhow::Result<()> {
         // A later row for an already-seen doc_id is the run's "duplicate doc_id"
         // error row; the first row keeps the key.
         let mut insert = tx.prepare(&insert_sql(&DOCUMENTS, " ON CONFLICT(doc_id) DO NOTHING"))?;
+        let mut error = tx.prepare(&insert_sql(&DOCUMENT_ERRORS, ""))?;
         for (position, d) in read_documents(out)?.enumerate() {
-            insert.execute(params_from_iter(document_row(&run.run_id, position, &d?)))?;
+            let d = d?;
+            insert.execute(params_from_iter(document_row(&run.run_id, position, &d)))?;
+            if let Some(row) = document_error_row(&run.run_id, position, &d) {
+                error.execute(params_from_iter(row))?;
+            }
         }
     }
     {

@@ -52,31 +52,31 @@ pub struct TrainArgs {
     pub cyrillic_copies: Vec<PathBuf>,
     /// Share of training sentences with č ć đ š ž that also train without
     /// the diacritics (Saric, Djuric).
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, default_value_t = 0.0, value_parser = crate::cli::probability_f64)]
     pub ascii_copies: f64,
-    #[arg(long, default_value_t = 8)]
+    #[arg(long, default_value_t = 8, value_parser = crate::cli::count)]
     pub epochs: usize,
     /// Peak learning rate (AdamW), reached after the warm-up.
-    #[arg(long, default_value_t = 1e-4)]
+    #[arg(long, default_value_t = 1e-4, value_parser = crate::cli::learning_rate)]
     pub lr: f64,
-    #[arg(long, default_value_t = 32)]
+    #[arg(long, default_value_t = 32, value_parser = crate::cli::batch)]
     pub batch_size: usize,
     /// Longest training sequence in sub-tokens, start and end tokens included.
-    #[arg(long, default_value_t = 128)]
+    #[arg(long, default_value_t = 128, value_parser = crate::cli::window)]
     pub max_len: usize,
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
     /// Intra-op threads for libtorch (default: all cores).
-    #[arg(long)]
+    #[arg(long, value_parser = crate::cli::threads)]
     pub threads: Option<usize>,
     /// Fraction of the steps spent warming up the learning rate.
-    #[arg(long, default_value_t = 0.1)]
+    #[arg(long, default_value_t = 0.1, value_parser = crate::cli::probability_f64)]
     pub warmup: f64,
-    #[arg(long, default_value_t = 0.01)]
+    #[arg(long, default_value_t = 0.01, value_parser = crate::cli::non_negative)]
     pub weight_decay: f64,
     /// Label smoothing of the cross-entropy loss (0 = off; only where every
     /// training file annotates every type).
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, default_value_t = 0.0, value_parser = crate::cli::fraction_below_one)]
     pub label_smoothing: f64,
     /// Train without the word-shape embedding (a plain HF token classifier).
     #[arg(long)]
@@ -100,7 +100,7 @@ pub struct TrainArgs {
     #[arg(long)]
     pub checkpoint: Option<PathBuf>,
     /// Stop after this many batches per epoch (quick checks and tests).
-    #[arg(long, hide = true)]
+    #[arg(long, hide = true, value_parser = crate::cli::count)]
     pub max_steps_per_epoch: Option<usize>,
     #[arg(long)]
     pub quiet: bool,
@@ -218,7 +218,8 @@ pub fn train(args: &TrainArgs, command_line: &str) -> crate::error::Result<Score
         });
         crate::sink::atomic::write_atomic(&args.out.join("MODEL.md"), card.as_bytes())
     };
-    let (progress, best_scores) = run.epochs(&mut network, &mut optimizer, started, &mut write_folder)?;
+    let (progress, best_scores) =
+        run.epochs(&mut network, &mut optimizer, started, &mut write_folder)?;
     progress.best.context("no epoch was trained")?;
     if best_scores.is_none() {
         // Every epoch was done before this resume: finish the folder.
@@ -228,7 +229,11 @@ pub fn train(args: &TrainArgs, command_line: &str) -> crate::error::Result<Score
         Some(s) => s,
         None => run.score_all(&network)?,
     };
-    Ok(scores.into_iter().next().map(|(_, s)| s).unwrap_or_default())
+    Ok(scores
+        .into_iter()
+        .next()
+        .map(|(_, s)| s)
+        .unwrap_or_default())
 }
 
 fn dev_sets(args: &TrainArgs, map: &TypeMap) -> anyhow::Result<Vec<DevSet>> {
@@ -362,12 +367,19 @@ impl Run<'_> {
                 bar.inc(1);
             }
             let scores = self.score_all(network)?;
-            let mean = scores.iter().map(|(_, s)| s.micro.f1).sum::<f64>() / scores.len().max(1) as f64;
-            let mut line = format!("| {epoch} | {:.4} |", loss_sum / steps_per_epoch.max(1) as f64);
+            let mean =
+                scores.iter().map(|(_, s)| s.micro.f1).sum::<f64>() / scores.len().max(1) as f64;
+            let mut line = format!(
+                "| {epoch} | {:.4} |",
+                loss_sum / steps_per_epoch.max(1) as f64
+            );
             for (_, s) in &scores {
                 line.push_str(&format!(" {:.4} |", s.micro.f1));
             }
-            line.push_str(&format!(" {mean:.4} | {:.0} s |", epoch_started.elapsed().as_secs_f64()));
+            line.push_str(&format!(
+                " {mean:.4} | {:.0} s |",
+                epoch_started.elapsed().as_secs_f64()
+            ));
             if !args.quiet {
                 crate::run::progress::println(&bar, &format!("epoch {epoch}: {line}"));
             }
@@ -405,7 +417,10 @@ impl Run<'_> {
         }
         let path = checkpoint.join("progress.json");
         let Ok(text) = std::fs::read_to_string(&path) else {
-            eprintln!("nerpipe: no checkpoint in {}: starting from the base", checkpoint.display());
+            eprintln!(
+                "nerpipe: no checkpoint in {}: starting from the base",
+                checkpoint.display()
+            );
             return Ok(fresh);
         };
         let state: Progress = serde_json::from_str(&text)
@@ -417,12 +432,21 @@ impl Run<'_> {
             );
         }
         optimizer.load(&checkpoint.join("state.safetensors"), state.steps)?;
-        eprintln!("nerpipe: resuming after epoch {} ({} steps)", state.epoch, state.steps);
+        eprintln!(
+            "nerpipe: resuming after epoch {} ({} steps)",
+            state.epoch, state.steps
+        );
         Ok(state)
     }
 
     /// One optimiser step on one batch; returns the loss.
-    fn step(&self, network: &NerModel, optimizer: &mut MasterAdamW, batch: &[usize], lr: f64) -> f64 {
+    fn step(
+        &self,
+        network: &NerModel,
+        optimizer: &mut MasterAdamW,
+        batch: &[usize],
+        lr: f64,
+    ) -> f64 {
         let rows: Vec<Row> = batch
             .iter()
             .map(|&i| {
@@ -439,7 +463,10 @@ impl Run<'_> {
             .logits(&input.ids, &input.shapes, &input.mask, true)
             .to_kind(Kind::Float);
         let num_tags = self.tags.len() as i64;
-        let open: Vec<&[i64]> = batch.iter().map(|&i| self.examples[i].open.as_slice()).collect();
+        let open: Vec<&[i64]> = batch
+            .iter()
+            .map(|&i| self.examples[i].open.as_slice())
+            .collect();
         let loss = if open.iter().all(|o| o.is_empty()) {
             logits.view([-1, num_tags]).cross_entropy_loss::<Tensor>(
                 &input.labels.view([-1]),
@@ -491,12 +518,17 @@ impl Run<'_> {
 /// Cross-entropy where a token may have several right tags: −log of the
 /// probability mass on the allowed tags. A labelled token allows its tag; an
 /// O token of an open sentence also allows that sentence's open tags.
-fn partial_label_loss(logits: &Tensor, labels: &Tensor, open: &[&[i64]], num_tags: usize) -> Tensor {
+fn partial_label_loss(
+    logits: &Tensor,
+    labels: &Tensor,
+    open: &[&[i64]],
+    num_tags: usize,
+) -> Tensor {
     let size = labels.size();
     let (rows, width) = (size[0] as usize, size[1] as usize);
     let labels_v: Vec<i64> = Vec::try_from(labels.flatten(0, -1)).unwrap_or_default();
     let mut allowed = vec![0f32; rows * width * num_tags];
-    for r in 0..rows {
+    for (r, open_tags) in open.iter().enumerate().take(rows) {
         for t in 0..width {
             let at = r * width + t;
             let l = labels_v[at];
@@ -505,7 +537,7 @@ fn partial_label_loss(logits: &Tensor, labels: &Tensor, open: &[&[i64]], num_tag
             }
             allowed[at * num_tags + l as usize] = 1.0;
             if l == 0 {
-                for &o in open[r] {
+                for &o in *open_tags {
                     allowed[at * num_tags + o as usize] = 1.0;
                 }
             }
@@ -520,7 +552,11 @@ fn partial_label_loss(logits: &Tensor, labels: &Tensor, open: &[&[i64]], num_tag
 
 /// model.safetensors of the best epoch: the fp32 masters as fp16, frozen
 /// word embeddings left out (the model folder points at them instead).
-fn save_weights(network: &NerModel, optimizer: &MasterAdamW, args: &TrainArgs) -> anyhow::Result<()> {
+fn save_weights(
+    network: &NerModel,
+    optimizer: &MasterAdamW,
+    args: &TrainArgs,
+) -> anyhow::Result<()> {
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("{}: cannot create the model folder", args.out.display()))?;
     let masters: std::collections::HashMap<&str, &Tensor> = optimizer.masters().collect();
@@ -530,7 +566,9 @@ fn save_weights(network: &NerModel, optimizer: &MasterAdamW, args: &TrainArgs) -
         .into_iter()
         .filter(|(name, _)| !(args.freeze_word_embeddings && name == crate::model::WORD_EMBEDDINGS))
         .map(|(name, var)| {
-            let t = masters.get(name.as_str()).map_or(var, |m| m.shallow_clone());
+            let t = masters
+                .get(name.as_str())
+                .map_or(var, |m| m.shallow_clone());
             (name, t.to_kind(Kind::Half))
         })
         .collect();
@@ -538,7 +576,10 @@ fn save_weights(network: &NerModel, optimizer: &MasterAdamW, args: &TrainArgs) -
     let path = args.out.join("model.safetensors");
     let tmp = crate::sink::atomic::TempPath::beside(&path)?;
     Tensor::write_safetensors(&named, tmp.path())?;
-    tmp.commit()
+    tmp.commit()?;
+    // Recorded beside the weights so that loading detects damage in place.
+    crate::model::write_weights_sha256(&args.out)?;
+    Ok(())
 }
 
 fn save_checkpoint(dir: &Path, optimizer: &MasterAdamW, state: &Progress) -> anyhow::Result<()> {
@@ -600,6 +641,10 @@ mod tests {
         let open = partial_label_loss(&logits, &labels, &[&[1, 2]], 3).double_value(&[]);
         // Token 0 then costs nothing: every tag is allowed.
         let token1 = ce * 2.0 - (-(1.0f64 / (1.0 + 2.0f64.exp() + 1.0)).ln());
-        assert!((open - token1 / 2.0).abs() < 1e-5, "{open} vs {}", token1 / 2.0);
+        assert!(
+            (open - token1 / 2.0).abs() < 1e-5,
+            "{open} vs {}",
+            token1 / 2.0
+        );
     }
 }

@@ -6,8 +6,8 @@ pub mod decode;
 
 use crate::model::{FastEncoder, NerModel};
 use crate::segment::batch::{pack, Padded, Row};
-use std::ops::Range;
 use crate::segment::{TokenSequence, WindowSpec};
+use std::ops::Range;
 use tch::{Kind, Tensor};
 
 /// The network that scores a batch.
@@ -71,7 +71,11 @@ impl WindowedPredictor<'_> {
             let windows = self.windows.windows(seq.len());
             owners.push(self.windows.owners(&windows, seq.len()));
             for (window, range) in windows.into_iter().enumerate() {
-                jobs.push(Job { seq: s, window, range });
+                jobs.push(Job {
+                    seq: s,
+                    window,
+                    range,
+                });
             }
         }
         // Longest first; ties keep input order, so batches are deterministic.
@@ -140,7 +144,10 @@ fn pack_rows(jobs: &[Job], capacity: usize) -> Vec<Vec<usize>> {
     for (j, job) in jobs.iter().enumerate() {
         let need = job.range.len() + 2;
         let from = rows.len().saturating_sub(SEARCHED);
-        match rows[from..].iter_mut().find(|(_, used)| used + need <= capacity) {
+        match rows[from..]
+            .iter_mut()
+            .find(|(_, used)| used + need <= capacity)
+        {
             Some((row, used)) => {
                 row.push(j);
                 *used += need;

@@ -1,0 +1,146 @@
+//! `--jsonl-in` / `--jsonl-out`: documents in, mention lines out, for pipes
+//! (Spark's `RDD.pipe`, shell pipelines). Entity ids are the same as in a run
+//! with an output folder.
+
+use super::{progress, run_chunks, RunArgs, RunSummary};
+use crate::doc::{DocStatus, Mention};
+use crate::ingest::{Corpus, JsonlSource, Selection, Source};
+use crate::sink::atomic::AtomicFile;
+use anyhow::Context;
+use std::collections::HashSet;
+use std::io::{BufRead, Write};
+use std::path::Path;
+use std::time::Instant;
+
+/// Where the mention lines go: standard output, or a file committed (renamed
+/// into place) only when the whole stream was written.
+enum MentionStream {
+    Stdout(std::io::BufWriter<std::io::StdoutLock<'static>>),
+    File(AtomicFile),
+}
+
+impl Write for MentionStream {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            MentionStream::Stdout(w) => w.write(buf).map_err(stdout_error),
+            MentionStream::File(f) => f.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            MentionStream::Stdout(w) => w.flush().map_err(stdout_error),
+            MentionStream::File(f) => f.flush(),
+        }
+    }
+}
+
+impl MentionStream {
+    fn open(dest: Option<&str>) -> anyhow::Result<MentionStream> {
+        match dest {
+            Some("-") | None => Ok(MentionStream::Stdout(std::io::BufWriter::new(
+                std::io::stdout().lock(),
+            ))),
+            Some(path) => {
+                refuse_foreign_file(Path::new(path))?;
+                Ok(MentionStream::File(AtomicFile::create(Path::new(path))?))
+            }
+        }
+    }
+
+    fn finish(self) -> anyhow::Result<()> {
+        match self {
+            MentionStream::Stdout(mut w) => Ok(w.flush().map_err(stdout_error)?),
+            MentionStream::File(f) => f.commit(),
+        }
+    }
+}
+
+/// A write error on standard output, named as such (a full disk behind a
+/// redirection says only "os error 28" otherwise).
+fn stdout_error(e: std::io::Error) -> std::io::Error {
+    let message = if e.raw_os_error() == Some(28) {
+        "standard output: no space left on device where the mention stream is redirected: free space there, or write to a disk with room (--jsonl-out FILE)".to_string()
+    } else {
+        format!("standard output: cannot write the mention stream: {e}")
+    };
+    std::io::Error::new(e.kind(), message)
+}
+
+/// nerpipe replaces an existing `--jsonl-out` file only when it is empty or a
+/// mention stream nerpipe wrote (its first line is a mention record).
+fn refuse_foreign_file(path: &Path) -> anyhow::Result<()> {
+    let Ok(file) = std::fs::File::open(path) else {
+        return Ok(());
+    };
+    if !path.is_file() {
+        anyhow::bail!(
+            "{}: --jsonl-out must name a regular file (or - for standard output)",
+            path.display()
+        );
+    }
+    let mut first = String::new();
+    let _ = std::io::BufReader::new(file).read_line(&mut first);
+    if first.trim().is_empty() || serde_json::from_str::<Mention>(first.trim()).is_ok() {
+        return Ok(());
+    }
+    anyhow::bail!(
+        "{}: exists and is not a mention stream nerpipe wrote; nerpipe does not overwrite it: choose another --jsonl-out file or move this one",
+        path.display()
+    )
+}
+
+pub(super) fn run_stream(args: &RunArgs, started: Instant) -> crate::error::Result<RunSummary> {
+    let model = super::load_model(args)?;
+    let recognisers = super::Recognisers::new(&model, args)?;
+    let selection = Selection {
+        max_doc_bytes: args.max_doc_bytes,
+        ..Default::default()
+    };
+    let source: Box<dyn Source> = match (&args.jsonl_in, &args.corpus) {
+        (Some(path), _) if path == "-" => Box::new(JsonlSource {
+            name: "-".into(),
+            reader: Box::new(std::io::stdin().lock()),
+        }),
+        (Some(path), _) => {
+            let file = std::fs::File::open(path)
+                .with_context(|| format!("{path}: cannot read the JSONL input"))?;
+            Box::new(JsonlSource {
+                name: path.clone(),
+                reader: Box::new(std::io::BufReader::new(file)),
+            })
+        }
+        (None, Some(corpus)) => Box::new(Corpus::open(corpus)?),
+        (None, None) => return Err(crate::Error::Usage("give --corpus or --jsonl-in".into())),
+    };
+    let stream = source.select(selection);
+    let mut sink = MentionStream::open(args.jsonl_out.as_deref())?;
+    let mut summary = RunSummary::default();
+    let mut progress = progress::Progress::new(0, true);
+    let quiet = args.quiet;
+    run_chunks(
+        stream,
+        args.chunk_docs,
+        &recognisers,
+        &mut HashSet::new(),
+        &mut progress,
+        &mut summary,
+        &mut |results, _| {
+            for r in results {
+                if r.document.status == DocStatus::Error && !quiet {
+                    eprintln!("nerpipe: {}: {}", r.document.source_path, r.document.error);
+                }
+                for m in r.mentions {
+                    crate::sink::jsonl::write_line(&mut sink, &m.mention)?;
+                }
+            }
+            Ok(sink.flush()?)
+        },
+    )?;
+    summary.model_tokens = recognisers.model_tokens();
+    // Committed only now: an interrupted stream leaves no half file behind.
+    sink.finish()?;
+    summary.seconds = started.elapsed().as_secs_f64();
+    summary.tokens_per_second = summary.tokens as f64 / summary.seconds.max(1e-9);
+    Ok(summary)
+}
