@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
-pub const MENTION_COLUMNS: [&str; 13] = [
+/// The header contract: columns are only ever added at the end.
+pub const MENTION_COLUMNS: [&str; 15] = [
     "doc_id",
     "mention_id",
     "entity_id",
@@ -24,6 +25,8 @@ pub const MENTION_COLUMNS: [&str; 13] = [
     "amount_kind",
     "value",
     "unit",
+    "value_max",
+    "qualifier",
 ];
 
 pub const DOCUMENT_COLUMNS: [&str; 8] = [
@@ -37,7 +40,7 @@ pub const DOCUMENT_COLUMNS: [&str; 8] = [
     "error",
 ];
 
-pub const ENTITY_COLUMNS: [&str; 11] = [
+pub const ENTITY_COLUMNS: [&str; 13] = [
     "entity_id",
     "label",
     "canonical",
@@ -49,16 +52,27 @@ pub const ENTITY_COLUMNS: [&str; 11] = [
     "amount_kind",
     "value",
     "unit",
+    "value_max",
+    "qualifier",
 ];
 
 /// Spreadsheets run a cell that starts with `=`, `+`, `-`, `@`, tab or
-/// carriage return as a formula; CSV cells that do get a leading `'`. JSONL
-/// keeps the raw text.
+/// carriage return as a formula; CSV cells that do get a leading `'`. A cell
+/// that already starts with `'` gets one too, so the rule is reversible: drop
+/// one leading `'` and the raw value is back. The guard depends on the value
+/// alone, so an id reads the same in every column. JSONL keeps the raw text.
 pub fn csv_safe(cell: &str) -> Cow<'_, str> {
     match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{cell}")),
+        Some('=' | '+' | '-' | '@' | '\t' | '\r' | '\'') => Cow::Owned(format!("'{cell}")),
         _ => Cow::Borrowed(cell),
     }
+}
+
+/// A list cell: every element guarded on its own, then joined, so that
+/// splitting on [`LIST_SEPARATOR`] gives each id as its own column shows it.
+pub fn csv_list(items: &[String]) -> String {
+    let guarded: Vec<Cow<'_, str>> = items.iter().map(|i| csv_safe(i)).collect();
+    guarded.join(LIST_SEPARATOR)
 }
 
 /// A row of mentions.csv ([`MENTION_COLUMNS`]).
@@ -77,6 +91,8 @@ pub struct MentionRow<'a> {
     pub amount_kind: Option<AmountKind>,
     pub value: Option<Cow<'a, str>>,
     pub unit: Option<Cow<'a, str>>,
+    pub value_max: Option<Cow<'a, str>>,
+    pub qualifier: Option<Cow<'a, str>>,
 }
 
 /// A row of documents.csv ([`DOCUMENT_COLUMNS`]).
@@ -106,6 +122,8 @@ pub struct EntityRow<'a> {
     pub amount_kind: Option<AmountKind>,
     pub value: Option<Cow<'a, str>>,
     pub unit: Option<Cow<'a, str>>,
+    pub value_max: Option<Cow<'a, str>>,
+    pub qualifier: Option<Cow<'a, str>>,
 }
 
 pub fn mention_row(m: &Mention) -> MentionRow<'_> {
@@ -123,6 +141,14 @@ pub fn mention_row(m: &Mention) -> MentionRow<'_> {
         amount_kind: m.amount.as_ref().map(|a| a.kind),
         value: m.amount.as_ref().map(|a| csv_safe(&a.value)),
         unit: m.amount.as_ref().map(|a| csv_safe(&a.unit)),
+        value_max: m
+            .amount
+            .as_ref()
+            .and_then(|a| a.value_max.as_deref().map(csv_safe)),
+        qualifier: m
+            .amount
+            .as_ref()
+            .and_then(|a| a.qualifier.as_deref().map(csv_safe)),
     }
 }
 
@@ -144,14 +170,22 @@ pub fn entity_row(e: &Entity) -> EntityRow<'_> {
         entity_id: csv_safe(&e.id),
         label: e.label,
         canonical: csv_safe(&e.canonical),
-        aliases: csv_safe(&e.aliases.join(LIST_SEPARATOR)).into_owned(),
+        aliases: csv_list(&e.aliases),
         mention_count: e.mention_count,
         document_count: e.document_count,
-        documents: csv_safe(&e.documents.join(LIST_SEPARATOR)).into_owned(),
+        documents: csv_list(&e.documents),
         score: e.score,
         amount_kind: e.amount.as_ref().map(|a| a.kind),
         value: e.amount.as_ref().map(|a| csv_safe(&a.value)),
         unit: e.amount.as_ref().map(|a| csv_safe(&a.unit)),
+        value_max: e
+            .amount
+            .as_ref()
+            .and_then(|a| a.value_max.as_deref().map(csv_safe)),
+        qualifier: e
+            .amount
+            .as_ref()
+            .and_then(|a| a.qualifier.as_deref().map(csv_safe)),
     }
 }
 
