@@ -32,7 +32,11 @@ fn encoder() -> Encoder {
         }
     });
     // Only the pooler (unused here) is not in the file.
-    assert!(vars.keys().all(|k| k.starts_with("bert.pooler.")), "{:?}", vars.keys());
+    assert!(
+        vars.keys().all(|k| k.starts_with("bert.pooler.")),
+        "{:?}",
+        vars.keys()
+    );
     let path = base.join("tokenizer.json");
     let segmenter = Segmenter::new(load_tokenizer(&path).unwrap(), &path).unwrap();
     Encoder {
@@ -97,8 +101,14 @@ fn translations_embed_together() {
         let (en_hr, en_sr, hr_sr) = (cosine(&en, &hr), cosine(&en, &sr), cosine(&hr, &sr));
         let other = cosine(&en, &unrelated).max(cosine(&hr, &unrelated));
         eprintln!("en-hr {en_hr:.3} en-sr {en_sr:.3} hr-sr {hr_sr:.3} unrelated {other:.3}");
-        assert!(en_hr > 0.80 && en_sr > 0.80 && hr_sr > 0.90, "{en_hr} {en_sr} {hr_sr}");
-        assert!(other < en_hr.min(en_sr) - 0.05, "unrelated {other} vs {en_hr} {en_sr}");
+        assert!(
+            en_hr > 0.80 && en_sr > 0.80 && hr_sr > 0.90,
+            "{en_hr} {en_sr} {hr_sr}"
+        );
+        assert!(
+            other < en_hr.min(en_sr) - 0.05,
+            "unrelated {other} vs {en_hr} {en_sr}"
+        );
     }
 }
 
@@ -109,12 +119,23 @@ fn sentencepiece_words_are_split_by_nerpipe() {
     let text = "Zoran Đurić, u Beogradu (SIPA).";
     let seq = e.segmenter.text(text).unwrap();
     let words: Vec<&str> = seq.words.iter().map(|r| &text[r.clone()]).collect();
-    assert_eq!(words, ["Zoran", "Đurić", ",", "u", "Beogradu", "(", "SIPA", ")", "."]);
+    assert_eq!(
+        words,
+        ["Zoran", "Đurić", ",", "u", "Beogradu", "(", "SIPA", ")", "."]
+    );
     // Every word has a sub-token, and each word's first piece starts with ▁.
     let first = seq.first_tokens();
     assert!(first.iter().all(Option::is_some));
     for (w, t) in first.iter().enumerate() {
-        let piece = e.segmenter.tokenizer.id_to_token(seq.ids[t.unwrap()] as u32).unwrap();
-        assert!(piece.starts_with('\u{2581}'), "word {} → {piece:?}", words[w]);
+        let piece = e
+            .segmenter
+            .tokenizer
+            .id_to_token(seq.ids[t.unwrap()] as u32)
+            .unwrap();
+        assert!(
+            piece.starts_with('\u{2581}'),
+            "word {} → {piece:?}",
+            words[w]
+        );
     }
 }

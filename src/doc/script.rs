@@ -102,7 +102,8 @@ pub fn without_diacritics(text: &str) -> String {
 
 /// Whether `text` has a letter [`without_diacritics`] changes.
 pub fn has_diacritics(text: &str) -> bool {
-    text.chars().any(|c| WITHOUT_DIACRITICS.iter().any(|(d, _)| *d == c))
+    text.chars()
+        .any(|c| WITHOUT_DIACRITICS.iter().any(|(d, _)| *d == c))
 }
 
 #[cfg(test)]
@@ -112,7 +113,10 @@ mod tests {
     #[test]
     fn transliterates_serbian_latin() {
         assert_eq!(latin_to_cyrillic("Darko Šarić"), "Дарко Шарић");
-        assert_eq!(latin_to_cyrillic("Ljubljana, Njegoš, Džeko"), "Љубљана, Његош, Џеко");
+        assert_eq!(
+            latin_to_cyrillic("Ljubljana, Njegoš, Džeko"),
+            "Љубљана, Његош, Џеко"
+        );
         assert_eq!(latin_to_cyrillic("LJUBIŠA Đurđević"), "ЉУБИША Ђурђевић");
         assert_eq!(latin_to_cyrillic("Beograd 2020."), "Београд 2020.");
         assert_eq!(latin_to_cyrillic("Wall"), "Wалл");
@@ -120,7 +124,10 @@ mod tests {
 
     #[test]
     fn drops_diacritics() {
-        assert_eq!(without_diacritics("Zoran Đurić, Šarić"), "Zoran Djuric, Saric");
+        assert_eq!(
+            without_diacritics("Zoran Đurić, Šarić"),
+            "Zoran Djuric, Saric"
+        );
         assert!(has_diacritics("Čačak"));
         assert!(!has_diacritics("Cacak"));
     }

@@ -86,10 +86,9 @@ impl TypeMap {
         items
             .iter()
             .map(|item| match item.split_once('=') {
-                Some((from, to)) if !from.is_empty() && !to.is_empty() => Ok((
-                    from.to_string(),
-                    (to != "O").then(|| to.to_string()),
-                )),
+                Some((from, to)) if !from.is_empty() && !to.is_empty() => {
+                    Ok((from.to_string(), (to != "O").then(|| to.to_string())))
+                }
                 _ => bail!("--map-type {item:?}: expected FROM=TO, e.g. OTH=O"),
             })
             .collect::<anyhow::Result<_>>()

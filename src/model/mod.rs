@@ -169,13 +169,22 @@ pub const FROZEN_EMBEDDINGS_FILE: &str = "word_embeddings.safetensors";
 
 impl FrozenEmbeddings {
     fn of(config: &ModelConfig, dir: &Path) -> Result<Option<FrozenEmbeddings>, ModelError> {
-        let Some(section) = config.raw.get("nerpipe").and_then(|n| n.get("frozen_embeddings")) else {
+        let Some(section) = config
+            .raw
+            .get("nerpipe")
+            .and_then(|n| n.get("frozen_embeddings"))
+        else {
             return Ok(None);
         };
         let sha256 = section
             .get("sha256")
             .and_then(|v| v.as_str())
-            .ok_or_else(|| model_error(&dir.join("config.json"), "nerpipe.frozen_embeddings has no sha256"))?;
+            .ok_or_else(|| {
+                model_error(
+                    &dir.join("config.json"),
+                    "nerpipe.frozen_embeddings has no sha256",
+                )
+            })?;
         Ok(Some(FrozenEmbeddings {
             path: dir.join(FROZEN_EMBEDDINGS_FILE),
             sha256: sha256.to_string(),

@@ -13,7 +13,10 @@ fn is_word_char(c: char) -> bool {
 /// Format characters a reader does not see (soft hyphen, zero-width joiners):
 /// part of the word they stand in, never a word of their own.
 fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{ad}' | '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}')
+    matches!(
+        c,
+        '\u{ad}' | '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}'
+    )
 }
 
 /// Byte ranges of the words of `text`, in order.
@@ -50,10 +53,30 @@ mod tests {
     fn punctuation_and_numbers_split() {
         assert_eq!(
             words("Darko Šarić, u proljeće 2020.4 — „Luka Bar”"),
-            ["Darko", "Šarić", ",", "u", "proljeće", "2020", ".", "4", "—", "„", "Luka", "Bar", "”"]
+            [
+                "Darko",
+                "Šarić",
+                ",",
+                "u",
+                "proljeće",
+                "2020",
+                ".",
+                "4",
+                "—",
+                "„",
+                "Luka",
+                "Bar",
+                "”"
+            ]
         );
-        assert_eq!(words("Дарко Шарић\u{a0}(SIPA)"), ["Дарко", "Шарић", "(", "SIPA", ")"]);
+        assert_eq!(
+            words("Дарко Шарић\u{a0}(SIPA)"),
+            ["Дарко", "Шарић", "(", "SIPA", ")"]
+        );
         assert_eq!(words("  "), Vec::<&str>::new());
-        assert_eq!(words("e\u{301}ro soft\u{ad}ware"), ["e\u{301}ro", "soft\u{ad}ware"]);
+        assert_eq!(
+            words("e\u{301}ro soft\u{ad}ware"),
+            ["e\u{301}ro", "soft\u{ad}ware"]
+        );
     }
 }

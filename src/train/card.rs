@@ -101,7 +101,11 @@ pub fn model_card(f: &CardFacts) -> String {
             file.types.join(", ")
         );
     }
-    let _ = writeln!(s, "- {} training sentences truncated to {} sub-tokens", f.truncated, args.max_len);
+    let _ = writeln!(
+        s,
+        "- {} training sentences truncated to {} sub-tokens",
+        f.truncated, args.max_len
+    );
     if !args.map_type.is_empty() {
         let _ = writeln!(s, "- Type map: {}", args.map_type.join(", "));
     }

@@ -140,7 +140,10 @@ pub fn examples(
         let open: Vec<i64> = tags
             .iter()
             .enumerate()
-            .filter(|(_, t)| t.get(2..).is_some_and(|k| !file.types.iter().any(|x| x == k)))
+            .filter(|(_, t)| {
+                t.get(2..)
+                    .is_some_and(|k| !file.types.iter().any(|x| x == k))
+            })
             .map(|(i, _)| i as i64)
             .collect();
         let open = std::sync::Arc::new(open);

@@ -212,7 +212,11 @@ pub fn train(args: &TrainArgs, command_line: &str) -> crate::error::Result<Score
         seconds: progress.seconds,
     });
     crate::sink::atomic::write_atomic(&args.out.join("MODEL.md"), card.as_bytes())?;
-    Ok(best_scores.into_iter().next().map(|(_, s)| s).unwrap_or_default())
+    Ok(best_scores
+        .into_iter()
+        .next()
+        .map(|(_, s)| s)
+        .unwrap_or_default())
 }
 
 fn dev_sets(args: &TrainArgs, map: &TypeMap) -> anyhow::Result<Vec<DevSet>> {
@@ -341,12 +345,19 @@ impl Run<'_> {
                 bar.inc(1);
             }
             let scores = self.score_all(network)?;
-            let mean = scores.iter().map(|(_, s)| s.micro.f1).sum::<f64>() / scores.len().max(1) as f64;
-            let mut line = format!("| {epoch} | {:.4} |", loss_sum / steps_per_epoch.max(1) as f64);
+            let mean =
+                scores.iter().map(|(_, s)| s.micro.f1).sum::<f64>() / scores.len().max(1) as f64;
+            let mut line = format!(
+                "| {epoch} | {:.4} |",
+                loss_sum / steps_per_epoch.max(1) as f64
+            );
             for (_, s) in &scores {
                 line.push_str(&format!(" {:.4} |", s.micro.f1));
             }
-            line.push_str(&format!(" {mean:.4} | {:.0} s |", epoch_started.elapsed().as_secs_f64()));
+            line.push_str(&format!(
+                " {mean:.4} | {:.0} s |",
+                epoch_started.elapsed().as_secs_f64()
+            ));
             if !args.quiet {
                 crate::run::progress::println(&bar, &format!("epoch {epoch}: {line}"));
             }
@@ -382,7 +393,10 @@ impl Run<'_> {
         }
         let path = checkpoint.join("progress.json");
         let Ok(text) = std::fs::read_to_string(&path) else {
-            eprintln!("nerpipe: no checkpoint in {}: starting from the base", checkpoint.display());
+            eprintln!(
+                "nerpipe: no checkpoint in {}: starting from the base",
+                checkpoint.display()
+            );
             return Ok(fresh);
         };
         let state: Progress = serde_json::from_str(&text)
@@ -394,12 +408,21 @@ impl Run<'_> {
             );
         }
         optimizer.load(&checkpoint.join("state.safetensors"), state.steps)?;
-        eprintln!("nerpipe: resuming after epoch {} ({} steps)", state.epoch, state.steps);
+        eprintln!(
+            "nerpipe: resuming after epoch {} ({} steps)",
+            state.epoch, state.steps
+        );
         Ok(state)
     }
 
     /// One optimiser step on one batch; returns the loss.
-    fn step(&self, network: &NerModel, optimizer: &mut MasterAdamW, batch: &[usize], lr: f64) -> f64 {
+    fn step(
+        &self,
+        network: &NerModel,
+        optimizer: &mut MasterAdamW,
+        batch: &[usize],
+        lr: f64,
+    ) -> f64 {
         let rows: Vec<Row> = batch
             .iter()
             .map(|&i| {
@@ -416,7 +439,10 @@ impl Run<'_> {
             .logits(&input.ids, &input.shapes, &input.mask, true)
             .to_kind(Kind::Float);
         let num_tags = self.tags.len() as i64;
-        let open: Vec<&[i64]> = batch.iter().map(|&i| self.examples[i].open.as_slice()).collect();
+        let open: Vec<&[i64]> = batch
+            .iter()
+            .map(|&i| self.examples[i].open.as_slice())
+            .collect();
         let loss = if open.iter().all(|o| o.is_empty()) {
             logits.view([-1, num_tags]).cross_entropy_loss::<Tensor>(
                 &input.labels.view([-1]),
@@ -466,7 +492,12 @@ impl Run<'_> {
 /// Cross-entropy where a token may have several right tags: −log of the
 /// probability mass on the allowed tags. A labelled token allows its tag; an
 /// O token of an open sentence also allows that sentence's open tags.
-fn partial_label_loss(logits: &Tensor, labels: &Tensor, open: &[&[i64]], num_tags: usize) -> Tensor {
+fn partial_label_loss(
+    logits: &Tensor,
+    labels: &Tensor,
+    open: &[&[i64]],
+    num_tags: usize,
+) -> Tensor {
     let size = labels.size();
     let (rows, width) = (size[0] as usize, size[1] as usize);
     let labels_v: Vec<i64> = Vec::try_from(labels.flatten(0, -1)).unwrap_or_default();
@@ -495,7 +526,11 @@ fn partial_label_loss(logits: &Tensor, labels: &Tensor, open: &[&[i64]], num_tag
 
 /// model.safetensors of the best epoch: the fp32 masters as fp16, frozen
 /// word embeddings left out (the model folder points at them instead).
-fn save_weights(network: &NerModel, optimizer: &MasterAdamW, args: &TrainArgs) -> anyhow::Result<()> {
+fn save_weights(
+    network: &NerModel,
+    optimizer: &MasterAdamW,
+    args: &TrainArgs,
+) -> anyhow::Result<()> {
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("{}: cannot create the model folder", args.out.display()))?;
     let masters: std::collections::HashMap<&str, &Tensor> = optimizer.masters().collect();
@@ -505,7 +540,9 @@ fn save_weights(network: &NerModel, optimizer: &MasterAdamW, args: &TrainArgs) -
         .into_iter()
         .filter(|(name, _)| !(args.freeze_word_embeddings && name == crate::model::WORD_EMBEDDINGS))
         .map(|(name, var)| {
-            let t = masters.get(name.as_str()).map_or(var, |m| m.shallow_clone());
+            let t = masters
+                .get(name.as_str())
+                .map_or(var, |m| m.shallow_clone());
             (name, t.to_kind(Kind::Half))
         })
         .collect();
@@ -575,6 +612,10 @@ mod tests {
         let open = partial_label_loss(&logits, &labels, &[&[1, 2]], 3).double_value(&[]);
         // Token 0 then costs nothing: every tag is allowed.
         let token1 = ce * 2.0 - (-(1.0f64 / (1.0 + 2.0f64.exp() + 1.0)).ln());
-        assert!((open - token1 / 2.0).abs() < 1e-5, "{open} vs {}", token1 / 2.0);
+        assert!(
+            (open - token1 / 2.0).abs() < 1e-5,
+            "{open} vs {}",
+            token1 / 2.0
+        );
     }
 }

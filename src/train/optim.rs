@@ -85,7 +85,8 @@ impl MasterAdamW {
             for (p, g) in self.params.iter_mut().zip(grads) {
                 let Some(g) = g else { continue };
                 let g = g * scale;
-                p.master.copy_(&(&p.master * (1.0 - lr * self.weight_decay)));
+                p.master
+                    .copy_(&(&p.master * (1.0 - lr * self.weight_decay)));
                 p.m.copy_(&(&p.m * self.beta1 + &g * (1.0 - self.beta1)));
                 p.v.copy_(&(&p.v * self.beta2 + g.square() * (1.0 - self.beta2)));
                 let update = (&p.m / c1) / ((&p.v / c2).sqrt() + self.eps);
@@ -121,10 +122,14 @@ impl MasterAdamW {
         let mut by_name: std::collections::HashMap<String, Tensor> = tensors.into_iter().collect();
         tch::no_grad(|| -> anyhow::Result<()> {
             for p in &mut self.params {
-                for (prefix, dest) in [("master", &mut p.master), ("m", &mut p.m), ("v", &mut p.v)] {
+                for (prefix, dest) in [("master", &mut p.master), ("m", &mut p.m), ("v", &mut p.v)]
+                {
                     let key = format!("{prefix}.{}", p.name);
                     let t = by_name.remove(&key).with_context(|| {
-                        format!("{}: the checkpoint has no {key}: it belongs to another model", path.display())
+                        format!(
+                            "{}: the checkpoint has no {key}: it belongs to another model",
+                            path.display()
+                        )
                     })?;
                     dest.copy_(&t);
                 }
