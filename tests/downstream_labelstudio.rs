@@ -108,7 +108,8 @@ fn export_then_import_gives_the_mentions_back() {
         .map(|(i, t)| {
             let mut t = t.clone();
             t["id"] = json!(i + 1);
-            t["annotations"] = json!([{"id": i + 1, "result": t["predictions"][0]["result"].clone()}]);
+            t["annotations"] =
+                json!([{"id": i + 1, "result": t["predictions"][0]["result"].clone()}]);
             t
         })
         .collect();
@@ -202,10 +203,7 @@ fn reviewed_annotations_win() {
     std::fs::write(&ls_file, serde_json::to_string(&tasks).unwrap()).unwrap();
     let dest = run.dir.path().join("reviewed");
     let counts = import(&ls_file, &dest).unwrap();
-    assert_eq!(
-        (counts.annotated, counts.skipped_unannotated),
-        (2, 1)
-    );
+    assert_eq!((counts.annotated, counts.skipped_unannotated), (2, 1));
     let back = read_mentions(&dest.join("mentions.jsonl"));
     let doc_b: Vec<(usize, usize, String, f32)> = back
         .iter()
@@ -304,7 +302,10 @@ fn only_annotated_tasks_become_training_data() {
     std::fs::write(&ls_file, serde_json::to_string(&none).unwrap()).unwrap();
     let empty = run.dir.path().join("none");
     let err = format!("{:#}", import(&ls_file, &empty).unwrap_err());
-    assert!(err.contains("ls.json") && err.contains("no task has a human annotation"), "{err}");
+    assert!(
+        err.contains("ls.json") && err.contains("no task has a human annotation"),
+        "{err}"
+    );
     assert!(!empty.join("train.conll").exists());
 
     // Annotations listed by id: refused with the export to use.
@@ -312,7 +313,10 @@ fn only_annotated_tasks_become_training_data() {
     ids[4]["annotations"] = json!([9]);
     std::fs::write(&ls_file, serde_json::to_string(&ids).unwrap()).unwrap();
     let err = format!("{:#}", import(&ls_file, &empty).unwrap_err());
-    assert!(err.contains("task 104") && err.contains("export the project again as JSON"), "{err}");
+    assert!(
+        err.contains("task 104") && err.contains("export the project again as JSON"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -270,14 +270,12 @@ pub fn import(file: &Path, dest_dir: &Path) -> anyhow::Result<ImportCounts> {
     let mut counts = ImportCounts::default();
     for (n, task) in tasks.iter().enumerate() {
         let at = task_name(task, n);
-        let data = task
-            .get("data")
-            .with_context(|| {
-                format!(
-                    "{}: {at} has no \"data\" (export as JSON, not JSON_MIN or CSV)",
-                    file.display()
-                )
-            })?;
+        let data = task.get("data").with_context(|| {
+            format!(
+                "{}: {at} has no \"data\" (export as JSON, not JSON_MIN or CSV)",
+                file.display()
+            )
+        })?;
         let text = data
             .get("text")
             .and_then(Value::as_str)
