@@ -18,8 +18,8 @@
 //!
 //! Ids are FtM entity ids (`[0-9a-zA-Z.-]`, alphanumeric at both ends) made
 //! from stable nerpipe ids only, so every run gives the same ids: `nerpipe-`
-//! + entity_id for entities, `nerpipe-doc-` + a hash of the doc_id, and
-//! `nerpipe-mention-` + a hash of (doc_id, entity_id).
+//! and the entity_id for entities, `nerpipe-doc-` and a hash of the doc_id,
+//! `nerpipe-mention-` and a hash of (doc_id, entity_id).
 
 use crate::doc::{Entity, Label, Mention};
 use crate::run::output::{read_entities, DocumentsWithMentions};

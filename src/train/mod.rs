@@ -502,7 +502,7 @@ fn partial_label_loss(
     let (rows, width) = (size[0] as usize, size[1] as usize);
     let labels_v: Vec<i64> = Vec::try_from(labels.flatten(0, -1)).unwrap_or_default();
     let mut allowed = vec![0f32; rows * width * num_tags];
-    for r in 0..rows {
+    for (r, open_r) in open.iter().enumerate().take(rows) {
         for t in 0..width {
             let at = r * width + t;
             let l = labels_v[at];
@@ -511,7 +511,7 @@ fn partial_label_loss(
             }
             allowed[at * num_tags + l as usize] = 1.0;
             if l == 0 {
-                for &o in open[r] {
+                for &o in *open_r {
                     allowed[at * num_tags + o as usize] = 1.0;
                 }
             }
