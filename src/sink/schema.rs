@@ -449,7 +449,9 @@ mod tests {
         assert!(pg.contains("CREATE INDEX IF NOT EXISTS mentions_amount ON nerpipe.mentions(amount_kind, unit, value_numeric);"));
         assert!(pg.contains("loaded_at timestamptz NOT NULL DEFAULT now()"));
         assert!(sqlite.contains("    value_real REAL,\n"));
-        assert!(sqlite.contains("    value_max_real REAL,\n    qualifier TEXT,\n    PRIMARY KEY (run_id, mention_id),"));
+        assert!(sqlite.contains(
+            "    value_max_real REAL,\n    qualifier TEXT,\n    PRIMARY KEY (run_id, mention_id),"
+        ));
     }
 
     #[test]
