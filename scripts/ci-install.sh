@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the downstream tests use, if missing: chromium
 # (HTML report checks), sqlite3 (the SQLite CLI check), postgresql (the load
-# test; start it with scripts/ci-postgres.sh). Idempotent, quiet, no TTY needed.
+# test; start it with scripts/ci-postgres.sh), python3-venv (the followthemoney
+# venv, scripts/ftm-venv.sh). Idempotent, quiet, no TTY needed.
 set -euo pipefail
 
 missing=()
@@ -9,6 +10,8 @@ missing=()
 command -v chromium >/dev/null || missing+=(chromium fonts-liberation)
 command -v sqlite3 >/dev/null || missing+=(sqlite3)
 compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null || missing+=(postgresql)
+# scripts/ftm-venv.sh needs venv with ensurepip (Debian splits it out).
+python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" != 0 ]; then

@@ -35,12 +35,17 @@ enum Command {
         #[arg(long)]
         no_report: bool,
     },
-    /// Load a run's output folder into PostgreSQL (idempotent).
+    /// Load a run's output folder into PostgreSQL or an SQLite file that
+    /// holds many runs (a run already loaded is left as it is).
+    #[command(group = clap::ArgGroup::new("database").required(true))]
     Load {
         /// Connection URL (postgresql://user:password@host:port/db); without
         /// it, the PG* environment variables are used.
-        #[arg(long = "postgres", value_name = "URL", num_args = 0..=1, default_missing_value = "")]
+        #[arg(long = "postgres", value_name = "URL", num_args = 0..=1, default_missing_value = "", group = "database")]
         postgres: Option<String>,
+        /// SQLite database file to add the run to (created if needed).
+        #[arg(long = "sqlite", value_name = "FILE", group = "database")]
+        sqlite: Option<PathBuf>,
         /// The output folder of the run.
         out: PathBuf,
     },
@@ -57,15 +62,20 @@ enum Command {
         #[arg(long)]
         corpus: Option<PathBuf>,
     },
-    /// Export a run as Label Studio tasks with pre-annotations.
+    /// Export a run as Label Studio tasks with pre-annotations, or as
+    /// FollowTheMoney entities (JSON lines) for Aleph.
+    #[command(group = clap::ArgGroup::new("format").required(true))]
     Export {
-        /// The output folder of the run.
-        #[arg(long = "label-studio", value_name = "OUT")]
-        label_studio: PathBuf,
+        /// The output folder of the run, exported as Label Studio tasks.
+        #[arg(long = "label-studio", value_name = "OUT", group = "format")]
+        label_studio: Option<PathBuf>,
+        /// The output folder of the run, exported as FollowTheMoney entities.
+        #[arg(long = "ftm", value_name = "OUT", group = "format")]
+        ftm: Option<PathBuf>,
         /// Corpus the run read (default: the one in run.json).
         #[arg(long)]
         corpus: Option<PathBuf>,
-        /// Tasks file to write (default: OUT/label-studio-tasks.json).
+        /// File to write (default: OUT/label-studio-tasks.json, OUT/ftm.jsonl).
         #[arg(long)]
         dest: Option<PathBuf>,
     },
@@ -114,6 +124,51 @@ fn main() -> ExitCode {
     }
 }
 
+fn export(
+    label_studio: Option<PathBuf>,
+    ftm: Option<PathBuf>,
+    corpus: Option<PathBuf>,
+    dest: Option<PathBuf>,
+) -> nerpipe::error::Result<()> {
+    if let Some(out) = ftm {
+        let dest = dest.unwrap_or_else(|| out.join("ftm.jsonl"));
+        let corpus = RunInfo::read(&out)?.corpus(&out, corpus.as_deref())?;
+        let counts = nerpipe::sink::ftm::export(&out, &corpus, &dest)?;
+        let total: usize = counts.values().sum();
+        let per: Vec<String> = counts.iter().map(|(s, n)| format!("{s} {n}")).collect();
+        eprintln!(
+            "nerpipe: wrote {total} FollowTheMoney entities to {} ({})",
+            dest.display(),
+            per.join(", ")
+        );
+    } else if let Some(out) = label_studio {
+        let dest = dest.unwrap_or_else(|| out.join("label-studio-tasks.json"));
+        let corpus = RunInfo::read(&out)?.corpus(&out, corpus.as_deref())?;
+        let tasks = nerpipe::sink::labelstudio::export(&out, &corpus, &dest)?;
+        eprintln!(
+            "nerpipe: wrote {tasks} Label Studio tasks to {}",
+            dest.display()
+        );
+    }
+    Ok(())
+}
+
+fn describe_load(out: &std::path::Path, c: &nerpipe::sink::schema::LoadCounts) -> String {
+    let what = if c.already_loaded {
+        "already loaded, nothing changed"
+    } else {
+        "loaded"
+    };
+    format!(
+        "{}: {what}: {} documents, {} mentions, {} entities, {} aliases",
+        out.display(),
+        c.documents,
+        c.mentions,
+        c.entities,
+        c.entity_aliases
+    )
+}
+
 fn execute(command: Command, command_line: &str) -> nerpipe::error::Result<()> {
     match command {
         Command::Run(args) => {
@@ -139,10 +194,19 @@ fn execute(command: Command, command_line: &str) -> nerpipe::error::Result<()> {
                 ),
             }
         }
-        Command::Load { postgres, out } => {
-            let url = postgres.filter(|u| !u.is_empty());
-            let counts = nerpipe::sink::postgres::load(url.as_deref(), &out)?;
-            eprintln!("nerpipe: loaded {}: {counts:?}", out.display());
+        Command::Load {
+            postgres,
+            sqlite,
+            out,
+        } => {
+            let counts = match (sqlite, postgres) {
+                (Some(db), _) => nerpipe::sink::sqlite::load(&db, &out)?,
+                (None, url) => {
+                    let url = url.filter(|u| !u.is_empty());
+                    nerpipe::sink::postgres::load(url.as_deref(), &out)?
+                }
+            };
+            eprintln!("nerpipe: {}", describe_load(&out, &counts));
         }
         Command::Schema { postgres: _ } => print!("{}", nerpipe::sink::schema::postgres_ddl()),
         Command::Report { out, corpus } => {
@@ -151,20 +215,17 @@ fn execute(command: Command, command_line: &str) -> nerpipe::error::Result<()> {
         }
         Command::Export {
             label_studio,
+            ftm,
             corpus,
             dest,
-        } => {
-            let dest = dest.unwrap_or_else(|| label_studio.join("label-studio-tasks.json"));
-            let corpus = RunInfo::read(&label_studio)?.corpus(&label_studio, corpus.as_deref())?;
-            let tasks = nerpipe::sink::labelstudio::export(&label_studio, &corpus, &dest)?;
-            eprintln!(
-                "nerpipe: wrote {tasks} Label Studio tasks to {}",
-                dest.display()
-            );
-        }
+        } => export(label_studio, ftm, corpus, dest)?,
         Command::Import { label_studio, out } => {
             let counts = nerpipe::sink::labelstudio::import(&label_studio, &out)?;
-            eprintln!("nerpipe: imported {}: {counts:?}", label_studio.display());
+            eprintln!(
+                "nerpipe: imported {}: {}",
+                label_studio.display(),
+                counts.summary()
+            );
         }
         Command::Train(args) => {
             nerpipe::train::train(&args, command_line)?;
@@ -172,7 +233,10 @@ fn execute(command: Command, command_line: &str) -> nerpipe::error::Result<()> {
         Command::Eval(args) => nerpipe::eval::command::run(&args)?,
         Command::FrozenEmbeddings { base, model } => {
             nerpipe::model::rebuild_frozen_embeddings(&base, &model)?;
-            eprintln!("nerpipe: {}: word embeddings rebuilt and checked", model.display());
+            eprintln!(
+                "nerpipe: {}: word embeddings rebuilt and checked",
+                model.display()
+            );
         }
         Command::ConvertE5 { input, out } => {
             if input.extension().is_some_and(|e| e == "whl") {

@@ -100,15 +100,16 @@ fn export_then_import_gives_the_mentions_back() {
         .bytes()
         .all(|b| b.is_ascii_alphanumeric()));
 
-    // Label Studio's export keeps the task data and adds ids; unchanged
-    // predictions come back as they went.
+    // Label Studio's export keeps the task data and adds ids; a reviewer who
+    // accepts the predictions submits them as the annotation.
     let exported: Vec<Value> = tasks
         .iter()
         .enumerate()
         .map(|(i, t)| {
             let mut t = t.clone();
             t["id"] = json!(i + 1);
-            t["annotations"] = json!([]);
+            t["annotations"] =
+                json!([{"id": i + 1, "result": t["predictions"][0]["result"].clone()}]);
             t
         })
         .collect();
@@ -118,11 +119,13 @@ fn export_then_import_gives_the_mentions_back() {
     let counts = import(&ls_file, &dest).unwrap();
     assert_eq!(
         (counts.tasks, counts.annotated, counts.mentions),
-        (3, 0, run.mentions.len())
+        (3, 3, run.mentions.len())
     );
     let back = read_mentions(&dest.join("mentions.jsonl"));
     assert_eq!(keys(&back), keys(&run.mentions));
-    assert!(back.iter().all(|m| m.source == "label-studio"));
+    assert!(back
+        .iter()
+        .all(|m| m.source == "label-studio" && m.score == 1.0));
     let by_id: std::collections::HashMap<_, _> = run
         .mentions
         .iter()
@@ -200,7 +203,7 @@ fn reviewed_annotations_win() {
     std::fs::write(&ls_file, serde_json::to_string(&tasks).unwrap()).unwrap();
     let dest = run.dir.path().join("reviewed");
     let counts = import(&ls_file, &dest).unwrap();
-    assert_eq!(counts.annotated, 2);
+    assert_eq!((counts.annotated, counts.skipped_unannotated), (2, 1));
     let back = read_mentions(&dest.join("mentions.jsonl"));
     let doc_b: Vec<(usize, usize, String, f32)> = back
         .iter()
@@ -220,10 +223,99 @@ fn reviewed_annotations_win() {
         .map(|m| (m.start, m.end, m.text.as_str()))
         .collect();
     assert_eq!(doc_c, [(s2, e2, "Đukić")]);
-    // Doc a had no annotation: its predictions are kept.
+    // Doc a had no annotation: it is not imported at all.
     assert_eq!(
         back.iter().filter(|m| m.doc_id == "a-zagreb.txt").count(),
-        6
+        0
+    );
+    let conll = std::fs::read_to_string(dest.join("train.conll")).unwrap();
+    assert_eq!(conll.matches("-DOCSTART-").count(), 2);
+    assert!(!conll.contains("Darko"), "{conll}");
+}
+
+/// Label Studio's default JSON export (`exports.download_sync(export_type=
+/// 'JSON', download_all_tasks=True)`) lists predictions as ids: 18 tasks, one
+/// annotated, must give one document of training data, not 17 all-O ones.
+#[test]
+fn only_annotated_tasks_become_training_data() {
+    let run = fake_run::fake_run();
+    let text = "Darko Šarić met Dijana Hrkalović in Beograd.";
+    let region = |id: &str, s: usize, e: usize, t: &str, l: &str| {
+        json!({"id": id, "from_name": "label", "to_name": "text", "type": "labels", "origin": "manual",
+               "value": {"start": s, "end": e, "text": t, "labels": [l]}})
+    };
+    let tasks: Vec<Value> = (0..18)
+        .map(|i| {
+            let mut t = json!({"id": 100 + i, "data": {"text": text, "doc_id": format!("doc-{i}")},
+                               "predictions": [500 + i], "annotations": []});
+            if i == 4 {
+                t["annotations"] = json!([{"id": 9, "was_cancelled": false, "result": [
+                    region("a", 0, 11, "Darko Šarić", "PERSON"),
+                    region("b", 16, 32, "Dijana Hrkalović", "PERSON"),
+                    region("c", 36, 43, "Beograd", "PLACE")]}]);
+            }
+            if i == 7 {
+                t["annotations"] = json!([{"id": 10, "was_cancelled": true, "result": []}]);
+            }
+            t
+        })
+        .collect();
+    let ls_file = run.dir.path().join("ls.json");
+    std::fs::write(&ls_file, serde_json::to_string(&tasks).unwrap()).unwrap();
+    let dest = run.dir.path().join("reviewed");
+    let counts = import(&ls_file, &dest).unwrap();
+    assert_eq!(
+        (
+            counts.tasks,
+            counts.annotated,
+            counts.skipped_unannotated,
+            counts.skipped_cancelled,
+            counts.predictions_as_ids,
+            counts.mentions,
+            counts.sentences
+        ),
+        (18, 1, 16, 1, 18, 3, 1)
+    );
+    assert_eq!(
+        counts.summary(),
+        "18 tasks: 1 annotated (3 mentions, 1 sentences); 17 skipped (16 without an annotation, \
+         1 with only cancelled annotations); 18 tasks list their predictions as ids only, which \
+         is fine: predictions are never imported"
+    );
+    let back = read_mentions(&dest.join("mentions.jsonl"));
+    assert!(back.iter().all(|m| m.doc_id == "doc-4"));
+    let conll = std::fs::read_to_string(dest.join("train.conll")).unwrap();
+    assert_eq!(
+        conll,
+        "-DOCSTART- O\n\nDarko B-PER\nŠarić I-PER\nmet O\nDijana B-PER\nHrkalović I-PER\nin O\nBeograd B-LOC\n. O\n\n"
+    );
+
+    // Nothing annotated: refused, and nothing is written.
+    let none: Vec<Value> = tasks
+        .iter()
+        .map(|t| {
+            let mut t = t.clone();
+            t["annotations"] = json!([]);
+            t
+        })
+        .collect();
+    std::fs::write(&ls_file, serde_json::to_string(&none).unwrap()).unwrap();
+    let empty = run.dir.path().join("none");
+    let err = format!("{:#}", import(&ls_file, &empty).unwrap_err());
+    assert!(
+        err.contains("ls.json") && err.contains("no task has a human annotation"),
+        "{err}"
+    );
+    assert!(!empty.join("train.conll").exists());
+
+    // Annotations listed by id: refused with the export to use.
+    let mut ids = tasks.clone();
+    ids[4]["annotations"] = json!([9]);
+    std::fs::write(&ls_file, serde_json::to_string(&ids).unwrap()).unwrap();
+    let err = format!("{:#}", import(&ls_file, &empty).unwrap_err());
+    assert!(
+        err.contains("task 104") && err.contains("export the project again as JSON"),
+        "{err}"
     );
 }
 

@@ -1,16 +1,16 @@
 //! The review report: structure and escaping always; rendering, highlighting
-//! and script safety in headless Chromium when /usr/bin/chromium exists.
+//! and script safety in headless Chromium (found with `command -v`; required
+//! under CI, see tests/services).
 mod fake_run;
+mod services;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const CHROMIUM: &str = "/usr/bin/chromium";
-
 /// Runs headless Chromium on a page; returns stdout (the DOM with --dump-dom).
-fn chromium(profile: &Path, extra: &[&str], page: &Path) -> String {
-    let mut child = Command::new(CHROMIUM)
+fn chromium(bin: &Path, profile: &Path, extra: &[&str], page: &Path) -> String {
+    let mut child = Command::new(bin)
         .args([
             "--headless",
             "--no-sandbox",
@@ -154,17 +154,16 @@ fn report_files_are_split_and_escaped() {
 
 #[test]
 fn report_renders_in_chromium() {
-    if !Path::new(CHROMIUM).exists() {
-        println!("skipped: {CHROMIUM} missing (scripts/ci-install.sh installs Debian's chromium)");
+    let Some(bin) = services::chromium() else {
         return;
-    }
+    };
     let run = fake_run::fake_run();
     let dir = report_dir(&run);
     let profile = tempfile::tempdir().unwrap();
 
     // Document 2 holds `<script>alert(1)</script>` and an onerror handler.
     let page = dir.join("docs/2.html");
-    let dom = chromium(profile.path(), &["--dump-dom"], &page);
+    let dom = chromium(&bin, profile.path(), &["--dump-dom"], &page);
     let tags = tags_with(&dom, "data-mention");
     let got: Vec<(String, String)> = tags
         .iter()
@@ -200,6 +199,7 @@ fn report_renders_in_chromium() {
     let shot = shots.join("doc-2.png");
     let _ = std::fs::remove_file(&shot);
     chromium(
+        &bin,
         profile.path(),
         &[
             &format!("--screenshot={}", shot.display()),
@@ -216,7 +216,12 @@ fn report_renders_in_chromium() {
     println!("screenshot: {}", shot.display());
 
     // The index runs its script and shows every entity (they fit one page).
-    let dom = chromium(profile.path(), &["--dump-dom"], &dir.join("index.html"));
+    let dom = chromium(
+        &bin,
+        profile.path(),
+        &["--dump-dom"],
+        &dir.join("index.html"),
+    );
     let rows = tags_with(&dom, "data-entity");
     assert_eq!(
         rows.len(),
@@ -230,6 +235,7 @@ fn report_renders_in_chromium() {
     );
     let index_shot = shots.join("index.png");
     chromium(
+        &bin,
         profile.path(),
         &[
             &format!("--screenshot={}", index_shot.display()),

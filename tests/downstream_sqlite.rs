@@ -1,4 +1,5 @@
 mod fake_run;
+mod services;
 
 use std::collections::BTreeMap;
 use std::process::Command;
@@ -85,12 +86,10 @@ fn sqlite_matches_the_output_files() {
         .unwrap();
     assert!(plan.contains("mentions_entity_id"), "{plan}");
 
-    let sqlite3 = std::path::Path::new("/usr/bin/sqlite3");
-    if !sqlite3.exists() {
-        println!("skipped the sqlite3 CLI check: /usr/bin/sqlite3 missing (scripts/ci-install.sh installs it)");
+    let Some(sqlite3) = services::sqlite3() else {
         return;
-    }
-    let output = Command::new(sqlite3)
+    };
+    let output = Command::new(&sqlite3)
         .arg("-readonly")
         .arg(&db)
         .arg("SELECT label, count(*) FROM entities GROUP BY label ORDER BY label;")
@@ -110,7 +109,7 @@ fn sqlite_matches_the_output_files() {
         })
         .collect();
     assert_eq!(cli, csv_label_counts(&run.out));
-    let check = Command::new(sqlite3)
+    let check = Command::new(&sqlite3)
         .arg(&db)
         .arg("PRAGMA integrity_check;")
         .output()

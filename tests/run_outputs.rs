@@ -1,6 +1,7 @@
 //! `nerpipe run` over the sample corpus: the output contract.
 
 mod common;
+mod services;
 
 use common::*;
 use nerpipe::doc::{Entity, Mention};
@@ -248,23 +249,23 @@ fn downstream_files_of_the_sample_run(out: &std::path::Path, mentions: &[Mention
     }
     let db = out.join("nerpipe.sqlite");
     assert!(db.is_file());
-    if let Ok(o) = std::process::Command::new("sqlite3")
-        .arg(&db)
-        .arg("SELECT label, count(*) FROM entities GROUP BY label ORDER BY label;")
-        .output()
-    {
+    if let Some(sqlite3) = services::sqlite3() {
+        let o = std::process::Command::new(sqlite3)
+            .arg(&db)
+            .arg("SELECT label, count(*) FROM entities GROUP BY label ORDER BY label;")
+            .output()
+            .unwrap();
         let got: std::collections::BTreeMap<String, usize> = String::from_utf8_lossy(&o.stdout)
             .lines()
             .filter_map(|l| l.split_once('|'))
             .map(|(l, n)| (l.to_string(), n.trim().parse().unwrap()))
             .collect();
         assert_eq!(got, expected);
-    } else {
-        eprintln!("sqlite3 CLI not installed: checked only that nerpipe.sqlite exists");
     }
     assert!(out.join("report/index.html").is_file());
 
-    // Label Studio: export, then import the untouched tasks, gives the mentions back.
+    // Label Studio: export, accept every prediction as the annotation, import:
+    // the mentions come back.
     let ls = tempfile::tempdir().unwrap();
     let tasks = ls.path().join("tasks.json");
     let export = nerpipe(&[
@@ -279,6 +280,14 @@ fn downstream_files_of_the_sample_run(out: &std::path::Path, mentions: &[Mention
         "{}",
         String::from_utf8_lossy(&export.stderr)
     );
+    let mut tasks_json: Vec<serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(&tasks).unwrap()).unwrap();
+    for (i, t) in tasks_json.iter_mut().enumerate() {
+        t["id"] = serde_json::json!(i + 1);
+        t["annotations"] =
+            serde_json::json!([{"id": i + 1, "result": t["predictions"][0]["result"].clone()}]);
+    }
+    std::fs::write(&tasks, serde_json::to_string(&tasks_json).unwrap()).unwrap();
     let back = ls.path().join("back");
     let import = nerpipe(&[
         "import",
@@ -302,8 +311,7 @@ fn downstream_files_of_the_sample_run(out: &std::path::Path, mentions: &[Mention
     assert!(back.join("train.conll").is_file());
 
     // PostgreSQL, when a server is given: loading twice gives the same rows.
-    let Ok(url) = std::env::var("NERPIPE_PG_URL") else {
-        eprintln!("skipped the PostgreSQL load: NERPIPE_PG_URL not set");
+    let Some(url) = services::postgres_url() else {
         return;
     };
     let mut counts = Vec::new();

@@ -131,15 +131,21 @@ fn packed_rows_match_one_document_at_a_time() {
         content: 126,
         overlap: 32,
     };
-    let predictor = |model: &LoadedModel, batch_size| WindowedPredictor {
-        network: model.classifier(),
-        num_tags: model.config.tags.len(),
-        start_id: model.segmenter.start_id,
-        end_id: model.segmenter.end_id,
-        windows: spec,
-        batch_size,
-        model_tokens: Default::default(),
-    };
+    fn predictor(
+        model: &LoadedModel,
+        spec: WindowSpec,
+        batch_size: usize,
+    ) -> WindowedPredictor<'_> {
+        WindowedPredictor {
+            network: model.classifier(),
+            num_tags: model.config.tags.len(),
+            start_id: model.segmenter.start_id,
+            end_id: model.segmenter.end_id,
+            windows: spec,
+            batch_size,
+            model_tokens: Default::default(),
+        }
+    }
     let seqs: Vec<TokenSequence> = texts
         .iter()
         .map(|t| own.segmenter.text(t).unwrap())
@@ -149,11 +155,11 @@ fn packed_rows_match_one_document_at_a_time() {
         "the long document needs several windows"
     );
     let refs: Vec<&TokenSequence> = seqs.iter().collect();
-    let packed_predictor = predictor(&own, 3);
+    let packed_predictor = predictor(&own, spec, 3);
     let packed = packed_predictor.predict(&refs);
     let mut alone_tokens = 0;
     for (seq, probs) in seqs.iter().zip(&packed) {
-        let single = predictor(&reference, 1);
+        let single = predictor(&reference, spec, 1);
         let expected = single.predict(&[seq]).remove(0);
         alone_tokens += single.model_tokens.get();
         let spans = |p: &[f32]| {

@@ -18,9 +18,6 @@ use std::path::{Path, PathBuf};
 /// What the downstream steps need from run.json.
 #[derive(Debug, Clone)]
 pub struct RunInfo {
-    /// A stable id of the run: a hash of run.json, so loading the same run
-    /// twice finds the same key.
-    pub run_id: String,
     pub nerpipe_version: String,
     pub model_name: String,
     pub weights_sha256: String,
@@ -48,7 +45,6 @@ impl RunInfo {
                 .to_string()
         };
         Ok(RunInfo {
-            run_id: format!("{:016x}", fnv1a64(raw.as_bytes())),
             nerpipe_version: text("/nerpipe_version"),
             model_name: text("/model/name"),
             weights_sha256: text("/model/weights_sha256"),
@@ -71,6 +67,30 @@ impl RunInfo {
             }
         }
     }
+}
+
+/// The files whose bytes make a run's identity in a database.
+const RESULT_FILES: [&str; 3] = ["documents.jsonl", "entities.jsonl", "mentions.jsonl"];
+
+/// The database key of the run in `out`: a hash of its model's weights and its
+/// result files, so that loading the same results again (the same folder, a
+/// rerun or a merge that gave the same bytes) finds the same key, while
+/// run.json's timings do not matter. 16 hex digits.
+pub fn run_id(out: &Path, run: &RunInfo) -> anyhow::Result<String> {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    hash.update(b"nerpipe-run-v1\0");
+    hash.update(run.weights_sha256.as_bytes());
+    for name in RESULT_FILES {
+        let path = out.join(name);
+        let mut file = std::fs::File::open(&path)
+            .with_context(|| format!("{}: cannot open (is the run finished?)", path.display()))?;
+        hash.update(b"\0");
+        std::io::copy(&mut file, &mut hash)
+            .with_context(|| format!("{}: cannot read", path.display()))?;
+    }
+    let digest = hash.finalize();
+    Ok(digest[..8].iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// FNV-1a, 64 bits: a short, dependency-free content hash for stable ids.

@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
-pub const MENTION_COLUMNS: [&str; 13] = [
+/// The header contract: columns are only ever added at the end.
+pub const MENTION_COLUMNS: [&str; 15] = [
     "doc_id",
     "mention_id",
     "entity_id",
@@ -25,6 +26,8 @@ pub const MENTION_COLUMNS: [&str; 13] = [
     "amount_kind",
     "value",
     "unit",
+    "value_max",
+    "qualifier",
 ];
 
 pub const DOCUMENT_COLUMNS: [&str; 8] = [
@@ -38,7 +41,7 @@ pub const DOCUMENT_COLUMNS: [&str; 8] = [
     "error",
 ];
 
-pub const ENTITY_COLUMNS: [&str; 11] = [
+pub const ENTITY_COLUMNS: [&str; 13] = [
     "entity_id",
     "label",
     "canonical",
@@ -50,14 +53,18 @@ pub const ENTITY_COLUMNS: [&str; 11] = [
     "amount_kind",
     "value",
     "unit",
+    "value_max",
+    "qualifier",
 ];
 
 /// Spreadsheets run a cell that starts with `=`, `+`, `-`, `@`, tab or
-/// carriage return as a formula; CSV cells that do get a leading `'`. JSONL
-/// keeps the raw text.
+/// carriage return as a formula; CSV cells that do get a leading `'`. A cell
+/// that already starts with `'` gets one too, so the rule is reversible: drop
+/// one leading `'` and the raw value is back. The guard depends on the value
+/// alone, so an id reads the same in every column. JSONL keeps the raw text.
 pub fn csv_safe(cell: &str) -> Cow<'_, str> {
     match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{cell}")),
+        Some('=' | '+' | '-' | '@' | '\t' | '\r' | '\'') => Cow::Owned(format!("'{cell}")),
         _ => Cow::Borrowed(cell),
     }
 }
@@ -88,6 +95,22 @@ fn cell(text: &str) -> Cow<'_, str> {
     csv_text(text, TEXT_CELL_CHARS)
 }
 
+/// A list cell: every element guarded on its own, then joined, so that
+/// splitting on [`LIST_SEPARATOR`] gives each id as its own column shows it.
+pub fn csv_list(items: &[String]) -> String {
+    let guarded: Vec<Cow<'_, str>> = items.iter().map(|i| csv_safe(i)).collect();
+    guarded.join(LIST_SEPARATOR)
+}
+
+/// A list cell cut, like any text cell, at [`TEXT_CELL_CHARS`] (whole in JSONL).
+fn list_cell(items: &[String]) -> String {
+    let joined = csv_list(items);
+    match joined.char_indices().nth(TEXT_CELL_CHARS - 1) {
+        Some((cut, _)) => format!("{}…", &joined[..cut]),
+        None => joined,
+    }
+}
+
 /// A row of mentions.csv ([`MENTION_COLUMNS`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MentionRow<'a> {
@@ -104,6 +127,8 @@ pub struct MentionRow<'a> {
     pub amount_kind: Option<AmountKind>,
     pub value: Option<Cow<'a, str>>,
     pub unit: Option<Cow<'a, str>>,
+    pub value_max: Option<Cow<'a, str>>,
+    pub qualifier: Option<Cow<'a, str>>,
 }
 
 /// A row of documents.csv ([`DOCUMENT_COLUMNS`]).
@@ -133,6 +158,8 @@ pub struct EntityRow<'a> {
     pub amount_kind: Option<AmountKind>,
     pub value: Option<Cow<'a, str>>,
     pub unit: Option<Cow<'a, str>>,
+    pub value_max: Option<Cow<'a, str>>,
+    pub qualifier: Option<Cow<'a, str>>,
 }
 
 pub fn mention_row(m: &Mention) -> MentionRow<'_> {
@@ -150,6 +177,14 @@ pub fn mention_row(m: &Mention) -> MentionRow<'_> {
         amount_kind: m.amount.as_ref().map(|a| a.kind),
         value: m.amount.as_ref().map(|a| cell(&a.value)),
         unit: m.amount.as_ref().map(|a| cell(&a.unit)),
+        value_max: m
+            .amount
+            .as_ref()
+            .and_then(|a| a.value_max.as_deref().map(cell)),
+        qualifier: m
+            .amount
+            .as_ref()
+            .and_then(|a| a.qualifier.as_deref().map(cell)),
     }
 }
 
@@ -171,14 +206,22 @@ pub fn entity_row(e: &Entity) -> EntityRow<'_> {
         entity_id: cell(&e.id),
         label: e.label,
         canonical: cell(&e.canonical),
-        aliases: cell(&e.aliases.join(LIST_SEPARATOR)).into_owned(),
+        aliases: list_cell(&e.aliases),
         mention_count: e.mention_count,
         document_count: e.document_count,
-        documents: cell(&e.documents.join(LIST_SEPARATOR)).into_owned(),
+        documents: list_cell(&e.documents),
         score: e.score,
         amount_kind: e.amount.as_ref().map(|a| a.kind),
         value: e.amount.as_ref().map(|a| cell(&a.value)),
         unit: e.amount.as_ref().map(|a| cell(&a.unit)),
+        value_max: e
+            .amount
+            .as_ref()
+            .and_then(|a| a.value_max.as_deref().map(cell)),
+        qualifier: e
+            .amount
+            .as_ref()
+            .and_then(|a| a.qualifier.as_deref().map(cell)),
     }
 }
 

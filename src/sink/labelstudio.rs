@@ -3,7 +3,7 @@
 //! [`export`] writes one task per document with the run's mentions as
 //! `predictions` (pre-annotations for a `<Labels name="label" toName="text">`
 //! over `<Text name="text" value="$text">`). [`import`] reads Label Studio's
-//! JSON export back and writes the reviewed mentions (`mentions.jsonl`, the
+//! JSON export back and writes the human-annotated tasks' mentions (`mentions.jsonl`, the
 //! run's record format) and a CoNLL IOB2 file (`train.conll`) for
 //! `nerpipe train`.
 //!
@@ -113,15 +113,58 @@ pub fn export(out: &Path, corpus: &Path, dest: &Path) -> anyhow::Result<usize> {
     Ok(tasks)
 }
 
-/// What [`import`] wrote.
+/// What [`import`] wrote. Only tasks with a human annotation are imported:
+/// a prediction is the model's own output, and training on it (or on the
+/// all-O sentences of a task nobody opened) would teach the model its errors.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ImportCounts {
     pub tasks: usize,
-    /// Tasks whose mentions came from an annotation (the rest: predictions).
+    /// Tasks whose latest non-cancelled annotation was imported.
     pub annotated: usize,
+    /// Tasks skipped: no annotation at all.
+    pub skipped_unannotated: usize,
+    /// Tasks skipped: every annotation was cancelled (skipped in Label Studio).
+    pub skipped_cancelled: usize,
+    /// Tasks whose predictions the export lists as ids only (Label Studio's
+    /// default JSON export); harmless, since predictions are not imported.
+    pub predictions_as_ids: usize,
     pub mentions: usize,
     pub sentences: usize,
 }
+
+impl ImportCounts {
+    /// The one-line summary `nerpipe import` prints.
+    pub fn summary(&self) -> String {
+        let mut line = format!(
+            "{} tasks: {} annotated ({} mentions, {} sentences); {} skipped ({} without an annotation, {} with only cancelled annotations)",
+            self.tasks,
+            self.annotated,
+            self.mentions,
+            self.sentences,
+            self.skipped_unannotated + self.skipped_cancelled,
+            self.skipped_unannotated,
+            self.skipped_cancelled
+        );
+        if self.predictions_as_ids > 0 {
+            line.push_str(&format!(
+                "; {} tasks list their predictions as ids only, which is fine: predictions are never imported",
+                self.predictions_as_ids
+            ));
+        }
+        line
+    }
+}
+
+/// Why a task is not imported.
+enum Skip {
+    Unannotated,
+    Cancelled,
+}
+
+/// Said when an export holds ids where nerpipe needs the records.
+const IDS_ONLY: &str = "the export lists the annotations by id only: export the project \
+    again as JSON (Export > JSON, or the SDK's exports.download_sync(export_type='JSON', \
+    download_all_tasks=True)), which holds the annotations in full";
 
 /// Maps a Label Studio label to an output label (CoNLL names accepted too).
 fn parse_label(name: &str) -> Option<Label> {
@@ -227,9 +270,12 @@ pub fn import(file: &Path, dest_dir: &Path) -> anyhow::Result<ImportCounts> {
     let mut counts = ImportCounts::default();
     for (n, task) in tasks.iter().enumerate() {
         let at = task_name(task, n);
-        let data = task
-            .get("data")
-            .with_context(|| format!("{}: {at} has no \"data\"", file.display()))?;
+        let data = task.get("data").with_context(|| {
+            format!(
+                "{}: {at} has no \"data\" (export as JSON, not JSON_MIN or CSV)",
+                file.display()
+            )
+        })?;
         let text = data
             .get("text")
             .and_then(Value::as_str)
@@ -245,9 +291,27 @@ pub fn import(file: &Path, dest_dir: &Path) -> anyhow::Result<ImportCounts> {
             ),
         };
         let at = format!("{at} (doc_id {doc_id:?})");
-        let (results, annotated) = chosen_results(task);
-        counts.annotated += usize::from(annotated);
-        let mentions = task_mentions(text, &doc_id, data, results, annotated)
+        counts.tasks += 1;
+        let list = |key: &str| task.get(key).and_then(Value::as_array);
+        if list("predictions").is_some_and(|p| p.iter().any(|p| !p.is_object())) {
+            counts.predictions_as_ids += 1;
+        }
+        if list("annotations").is_some_and(|a| a.iter().any(|a| !a.is_object())) {
+            anyhow::bail!("{}: {at}: {IDS_ONLY}", file.display());
+        }
+        let results = match chosen_annotation(task) {
+            Ok(results) => results,
+            Err(Skip::Unannotated) => {
+                counts.skipped_unannotated += 1;
+                continue;
+            }
+            Err(Skip::Cancelled) => {
+                counts.skipped_cancelled += 1;
+                continue;
+            }
+        };
+        counts.annotated += 1;
+        let mentions = task_mentions(text, &doc_id, data, results)
             .map_err(|problem| anyhow::anyhow!("{}: {at}: {problem}", file.display()))?;
         for m in &mentions {
             serde_json::to_writer(&mut mentions_out, m)
@@ -259,7 +323,14 @@ pub fn import(file: &Path, dest_dir: &Path) -> anyhow::Result<ImportCounts> {
         counts.mentions += mentions.len();
         counts.sentences += write_conll(&mut conll_out, text, &mentions)
             .with_context(|| format!("{}: cannot write", conll_path.display()))?;
-        counts.tasks += 1;
+    }
+    if counts.tasks > 0 && counts.annotated == 0 {
+        anyhow::bail!(
+            "{}: no task has a human annotation ({}): annotate tasks in Label Studio and export \
+             again (predictions are never imported as training data)",
+            file.display(),
+            counts.summary()
+        );
     }
     mentions_out.commit()?;
     conll_out.commit()?;
@@ -273,37 +344,30 @@ fn task_name(task: &Value, n: usize) -> String {
     }
 }
 
-/// The regions to use: the most recent non-cancelled annotation's, else the
-/// most recent prediction's. The flag says whether an annotation was used.
-fn chosen_results(task: &Value) -> (&[Value], bool) {
-    fn results(v: &Value) -> &[Value] {
-        v.get("result")
-            .and_then(Value::as_array)
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
+/// The regions of the task's most recent non-cancelled annotation.
+fn chosen_annotation(task: &Value) -> Result<&[Value], Skip> {
+    let annotations = task
+        .get("annotations")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    if annotations.is_empty() {
+        return Err(Skip::Unannotated);
     }
-    let list = |key: &str| {
-        task.get(key)
-            .and_then(Value::as_array)
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
-    };
-    let annotation = list("annotations")
+    let annotation = annotations
         .iter()
         .filter(|a| {
             !a.get("was_cancelled")
                 .and_then(Value::as_bool)
                 .unwrap_or(false)
         })
-        .max_by_key(|a| recency(a));
-    if let Some(a) = annotation {
-        return (results(a), true);
-    }
-    let prediction = list("predictions")
-        .iter()
-        .enumerate()
-        .max_by_key(|(i, p)| (recency(p).0, *i));
-    (prediction.map(|(_, p)| results(p)).unwrap_or(&[]), false)
+        .max_by_key(|a| recency(a))
+        .ok_or(Skip::Cancelled)?;
+    Ok(annotation
+        .get("result")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[]))
 }
 
 fn task_mentions(
@@ -311,7 +375,6 @@ fn task_mentions(
     doc_id: &str,
     data: &Value,
     results: &[Value],
-    annotated: bool,
 ) -> Result<Vec<Mention>, String> {
     let chars: Vec<char> = text.chars().collect();
     let known = data.get("nerpipe_mentions");
@@ -343,11 +406,7 @@ fn task_mentions(
             )
         })?;
         // Human annotations carry no score: they are taken as certain.
-        let score = if annotated {
-            1.0
-        } else {
-            r.get("score").and_then(Value::as_f64).unwrap_or(1.0)
-        };
+        let score = 1.0;
         // The run's entity is kept when the region is still the exported one.
         let entity = known
             .and_then(|k| k.get(rid))

@@ -6,10 +6,11 @@
 //!   documents and mentions as the merge produces them, then the entities;
 //! - downstream sinks build from a finished output folder: [`sqlite`] and
 //!   [`postgres`] (one [`schema`] for both), the HTML [`report`] and the
-//!   [`labelstudio`] export and import.
+//!   [`labelstudio`] export and import, the FollowTheMoney export ([`ftm`]).
 
 pub mod atomic;
 pub mod csv;
+pub mod ftm;
 pub mod jsonl;
 pub mod labelstudio;
 pub mod postgres;

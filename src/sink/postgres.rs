@@ -1,45 +1,26 @@
 //! `nerpipe load --postgres URL <out>`: loads a run into PostgreSQL.
 //!
 //! The schema ([`crate::sink::schema::postgres_ddl`], tables in schema `nerpipe`) is
-//! created if needed. The run's files are streamed with binary COPY into
-//! temporary staging tables, then merged with `INSERT ... ON CONFLICT` on the
-//! stable ids (doc_id, mention_id, entity_id), all in one transaction:
-//!
-//! - loading the same run twice changes nothing (unchanged rows are not even
-//!   rewritten);
-//! - a re-run of a changed corpus updates rows in place; mentions of the run's
-//!   documents that the new run no longer has are deleted, and so are entities
-//!   left without mentions. Rows of documents not in this run (other shards)
-//!   are left alone.
+//! created if needed. One database holds many runs, every row keyed by its
+//! run ([`super::schema`]): a run whose id is already there is not loaded
+//! again (nothing changes); otherwise its files are streamed with binary COPY
+//! into temporary staging tables and inserted, all in one transaction.
 //!
 //! Credentials come from the URL or the standard PG* environment variables
 //! (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE), never from files. The
 //! connection is unencrypted (NoTls): use a local server or a tunnel.
 
+pub use super::schema::LoadCounts;
 use super::schema::{
-    alias_rows, document_error_row, document_row, entity_row, mention_row, postgres_ddl, SqlType,
-    SqlValue, Table, DOCUMENTS, DOCUMENT_ERRORS, ENTITIES, ENTITY_ALIASES, MENTIONS,
+    alias_rows, document_error_row, document_row, entity_row, mention_row, postgres_ddl, Dialect,
+    SqlType, SqlValue, Table, DOCUMENTS, DOCUMENT_ERRORS, ENTITIES, ENTITY_ALIASES, MENTIONS,
 };
-use crate::run::output::{read_documents, read_entities, read_mentions, RunInfo};
+use crate::run::output::{read_documents, read_entities, read_mentions, run_id, RunInfo};
 use anyhow::Context;
 use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::types::{IsNull, ToSql, Type};
 use postgres::{Client, Config, NoTls, Transaction};
 use std::path::Path;
-
-/// What a load did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct LoadCounts {
-    /// Rows of the run that were loaded (staged) per table.
-    pub documents: u64,
-    pub mentions: u64,
-    pub entities: u64,
-    pub entity_aliases: u64,
-    /// Rows inserted or updated (0 when the same run is loaded again).
-    pub changed: u64,
-    /// Stale rows deleted (mentions, aliases and entities the run no longer has).
-    pub deleted: u64,
-}
 
 /// Connection settings: the URL's, with anything it leaves out taken from the
 /// PG* environment variables as libpq does, then libpq's defaults.
@@ -124,17 +105,48 @@ pub fn load(url: Option<&str>, out: &Path) -> anyhow::Result<LoadCounts> {
 /// [`load`] over an open connection.
 pub fn load_into(client: &mut Client, out: &Path) -> anyhow::Result<LoadCounts> {
     let run = RunInfo::read(out)?;
+    let run_id = run_id(out, &run)?;
     let mut tx = client.transaction()?;
-    // Concurrent loads would race on the same keys; let them take turns.
+    // Concurrent loads would race on the same run; let them take turns.
     tx.execute("SELECT pg_advisory_xact_lock(7471524)", &[])?;
+    check_schema(&mut tx)?;
     tx.batch_execute(&postgres_ddl())
         .context("cannot create the nerpipe schema")?;
     let mut counts = LoadCounts::default();
-    stage(&mut tx, out, &run.run_id, &mut counts)?;
-    merge(&mut tx, &run, &mut counts)
-        .with_context(|| format!("{}: cannot merge the run into PostgreSQL", out.display()))?;
+    let known = tx.query_opt("SELECT 1 FROM nerpipe.runs WHERE run_id = $1", &[&run_id])?;
+    if known.is_some() {
+        counts.already_loaded = true;
+        for (table, n) in [
+            ("documents", &mut counts.documents),
+            ("mentions", &mut counts.mentions),
+            ("entities", &mut counts.entities),
+            ("entity_aliases", &mut counts.entity_aliases),
+        ] {
+            let sql = format!("SELECT count(*) FROM nerpipe.{table} WHERE run_id = $1");
+            *n = tx.query_one(&sql, &[&run_id])?.get::<_, i64>(0) as u64;
+        }
+        return Ok(counts);
+    }
+    stage(&mut tx, out, &run_id, &mut counts)?;
+    insert(&mut tx, &run, &run_id, &mut counts)
+        .with_context(|| format!("{}: cannot insert the run into PostgreSQL", out.display()))?;
     tx.commit().context("cannot commit the load")?;
     Ok(counts)
+}
+
+/// Refuses a schema whose tables predate run-scoped keys.
+fn check_schema(tx: &mut Transaction<'_>) -> anyhow::Result<()> {
+    let row = tx.query_one(
+        "SELECT count(*) FILTER (WHERE true), count(*) FILTER (WHERE column_name = 'run_id')
+         FROM information_schema.columns
+         WHERE table_schema = 'nerpipe' AND table_name = 'entity_aliases'",
+        &[],
+    )?;
+    let (columns, scoped): (i64, i64) = (row.get(0), row.get(1));
+    if columns > 0 && scoped == 0 {
+        anyhow::bail!("{}", Dialect::Postgres.old_schema_hint());
+    }
+    Ok(())
 }
 
 /// The staged tables: the schema's columns, JSON as text and the sort number
@@ -167,7 +179,7 @@ fn staging_type(ty: SqlType) -> &'static str {
     match ty {
         SqlType::Text | SqlType::Json => "text",
         SqlType::Int => "int8",
-        SqlType::Real | SqlType::ValueNumber => "float8",
+        SqlType::Real | SqlType::ValueNumber(_) => "float8",
     }
 }
 
@@ -178,7 +190,7 @@ fn copy_types(table: &Table) -> Vec<Type> {
         .map(|c| match c.ty {
             SqlType::Text | SqlType::Json => Type::TEXT,
             SqlType::Int => Type::INT8,
-            SqlType::Real | SqlType::ValueNumber => Type::FLOAT8,
+            SqlType::Real | SqlType::ValueNumber(_) => Type::FLOAT8,
         })
         .collect()
 }
@@ -225,7 +237,7 @@ fn stage(
     let mut aliases = Vec::new();
     let entities = read_entities(out)?.map(|e| {
         let e = e?;
-        aliases.extend(alias_rows(&e));
+        aliases.extend(alias_rows(run_id, &e));
         entity_row(run_id, &e)
     });
     counts.entities = copy_rows(tx, &ENTITIES, entities)?;
@@ -257,131 +269,62 @@ impl ToSql for SqlValue {
     postgres::types::to_sql_checked!();
 }
 
-/// The numeric form of an exact decimal text column, NULL when it is not one.
-const NUMERIC: &str = "CASE WHEN s.value ~ '^-?[0-9]+(\\.[0-9]+)?$' THEN s.value::numeric END";
+/// `INSERT INTO nerpipe.<table> SELECT ... FROM stage_<table>`, the columns
+/// as the schema lists them: NUMERIC cast from the exact text beside it (NULL
+/// when it is not a plain decimal), JSON cast to jsonb.
+fn insert_from_stage(table: &Table, tail: &str) -> String {
+    let mut names = Vec::new();
+    let mut cells = Vec::new();
+    for c in table.columns {
+        names.push(Dialect::Postgres.column(c).0.to_string());
+        cells.push(match c.ty {
+            SqlType::ValueNumber(_) => {
+                let text = c.name.strip_suffix("_real").unwrap_or(c.name);
+                format!("CASE WHEN s.{text} ~ '^-?[0-9]+(\\.[0-9]+)?$' THEN s.{text}::numeric END")
+            }
+            SqlType::Json => format!("s.{}::jsonb", c.name),
+            _ => format!("s.{}", c.name),
+        });
+    }
+    format!(
+        "INSERT INTO nerpipe.{0} ({1}) SELECT {2} FROM stage_{0} s{tail}",
+        table.name,
+        names.join(", "),
+        cells.join(", ")
+    )
+}
 
-fn merge(tx: &mut Transaction<'_>, run: &RunInfo, counts: &mut LoadCounts) -> anyhow::Result<()> {
+fn insert(
+    tx: &mut Transaction<'_>,
+    run: &RunInfo,
+    run_id: &str,
+    counts: &mut LoadCounts,
+) -> anyhow::Result<()> {
     let corpus = run.corpus.as_ref().map(|c| c.display().to_string());
-    counts.changed += tx.execute(
-        "INSERT INTO nerpipe.runs AS t (run_id, nerpipe_version, model_name, weights_sha256, corpus, run_json)
-         VALUES ($1, $2, $3, $4, $5, $6::text::jsonb)
-         ON CONFLICT (run_id) DO NOTHING",
-        &[&run.run_id, &run.nerpipe_version, &run.model_name, &run.weights_sha256, &corpus, &run.raw],
+    counts.inserted += tx.execute(
+        "INSERT INTO nerpipe.runs (run_id, nerpipe_version, model_name, weights_sha256, corpus, run_json)
+         VALUES ($1, $2, $3, $4, $5, $6::text::jsonb)",
+        &[&run_id, &run.nerpipe_version, &run.model_name, &run.weights_sha256, &corpus, &run.raw],
     )?;
-
-    // A later documents.csv row for a seen doc_id is the run's "duplicate
-    // doc_id" error row: the first row keeps the key, as in SQLite.
-    counts.changed += tx.execute(
-        "INSERT INTO nerpipe.documents AS t
-             (doc_id, run_id, position, source_path, title, chars, tokens, mentions, status, error)
-         SELECT DISTINCT ON (doc_id) doc_id, $1, position, source_path, title, chars, tokens, mentions, status, error
-         FROM stage_documents ORDER BY doc_id, position
-         ON CONFLICT (doc_id) DO UPDATE SET
-             run_id = EXCLUDED.run_id, position = EXCLUDED.position, source_path = EXCLUDED.source_path,
-             title = EXCLUDED.title, chars = EXCLUDED.chars, tokens = EXCLUDED.tokens,
-             mentions = EXCLUDED.mentions, status = EXCLUDED.status, error = EXCLUDED.error
-         WHERE (t.run_id, t.position, t.source_path, t.title, t.chars, t.tokens, t.mentions, t.status, t.error)
-               IS DISTINCT FROM (EXCLUDED.run_id, EXCLUDED.position, EXCLUDED.source_path, EXCLUDED.title,
-               EXCLUDED.chars, EXCLUDED.tokens, EXCLUDED.mentions, EXCLUDED.status, EXCLUDED.error)",
-        &[&run.run_id],
-    )?;
-
-    // Failed rows by source position; a position this run read fine again
-    // (or failed differently) replaces what an earlier load said.
-    counts.deleted += tx.execute(
-        "DELETE FROM nerpipe.document_errors e USING stage_documents d
-         WHERE e.source_path = d.source_path AND d.status = 'ok'",
-        &[],
-    )?;
-    counts.changed += tx.execute(
-        "INSERT INTO nerpipe.document_errors AS t (source_path, run_id, position, doc_id, error)
-         SELECT source_path, $1, position, doc_id, error FROM stage_document_errors
-         ON CONFLICT (source_path) DO UPDATE SET
-             run_id = EXCLUDED.run_id, position = EXCLUDED.position, doc_id = EXCLUDED.doc_id, error = EXCLUDED.error
-         WHERE (t.run_id, t.position, t.doc_id, t.error)
-               IS DISTINCT FROM (EXCLUDED.run_id, EXCLUDED.position, EXCLUDED.doc_id, EXCLUDED.error)",
-        &[&run.run_id],
-    )?;
-
-    counts.changed += tx.execute(
-        &format!(
-            "INSERT INTO nerpipe.entities AS t
-                 (entity_id, run_id, label, canonical, mention_count, document_count, score,
-                  amount_kind, value, value_numeric, unit, other_labels)
-             SELECT s.entity_id, $1, s.label, s.canonical, s.mention_count, s.document_count, s.score,
-                    s.amount_kind, s.value, {NUMERIC}, s.unit, s.other_labels::jsonb
-             FROM stage_entities s
-             ON CONFLICT (entity_id) DO UPDATE SET
-                 run_id = EXCLUDED.run_id, label = EXCLUDED.label, canonical = EXCLUDED.canonical,
-                 mention_count = EXCLUDED.mention_count, document_count = EXCLUDED.document_count,
-                 score = EXCLUDED.score, amount_kind = EXCLUDED.amount_kind, value = EXCLUDED.value,
-                 value_numeric = EXCLUDED.value_numeric, unit = EXCLUDED.unit, other_labels = EXCLUDED.other_labels
-             WHERE (t.run_id, t.label, t.canonical, t.mention_count, t.document_count, t.score,
-                    t.amount_kind, t.value, t.unit, t.other_labels)
-                   IS DISTINCT FROM (EXCLUDED.run_id, EXCLUDED.label, EXCLUDED.canonical, EXCLUDED.mention_count,
-                    EXCLUDED.document_count, EXCLUDED.score, EXCLUDED.amount_kind, EXCLUDED.value,
-                    EXCLUDED.unit, EXCLUDED.other_labels)"
-        ),
-        &[&run.run_id],
-    )?;
-
-    counts.deleted += tx.execute(
-        "DELETE FROM nerpipe.entity_aliases a USING stage_entities e
-         WHERE a.entity_id = e.entity_id
-           AND NOT EXISTS (SELECT 1 FROM stage_aliases s WHERE s.entity_id = a.entity_id AND s.alias = a.alias)",
-        &[],
-    )?;
-    counts.changed += tx.execute(
-        "INSERT INTO nerpipe.entity_aliases (entity_id, alias)
-         SELECT DISTINCT entity_id, alias FROM stage_aliases
-         ON CONFLICT DO NOTHING",
-        &[],
-    )?;
-
-    counts.changed += tx.execute(
-        &format!(
-            "INSERT INTO nerpipe.mentions AS t
-                 (mention_id, run_id, doc_id, entity_id, label, text, start_char, end_char, score, source,
-                  context, amount_kind, value, value_numeric, unit)
-             SELECT s.mention_id, $1, s.doc_id, s.entity_id, s.label, s.text, s.start_char, s.end_char, s.score,
-                    s.source, s.context, s.amount_kind, s.value, {NUMERIC}, s.unit
-             FROM stage_mentions s
-             ON CONFLICT (mention_id) DO UPDATE SET
-                 run_id = EXCLUDED.run_id, doc_id = EXCLUDED.doc_id, entity_id = EXCLUDED.entity_id,
-                 label = EXCLUDED.label, text = EXCLUDED.text, start_char = EXCLUDED.start_char,
-                 end_char = EXCLUDED.end_char, score = EXCLUDED.score, source = EXCLUDED.source,
-                 context = EXCLUDED.context, amount_kind = EXCLUDED.amount_kind, value = EXCLUDED.value,
-                 value_numeric = EXCLUDED.value_numeric, unit = EXCLUDED.unit
-             WHERE (t.run_id, t.doc_id, t.entity_id, t.label, t.text, t.start_char, t.end_char, t.score,
-                    t.source, t.context, t.amount_kind, t.value, t.unit)
-                   IS DISTINCT FROM (EXCLUDED.run_id, EXCLUDED.doc_id, EXCLUDED.entity_id, EXCLUDED.label,
-                    EXCLUDED.text, EXCLUDED.start_char, EXCLUDED.end_char, EXCLUDED.score, EXCLUDED.source,
-                    EXCLUDED.context, EXCLUDED.amount_kind, EXCLUDED.value, EXCLUDED.unit)"
-        ),
-        &[&run.run_id],
-    )?;
-
-    // This run is authoritative for its documents: their mentions it no longer
-    // has are stale.
-    let stale = tx.query(
-        "DELETE FROM nerpipe.mentions m USING stage_documents d
-         WHERE m.doc_id = d.doc_id
-           AND NOT EXISTS (SELECT 1 FROM stage_mentions s WHERE s.mention_id = m.mention_id)
-         RETURNING m.entity_id",
-        &[],
-    )?;
-    counts.deleted += stale.len() as u64;
-    let mut orphans: Vec<String> = stale.iter().map(|r| r.get(0)).collect();
-    orphans.sort();
-    orphans.dedup();
-    if !orphans.is_empty() {
-        // Only entities that just lost mentions, and now have none anywhere.
-        counts.deleted += tx.execute(
-            "DELETE FROM nerpipe.entities e
-             WHERE e.entity_id = ANY($1)
-               AND NOT EXISTS (SELECT 1 FROM nerpipe.mentions m WHERE m.entity_id = e.entity_id)",
-            &[&orphans],
-        )?;
+    // A later documents row for a seen doc_id is the run's "duplicate doc_id"
+    // error row: the first row keeps the key, as in SQLite.
+    let sql = insert_from_stage(&DOCUMENTS, " ORDER BY s.doc_id, s.position").replacen(
+        "SELECT s.",
+        "SELECT DISTINCT ON (s.doc_id) s.",
+        1,
+    );
+    let documents = tx.execute(&sql, &[])?;
+    counts.documents = documents;
+    counts.inserted += documents;
+    for table in [&DOCUMENT_ERRORS, &ENTITIES, &ENTITY_ALIASES, &MENTIONS] {
+        let tail = if table.name == ENTITY_ALIASES.name {
+            " ON CONFLICT DO NOTHING"
+        } else {
+            ""
+        };
+        counts.inserted += tx
+            .execute(&insert_from_stage(table, tail), &[])
+            .with_context(|| format!("cannot insert the {}", table.name))?;
     }
     Ok(())
 }

@@ -1,12 +1,20 @@
-//! The database schema, defined once for SQLite (`nerpipe.sqlite`) and
-//! PostgreSQL (`nerpipe load`, `nerpipe schema --postgres`): the tables and
-//! their columns, the DDL of each dialect made from them, and the rows of a
-//! run's output folder in column order, which both databases take as they are.
+//! The database schema, defined once for SQLite (`nerpipe.sqlite`, `nerpipe
+//! load --sqlite`) and PostgreSQL (`nerpipe load --postgres`, `nerpipe schema
+//! --postgres`): the tables and their columns, the DDL of each dialect made
+//! from them, and the rows of a run's output folder in column order, which
+//! both databases take as they are.
+//!
+//! One database holds many runs: every row is run-scoped (`run_id` leads each
+//! key), because a run's entities are resolved over that run's corpus, so its
+//! counts and aliases are only true together. `run_id` is a hash of the run's
+//! results ([`crate::run::output::run_id`]): loading the same results again
+//! (the same run, or a rerun that gave the same bytes) finds its key and
+//! changes nothing. Deleting a row of `runs` deletes the run's rows.
 //!
 //! Offsets are code points (`start_char`, `end_char`; `end` is a reserved word
-//! in SQL). Amount values are kept as the exact decimal text (`value`) plus a
-//! number for sorting and range queries: REAL `value_real` in SQLite, NUMERIC
-//! `value_numeric` in PostgreSQL (staged as the REAL and cast from the text).
+//! in SQL). Amount values are kept as the exact decimal text (`value`,
+//! `value_max`) plus a number for sorting and range queries: REAL
+//! `value_real` in SQLite, NUMERIC `value_numeric` (exact) in PostgreSQL.
 
 use crate::doc::{DocumentOutcome, Entity, Mention};
 
@@ -18,9 +26,9 @@ pub enum SqlType {
     Real,
     /// JSON text: TEXT in SQLite, jsonb in PostgreSQL.
     Json,
-    /// The number beside an exact decimal `value`: `value_real REAL` in
-    /// SQLite, `value_numeric numeric` in PostgreSQL.
-    ValueNumber,
+    /// The number beside an exact decimal column: REAL under the column's
+    /// name in SQLite, `numeric` under the name given here in PostgreSQL.
+    ValueNumber(&'static str),
 }
 
 pub struct Column {
@@ -36,6 +44,8 @@ pub struct Table {
     pub columns: &'static [Column],
     /// A composite primary key, if any.
     pub primary_key: &'static [&'static str],
+    /// Table constraints: `(columns) REFERENCES table(columns) ...`.
+    pub foreign_keys: &'static [&'static str],
 }
 
 const fn col(name: &'static str, ty: SqlType, constraint: &'static str) -> Column {
@@ -59,6 +69,7 @@ const fn nullable(name: &'static str, ty: SqlType) -> Column {
 use SqlType::{Int, Json, Real, Text, ValueNumber};
 
 const LABEL_CHECK: &str = "CHECK (label IN ('PERSON', 'ORGANISATION', 'PLACE', 'AMOUNT', 'MISC'))";
+const RUN_FK: &str = "REFERENCES runs(run_id) ON DELETE CASCADE";
 
 pub const RUNS: Table = Table {
     name: "runs",
@@ -71,13 +82,14 @@ pub const RUNS: Table = Table {
         col("run_json", Json, ""),
     ],
     primary_key: &[],
+    foreign_keys: &[],
 };
 
 pub const DOCUMENTS: Table = Table {
     name: "documents",
     columns: &[
-        col("doc_id", Text, "PRIMARY KEY"),
-        col("run_id", Text, "REFERENCES runs(run_id)"),
+        col("doc_id", Text, ""),
+        col("run_id", Text, RUN_FK),
         col("position", Int, ""),
         col("source_path", Text, ""),
         col("title", Text, ""),
@@ -87,7 +99,8 @@ pub const DOCUMENTS: Table = Table {
         col("status", Text, "CHECK (status IN ('ok', 'error'))"),
         col("error", Text, ""),
     ],
-    primary_key: &[],
+    primary_key: &["run_id", "doc_id"],
+    foreign_keys: &[],
 };
 
 /// Every failed document, one row per source position (its source_path: a
@@ -96,20 +109,21 @@ pub const DOCUMENTS: Table = Table {
 pub const DOCUMENT_ERRORS: Table = Table {
     name: "document_errors",
     columns: &[
-        col("source_path", Text, "PRIMARY KEY"),
-        col("run_id", Text, "REFERENCES runs(run_id)"),
+        col("source_path", Text, ""),
+        col("run_id", Text, RUN_FK),
         col("position", Int, ""),
         col("doc_id", Text, ""),
         col("error", Text, ""),
     ],
-    primary_key: &[],
+    primary_key: &["run_id", "source_path"],
+    foreign_keys: &[],
 };
 
 pub const ENTITIES: Table = Table {
     name: "entities",
     columns: &[
-        col("entity_id", Text, "PRIMARY KEY"),
-        col("run_id", Text, "REFERENCES runs(run_id)"),
+        col("entity_id", Text, ""),
+        col("run_id", Text, RUN_FK),
         col("label", Text, LABEL_CHECK),
         col("canonical", Text, ""),
         col("mention_count", Int, ""),
@@ -117,33 +131,35 @@ pub const ENTITIES: Table = Table {
         col("score", Real, ""),
         nullable("amount_kind", Text),
         nullable("value", Text),
-        nullable("value_real", ValueNumber),
+        nullable("value_real", ValueNumber("value_numeric")),
         nullable("unit", Text),
         col("other_labels", Json, ""),
+        nullable("value_max", Text),
+        nullable("value_max_real", ValueNumber("value_max_numeric")),
+        nullable("qualifier", Text),
     ],
-    primary_key: &[],
+    primary_key: &["run_id", "entity_id"],
+    foreign_keys: &[],
 };
 
 pub const ENTITY_ALIASES: Table = Table {
     name: "entity_aliases",
     columns: &[
-        col(
-            "entity_id",
-            Text,
-            "REFERENCES entities(entity_id) ON DELETE CASCADE",
-        ),
+        col("run_id", Text, ""),
+        col("entity_id", Text, ""),
         col("alias", Text, ""),
     ],
-    primary_key: &["entity_id", "alias"],
+    primary_key: &["run_id", "entity_id", "alias"],
+    foreign_keys: &["(run_id, entity_id) REFERENCES entities(run_id, entity_id) ON DELETE CASCADE"],
 };
 
 pub const MENTIONS: Table = Table {
     name: "mentions",
     columns: &[
-        col("mention_id", Text, "PRIMARY KEY"),
-        col("run_id", Text, "REFERENCES runs(run_id)"),
-        col("doc_id", Text, "REFERENCES documents(doc_id)"),
-        col("entity_id", Text, "REFERENCES entities(entity_id)"),
+        col("mention_id", Text, ""),
+        col("run_id", Text, RUN_FK),
+        col("doc_id", Text, ""),
+        col("entity_id", Text, ""),
         col("label", Text, LABEL_CHECK),
         col("text", Text, ""),
         col("start_char", Int, ""),
@@ -153,10 +169,17 @@ pub const MENTIONS: Table = Table {
         col("context", Text, ""),
         nullable("amount_kind", Text),
         nullable("value", Text),
-        nullable("value_real", ValueNumber),
+        nullable("value_real", ValueNumber("value_numeric")),
         nullable("unit", Text),
+        nullable("value_max", Text),
+        nullable("value_max_real", ValueNumber("value_max_numeric")),
+        nullable("qualifier", Text),
     ],
-    primary_key: &[],
+    primary_key: &["run_id", "mention_id"],
+    foreign_keys: &[
+        "(run_id, doc_id) REFERENCES documents(run_id, doc_id) ON DELETE CASCADE",
+        "(run_id, entity_id) REFERENCES entities(run_id, entity_id) ON DELETE CASCADE",
+    ],
 };
 
 pub const TABLES: [&Table; 6] = [
@@ -168,16 +191,19 @@ pub const TABLES: [&Table; 6] = [
     &MENTIONS,
 ];
 
-/// (index name, table, columns).
-pub const INDEXES: [(&str, &str, &str); 7] = [
-    ("mentions_doc_id", "mentions", "doc_id"),
-    ("mentions_entity_id", "mentions", "entity_id"),
+/// (index name, table, columns). The id columns lead so that one id is found
+/// across runs; `run_id` follows for the foreign keys' cascades.
+pub const INDEXES: [(&str, &str, &str); 9] = [
+    ("documents_doc_id", "documents", "doc_id, run_id"),
+    ("mentions_doc_id", "mentions", "doc_id, run_id"),
+    ("mentions_entity_id", "mentions", "entity_id, run_id"),
     ("mentions_label", "mentions", "label"),
     (
         "mentions_amount",
         "mentions",
         "amount_kind, unit, value_real",
     ),
+    ("entities_entity_id", "entities", "entity_id, run_id"),
     ("entities_label", "entities", "label"),
     (
         "entities_amount",
@@ -208,25 +234,34 @@ impl Dialect {
         match (self, column.ty) {
             (Dialect::Sqlite, Text | Json) => (column.name, "TEXT"),
             (Dialect::Sqlite, Int) => (column.name, "INTEGER"),
-            (Dialect::Sqlite, Real | ValueNumber) => (column.name, "REAL"),
+            (Dialect::Sqlite, Real | ValueNumber(_)) => (column.name, "REAL"),
             (Dialect::Postgres, Text) => (column.name, "text"),
             (Dialect::Postgres, Json) => (column.name, "jsonb"),
             (Dialect::Postgres, Int) => (column.name, "bigint"),
             (Dialect::Postgres, Real) => (column.name, "double precision"),
-            (Dialect::Postgres, ValueNumber) => ("value_numeric", "numeric"),
+            (Dialect::Postgres, ValueNumber(name)) => (name, "numeric"),
+        }
+    }
+
+    /// When a run was loaded, for "the latest run of a document" queries.
+    fn loaded_at(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => {
+                "    loaded_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
+            }
+            Dialect::Postgres => "    loaded_at timestamptz NOT NULL DEFAULT now()",
         }
     }
 
     fn ddl_of(self, table: &Table) -> String {
         let prefix = self.prefix();
+        let references = |c: &str| c.replace("REFERENCES ", &format!("REFERENCES {prefix}"));
         let mut lines: Vec<String> = table
             .columns
             .iter()
             .map(|c| {
                 let (name, ty) = self.column(c);
-                let constraint = c
-                    .constraint
-                    .replace("REFERENCES ", &format!("REFERENCES {prefix}"));
+                let constraint = references(c.constraint);
                 let mut line = format!("    {name} {ty}");
                 if c.not_null && !constraint.starts_with("PRIMARY KEY") {
                     line.push_str(" NOT NULL");
@@ -238,8 +273,8 @@ impl Dialect {
                 line
             })
             .collect();
-        if self == Dialect::Postgres && table.name == RUNS.name {
-            lines.push("    loaded_at timestamptz NOT NULL DEFAULT now()".into());
+        if table.name == RUNS.name {
+            lines.push(self.loaded_at().into());
         }
         if !table.primary_key.is_empty() {
             lines.push(format!(
@@ -247,26 +282,19 @@ impl Dialect {
                 table.primary_key.join(", ")
             ));
         }
-        let exists = if self == Dialect::Postgres {
-            "IF NOT EXISTS "
-        } else {
-            ""
-        };
+        for fk in table.foreign_keys {
+            lines.push(format!("    FOREIGN KEY {}", references(fk)));
+        }
         format!(
-            "CREATE TABLE {exists}{prefix}{} (\n{}\n);\n",
+            "CREATE TABLE IF NOT EXISTS {prefix}{} (\n{}\n);\n",
             table.name,
             lines.join(",\n")
         )
     }
 
-    /// The whole schema: tables, then indexes. PostgreSQL's is idempotent.
+    /// The whole schema: tables, then indexes; idempotent in both dialects.
     pub fn ddl(self) -> String {
         let mut ddl = String::new();
-        let exists = if self == Dialect::Postgres {
-            "IF NOT EXISTS "
-        } else {
-            ""
-        };
         if self == Dialect::Postgres {
             ddl.push_str("CREATE SCHEMA IF NOT EXISTS nerpipe;\n");
         }
@@ -279,12 +307,35 @@ impl Dialect {
                 Dialect::Postgres => columns.replace("value_real", "value_numeric"),
             };
             ddl.push_str(&format!(
-                "CREATE INDEX {exists}{name} ON {}{table}({columns});\n",
+                "CREATE INDEX IF NOT EXISTS {name} ON {}{table}({columns});\n",
                 self.prefix()
             ));
         }
         ddl
     }
+
+    /// The schema of a database made by an older nerpipe (one run per
+    /// database, no run in the keys) cannot take a second run; say so.
+    pub fn old_schema_hint(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "the database was made by an older nerpipe (one run per database): load into a new file",
+            Dialect::Postgres => "schema nerpipe was made by an older nerpipe (one run per database): rename it (ALTER SCHEMA nerpipe RENAME TO nerpipe_old) and load again",
+        }
+    }
+}
+
+/// What loading a run into a database did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoadCounts {
+    /// Rows of the run per table (inserted, or found when already loaded).
+    pub documents: u64,
+    pub mentions: u64,
+    pub entities: u64,
+    pub entity_aliases: u64,
+    /// Rows inserted, over all tables (0 when the run was already loaded).
+    pub inserted: u64,
+    /// The run's id was already in the database: nothing was written.
+    pub already_loaded: bool,
 }
 
 /// `nerpipe schema --postgres`.
@@ -369,6 +420,7 @@ pub fn document_error_row(
 pub fn entity_row(run_id: &str, e: &Entity) -> anyhow::Result<Vec<SqlValue>> {
     let amount = e.amount.as_ref();
     let value = amount.map(|a| a.value.as_str());
+    let value_max = amount.and_then(|a| a.value_max.as_deref());
     Ok(vec![
         e.id.as_str().into(),
         run_id.into(),
@@ -382,20 +434,24 @@ pub fn entity_row(run_id: &str, e: &Entity) -> anyhow::Result<Vec<SqlValue>> {
         value_real(value).into(),
         amount.map(|a| a.unit.as_str()).into(),
         SqlValue::Text(serde_json::to_string(&e.other_labels)?),
+        value_max.into(),
+        value_real(value_max).into(),
+        amount.and_then(|a| a.qualifier.as_deref()).into(),
     ])
 }
 
 /// The rows of [`ENTITY_ALIASES`] of one entity.
-pub fn alias_rows(e: &Entity) -> impl Iterator<Item = Vec<SqlValue>> + '_ {
+pub fn alias_rows<'a>(run_id: &'a str, e: &'a Entity) -> impl Iterator<Item = Vec<SqlValue>> + 'a {
     e.aliases
         .iter()
-        .map(|a| vec![e.id.as_str().into(), a.as_str().into()])
+        .map(move |a| vec![run_id.into(), e.id.as_str().into(), a.as_str().into()])
 }
 
 /// The row of [`MENTIONS`].
 pub fn mention_row(run_id: &str, m: &Mention) -> Vec<SqlValue> {
     let amount = m.amount.as_ref();
     let value = amount.map(|a| a.value.as_str());
+    let value_max = amount.and_then(|a| a.value_max.as_deref());
     vec![
         m.mention_id.as_str().into(),
         run_id.into(),
@@ -412,6 +468,9 @@ pub fn mention_row(run_id: &str, m: &Mention) -> Vec<SqlValue> {
         value.into(),
         value_real(value).into(),
         amount.map(|a| a.unit.as_str()).into(),
+        value_max.into(),
+        value_real(value_max).into(),
+        amount.and_then(|a| a.qualifier.as_deref()).into(),
     ]
 }
 
@@ -423,11 +482,36 @@ mod tests {
     fn both_dialects_have_every_column() {
         let sqlite = Dialect::Sqlite.ddl();
         let pg = Dialect::Postgres.ddl();
-        assert!(sqlite.contains("CREATE TABLE mentions (\n    mention_id TEXT PRIMARY KEY,\n    run_id TEXT NOT NULL REFERENCES runs(run_id),"));
-        assert!(pg.contains("CREATE TABLE IF NOT EXISTS nerpipe.entity_aliases (\n    entity_id text NOT NULL REFERENCES nerpipe.entities(entity_id) ON DELETE CASCADE,\n    alias text NOT NULL,\n    PRIMARY KEY (entity_id, alias)\n);"));
+        assert!(sqlite.contains("CREATE TABLE IF NOT EXISTS mentions (\n    mention_id TEXT NOT NULL,\n    run_id TEXT NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,"), "{sqlite}");
+        assert!(pg.contains("CREATE TABLE IF NOT EXISTS nerpipe.entity_aliases (\n    run_id text NOT NULL,\n    entity_id text NOT NULL,\n    alias text NOT NULL,\n    PRIMARY KEY (run_id, entity_id, alias),\n    FOREIGN KEY (run_id, entity_id) REFERENCES nerpipe.entities(run_id, entity_id) ON DELETE CASCADE\n);"), "{pg}");
         assert!(pg.contains("value_numeric numeric,"));
+        assert!(pg.contains("value_max_numeric numeric,"));
         assert!(pg.contains("CREATE INDEX IF NOT EXISTS mentions_amount ON nerpipe.mentions(amount_kind, unit, value_numeric);"));
         assert!(pg.contains("loaded_at timestamptz NOT NULL DEFAULT now()"));
         assert!(sqlite.contains("    value_real REAL,\n"));
+        assert!(sqlite.contains(
+            "    value_max_real REAL,\n    qualifier TEXT,\n    PRIMARY KEY (run_id, mention_id),"
+        ));
+    }
+
+    #[test]
+    fn row_builders_follow_the_columns() {
+        let e = Entity {
+            id: "x".into(),
+            label: crate::doc::Label::Amount,
+            canonical: "5-10 t".into(),
+            aliases: vec!["a".into()],
+            mention_count: 1,
+            document_count: 1,
+            documents: vec!["d".into()],
+            score: 1.0,
+            amount: None,
+            other_labels: Vec::new(),
+        };
+        assert_eq!(entity_row("r", &e).unwrap().len(), ENTITIES.columns.len());
+        assert_eq!(
+            alias_rows("r", &e).next().unwrap().len(),
+            ENTITY_ALIASES.columns.len()
+        );
     }
 }

@@ -1,0 +1,113 @@
+//! The services some tests need: PostgreSQL (`NERPIPE_PG_URL`), headless
+//! Chromium, the sqlite3 CLI, and Python with followthemoney
+//! (`NERPIPE_FTM_PYTHON`, from scripts/ftm-venv.sh). Under `CI=true` or
+//! `NERPIPE_REQUIRE_SERVICES=1` a missing service fails the test; elsewhere
+//! the test prints "skipped" and notes it in `NERPIPE_SKIP_LOG` (a file),
+//! which `make test` reports in its last line.
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::Command;
+
+/// Whether a missing service is a failure, from the values of `CI` and
+/// `NERPIPE_REQUIRE_SERVICES`.
+pub fn policy(ci: Option<&str>, require: Option<&str>) -> bool {
+    ci.is_some_and(|v| v.eq_ignore_ascii_case("true") || v == "1") || require == Some("1")
+}
+
+pub fn required() -> bool {
+    let ci = std::env::var("CI").ok();
+    let require = std::env::var("NERPIPE_REQUIRE_SERVICES").ok();
+    policy(ci.as_deref(), require.as_deref())
+}
+
+/// A missing service: panics when services are required, else says it skips
+/// and appends `what` to the skip log (`log`).
+pub fn missing_with(required: bool, log: Option<&std::path::Path>, what: &str, how: &str) {
+    if required {
+        panic!("{what} is missing and CI=true or NERPIPE_REQUIRE_SERVICES=1 requires it: {how}");
+    }
+    println!("skipped: {what} is missing ({how})");
+    if let Some(log) = log {
+        if let Ok(mut f) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log)
+        {
+            let _ = writeln!(f, "{what}");
+        }
+    }
+}
+
+/// [`missing_with`] under the process's environment.
+pub fn missing(what: &str, how: &str) {
+    let log = std::env::var_os("NERPIPE_SKIP_LOG").map(PathBuf::from);
+    missing_with(required(), log.as_deref(), what, how);
+}
+
+/// A program on PATH, found as the shell finds it (`command -v`).
+pub fn program(name: &str) -> Option<PathBuf> {
+    let out = Command::new("sh")
+        .args(["-c", "command -v \"$1\"", "sh", name])
+        .output()
+        .ok()?;
+    let path = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    (out.status.success() && !path.is_empty()).then(|| PathBuf::from(path))
+}
+
+/// The PostgreSQL URL, or None after [`missing`].
+pub fn postgres_url() -> Option<String> {
+    match std::env::var("NERPIPE_PG_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            missing(
+                "PostgreSQL (NERPIPE_PG_URL)",
+                "eval \"$(bash scripts/ci-postgres.sh)\" starts one and sets it",
+            );
+            None
+        }
+    }
+}
+
+pub fn chromium() -> Option<PathBuf> {
+    let found = ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .find_map(|n| program(n));
+    if found.is_none() {
+        missing(
+            "Chromium",
+            "bash scripts/ci-install.sh installs Debian's chromium",
+        );
+    }
+    found
+}
+
+pub fn sqlite3() -> Option<PathBuf> {
+    let found = program("sqlite3");
+    if found.is_none() {
+        missing("the sqlite3 CLI", "bash scripts/ci-install.sh installs it");
+    }
+    found
+}
+
+/// Python with the followthemoney package.
+pub fn ftm_python() -> Option<PathBuf> {
+    let how = "export NERPIPE_FTM_PYTHON=\"$(bash scripts/ftm-venv.sh)\"";
+    let Some(python) = std::env::var_os("NERPIPE_FTM_PYTHON").filter(|p| !p.is_empty()) else {
+        missing("Python with followthemoney (NERPIPE_FTM_PYTHON)", how);
+        return None;
+    };
+    let ok = Command::new(&python)
+        .args(["-c", "import followthemoney"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        missing(
+            "Python with followthemoney (NERPIPE_FTM_PYTHON cannot import it)",
+            how,
+        );
+        return None;
+    }
+    Some(PathBuf::from(python))
+}
