@@ -316,7 +316,11 @@ fn insert(
     let documents = tx.execute(&sql, &[])?;
     counts.documents = documents;
     counts.inserted += documents;
-    for table in [&DOCUMENT_ERRORS, &ENTITIES, &ENTITY_ALIASES, &MENTIONS] {
+    // Failed documents' rows, addressable by source position (not counted
+    // in `inserted`, as in SQLite: they repeat documents rows).
+    tx.execute(&insert_from_stage(&DOCUMENT_ERRORS, ""), &[])
+        .context("cannot insert the document errors")?;
+    for table in [&ENTITIES, &ENTITY_ALIASES, &MENTIONS] {
         let tail = if table.name == ENTITY_ALIASES.name {
             " ON CONFLICT DO NOTHING"
         } else {
