@@ -58,6 +58,7 @@ fn a_document_of_more_than_64_windows_matches_window_by_window_prediction() {
         windows: spec,
         batch_size,
         model_tokens: Default::default(),
+        pack_documents: false,
     };
 
     let batched = predictor(64).predict(&[&seq]).remove(0);
@@ -144,6 +145,7 @@ fn packed_rows_match_one_document_at_a_time() {
             windows: spec,
             batch_size,
             model_tokens: Default::default(),
+            pack_documents: true,
         }
     }
     let seqs: Vec<TokenSequence> = texts

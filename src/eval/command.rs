@@ -93,6 +93,7 @@ pub fn run(args: &EvalArgs) -> crate::error::Result<()> {
         },
         batch_size: args.batch_size,
         model_tokens: Default::default(),
+        pack_documents: false,
     };
     let decoder = args.decoder.unwrap_or(model.config.decoder);
     let tagger = Tagger {

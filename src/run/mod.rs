@@ -64,9 +64,14 @@ pub struct RunArgs {
     /// AMX, else fp32; run.json says which and why).
     #[arg(long, value_enum)]
     pub precision: Option<Precision>,
-    /// Forward pass: nerpipe's own (packed rows), or rust-bert's.
+    /// Forward pass: nerpipe's own, or rust-bert's.
     #[arg(long, value_enum, default_value = "nerpipe")]
     pub engine: Engine,
+    /// Let windows of different documents share a model row (own engine):
+    /// faster on short documents, but scores may then differ in the fourth
+    /// decimal between differently sharded or chunked runs.
+    #[arg(long)]
+    pub pack_documents: bool,
     /// Process only shard I of N (`I/N`, 0-based). Default: from
     /// JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID or AWS_BATCH_JOB_ARRAY_INDEX.
     #[arg(long)]
@@ -234,6 +239,7 @@ fn result_options(args: &RunArgs, decoder: Decoder) -> serde_json::Value {
         "decoder": decoder,
         "precision": Precision::resolve(args.precision).0,
         "engine": args.engine,
+        "pack_documents": args.pack_documents,
         "max_doc_bytes": args.max_doc_bytes,
         "chunk_docs": args.chunk_docs,
         "threads": args.threads,

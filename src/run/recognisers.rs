@@ -60,6 +60,7 @@ impl<'m> Recognisers<'m> {
                 },
                 batch_size: args.batch_size,
                 model_tokens: Default::default(),
+                pack_documents: args.pack_documents,
             },
             aggregation: args.aggregation,
             decoder: args.decoder.unwrap_or(model.config.decoder),

@@ -5,6 +5,11 @@
 use super::shapes::SPECIAL;
 use tch::Tensor;
 
+/// Tokens of a packed row: its pieces with their start and end tokens.
+pub fn row_len(row: &[&Row]) -> usize {
+    row.iter().map(|p| p.ids.len() + 2).sum()
+}
+
 /// Label id the loss ignores (padding, specials, sub-tokens after a word's first).
 pub const IGNORE: i64 = -100;
 
@@ -35,14 +40,19 @@ pub struct Padded {
 /// Frames every row as `start ids end` and pads them to the longest.
 pub fn pad(rows: &[Row], start: i64, end: i64) -> Padded {
     let packed: Vec<Vec<&Row>> = rows.iter().map(|r| vec![r]).collect();
-    pack(&packed, start, end)
+    pack(&packed, start, end, 0)
 }
 
 /// Frames every piece as `start ids end`, lays the pieces of a row one after
-/// another and pads the rows to the longest.
-pub fn pack(rows: &[Vec<&Row>], start: i64, end: i64) -> Padded {
-    let row_len = |r: &Vec<&Row>| r.iter().map(|p| p.ids.len() + 2).sum::<usize>();
-    let width = rows.iter().map(row_len).max().unwrap_or(0).max(2);
+/// another and pads the rows to the longest, or to `min_width` if wider.
+pub fn pack(rows: &[Vec<&Row>], start: i64, end: i64, min_width: usize) -> Padded {
+    let width = rows
+        .iter()
+        .map(|r| row_len(r))
+        .max()
+        .unwrap_or(0)
+        .max(2)
+        .max(min_width);
     let n_rows = rows.len();
     let cells = n_rows * width;
     let mut ids = vec![0i64; cells];

@@ -494,6 +494,7 @@ impl Run<'_> {
             windows: SENTENCE_WINDOWS,
             batch_size: 64,
             model_tokens: Default::default(),
+            pack_documents: false,
         };
         let parsed: Vec<Tag> = self.tags.iter().filter_map(|t| Tag::parse(t)).collect();
         self.dev

@@ -49,7 +49,18 @@ pub struct WindowedPredictor<'m> {
     /// Token positions run through the model so far (framing, overlap and
     /// padding included), for run.json.
     pub model_tokens: std::cell::Cell<usize>,
+    /// Let windows of different documents share a row (nerpipe's own forward
+    /// only). Faster on short documents, but a window's scores then depend
+    /// on its row neighbours in the last bits, so a sharded run may differ
+    /// from an unsharded one in the fourth decimal. Without it every window
+    /// is computed alone in a row of a width fixed by its own length, and
+    /// the result depends on the document alone.
+    pub pack_documents: bool,
 }
+
+/// Rows are padded to a multiple of this, and batched with rows of the same
+/// width, so that a row's width depends on its own content only.
+const WIDTH_STEP: usize = 16;
 
 /// One window of one sequence.
 struct Job {
@@ -80,7 +91,7 @@ impl WindowedPredictor<'_> {
         }
         // Longest first; ties keep input order, so batches are deterministic.
         jobs.sort_by_key(|job| std::cmp::Reverse(job.range.len()));
-        let capacity = if self.network.packs() {
+        let capacity = if self.network.packs() && self.pack_documents {
             self.windows.content + 2
         } else {
             0
@@ -90,7 +101,23 @@ impl WindowedPredictor<'_> {
             .iter()
             .map(|s| vec![0.0; s.len() * self.num_tags])
             .collect();
-        for batch in rows.chunks(self.batch_size.max(1)) {
+        // Rows of one width bucket batch together (stable: order kept within).
+        let bucket = |row: &Vec<usize>| {
+            let len: usize = row.iter().map(|&j| jobs[j].range.len() + 2).sum();
+            len.div_ceil(WIDTH_STEP) * WIDTH_STEP
+        };
+        let mut rows = rows;
+        rows.sort_by_key(|r| std::cmp::Reverse(bucket(r)));
+        let mut batches: Vec<&[Vec<usize>]> = Vec::new();
+        let mut from = 0;
+        for to in 1..=rows.len() {
+            let boundary = to == rows.len() || bucket(&rows[to]) != bucket(&rows[from]);
+            if boundary || to - from == self.batch_size.max(1) {
+                batches.push(&rows[from..to]);
+                from = to;
+            }
+        }
+        for batch in batches {
             let pieces: Vec<Vec<Row>> = batch
                 .iter()
                 .map(|row| {
@@ -107,7 +134,7 @@ impl WindowedPredictor<'_> {
                 })
                 .collect();
             let refs: Vec<Vec<&Row>> = pieces.iter().map(|r| r.iter().collect()).collect();
-            let input = pack(&refs, self.start_id, self.end_id);
+            let input = pack(&refs, self.start_id, self.end_id, bucket(&batch[0]));
             self.model_tokens
                 .set(self.model_tokens.get() + batch.len() * input.width);
             let probs = self.network.logits(&input).softmax(-1, Kind::Float);
