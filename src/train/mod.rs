@@ -197,8 +197,9 @@ pub fn train(args: &TrainArgs, command_line: &str) -> crate::error::Result<Score
         dev: &dev,
         examples: &examples,
     };
-    // The whole model folder is written whenever an epoch is the best so
-    // far, so an interrupted run leaves a usable model.
+    // The model folder is complete from the first epoch on (weights of the
+    // best epoch so far, MODEL.md with every epoch), so an interrupted run
+    // leaves a usable model.
     let mut folder_written = false;
     let mut write_folder = |progress: &Progress| -> anyhow::Result<()> {
         if !folder_written {
@@ -332,14 +333,15 @@ struct Run<'a> {
 impl Run<'_> {
     /// Trains the remaining epochs (all, or those after a checkpoint).
     /// Returns the final state and, when this process trained the kept
-    /// epoch, its dev scores. `on_best` runs after a best epoch is saved.
+    /// epoch, its dev scores. `on_epoch` runs after every epoch (the weights
+    /// of the best one saved).
     #[allow(clippy::type_complexity)]
     fn epochs(
         &self,
         network: &mut NerModel,
         optimizer: &mut MasterAdamW,
         started: Instant,
-        on_best: &mut dyn FnMut(&Progress) -> anyhow::Result<()>,
+        on_epoch: &mut dyn FnMut(&Progress) -> anyhow::Result<()>,
     ) -> anyhow::Result<(Progress, Option<Vec<(String, Scores)>>)> {
         let mut best_scores = None;
         let args = self.args;
@@ -389,9 +391,9 @@ impl Run<'_> {
             if state.best.is_none_or(|(_, b)| mean > b) {
                 save_weights(network, optimizer, args)?;
                 state.best = Some((epoch, mean));
-                on_best(&state)?;
                 best_scores = Some(scores);
             }
+            on_epoch(&state)?;
             save_checkpoint(&checkpoint, optimizer, &state)?;
         }
         bar.finish_and_clear();
