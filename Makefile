@@ -30,7 +30,7 @@ run: build models
 SKIP_LOG := $(CURDIR)/.nerpipe-skipped.log
 test: libtorch base-multilingual models
 	@rm -f $(SKIP_LOG)
-	@NERPIPE_SKIP_LOG=$(SKIP_LOG) $(CARGO) test --release --locked; status=$$?; \
+	@NERPIPE_SKIP_LOG=$(SKIP_LOG) $(CARGO) test --release --locked --no-fail-fast; status=$$?; \
 	if [ -s $(SKIP_LOG) ]; then \
 	  echo "make test: SKIPPED $$(sort -u $(SKIP_LOG) | wc -l) service checks (missing: $$(sort -u $(SKIP_LOG) | paste -sd ';' -)); CI=true fails instead"; \
 	else echo "make test: no service check skipped"; fi; \
