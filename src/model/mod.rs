@@ -119,7 +119,7 @@ impl LoadedModel {
         let network = match engine {
             Engine::RustBert => {
                 network.set_precision(precision);
-                Network::RustBert(network)
+                Network::RustBert(Box::new(network))
             }
             Engine::Nerpipe => Network::Own(
                 FastEncoder::new(
@@ -220,7 +220,7 @@ pub struct FrozenEmbeddings {
 
 /// The loaded network, as the engine wants it.
 pub enum Network {
-    RustBert(NerModel),
+    RustBert(Box<NerModel>),
     Own(FastEncoder),
 }
 
@@ -229,7 +229,7 @@ impl LoadedModel {
     pub fn classifier(&self) -> crate::recognise::transformer::Classifier<'_> {
         use crate::recognise::transformer::Classifier;
         match &self.network {
-            Network::RustBert(n) => Classifier::RustBert(n),
+            Network::RustBert(n) => Classifier::RustBert(n.as_ref()),
             Network::Own(e) => Classifier::Own(e),
         }
     }
