@@ -299,6 +299,7 @@ pub fn run(args: &RunArgs) -> crate::error::Result<RunSummary> {
     let _lock = guard::FolderLock::acquire(&lock_dir, notify)?;
     let corpus_empty = corpus.is_empty();
     let skipped = corpus.skipped.clone();
+    let previous = store::previous_stamps(out, shard);
     let manifest = Manifest {
         nerpipe_version: env!("CARGO_PKG_VERSION").into(),
         model: model.name.clone(),
@@ -307,7 +308,10 @@ pub fn run(args: &RunArgs) -> crate::error::Result<RunSummary> {
         shard,
         corpus_files: corpus
             .files()
-            .map(|(rel, path, size)| (rel.to_string(), store::stamp(path, size)))
+            .map(|(rel, path, size)| {
+                let stamp = store::stamp(path, size, previous.get(rel));
+                (rel.to_string(), stamp)
+            })
             .collect(),
     };
     let (mut store, resumed) = ShardStore::open(out, &manifest, notify)?;

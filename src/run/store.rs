@@ -15,11 +15,22 @@ use std::collections::{BTreeMap, HashSet};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 
-/// Size and sha256 of a corpus file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Size and sha256 of a corpus file. Two stamps are equal when size and
+/// hash are: the modification time only saves rehashing an unchanged file
+/// (as make and rsync trust it), and differs between copies of a corpus.
+#[derive(Debug, Clone, Eq, Serialize, Deserialize)]
 pub struct FileStamp {
     pub size: u64,
     pub sha256: String,
+    /// Nanoseconds since the Unix epoch, where the file system tells.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified_ns: Option<u64>,
+}
+
+impl PartialEq for FileStamp {
+    fn eq(&self, other: &FileStamp) -> bool {
+        self.size == other.size && self.sha256 == other.sha256
+    }
 }
 
 /// What produced a shard's chunks.
@@ -358,8 +369,71 @@ fn read_first_position(path: &Path) -> anyhow::Result<Position> {
     Ok(first.position)
 }
 
-/// sha256 of a corpus file, streamed.
-pub fn stamp(path: &Path, size: u64) -> FileStamp {
+/// Stamps a corpus file: the hash of `previous` when size and modification
+/// time are unchanged, else its sha256, streamed. A rerun over a large corpus
+/// then starts without reading it all first.
+pub fn stamp(path: &Path, size: u64, previous: Option<&FileStamp>) -> FileStamp {
+    let modified_ns = std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .and_then(|d| u64::try_from(d.as_nanos()).ok());
+    if let Some(old) = previous {
+        if old.size == size && modified_ns.is_some() && old.modified_ns == modified_ns {
+            return old.clone();
+        }
+    }
     let sha256 = crate::model::sha256_file(path).unwrap_or_else(|_| "unreadable".into());
-    FileStamp { size, sha256 }
+    FileStamp {
+        size,
+        sha256,
+        modified_ns,
+    }
+}
+
+/// The corpus stamps of the shard's last run, to reuse in [`stamp`].
+pub fn previous_stamps(out: &Path, shard: Shard) -> BTreeMap<String, FileStamp> {
+    let path = ShardStore::dir_of(out, shard).join(MANIFEST);
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|text| serde_json::from_str::<Manifest>(&text).ok())
+        .map(|m| m.corpus_files)
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unchanged_size_and_time_reuse_the_hash_and_a_change_rehashes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.txt");
+        std::fs::write(&path, "Darko Šarić").unwrap();
+        let size = std::fs::metadata(&path).unwrap().len();
+        let first = stamp(&path, size, None);
+        assert_eq!(first.sha256, crate::model::sha256_file(&path).unwrap());
+        assert!(first.modified_ns.is_some());
+        // A stamp with the same size and time is trusted without reading.
+        let trusted = FileStamp {
+            sha256: "from-the-last-run".into(),
+            ..first.clone()
+        };
+        assert_eq!(
+            stamp(&path, size, Some(&trusted)).sha256,
+            "from-the-last-run"
+        );
+        // Other contents of the same size, written later: hashed again.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(&path, "Darko Šarič").unwrap();
+        let again = stamp(&path, size, Some(&trusted));
+        assert_eq!(again.sha256, crate::model::sha256_file(&path).unwrap());
+        assert_ne!(again, first);
+        // Equality ignores the time: copies of a corpus compare equal.
+        let copy = FileStamp {
+            modified_ns: None,
+            ..first.clone()
+        };
+        assert_eq!(copy, first);
+    }
 }

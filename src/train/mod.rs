@@ -44,6 +44,12 @@ pub struct TrainArgs {
     /// Output model folder.
     #[arg(long)]
     pub out: PathBuf,
+    /// Start from a model folder `nerpipe train` made from the same base
+    /// (encoder and classifier, same tags) instead of a new classifier:
+    /// continues a shipped model on other data or settings. A frozen word
+    /// embedding still comes from `--base`.
+    #[arg(long, value_name = "MODEL_DIR")]
+    pub init: Option<PathBuf>,
     /// Entity types renamed or dropped in every file, `FROM=TO` (`OTH=O`).
     #[arg(long = "map-type", value_name = "FROM=TO")]
     pub map_type: Vec<String>,
@@ -318,7 +324,46 @@ fn base_network(
             unexpected.len()
         );
     }
+    if let Some(init) = &args.init {
+        init_from_model(&mut network, init, tags, args.freeze_word_embeddings)?;
+    }
     Ok(network)
+}
+
+/// Overwrites the base's weights and the new classifier with those of a
+/// fine-tuned model folder, which must have been trained for `tags`.
+fn init_from_model(
+    network: &mut NerModel,
+    init: &Path,
+    tags: &[String],
+    frozen_embeddings: bool,
+) -> anyhow::Result<()> {
+    let config = ModelConfig::load(&init.join("config.json"), true)?;
+    let labels = &config.tags;
+    if labels != tags {
+        bail!(
+            "{}: the model was trained for the tags {} but this training data has {}; \
+             --init needs the same tag set (check --map-type)",
+            init.display(),
+            labels.join(" "),
+            tags.join(" ")
+        );
+    }
+    let weights = init.join("model.safetensors");
+    let missing = network.load_tensors(&weights, |n| n.to_string())?;
+    let missing: Vec<&String> = missing
+        .iter()
+        .filter(|n| !(frozen_embeddings && n.as_str() == crate::model::WORD_EMBEDDINGS))
+        .collect();
+    if let Some(first) = missing.first() {
+        bail!(
+            "{}: {} tensors of the network are not in the model, e.g. {first} \
+             (was it trained with other settings, e.g. word shapes?)",
+            weights.display(),
+            missing.len()
+        );
+    }
+    Ok(())
 }
 
 /// What every epoch of one run shares.
