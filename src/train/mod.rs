@@ -302,6 +302,9 @@ fn base_network(
     tags: &[String],
     with_shapes: bool,
 ) -> anyhow::Result<NerModel> {
+    if let Some(init) = &args.init {
+        check_init_tags(init, tags)?;
+    }
     tch::manual_seed(args.seed as i64);
     let mut config = base_config.clone();
     config.bert.id2label = Some(
@@ -325,30 +328,33 @@ fn base_network(
         );
     }
     if let Some(init) = &args.init {
-        init_from_model(&mut network, init, tags, args.freeze_word_embeddings)?;
+        init_from_model(&mut network, init, args.freeze_word_embeddings)?;
     }
     Ok(network)
 }
 
-/// Overwrites the base's weights and the new classifier with those of a
-/// fine-tuned model folder, which must have been trained for `tags`.
-fn init_from_model(
-    network: &mut NerModel,
-    init: &Path,
-    tags: &[String],
-    frozen_embeddings: bool,
-) -> anyhow::Result<()> {
+/// `--init` continues a classifier only for the tags it was trained for.
+fn check_init_tags(init: &Path, tags: &[String]) -> anyhow::Result<()> {
     let config = ModelConfig::load(&init.join("config.json"), true)?;
-    let labels = &config.tags;
-    if labels != tags {
+    if config.tags != tags {
         bail!(
             "{}: the model was trained for the tags {} but this training data has {}; \
              --init needs the same tag set (check --map-type)",
             init.display(),
-            labels.join(" "),
+            config.tags.join(" "),
             tags.join(" ")
         );
     }
+    Ok(())
+}
+
+/// Overwrites the base's weights and the new classifier with those of a
+/// fine-tuned model folder (its tags checked by [`check_init_tags`]).
+fn init_from_model(
+    network: &mut NerModel,
+    init: &Path,
+    frozen_embeddings: bool,
+) -> anyhow::Result<()> {
     let weights = init.join("model.safetensors");
     let missing = network.load_tensors(&weights, |n| n.to_string())?;
     let missing: Vec<&String> = missing
