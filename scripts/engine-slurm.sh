@@ -10,8 +10,10 @@
 # /shared/ paths replaced; `nerpipe` is found on PATH as the README assumes.
 # sbatch command-line options override the script's #SBATCH lines for this
 # small machine: 3 tasks instead of 16, 1 CPU each (so --threads 1), 1G.
-# Needs root (see slurm-local.sh). Exits non-zero on any difference, and when
-# Slurm cannot start. Nothing is left running: the cluster is stopped on exit.
+# Needs root (see slurm-local.sh). Exits non-zero on any difference; when
+# Slurm cannot start, fails under CI=true or NERPIPE_REQUIRE_SERVICES=1 and
+# otherwise exits 77 (skipped) with the reason. Nothing is left running: the
+# cluster is stopped on exit.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,7 +22,16 @@ timeout_s=${NERPIPE_ENGINE_TIMEOUT:-300}
 tasks=3
 cancelled=1
 
-die() { echo "engine-slurm: FAILED: $*" >&2; exit 1; }
+name=engine-slurm
+die() { echo "$name: FAILED: $*" >&2; exit 1; }
+# An engine that cannot start fails under CI=true or NERPIPE_REQUIRE_SERVICES=1
+# (as tests/services does); elsewhere it is skipped with the reason, exit 77.
+unavailable() {
+    case "${CI:-}" in [Tt][Rr][Uu][Ee]|1) die "$* (CI=true requires this engine)" ;; esac
+    [ "${NERPIPE_REQUIRE_SERVICES:-}" = 1 ] && die "$* (NERPIPE_REQUIRE_SERVICES=1 requires this engine)"
+    echo "$name: SKIPPED: $*" >&2
+    exit 77
+}
 say() { echo "engine-slurm: $*" >&2; }
 [ -x "$bin" ] || die "no nerpipe binary at $bin: run \`make build\` (or set NERPIPE_BIN)"
 bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
@@ -31,7 +42,7 @@ cluster="$work/cluster"
 cleanup() {
     local rc=$?
     bash "$repo/scripts/slurm-local.sh" stop "$cluster" || true
-    if [ "$rc" = 0 ] && [ -z "${NERPIPE_ENGINE_KEEP:-}" ]; then
+    if { [ "$rc" = 0 ] || [ "$rc" = 77 ]; } && [ -z "${NERPIPE_ENGINE_KEEP:-}" ]; then
         rm -rf "$work"
     else
         say "kept $work (cluster logs in $cluster)"
@@ -77,8 +88,10 @@ t0=$(date +%s)
 $reference_cmd
 say "unsharded reference: $(( $(date +%s) - t0 ))s"
 
-eval "$(bash "$repo/scripts/slurm-local.sh" start "$cluster")" \
-    || die "Slurm did not start (see the messages above; logs in $cluster)"
+[ "$(id -u)" = 0 ] || unavailable "a local Slurm needs root (scripts/slurm-local.sh installs packages and runs slurmd)"
+slurm_env=$(bash "$repo/scripts/slurm-local.sh" start "$cluster") \
+    || unavailable "Slurm did not start (see the messages above; logs in $cluster)"
+eval "$slurm_env"
 
 t0=$(date +%s)
 cd "$work"

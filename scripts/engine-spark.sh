@@ -11,34 +11,52 @@
 #
 # Makes (once) a PySpark venv in $NERPIPE_CACHE (scripts/spark-venv.sh); needs
 # Java 17 (installs Debian's default-jre-headless when missing, as root).
-# Exits non-zero on any difference and when Spark cannot start.
+# Exits non-zero on any difference; when Spark cannot start (no Java, no
+# PySpark, no JVM), fails under CI=true or NERPIPE_REQUIRE_SERVICES=1 and
+# otherwise exits 77 (skipped) with the reason.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 bin=${NERPIPE_BIN:-${CARGO_TARGET_DIR:-$repo/target}/release/nerpipe}
 partitions=4
 
-die() { echo "engine-spark: FAILED: $*" >&2; exit 1; }
+name=engine-spark
+die() { echo "$name: FAILED: $*" >&2; exit 1; }
+# An engine that cannot start fails under CI=true or NERPIPE_REQUIRE_SERVICES=1
+# (as tests/services does); elsewhere it is skipped with the reason, exit 77.
+unavailable() {
+    case "${CI:-}" in [Tt][Rr][Uu][Ee]|1) die "$* (CI=true requires this engine)" ;; esac
+    [ "${NERPIPE_REQUIRE_SERVICES:-}" = 1 ] && die "$* (NERPIPE_REQUIRE_SERVICES=1 requires this engine)"
+    echo "$name: SKIPPED: $*" >&2
+    exit 77
+}
 say() { echo "engine-spark: $*" >&2; }
 [ -x "$bin" ] || die "no nerpipe binary at $bin: run \`make build\` (or set NERPIPE_BIN)"
 bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 started=$(date +%s)
 
 if ! java -version >/dev/null 2>&1; then
-    [ "$(id -u)" = 0 ] || die "no Java: install a JRE 17 (Debian: apt-get install default-jre-headless)"
+    [ "$(id -u)" = 0 ] || unavailable "no Java: install a JRE 17 (Debian: apt-get install default-jre-headless)"
     say "installing default-jre-headless"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >&2 && apt-get install -y -qq --no-install-recommends default-jre-headless >&2 </dev/null \
-        || die "apt-get install default-jre-headless failed"
+    { apt-get update -qq && apt-get install -y -qq --no-install-recommends default-jre-headless; } >&2 </dev/null \
+        || unavailable "apt-get install default-jre-headless failed"
 fi
-python=$(bash "$repo/scripts/spark-venv.sh") || die "no PySpark venv (see scripts/spark-venv.sh's message above)"
+python=$(bash "$repo/scripts/spark-venv.sh") || unavailable "no PySpark venv (see scripts/spark-venv.sh's message above)"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/nerpipe-spark.XXXXXX")
 cleanup() {
     local rc=$?
-    if [ "$rc" = 0 ] && [ -z "${NERPIPE_ENGINE_KEEP:-}" ]; then rm -rf "$work"; else say "kept $work"; fi
+    if { [ "$rc" = 0 ] || [ "$rc" = 77 ]; } && [ -z "${NERPIPE_ENGINE_KEEP:-}" ]; then rm -rf "$work"; else say "kept $work"; fi
 }
 trap cleanup EXIT
+
+# Spark itself starts (a JVM, a local context), or the engine is unavailable.
+PYSPARK_PYTHON="$python" "$python" -c '
+from pyspark.sql import SparkSession
+s = SparkSession.builder.master("local[1]").config("spark.ui.enabled", "false").getOrCreate()
+assert s.sparkContext.parallelize([1, 2, 3]).sum() == 6
+s.stop()' >"$work/smoke.log" 2>&1 || { tail -n 20 "$work/smoke.log" >&2; unavailable "PySpark cannot start a local Spark (log above)"; }
 
 # The README's pipe command, /shared/ -> our folder (the binary by its full
 # path: PySpark's pipe runs it with an empty environment).
@@ -81,6 +99,7 @@ t0=$(date +%s)
 PYSPARK_PYTHON="$python" "$python" "$repo/scripts/spark_pipe.py" \
     "$work/corpus.jsonl" "$work/mentions" "$partitions" "$command" >"$work/spark.out" 2>"$work/spark.err" \
     || { tail -n 30 "$work/spark.err" >&2; die "the Spark job failed (log above; java: $(java -version 2>&1 | head -n 1))"; }
+# (A Spark that cannot start at all is caught first: see the smoke job above.)
 say "Spark job ($partitions partitions): $(( $(date +%s) - t0 ))s"
 
 # Each partition held documents and wrote its own part file.
