@@ -35,6 +35,7 @@ unavailable() {
 say() { echo "engine-slurm: $*" >&2; }
 [ -x "$bin" ] || die "no nerpipe binary at $bin: run \`make build\` (or set NERPIPE_BIN)"
 bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+[ "$(id -u)" = 0 ] || unavailable "a local Slurm needs root (scripts/slurm-local.sh installs packages and runs slurmd)"
 started=$(date +%s)
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/nerpipe-slurm.XXXXXX")
@@ -88,7 +89,6 @@ t0=$(date +%s)
 $reference_cmd
 say "unsharded reference: $(( $(date +%s) - t0 ))s"
 
-[ "$(id -u)" = 0 ] || unavailable "a local Slurm needs root (scripts/slurm-local.sh installs packages and runs slurmd)"
 slurm_env=$(bash "$repo/scripts/slurm-local.sh" start "$cluster") \
     || unavailable "Slurm did not start (see the messages above; logs in $cluster)"
 eval "$slurm_env"
