@@ -9,7 +9,8 @@
 # The array script is taken from README.md ("Slurm job array:") with only its
 # /shared/ paths replaced; `nerpipe` is found on PATH as the README assumes.
 # sbatch command-line options override the script's #SBATCH lines for this
-# small machine: 3 tasks instead of 16, 1 CPU each (so --threads 1), 1G.
+# small machine: 3 tasks (ids 1-3) instead of 16, 1 CPU each (so --threads
+# 1), 1G.
 # Needs root (see slurm-local.sh). Exits non-zero on any difference; when
 # Slurm cannot start, fails under CI=true or NERPIPE_REQUIRE_SERVICES=1 and
 # otherwise exits 77 (skipped) with the reason. Nothing is left running: the
@@ -20,7 +21,10 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 bin=${NERPIPE_BIN:-${CARGO_TARGET_DIR:-$repo/target}/release/nerpipe}
 timeout_s=${NERPIPE_ENGINE_TIMEOUT:-300}
 tasks=3
-cancelled=1
+# Task ids 1-3, not 0-2: shard i is task i+1, from SLURM_ARRAY_TASK_MIN.
+first=1
+last=$((first + tasks - 1))
+cancelled=2
 
 name=engine-slurm
 die() { echo "$name: FAILED: $*" >&2; exit 1; }
@@ -95,7 +99,7 @@ eval "$slurm_env"
 
 t0=$(date +%s)
 cd "$work"
-jid=$(sbatch --parsable --array=0-$((tasks - 1)) --cpus-per-task=1 --mem=1G \
+jid=$(sbatch --parsable --array=$first-$last --cpus-per-task=1 --mem=1G \
     --output="$work/task-%a.log" nerpipe-array.sh) || die "sbatch of the array script failed"
 # The README's merge line, as written (/shared/ replaced), plus --parsable for its id.
 merge_cmd=${merge_line//\/shared\//$work/}
@@ -114,13 +118,15 @@ wait_until() { # DESCRIPTION COMMAND...: polls COMMAND until it succeeds, bounde
 }
 
 # Cancel task $cancelled once it is processing (manifest written, not done).
-shard="$work/out/shards/$cancelled-of-$tasks"
+shard="$work/out/shards/$((cancelled - first))-of-$tasks"
 mid_run() { [ -f "$shard/manifest.json" ] && [ "$(state_of "${jid}_$cancelled")" = RUNNING ]; }
 wait_until "task $cancelled to start processing" mid_run
 [ -f "$shard/DONE" ] && die "task $cancelled finished before it could be cancelled (corpus too small for this machine?)"
 scancel "${jid}_$cancelled"
-is_cancelled() { [ "$(state_of "${jid}_$cancelled")" = CANCELLED ]; }
-wait_until "task $cancelled to be cancelled" is_cancelled
+ended() { case "$(state_of "${jid}_$cancelled")" in CANCELLED|COMPLETED|FAILED) return 0 ;; esac; return 1; }
+wait_until "task $cancelled to be cancelled" ended
+[ "$(state_of "${jid}_$cancelled")" = CANCELLED ] \
+    || die "task $cancelled ended $(state_of "${jid}_$cancelled") before it could be cancelled (corpus too small for this machine?)"
 [ -f "$shard/DONE" ] && die "task $cancelled finished although it was cancelled"
 say "task $cancelled cancelled mid-run ($(find "$shard/chunks" -type f | wc -l) chunks committed)"
 scontrol requeue "${jid}_$cancelled" || die "scontrol requeue ${jid}_$cancelled failed"
@@ -128,7 +134,7 @@ scontrol requeue "${jid}_$cancelled" || die "scontrol requeue ${jid}_$cancelled 
 # the merge job's afterok on the whole array is never satisfied after a
 # cancelled task; depend on the tasks instead.
 scontrol update JobId="${jid}_$cancelled" StartTime=now
-scontrol update JobId="$mjid" Dependency="afterok:$(seq -s: -f "${jid}_%g" 0 $((tasks - 1)))"
+scontrol update JobId="$mjid" Dependency="afterok:$(seq -s: -f "${jid}_%g" "$first" "$last")"
 
 merged() {
     case "$(state_of "$mjid")" in
@@ -143,10 +149,12 @@ say "array + requeue + merge: $(( $(date +%s) - t0 ))s"
 
 restarts=$(scontrol show job "${jid}_$cancelled" | sed -n 's/.*Restarts=\([0-9]*\).*/\1/p')
 [ "$restarts" = 1 ] || die "task $cancelled: Restarts=$restarts, expected 1"
-for i in $(seq 0 $((tasks - 1))); do
+for i in $(seq "$first" "$last"); do
     [ "$(state_of "${jid}_$i")" = COMPLETED ] || die "task $i: $(state_of "${jid}_$i")"
-    [ -f "$work/out/shards/$i-of-$tasks/DONE" ] || die "shard $i-of-$tasks has no DONE"
+    [ -f "$work/out/shards/$((i - first))-of-$tasks/DONE" ] || die "shard $((i - first))-of-$tasks (task $i) has no DONE"
 done
+[ "$(find "$work/out/shards" -mindepth 1 -maxdepth 1 | wc -l)" = "$tasks" ] \
+    || die "shard folders other than the $tasks of the array: $(ls "$work/out/shards")"
 grep -q "merged $tasks shards" "$work/merge.log" || die "merge job log: $(cat "$work/merge.log")"
 
 # Every output a sharded run promises to be identical (README "Running on
