@@ -90,7 +90,7 @@ reference_cmd=${reference_cmd//\"/}
 reference_cmd=${reference_cmd//$work\/out/$work/whole}
 t0=$(date +%s)
 # shellcheck disable=SC2086  # word splitting of the README's command is intended
-$reference_cmd
+$reference_cmd || die "the unsharded reference run failed: $reference_cmd"
 say "unsharded reference: $(( $(date +%s) - t0 ))s"
 
 slurm_env=$(bash "$repo/scripts/slurm-local.sh" start "$cluster") \
@@ -109,9 +109,19 @@ say "array job $jid ($tasks tasks), merge job $mjid"
 
 state_of() { scontrol show job "$1" 2>/dev/null | sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p' | head -n 1; }
 deadline=$((started + timeout_s))
+# A task that failed fails the test at once, with its log (not at the timeout).
+no_failed_task() {
+    local i
+    for i in $(seq "$first" "$last"); do
+        case "$(state_of "${jid}_$i")" in FAILED|NODE_FAIL|OUT_OF_MEMORY|TIMEOUT)
+            die "task $i ended $(state_of "${jid}_$i"): $(cat "$work/task-$i.log" 2>/dev/null)" ;;
+        esac
+    done
+}
 wait_until() { # DESCRIPTION COMMAND...: polls COMMAND until it succeeds, bounded.
     local what=$1; shift
     until "$@"; do
+        no_failed_task
         [ "$(date +%s)" -lt "$deadline" ] || die "timed out after ${timeout_s}s waiting for $what; queue: $(squeue -h -o '%i %T %r' | tr '\n' ';')"
         sleep 0.2
     done
