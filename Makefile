@@ -15,7 +15,7 @@ EN_MODEL ?= models/conll03-minilm-l6
 DATA ?= ../shared/datasets
 BIN := target/release/nerpipe
 
-.PHONY: run test bench lint fmt model model-multilingual base-multilingual models libtorch build fuzz
+.PHONY: run test engines bench lint fmt model model-multilingual base-multilingual models libtorch build fuzz
 
 libtorch: $(LIBTORCH)/.nerpipe-complete
 $(LIBTORCH)/.nerpipe-complete:
@@ -38,6 +38,20 @@ test: libtorch base-multilingual models
 	  echo "make test: SKIPPED $$(sort -u $(SKIP_LOG) | wc -l) service checks (missing: $$(sort -u $(SKIP_LOG) | paste -sd ';' -)); CI=true fails instead"; \
 	else echo "make test: no service check skipped"; fi; \
 	rm -f $(SKIP_LOG); exit $$status
+
+# The scale-out engines the README shows, for real on this machine: a one-node
+# Slurm cluster running the README's job array (a task cancelled and requeued),
+# and PySpark's RDD.pipe over 4 partitions, each compared byte for byte with a
+# single run (scripts/engine-slurm.sh, scripts/engine-spark.sh; root, about a
+# minute each). Both run even if one fails; the last line gives the timings.
+# An engine that cannot start is skipped here and fails under CI=true.
+ENGINES ?= slurm spark
+engines: build
+	@status=0; summary=""; for e in $(ENGINES); do \
+	  start=$$(date +%s); bash scripts/engine-$$e.sh; rc=$$?; \
+	  case $$rc in 0) r=ok;; 77) r=SKIPPED;; *) r=FAILED; status=1;; esac; \
+	  summary="$$summary $$e $$r in $$(( $$(date +%s) - start ))s;"; done; \
+	echo "make engines:$$summary"; exit $$status
 
 # Each benchmark prints its own baseline or target beside the measurement.
 bench: build

@@ -35,6 +35,18 @@ enum Command {
         #[arg(long)]
         no_report: bool,
     },
+    /// Resolve entities over mention streams of `nerpipe run --jsonl-out`
+    /// (e.g. the part files of a Spark job): writes entities.csv,
+    /// entities.jsonl, mentions.csv and mentions.jsonl into a folder.
+    Resolve {
+        /// Mention streams in corpus order: files, folders (their part-* or
+        /// *.jsonl files in name order) or - for standard input.
+        #[arg(long = "mentions-in", value_name = "FILE|DIR|-", required = true, num_args = 1..)]
+        mentions_in: Vec<PathBuf>,
+        /// Folder to write the files into (created if needed).
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Load a run's output folder into PostgreSQL or an SQLite file that
     /// holds many runs (a run already loaded is left as it is).
     #[command(group = clap::ArgGroup::new("database").required(true))]
@@ -193,6 +205,17 @@ fn execute(command: Command, command_line: &str) -> nerpipe::error::Result<()> {
                     out.display()
                 ),
             }
+        }
+        Command::Resolve { mentions_in, out } => {
+            let s = nerpipe::run::resolve_streams::resolve_streams(&mentions_in, &out)?;
+            eprintln!(
+                "nerpipe: resolved {} mentions of {} documents from {} streams into {} entities in {}",
+                s.mentions,
+                s.documents,
+                s.inputs,
+                s.entities,
+                out.display()
+            );
         }
         Command::Load {
             postgres,

@@ -401,3 +401,92 @@ fn jsonl_stream_in_and_out() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("-:2: malformed JSONL line"), "{stderr}");
 }
+
+/// Mention streams written in pieces (as Spark's partitions write them) and
+/// resolved with `nerpipe resolve` give the mention and entity files of one
+/// folder run over the same documents; an overlapping piece is refused.
+#[test]
+fn resolve_over_stream_pieces_equals_a_folder_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let feed = std::fs::read_to_string(repo().join("corpus/wire/briefs.jsonl")).unwrap();
+    let lines: Vec<&str> = feed.lines().collect();
+    assert_eq!(lines.len(), 4);
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    std::fs::write(corpus.join("feed.jsonl"), &feed).unwrap();
+    let folder = dir.path().join("folder");
+    run_corpus(&corpus, &folder, &["--no-sqlite", "--no-report"]);
+
+    let parts = dir.path().join("parts");
+    std::fs::create_dir(&parts).unwrap();
+    for (i, piece) in [&lines[..1], &lines[1..]].iter().enumerate() {
+        let input = dir.path().join(format!("in-{i}.jsonl"));
+        std::fs::write(&input, piece.join("\n") + "\n").unwrap();
+        let dest = parts.join(format!("part-0000{i}"));
+        let run = nerpipe(&[
+            "run",
+            "--jsonl-in",
+            input.to_str().unwrap(),
+            "--jsonl-out",
+            dest.to_str().unwrap(),
+            "--model",
+            &model_arg(),
+            "--quiet",
+        ]);
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+    }
+    std::fs::write(parts.join("_SUCCESS"), "").unwrap();
+    let resolved = dir.path().join("resolved");
+    let resolve = nerpipe(&[
+        "resolve",
+        "--mentions-in",
+        parts.to_str().unwrap(),
+        "--out",
+        resolved.to_str().unwrap(),
+    ]);
+    assert!(
+        resolve.status.success(),
+        "{}",
+        String::from_utf8_lossy(&resolve.stderr)
+    );
+    for file in [
+        "mentions.jsonl",
+        "mentions.csv",
+        "entities.jsonl",
+        "entities.csv",
+    ] {
+        let a = std::fs::read(folder.join(file)).unwrap();
+        let b = std::fs::read(resolved.join(file)).unwrap();
+        assert!(
+            a == b,
+            "{file} differs between the folder run and nerpipe resolve"
+        );
+    }
+    let mentions = read_jsonl::<Mention>(&folder.join("mentions.jsonl")).len();
+    let stderr = String::from_utf8_lossy(&resolve.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "resolved {mentions} mentions of 4 documents from 2 streams"
+        )),
+        "{stderr}"
+    );
+
+    // The same piece twice is an overlap, not twice the mentions.
+    let first = parts.join("part-00000");
+    let twice = nerpipe(&[
+        "resolve",
+        "--mentions-in",
+        first.to_str().unwrap(),
+        parts.join("part-00001").to_str().unwrap(),
+        first.to_str().unwrap(),
+        "--out",
+        dir.path().join("twice").to_str().unwrap(),
+    ]);
+    assert_eq!(twice.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&twice.stderr);
+    assert!(stderr.contains("appears a second time"), "{stderr}");
+}

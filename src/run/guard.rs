@@ -102,7 +102,33 @@ fn is_nerpipe_folder(out: &Path) -> bool {
                 .any(|e| e.path().join("manifest.json").is_file())
         })
         .unwrap_or(false);
-    run_json || manifests
+    run_json || manifests || shards_starting(&out.join("shards"))
+}
+
+/// Whether `shards` is a shard folder whose shards are only starting: every
+/// entry a `<i>-of-<N>` folder holding nothing but what a starting shard
+/// writes before its manifest (its lock, `chunks`, temporary files). Array
+/// tasks start together on a new output folder: one must not take another's
+/// first seconds for a foreign folder.
+fn shards_starting(shards: &Path) -> bool {
+    let Ok(entries) = std::fs::read_dir(shards) else {
+        return false;
+    };
+    let is_count = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    entries.flatten().all(|e| {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let shard_name = name
+            .split_once("-of-")
+            .is_some_and(|(i, n)| is_count(i) && is_count(n));
+        shard_name
+            && e.path().is_dir()
+            && std::fs::read_dir(e.path()).is_ok_and(|files| {
+                files.flatten().all(|f| {
+                    let f = f.file_name().to_string_lossy().into_owned();
+                    f == LOCK_FILE || f == "chunks" || (f.starts_with('.') && f.contains(".tmp-"))
+                })
+            })
+    })
 }
 
 /// Refuses to write into a folder that holds one of nerpipe's output names but
@@ -226,6 +252,29 @@ mod tests {
         assert!(check_folders(&corpus, &dir.path().join("out"), false)
             .unwrap()
             .is_none());
+    }
+
+    /// A shard folder as a task leaves it in its first moments (lock taken,
+    /// no manifest yet) is nerpipe's, so the other tasks of the array start;
+    /// a `shards` folder with anything else in it is not.
+    #[test]
+    fn starting_shards_are_nerpipe_s() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        std::fs::create_dir_all(out.join("shards")).unwrap();
+        assert!(check_owned(out).is_ok(), "an empty shards folder");
+        std::fs::create_dir_all(out.join("shards/0-of-3/chunks")).unwrap();
+        std::fs::write(out.join("shards/0-of-3").join(LOCK_FILE), "1 host\n").unwrap();
+        std::fs::create_dir_all(out.join("shards/2-of-3")).unwrap();
+        assert!(check_owned(out).is_ok(), "shards that are starting");
+        std::fs::write(out.join("shards/2-of-3/notes.txt"), "mine").unwrap();
+        assert!(
+            check_owned(out).is_err(),
+            "a foreign file in a shard folder"
+        );
+        std::fs::remove_file(out.join("shards/2-of-3/notes.txt")).unwrap();
+        std::fs::create_dir_all(out.join("shards/backup")).unwrap();
+        assert!(check_owned(out).is_err(), "a foreign folder under shards");
     }
 
     #[test]

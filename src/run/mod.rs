@@ -11,6 +11,7 @@ pub mod merge;
 pub mod output;
 pub mod progress;
 mod recognisers;
+pub mod resolve_streams;
 pub mod run_json;
 pub mod shard;
 pub mod store;
@@ -272,12 +273,9 @@ pub fn run(args: &RunArgs) -> crate::error::Result<RunSummary> {
             "give --corpus and --out, or --jsonl-in and --jsonl-out".into(),
         ));
     };
-    let shard = match &args.shard {
-        Some(s) => Shard::parse(s)?,
-        None => {
-            Shard::from_env(|k| std::env::var(k).ok(), args.shard_count)?.unwrap_or(Shard::WHOLE)
-        }
-    };
+    let shard = Shard::of_run(args.shard.as_deref(), args.shard_count, |k| {
+        std::env::var(k).ok()
+    })?;
     let excluded = guard::check_folders(corpus_dir, out, args.exclude_out)?;
     let model = load_model(args)?;
     let recognisers = Recognisers::new(&model, args)?;

@@ -85,6 +85,20 @@ impl Shard {
         Ok(None)
     }
 
+    /// The shard a run processes: `--shard I/N` (`flag`) if given, else the
+    /// scheduler's environment ([`Shard::from_env`], with `--shard-count` as
+    /// `count`), else the whole corpus.
+    pub fn of_run(
+        flag: Option<&str>,
+        count: Option<usize>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> anyhow::Result<Shard> {
+        match flag {
+            Some(s) => Shard::parse(s),
+            None => Ok(Shard::from_env(env, count)?.unwrap_or(Shard::WHOLE)),
+        }
+    }
+
     /// Whether this shard processes the document `doc_id`.
     pub fn owns(&self, doc_id: &str) -> bool {
         self.count <= 1 || bucket(doc_id, self.count) == self.index
@@ -153,6 +167,51 @@ mod tests {
             Some(Shard { index: 0, count: 2 })
         );
         assert_eq!(Shard::from_env(env(&[]), Some(2)).unwrap(), None);
+    }
+
+    /// A Kubernetes Indexed Job's pod (`JOB_COMPLETION_INDEX` with
+    /// `--shard-count N`) is the same shard as `--shard I/N`, and owns the
+    /// same documents; so is the Slurm array task with the same offset.
+    #[test]
+    fn kubernetes_index_with_count_equals_the_shard_flag() {
+        let docs: Vec<String> = (0..500).map(|i| format!("doc-{i}.txt")).collect();
+        for count in [1, 2, 3, 8, 16] {
+            for index in 0..count {
+                let flag =
+                    Shard::of_run(Some(&format!("{index}/{count}")), None, env(&[])).unwrap();
+                let index_text = index.to_string();
+                let k8s = env(&[("JOB_COMPLETION_INDEX", index_text.as_str())]);
+                let pod = Shard::of_run(None, Some(count), &k8s).unwrap();
+                assert_eq!(pod, flag);
+                assert_eq!(pod, Shard { index, count });
+                let task_id = (index + 5).to_string();
+                let count_text = count.to_string();
+                let slurm = env(&[
+                    ("SLURM_ARRAY_TASK_ID", task_id.as_str()),
+                    ("SLURM_ARRAY_TASK_MIN", "5"),
+                    ("SLURM_ARRAY_TASK_COUNT", count_text.as_str()),
+                ]);
+                assert_eq!(Shard::of_run(None, None, &slurm).unwrap(), flag);
+                let owned = |s: Shard| {
+                    docs.iter()
+                        .filter(|d| s.owns(d))
+                        .cloned()
+                        .collect::<Vec<_>>()
+                };
+                assert_eq!(owned(pod), owned(flag));
+            }
+        }
+        // The flag wins over the environment; without either, the whole corpus.
+        let k8s = env(&[("JOB_COMPLETION_INDEX", "1")]);
+        assert_eq!(
+            Shard::of_run(Some("0/2"), Some(2), &k8s).unwrap(),
+            Shard { index: 0, count: 2 }
+        );
+        assert_eq!(Shard::of_run(None, None, env(&[])).unwrap(), Shard::WHOLE);
+        // An index past the count is refused, as --shard 8/8 is.
+        let k8s = env(&[("JOB_COMPLETION_INDEX", "8")]);
+        assert!(Shard::of_run(None, Some(8), &k8s).is_err());
+        assert!(Shard::of_run(Some("8/8"), None, env(&[])).is_err());
     }
 
     #[test]

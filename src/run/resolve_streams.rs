@@ -1,0 +1,204 @@
+//! `nerpipe resolve --mentions-in`: the entities of mention streams that
+//! `nerpipe run --jsonl-out` wrote in pieces, e.g. the partitions of a Spark
+//! `RDD.pipe`. Entity ids are fixed within each document (they depend only on
+//! the group label and the match key), so mentions from different processes
+//! already agree; what a stream lacks is the corpus-level table, entities.csv
+//! and entities.jsonl, which this builds. Given the streams in corpus order,
+//! the files are byte-identical to those of a `nerpipe run --out` over the
+//! same documents.
+
+use crate::doc::{Label, Mention};
+use crate::resolve::{EntityTable, Resolved};
+use crate::sink::atomic::AtomicFile;
+use crate::sink::csv::{entity_row, mention_row, ENTITY_COLUMNS, MENTION_COLUMNS};
+use crate::sink::jsonl::write_line;
+use anyhow::{bail, Context};
+use std::collections::HashSet;
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+
+/// Counts of a `nerpipe resolve` run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ResolveSummary {
+    pub inputs: usize,
+    pub documents: usize,
+    pub mentions: usize,
+    pub entities: usize,
+}
+
+/// The group label an entity id was made under, from its prefix (see
+/// [`crate::resolve::entity_id`]).
+fn group_of(entity_id: &str) -> Option<Label> {
+    match entity_id.split_once('-')?.0 {
+        "per" => Some(Label::Person),
+        "ent" => Some(Label::Misc),
+        "amt" => Some(Label::Amount),
+        _ => None,
+    }
+}
+
+/// The files named by `inputs`, in order: a file as it is; a folder, its
+/// visible files in name order (Spark's `part-00000`, `part-00001`, …, or
+/// `*.jsonl`), skipping Spark's `_SUCCESS` and `.crc` files; `-` stays `-`
+/// (standard input).
+pub fn input_files(inputs: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for input in inputs {
+        if input.as_os_str() == "-" || !input.is_dir() {
+            files.push(input.clone());
+            continue;
+        }
+        let mut parts: Vec<PathBuf> = std::fs::read_dir(input)
+            .with_context(|| format!("{}: cannot list the folder", input.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                let name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy())
+                    .unwrap_or_default();
+                p.is_file() && !name.starts_with('_') && !name.starts_with('.')
+            })
+            .collect();
+        parts.sort();
+        if parts.is_empty() {
+            bail!(
+                "{}: the folder holds no mention files (part-* or *.jsonl)",
+                input.display()
+            );
+        }
+        files.extend(parts);
+    }
+    Ok(files)
+}
+
+/// Reads the mention streams `inputs` (see [`input_files`]) in order and
+/// writes mentions.jsonl, mentions.csv, entities.jsonl and entities.csv into
+/// `out`. A document's mentions must be consecutive and each document must
+/// come once: a document split over two places means the streams overlap
+/// (a partition written twice), which is refused rather than counted twice.
+pub fn resolve_streams(inputs: &[PathBuf], out: &Path) -> anyhow::Result<ResolveSummary> {
+    let files = input_files(inputs)?;
+    std::fs::create_dir_all(out)
+        .with_context(|| format!("{}: cannot create the output folder", out.display()))?;
+    let mut jsonl = AtomicFile::create(&out.join("mentions.jsonl"))?;
+    let mut csv = csv::Writer::from_writer(AtomicFile::create(&out.join("mentions.csv"))?);
+    let mut table = EntityTable::new();
+    let mut summary = ResolveSummary {
+        inputs: files.len(),
+        ..Default::default()
+    };
+    let mut finished: HashSet<String> = HashSet::new();
+    let mut current: Option<String> = None;
+    for file in &files {
+        let name = file.display().to_string();
+        let reader: Box<dyn BufRead> = if file.as_os_str() == "-" {
+            Box::new(std::io::stdin().lock())
+        } else {
+            Box::new(std::io::BufReader::new(
+                std::fs::File::open(file)
+                    .with_context(|| format!("{name}: cannot read the mention stream"))?,
+            ))
+        };
+        for (n, line) in reader.lines().enumerate() {
+            let line = line.with_context(|| format!("{name}:{}: cannot read", n + 1))?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let mention: Mention = serde_json::from_str(&line).with_context(|| {
+                format!(
+                    "{name}:{}: not a mention line of `nerpipe run --jsonl-out`",
+                    n + 1
+                )
+            })?;
+            let group_label = group_of(&mention.entity_id).with_context(|| {
+                format!(
+                    "{name}:{}: entity_id {:?} is not one nerpipe makes (per-, ent- or amt-)",
+                    n + 1,
+                    mention.entity_id
+                )
+            })?;
+            if current.as_deref() != Some(mention.doc_id.as_str()) {
+                if let Some(done) = current.take() {
+                    finished.insert(done);
+                }
+                if finished.contains(&mention.doc_id) {
+                    bail!(
+                        "{name}:{}: document {:?} appears a second time after other documents: the streams overlap (a partition read twice?) or were not written by `nerpipe run --jsonl-out`",
+                        n + 1,
+                        mention.doc_id
+                    );
+                }
+                current = Some(mention.doc_id.clone());
+                summary.documents += 1;
+            }
+            // The id stands for its (group label, key): the table only needs
+            // equal keys for equal entities.
+            let resolved = Resolved {
+                entity_id: mention.entity_id.clone(),
+                key: mention.entity_id.clone(),
+                group_label,
+            };
+            table.add(&mention, &resolved);
+            write_line(&mut jsonl, &mention)?;
+            csv.serialize(mention_row(&mention))?;
+            summary.mentions += 1;
+        }
+    }
+    if summary.mentions == 0 {
+        csv.write_record(MENTION_COLUMNS)?;
+    }
+    let entities = table.finish();
+    summary.entities = entities.len();
+    let mut entities_jsonl = AtomicFile::create(&out.join("entities.jsonl"))?;
+    let mut entities_csv = csv::Writer::from_writer(AtomicFile::create(&out.join("entities.csv"))?);
+    for e in &entities {
+        write_line(&mut entities_jsonl, e)?;
+        entities_csv.serialize(entity_row(e))?;
+    }
+    if entities.is_empty() {
+        entities_csv.write_record(ENTITY_COLUMNS)?;
+    }
+    let commit = |w: csv::Writer<AtomicFile>| -> anyhow::Result<()> {
+        w.into_inner()
+            .map_err(|e| anyhow::anyhow!("cannot write a CSV file: {}", e.error()))?
+            .commit()
+    };
+    entities_jsonl.commit()?;
+    commit(entities_csv)?;
+    jsonl.commit()?;
+    commit(csv)?;
+    Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn group_labels_from_ids() {
+        use crate::resolve::entity_id;
+        for label in [Label::Person, Label::Misc, Label::Amount] {
+            assert_eq!(group_of(&entity_id(label, "darko saric")), Some(label));
+        }
+        assert_eq!(group_of(&entity_id(Label::Place, "bar")), Some(Label::Misc));
+        assert_eq!(group_of("xyz-1"), None);
+        assert_eq!(group_of(""), None);
+    }
+
+    #[test]
+    fn folders_list_their_parts_in_name_order() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["part-00001", "part-00000", "_SUCCESS", ".part-00000.crc"] {
+            std::fs::write(dir.path().join(name), "").unwrap();
+        }
+        let files = input_files(&[dir.path().to_path_buf(), PathBuf::from("-")]).unwrap();
+        let names: Vec<String> = files
+            .iter()
+            .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["part-00000", "part-00001", "-"]);
+        let empty = tempfile::tempdir().unwrap();
+        let err = input_files(&[empty.path().to_path_buf()]).unwrap_err();
+        assert!(err.to_string().contains("no mention files"), "{err}");
+    }
+}
