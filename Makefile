@@ -46,7 +46,7 @@ test: libtorch base-multilingual models
 # minute each). Both run even if one fails; the last line gives the timings.
 # An engine that cannot start is skipped here and fails under CI=true.
 ENGINES ?= slurm spark
-engines: build
+engines: build models
 	@status=0; summary=""; for e in $(ENGINES); do \
 	  start=$$(date +%s); bash scripts/engine-$$e.sh; rc=$$?; \
 	  case $$rc in 0) r=ok;; 77) r=SKIPPED;; *) r=FAILED; status=1;; esac; \

@@ -74,7 +74,7 @@ say "array script from README.md:"; sed 's/^/    /' "$work/nerpipe-array.sh" >&2
 # (the wire feed once: its doc_ids are its own), so that a task runs long
 # enough to be cancelled mid-run.
 mkdir -p "$work/models" "$work/corpus" "$work/bin"
-ln -s "$repo/models/conll03-minilm-l6" "$work/models/conll03-minilm-l6"
+ln -s "$repo/models/multilingual-e5-small-ner" "$work/models/multilingual-e5-small-ner"
 for copy in a b c; do
     cp -r "$repo/corpus" "$work/corpus/$copy"
     [ "$copy" = a ] || find "$work/corpus/$copy" -name '*.jsonl' -delete

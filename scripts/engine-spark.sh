@@ -68,7 +68,7 @@ grep -qF 'nerpipe resolve --mentions-in /shared/mentions --out /shared/out' "$re
 command=${command//\/shared\//$work/}
 say "pipe command from README.md: $command"
 mkdir -p "$work/models" "$work/bin" "$work/folder-corpus"
-ln -s "$repo/models/conll03-minilm-l6" "$work/models/conll03-minilm-l6"
+ln -s "$repo/models/multilingual-e5-small-ner" "$work/models/multilingual-e5-small-ner"
 ln -s "$bin" "$work/bin/nerpipe"
 export PATH="$work/bin:$PATH"
 

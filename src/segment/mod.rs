@@ -227,7 +227,7 @@ mod tests {
             let long_word = seq
                 .words
                 .iter()
-                .position(|r| &text[r.clone()] == long)
+                .position(|r| text[r.clone()] == long)
                 .unwrap_or_else(|| panic!("{model}: {:?}", seq.words));
             let tokens: Vec<i64> = (0..seq.len())
                 .filter(|&t| seq.word_of_token[t] == long_word)
@@ -235,7 +235,7 @@ mod tests {
                 .collect();
             assert_eq!(tokens, vec![seg.unk_id.unwrap()], "{model}");
             // The words after it keep their places.
-            let bar = seq.words.iter().find(|r| &text[(*r).clone()] == "Bar");
+            let bar = seq.words.iter().find(|r| text[(*r).clone()] == *"Bar");
             assert!(bar.is_some(), "{model}: {:?}", seq.words);
             // At the limit a word is still read as it is.
             let edge = "Š".repeat(LONGEST_WORD_CHARS);
