@@ -1,8 +1,8 @@
 //! `nerpipe eval`: scores a model folder on a CoNLL file.
 
 use crate::doc::script::latin_to_cyrillic;
-use crate::eval::conll::{read_conll, Sentence, TypeMap};
-use crate::eval::{evaluate, score, Grouping, Tagger, SENTENCE_WINDOWS};
+use crate::eval::conll::{read_conll, TypeMap};
+use crate::eval::{evaluate_types, Grouping, Tagger, SENTENCE_WINDOWS};
 use crate::model::{Decoder, Engine, LoadedModel, Precision};
 use crate::recognise::transformer::decode::Aggregation;
 use crate::recognise::transformer::WindowedPredictor;
@@ -109,17 +109,7 @@ pub fn run(args: &EvalArgs) -> crate::error::Result<()> {
             Grouping::Sentences
         },
     };
-    let (mut predicted, mut scores) = evaluate(&tagger, &sentences)?;
-    if !args.types.is_empty() {
-        keep_types(&mut sentences, &args.types);
-        keep_types_in_tags(&mut predicted, &args.types);
-        scores = score(
-            sentences
-                .iter()
-                .zip(&predicted)
-                .map(|(s, p)| (s.tags.as_slice(), p.as_slice())),
-        );
-    }
+    let (predicted, scores) = evaluate_types(&tagger, &mut sentences, &args.types)?;
     let mut report = format!(
         "{}: {} sentences, {} tokens, decoder {:?}, precision {:?}\naccuracy {:.2}%; micro P {:.2}% R {:.2}% F1 {:.2}\n",
         args.data.display(),
@@ -160,21 +150,4 @@ pub fn run(args: &EvalArgs) -> crate::error::Result<()> {
         crate::sink::atomic::write_atomic(path, out.as_bytes())?;
     }
     Ok(())
-}
-
-/// Tags of types outside `types` become O.
-fn keep_types_in_tags(tags: &mut [Vec<String>], types: &[String]) {
-    for sentence in tags {
-        for tag in sentence.iter_mut() {
-            if tag.get(2..).is_some_and(|k| !types.iter().any(|t| t == k)) {
-                *tag = "O".into();
-            }
-        }
-    }
-}
-
-fn keep_types(sentences: &mut [Sentence], types: &[String]) {
-    for s in sentences.iter_mut() {
-        keep_types_in_tags(std::slice::from_mut(&mut s.tags), types);
-    }
 }

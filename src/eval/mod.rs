@@ -215,6 +215,42 @@ pub fn evaluate(
     Ok((predicted, scores))
 }
 
+/// [`evaluate`] over `types` only (every type when empty): tags of other
+/// types become O in gold (`sentences`) and prediction alike, as UNER is
+/// scored on PER/ORG/LOC.
+pub fn evaluate_types(
+    tagger: &Tagger,
+    sentences: &mut [crate::eval::conll::Sentence],
+    types: &[String],
+) -> anyhow::Result<(Vec<Vec<String>>, Scores)> {
+    let (mut predicted, scores) = evaluate(tagger, sentences)?;
+    if types.is_empty() {
+        return Ok((predicted, scores));
+    }
+    for s in sentences.iter_mut() {
+        keep_types_in_tags(std::slice::from_mut(&mut s.tags), types);
+    }
+    keep_types_in_tags(&mut predicted, types);
+    let scores = score(
+        sentences
+            .iter()
+            .zip(&predicted)
+            .map(|(s, p)| (s.tags.as_slice(), p.as_slice())),
+    );
+    Ok((predicted, scores))
+}
+
+/// Tags of types outside `types` become O.
+fn keep_types_in_tags(tags: &mut [Vec<String>], types: &[String]) {
+    for sentence in tags {
+        for tag in sentence.iter_mut() {
+            if tag.get(2..).is_some_and(|k| !types.iter().any(|t| t == k)) {
+                *tag = "O".into();
+            }
+        }
+    }
+}
+
 impl Tagger<'_> {
     /// IOB2 tags per sentence; words are the CoNLL words.
     pub fn tag(

@@ -125,7 +125,7 @@ pub fn model_card(f: &CardFacts) -> String {
         .collect();
     let _ = writeln!(
         s,
-        "## Dev F1 per epoch (entity-level micro F1, conlleval)\n\n| epoch | mean loss | {} | mean | time |\n|{}",
+        "## Dev F1 per epoch (entity-level micro F1, conlleval; each dev file scored on the types it annotates)\n\n| epoch | mean loss | {} | mean | time |\n|{}",
         names.join(" | "),
         "---|".repeat(names.len() + 4)
     );
