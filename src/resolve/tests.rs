@@ -16,6 +16,7 @@ fn m(doc: &str, start: usize, text: &str, label: Label) -> Mention {
         source: "test".to_string(),
         context: String::new(),
         amount: None,
+        label_votes: None,
     }
 }
 
