@@ -510,6 +510,9 @@ impl Run<'_> {
                     aggregation: Aggregation::First,
                     decoder: self.args.decoder(),
                     grouping: crate::eval::Grouping::Sentences,
+                    // Training scores the model itself.
+                    consistency: crate::consistency::Consistency::Off,
+                    label_map: &std::collections::BTreeMap::new(),
                 };
                 let (_, scores) = evaluate(&tagger, &d.sentences)?;
                 Ok((d.name.clone(), scores))
