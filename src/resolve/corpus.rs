@@ -62,7 +62,11 @@ impl ClassVotes {
                     .cmp(&t.name.0)
                     .then(t.person.1.total_cmp(&t.name.1))
                     .is_gt();
-                let class = if person_wins { Class::Person } else { Class::Name };
+                let class = if person_wins {
+                    Class::Person
+                } else {
+                    Class::Name
+                };
                 (key, class)
             })
             .collect();
