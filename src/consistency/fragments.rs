@@ -3,7 +3,8 @@
 //! - Prefixes: a mention whose words are the first words of another mention
 //!   of the document (case- and diacritic-insensitive, so the all-caps form
 //!   counts too), standing where the text goes on with the rest of that
-//!   longer form, is extended to it: the title's "Novi" before "Sad", the
+//!   longer form, is extended to it (a longer form only of capitalised
+//!   words, numbers, function words and punctuation): the title's "Novi" before "Sad", the
 //!   dateline's "NOVI" before "SAD". The longest such form wins; mentions
 //!   inside the extension are taken in.
 //! - Function-word ends: a mention ending in a function word ("Port of",
@@ -35,7 +36,7 @@ fn extend_prefixes(text: &str, mut spans: Vec<Span>) -> Vec<Span> {
     for s in spans.iter().filter(|s| s.is_name()) {
         let surface = &text[s.bytes.clone()];
         let words = folded_words(surface);
-        if words.len() < 2 {
+        if words.len() < 2 || !name_like(surface) {
             continue;
         }
         let list = forms.entry(words[0].clone()).or_default();
@@ -91,6 +92,18 @@ fn extend_prefixes(text: &str, mut spans: Vec<Span>) -> Vec<Span> {
     let mut keep = removed.iter().map(|r| !r);
     spans.retain(|_| keep.next().unwrap_or(true));
     spans
+}
+
+/// Whether every word of a longer form could belong to a name: capitalised,
+/// a number, a function word or punctuation. "English county championship"
+/// (a MISC mention the model made) must not turn every "English" into it.
+fn name_like(surface: &str) -> bool {
+    surface.split_whitespace().all(|w| {
+        is_function_word(w)
+            || w.chars()
+                .find(|c| c.is_alphanumeric())
+                .is_none_or(|c| c.is_uppercase() || c.is_numeric())
+    })
 }
 
 /// Where the text after byte `at` goes on with the words of `surface` after

@@ -11,7 +11,9 @@
 //! - it overlaps no mention (longer names are added first, so "Novi" is
 //!   never added inside "Novi Sad");
 //! - the name has at least [`MIN_REPEAT_CHARS`] characters, starts with a
-//!   capital, and is neither a function word nor in [`NEVER_REPEATED`].
+//!   capital, has a lowercase letter (an all-caps tag is most often a
+//!   headline word, "BASEBALL", "WORLD MARKETS", and is not spread further),
+//!   and is neither a function word nor in [`NEVER_REPEATED`].
 
 use super::words::{is_function_word, MIN_REPEAT_CHARS, NEVER_REPEATED};
 use super::{char_at, char_before, is_word_char, match_at, Span, CONSISTENCY_SOURCE};
@@ -76,6 +78,7 @@ fn eligible(surface: &str) -> bool {
     let lower = surface.to_lowercase();
     surface.chars().count() >= MIN_REPEAT_CHARS
         && surface.chars().next().is_some_and(char::is_uppercase)
+        && surface.chars().any(char::is_lowercase)
         && leading_word(surface).is_some()
         && !is_function_word(&lower)
         && !NEVER_REPEATED.contains(&lower.as_str())

@@ -128,6 +128,22 @@ fn title_and_dateline_fragments_become_the_full_name() {
             model("Novi Sad", Place),
         ]
     );
+    // A longer form with lowercase words is not a name to complete.
+    let text = "the English county championship. English county championship";
+    let got = run(
+        text,
+        vec![
+            m(text, "English county championship", 0, Misc, 0.6),
+            m(text, "English", 1, Misc, 0.9),
+        ],
+    );
+    assert_eq!(
+        got,
+        vec![
+            model("English county championship", Misc),
+            model("English", Misc),
+        ]
+    );
 }
 
 #[test]
@@ -249,6 +265,10 @@ fn an_unlabelled_repeat_is_added() {
             added("ZAGREB", Place),
         ]
     );
+    // An all-caps tag (a headline word, most often) is not spread.
+    let text = "BASEBALL - RESULTS. BASEBALL SCOREBOARD";
+    let got = run(text, vec![m(text, "BASEBALL", 0, Misc, 0.5)]);
+    assert_eq!(got, vec![model("BASEBALL", Misc)]);
     // Function words and very short or common names are never added.
     let text = "The Hague and The court: The.";
     let got = run(text, vec![m(text, "The", 0, Misc, 0.5)]);
