@@ -65,7 +65,7 @@ fn sample_corpus_reads_one_way_per_document() {
     for m in mentions.iter().filter(|m| m.label_votes.is_some()) {
         let votes = m.label_votes.as_ref().unwrap();
         assert!(votes.len() > 1, "{}: one-label vote", m.mention_id);
-        let best = votes.iter().map(|(_, v)| *v).fold(f32::MIN, f32::max);
+        let best = votes.values().copied().fold(f32::MIN, f32::max);
         assert_eq!(votes.get(&m.label), Some(&best), "{}", m.mention_id);
     }
     let run: serde_json::Value =

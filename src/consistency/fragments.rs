@@ -10,7 +10,7 @@
 //! - Function-word ends: a mention ending in a function word ("Port of",
 //!   "Office for the Suppression of") takes in the next mention where only
 //!   spaces separate them and that mention starts with a capital ("Port of"
-//!   + "Bar"); otherwise it is dropped. The joined mention keeps the
+//!   and "Bar"); otherwise it is dropped. The joined mention keeps the
 //!   fragment's label (the head of "Port of Bar" says what it is) and the
 //!   lower score of the two.
 
@@ -62,6 +62,9 @@ fn extend_prefixes(text: &str, mut spans: Vec<Span>) -> Vec<Span> {
             .iter()
             .filter(|(long, _)| long.len() > words.len() && long[..words.len()] == words[..])
             .filter_map(|(_, surface)| continuation_end(text, r.end, surface, words.len()))
+            // "English" before "county championship" in the body is not the
+            // headline's "ENGLISH COUNTY CHAMPIONSHIP".
+            .filter(|&end| name_like(&text[r.end..end]))
             .max();
         let Some(end) = best else { continue };
         // Mentions the extension covers are taken in; one reaching past it,

@@ -128,7 +128,23 @@ fn title_and_dateline_fragments_become_the_full_name() {
             model("Novi Sad", Place),
         ]
     );
-    // A longer form with lowercase words is not a name to complete.
+    // A longer form with lowercase words is not a name to complete, nor is
+    // an all-caps one where the text goes on in lowercase.
+    let text = "ENGLISH COUNTY CHAMPIONSHIP\n\nthe English county championship";
+    let got = run(
+        text,
+        vec![
+            m(text, "ENGLISH COUNTY CHAMPIONSHIP", 0, Misc, 0.6),
+            m(text, "English", 0, Misc, 0.9),
+        ],
+    );
+    assert_eq!(
+        got,
+        vec![
+            model("ENGLISH COUNTY CHAMPIONSHIP", Misc),
+            model("English", Misc),
+        ]
+    );
     let text = "the English county championship. English county championship";
     let got = run(
         text,

@@ -123,9 +123,9 @@ fn rewrite_document(
         if s != s_end || last < first {
             continue;
         }
-        for w in first..=last {
+        for (w, tag) in tags[s].iter_mut().enumerate().take(last + 1).skip(first) {
             let prefix = if w == first { "B" } else { "I" };
-            tags[s][w] = format!("{prefix}-{kind}");
+            *tag = format!("{prefix}-{kind}");
         }
     }
 }

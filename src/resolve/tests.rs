@@ -404,7 +404,8 @@ fn corpus_rule_joins_a_person_place_conflict_on_one_key() {
         &[("Radić", Org)],
         &[("Slobodan Radić", Per), ("Radić", Per)],
     ]);
-    let got: Vec<(&str, Label, usize, Vec<(Label, usize)>)> = entities
+    type Row<'a> = (&'a str, Label, usize, Vec<(Label, usize)>);
+    let got: Vec<Row> = entities
         .iter()
         .map(|e| {
             (

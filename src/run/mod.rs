@@ -1,10 +1,11 @@
 //! `nerpipe run`: the whole pipeline over a corpus.
 //!
-//! ingest → segment → recognise → consistency → resolve → emit, streamed in chunks of
-//! documents so the corpus never has to fit in memory. Windows of all the
+//! ingest → segment → recognise → consistency → resolve → emit, streamed in
+//! chunks of documents so the corpus never has to fit in memory. Windows of all the
 //! documents in a chunk are batched together, longest first. Each chunk's
 //! results are committed to the shard folder (see [`crate::run::store`]); an
-//! unsharded run then merges its one shard into the output files.
+//! unsharded run then merges its one shard into the output files (the merge
+//! also applies the corpus rule of `--consistency corpus`).
 
 pub mod guard;
 pub mod merge;
