@@ -322,6 +322,7 @@ fn main() {
                 source: "bench".to_string(),
                 context: String::new(),
                 amount: None,
+                label_votes: None,
             });
         }
         made += n;

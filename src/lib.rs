@@ -5,7 +5,8 @@
 //! `mod.rs` and one file per implementation:
 //!
 //! [`ingest`] (sources) → [`segment`] (sub-tokens, windows, word shapes) →
-//! [`recognise`] (transformer, amounts, their merge) → [`resolve`] (entities)
+//! [`recognise`] (transformer, amounts, their merge) → [`consistency`] (one
+//! reading per document) → [`resolve`] (entities)
 //! → [`sink`] (CSV, JSONL, SQLite, PostgreSQL, report, Label Studio)
 //!
 //! [`run`] orchestrates a run (chunk store, shards, merge, run.json,
@@ -13,6 +14,7 @@
 //! score models. Errors that decide the exit code are [`Error`].
 
 pub mod cli;
+pub mod consistency;
 pub mod doc;
 pub mod error;
 pub mod eval;

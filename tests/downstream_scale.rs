@@ -81,6 +81,7 @@ fn ten_thousand_documents() {
                 source: "model".into(),
                 context: String::new(),
                 amount: None,
+                label_votes: None,
             };
             serde_json::to_writer(&mut mentions, &m).unwrap();
             mentions.write_all(b"\n").unwrap();

@@ -38,6 +38,7 @@ fn load() -> Vec<Vec<Gold>> {
             source: "gold".to_string(),
             context: String::new(),
             amount: None,
+            label_votes: None,
         };
         let g = Gold {
             mention,

@@ -30,6 +30,7 @@ fn mentions_of(doc: &str, text: &str, name: &str) -> Vec<Mention> {
                 source: "gold".into(),
                 context: String::new(),
                 amount: None,
+                label_votes: None,
             }
         })
         .collect()

@@ -1,5 +1,6 @@
 use super::{Amount, Label};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// One occurrence of an entity in a document. Serialised as it is into the
 /// chunk store and mentions.jsonl.
@@ -24,6 +25,12 @@ pub struct Mention {
     pub context: String,
     #[serde(flatten, with = "super::amount::columns")]
     pub amount: Option<Amount>,
+    /// Where the consistency stage voted on this mention's surface form
+    /// because its mentions disagreed: each label with the summed score of
+    /// the mentions that had it (the highest won). JSONL and the chunk store
+    /// only; absent where no vote was needed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label_votes: Option<BTreeMap<Label, f32>>,
 }
 
 /// Scores keep 4 decimals so outputs are stable and readable.

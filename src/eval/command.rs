@@ -54,6 +54,10 @@ pub struct EvalArgs {
     /// Sub-tokens shared by neighbouring windows (with --window).
     #[arg(long, default_value_t = 32)]
     pub overlap: usize,
+    /// Consistency rules over each -DOCSTART- document (as `nerpipe run`
+    /// applies them; `corpus` adds nothing here, eval has no entities).
+    #[arg(long, value_enum, default_value = "corpus")]
+    pub consistency: crate::consistency::Consistency,
     /// Transliterate the data's words from Serbian Latin to Cyrillic first.
     #[arg(long)]
     pub cyrillic: bool,
@@ -108,15 +112,18 @@ pub fn run(args: &EvalArgs) -> crate::error::Result<()> {
         } else {
             Grouping::Sentences
         },
+        consistency: args.consistency,
+        label_map: &model.config.label_map,
     };
     let (predicted, scores) = evaluate_types(&tagger, &mut sentences, &args.types)?;
     let mut report = format!(
-        "{}: {} sentences, {} tokens, decoder {:?}, precision {:?}\naccuracy {:.2}%; micro P {:.2}% R {:.2}% F1 {:.2}\n",
+        "{}: {} sentences, {} tokens, decoder {:?}, precision {:?}, consistency {}\naccuracy {:.2}%; micro P {:.2}% R {:.2}% F1 {:.2}\n",
         args.data.display(),
         sentences.len(),
         scores.tokens,
         decoder,
         precision,
+        args.consistency.as_str(),
         scores.accuracy * 100.0,
         scores.micro.precision * 100.0,
         scores.micro.recall * 100.0,

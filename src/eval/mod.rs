@@ -4,6 +4,7 @@
 
 pub mod command;
 pub mod conll;
+pub mod documents;
 
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
@@ -198,6 +199,11 @@ pub struct Tagger<'a> {
     pub aggregation: crate::recognise::transformer::decode::Aggregation,
     pub decoder: crate::model::Decoder,
     pub grouping: Grouping,
+    /// With document rules, the consistency stage runs over each
+    /// `-DOCSTART-` document, whatever the grouping (see [`documents`]).
+    pub consistency: crate::consistency::Consistency,
+    /// The model's entity types as labels (for the consistency stage).
+    pub label_map: &'a BTreeMap<String, crate::doc::Label>,
 }
 
 /// Tags `sentences` with a model and scores them against their gold tags.
@@ -281,12 +287,13 @@ impl Tagger<'_> {
             })
             .collect::<anyhow::Result<_>>()?;
         let mut out = Vec::with_capacity(sentences.len());
+        let mut spans: Vec<Vec<documents::SentenceSpan>> = Vec::with_capacity(sentences.len());
         // Chunks bound the memory of the probability buffers.
         for (chunk, group_chunk) in sequences.chunks(2048).zip(groups.chunks(2048)) {
             let refs: Vec<&crate::segment::TokenSequence> = chunk.iter().collect();
             let probs = self.predictor.predict(&refs);
             for ((seq, p), g) in chunk.iter().zip(&probs).zip(group_chunk) {
-                let (tag_ids, _) = crate::recognise::transformer::decode::decode_spans(
+                let (tag_ids, group_spans) = crate::recognise::transformer::decode::decode_spans(
                     p,
                     self.tags,
                     &seq.word_of_token,
@@ -295,11 +302,32 @@ impl Tagger<'_> {
                     self.decoder,
                 );
                 let mut names = tag_ids.iter().map(|&t| self.tag_names[t].clone());
+                let mut first_word = 0;
                 for s in &sentences[g.clone()] {
                     let iob2: Vec<String> = names.by_ref().take(s.words.len()).collect();
                     out.push(crate::eval::conll::to_iob2(&iob2));
+                    // The group's spans cut to this sentence's words.
+                    let words = first_word..first_word + s.words.len();
+                    spans.push(
+                        group_spans
+                            .iter()
+                            .filter_map(|span| {
+                                let start = span.words.start.max(words.start);
+                                let end = span.words.end.min(words.end);
+                                (start < end).then(|| documents::SentenceSpan {
+                                    words: start - words.start..end - words.start,
+                                    kind: span.kind.clone(),
+                                    score: span.score,
+                                })
+                            })
+                            .collect(),
+                    );
+                    first_word = words.end;
                 }
             }
+        }
+        if self.consistency.document_rules() {
+            documents::apply_consistency(sentences, &spans, &mut out, self.label_map);
         }
         Ok(out)
     }

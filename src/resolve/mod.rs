@@ -22,15 +22,21 @@
 //!   web sources write these names: "Зоран Ђурић" = "Zoran Đurić" = "Zoran
 //!   Djuric" (but not "Duric", which is another spelling of another name).
 //!
+//! - With `--consistency corpus`, a match key with PERSON mentions in some
+//!   documents and ORGANISATION/PLACE ones in others is one entity, in the
+//!   class most of its mentions have ([`ClassVotes`], a first pass of the merge).
+//!
 //! [`keys`] makes match keys and ids, [`document`] links within a document,
-//! [`table`] accumulates entities across documents.
+//! [`table`] accumulates entities across documents, [`corpus`] joins classes.
 
+mod corpus;
 mod document;
 mod keys;
 mod table;
 #[cfg(test)]
 mod tests;
 
+pub use corpus::{ClassMerges, ClassVotes};
 pub use document::resolve_document;
 pub use keys::{entity_id, normalise_key};
 pub use table::EntityTable;

@@ -16,6 +16,7 @@ fn m(doc: &str, start: usize, text: &str, label: Label) -> Mention {
         source: "test".to_string(),
         context: String::new(),
         amount: None,
+        label_votes: None,
     }
 }
 
@@ -363,4 +364,70 @@ fn finish_is_sorted_and_canonical_prefers_full_form() {
     let mr = out.iter().find(|e| e.aliases == ["Mr SARIC"]).unwrap();
     assert_eq!(mr.canonical, "SARIC");
     assert!((mr.score - 0.9).abs() < 1e-6);
+}
+
+/// Resolves each document, applies the corpus rule, and returns the entities.
+fn corpus_entities(docs: &[&[(&str, Label)]]) -> Vec<Entity> {
+    let resolved: Vec<(Mention, Resolved)> = docs
+        .iter()
+        .enumerate()
+        .flat_map(|(d, doc)| {
+            let ms: Vec<Mention> = doc
+                .iter()
+                .enumerate()
+                .map(|(i, (t, l))| m(&format!("d{d}"), i * 100, t, *l))
+                .collect();
+            let rs = resolve_document(&ms);
+            ms.into_iter().zip(rs).collect::<Vec<_>>()
+        })
+        .collect();
+    let mut votes = ClassVotes::default();
+    for (mention, r) in &resolved {
+        votes.add(mention, r);
+    }
+    let merges = votes.finish();
+    let mut table = EntityTable::new();
+    for (mention, mut r) in resolved {
+        merges.apply(&mut r);
+        table.add(&mention, &r);
+    }
+    table.finish()
+}
+
+#[test]
+fn corpus_rule_joins_a_person_place_conflict_on_one_key() {
+    let entities = corpus_entities(&[
+        &[("Bijeljina", Per)],
+        &[("Bijeljina", Place), ("Brčko", Place)],
+        &[("BIJELJINA", Place)],
+        // Full names differ: the firm "Radić" and the man "Slobodan Radić".
+        &[("Radić", Org)],
+        &[("Slobodan Radić", Per), ("Radić", Per)],
+    ]);
+    type Row<'a> = (&'a str, Label, usize, Vec<(Label, usize)>);
+    let got: Vec<Row> = entities
+        .iter()
+        .map(|e| {
+            (
+                e.canonical.as_str(),
+                e.label,
+                e.mention_count,
+                e.other_labels.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("Slobodan Radić", Per, 2, vec![]),
+            ("Radić", Org, 1, vec![]),
+            ("Bijeljina", Place, 3, vec![(Per, 1)]),
+            ("Brčko", Place, 1, vec![]),
+        ]
+    );
+    assert!(entities[2].id.starts_with("ent-bijeljina-"));
+    // Without a PERSON/ORGANISATION/PLACE conflict nothing moves: PERSON
+    // against MISC only stays two entities.
+    let entities = corpus_entities(&[&[("Jordan", Per)], &[("Jordan", Misc)]]);
+    assert_eq!(entities.len(), 2);
 }

@@ -3,7 +3,8 @@
 //! top-level files are byte-identical to those of an unsharded run (which is
 //! itself one shard, merged).
 
-use crate::resolve::{EntityTable, Resolved};
+use crate::consistency::Consistency;
+use crate::resolve::{ClassMerges, ClassVotes, EntityTable, Resolved};
 use crate::run::shard::Shard;
 use crate::run::store::{Manifest, ShardReader, ShardStore};
 use crate::sink::RunWriter;
@@ -136,6 +137,11 @@ pub fn merge(out: &Path, count: Option<usize>) -> anyhow::Result<(MergeSummary, 
         readers.push(reader);
     }
     let manifest = first_manifest.context("no shards to merge")?;
+    let class_merges = if corpus_consistency(&manifest) {
+        class_votes(out, count)?
+    } else {
+        ClassMerges::default()
+    };
 
     let mut writer = RunWriter::create(out)?;
     let mut table = EntityTable::new();
@@ -153,7 +159,7 @@ pub fn merge(out: &Path, count: Option<usize>) -> anyhow::Result<(MergeSummary, 
         pending.push(next);
     }
     while let Some(Reverse((_, i))) = heap.pop() {
-        let Some(result) = pending[i].take() else {
+        let Some(mut result) = pending[i].take() else {
             continue;
         };
         writer.document(&result.document)?;
@@ -162,13 +168,15 @@ pub fn merge(out: &Path, count: Option<usize>) -> anyhow::Result<(MergeSummary, 
         } else {
             summary.documents_failed += 1;
         }
-        for m in &result.mentions {
-            writer.mention(&m.mention)?;
-            let resolved = Resolved {
-                entity_id: m.mention.entity_id.clone(),
-                key: m.key.clone(),
+        for m in &mut result.mentions {
+            let mut resolved = Resolved {
+                entity_id: std::mem::take(&mut m.mention.entity_id),
+                key: std::mem::take(&mut m.key),
                 group_label: m.group,
             };
+            class_merges.apply(&mut resolved);
+            m.mention.entity_id = resolved.entity_id.clone();
+            writer.mention(&m.mention)?;
             table.add(&m.mention, &resolved);
             *summary
                 .mentions_per_label
@@ -189,6 +197,38 @@ pub fn merge(out: &Path, count: Option<usize>) -> anyhow::Result<(MergeSummary, 
     summary.entities = entities.len();
     writer.finish(&entities)?;
     Ok((summary, manifest))
+}
+
+/// Whether the run asked for the corpus rule of the consistency stage (runs
+/// from before it record no `consistency` option and get none).
+fn corpus_consistency(manifest: &Manifest) -> bool {
+    manifest
+        .options
+        .get("consistency")
+        .and_then(|v| v.as_str())
+        .and_then(Consistency::parse)
+        .is_some_and(Consistency::corpus_rules)
+}
+
+/// First pass over all shards for the corpus rule: which match keys change
+/// class (see [`crate::resolve::ClassVotes`]).
+fn class_votes(out: &Path, count: usize) -> anyhow::Result<ClassMerges> {
+    let mut votes = ClassVotes::default();
+    for index in 0..count {
+        let dir = ShardStore::dir_of(out, Shard::new(index, count)?);
+        let (mut reader, _) = ShardReader::open(&dir)?;
+        while let Some(result) = reader.next_result()? {
+            for m in &result.mentions {
+                let resolved = Resolved {
+                    entity_id: String::new(),
+                    key: m.key.clone(),
+                    group_label: m.group,
+                };
+                votes.add(&m.mention, &resolved);
+            }
+        }
+    }
+    Ok(votes.finish())
 }
 
 /// `nerpipe merge`: merges the shards, writes the merged run.json, then the

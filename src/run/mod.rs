@@ -1,10 +1,11 @@
 //! `nerpipe run`: the whole pipeline over a corpus.
 //!
-//! ingest → segment → recognise → resolve → emit, streamed in chunks of
-//! documents so the corpus never has to fit in memory. Windows of all the
+//! ingest → segment → recognise → consistency → resolve → emit, streamed in
+//! chunks of documents so the corpus never has to fit in memory. Windows of all the
 //! documents in a chunk are batched together, longest first. Each chunk's
 //! results are committed to the shard folder (see [`crate::run::store`]); an
-//! unsharded run then merges its one shard into the output files.
+//! unsharded run then merges its one shard into the output files (the merge
+//! also applies the corpus rule of `--consistency corpus`).
 
 pub mod guard;
 pub mod merge;
@@ -97,6 +98,11 @@ pub struct RunArgs {
     /// Leave the output folder out of the corpus when it lies inside it.
     #[arg(long)]
     pub exclude_out: bool,
+    /// Consistency rules: `document` makes each document's mentions agree
+    /// (spans, fragments, one label per name, missed repeats); `corpus` also
+    /// makes a PERSON/ORGANISATION/PLACE conflict on one name one entity.
+    #[arg(long, value_enum, default_value = "corpus")]
+    pub consistency: crate::consistency::Consistency,
     /// Do not write nerpipe.sqlite.
     #[arg(long)]
     pub no_sqlite: bool,
@@ -244,6 +250,7 @@ fn result_options(args: &RunArgs, decoder: Decoder) -> serde_json::Value {
         "max_doc_bytes": args.max_doc_bytes,
         "chunk_docs": args.chunk_docs,
         "threads": args.threads,
+        "consistency": args.consistency,
     })
 }
 

@@ -1,9 +1,10 @@
 //! One chunk of documents through the stages: segment (rayon) → recognise
-//! (one batched model call for the whole chunk, plus amounts) → resolve within
-//! each document.
+//! (one batched model call for the whole chunk, plus amounts) → consistency
+//! (unless `--consistency off`) → resolve within each document.
 
 use super::store::{DocResult, ResolvedMention};
 use super::RunArgs;
+use crate::consistency::{apply_document, Consistency};
 use crate::doc::text::{sentence_context, CharOffsets};
 use crate::doc::{round_score, Amount, DocStatus, Document, DocumentOutcome, Label, Mention};
 use crate::ingest::{Failed, Item, Position};
@@ -25,6 +26,7 @@ pub struct Recognisers<'m> {
     aggregation: Aggregation,
     pub(super) decoder: Decoder,
     min_score: f32,
+    consistency: Consistency,
     pool: rayon::ThreadPool,
 }
 
@@ -65,6 +67,7 @@ impl<'m> Recognisers<'m> {
             aggregation: args.aggregation,
             decoder: args.decoder.unwrap_or(model.config.decoder),
             min_score: args.min_score,
+            consistency: args.consistency,
             pool,
         })
     }
@@ -115,7 +118,10 @@ impl<'m> Recognisers<'m> {
                     }
                 };
                 let p = probs.next().unwrap_or_default();
-                let mentions = self.mentions(&doc, &seq, &p);
+                let mut mentions = self.mentions(&doc, &seq, &p);
+                if self.consistency.document_rules() {
+                    mentions = apply_document(&doc.id, &doc.text, mentions);
+                }
                 let resolved = resolve_document(&mentions);
                 let mentions: Vec<ResolvedMention> = mentions
                     .into_iter()
@@ -205,6 +211,7 @@ impl<'m> Recognisers<'m> {
                     source,
                     context: sentence_context(&doc.text, f.bytes.start, f.bytes.end),
                     amount,
+                    label_votes: None,
                 }
             })
             .collect()

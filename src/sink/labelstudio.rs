@@ -434,6 +434,7 @@ fn task_mentions(
             source: "label-studio".into(),
             context: context(&chars, start, end),
             amount: None,
+            label_votes: None,
         })
         .collect())
 }

@@ -566,6 +566,9 @@ impl Run<'_> {
                     aggregation: Aggregation::First,
                     decoder: self.args.decoder(),
                     grouping: crate::eval::Grouping::Sentences,
+                    // Training scores the model itself.
+                    consistency: crate::consistency::Consistency::Off,
+                    label_map: &std::collections::BTreeMap::new(),
                 };
                 let mut sentences = d.sentences.clone();
                 let (_, scores) = evaluate_types(&tagger, &mut sentences, &d.types)?;

@@ -147,6 +147,7 @@ pub fn fake_run() -> FakeRun {
                 qualifier: None,
                 value_max: None,
             }),
+            label_votes: None,
         });
     }
     let mentions: Vec<Mention> = per_doc.concat();

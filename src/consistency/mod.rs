@@ -1,0 +1,281 @@
+//! Consistency: one document, one reading. A stage between recognition and
+//! resolution that makes a document's mentions agree with each other, as
+//! non-local NER systems have done since the CoNLL era. The model reads a
+//! document in windows and tags each occurrence of a name on its own; a
+//! reader sees the whole document, so the headline "NOVI" is the body's
+//! "Novi Sad" and "Dunav Pekara" has one label.
+//!
+//! The rules, in the order [`apply_document`] runs them (one file each):
+//! 1. [`boundaries`]: spans never cross a paragraph break (a blank line) and
+//!    never start or end inside a word.
+//! 2. [`fragments`]: a mention that is a strict prefix (or the all-caps form
+//!    of one) of another mention of the document, where the text goes on with
+//!    the rest of that longer form, becomes the longer form ("NOVI" + " SAD");
+//!    a fragment ending in a function word ("Port of") takes in the tagged
+//!    capitalised name that follows it, or is dropped.
+//! 3. [`labels`]: repeated surface forms (case- and diacritic-insensitive,
+//!    possessive stripped) get one label, the one with the highest summed
+//!    score; the votes are kept on the mentions ([`Mention::label_votes`]).
+//! 4. [`repeats`]: an untagged occurrence of a name tagged elsewhere in the
+//!    document (typically an all-caps dateline or headline) is added with
+//!    source [`CONSISTENCY_SOURCE`] and that name's label.
+//!
+//! Across the corpus ([`Consistency::Corpus`]) the merge makes a PERSON /
+//! ORGANISATION / PLACE conflict on one match key one entity (see
+//! [`crate::run::merge`]). Amount mentions are left as they are by every rule.
+//! Word lists (function words per language, words never added as repeats)
+//! are data, in [`words`].
+
+mod boundaries;
+mod fragments;
+mod labels;
+mod repeats;
+#[cfg(test)]
+mod tests;
+mod words;
+
+use crate::doc::text::{sentence_context, CharOffsets};
+use crate::doc::{Amount, Label, Mention};
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+
+/// `source` of the mentions rule 4 adds.
+pub const CONSISTENCY_SOURCE: &str = "consistency";
+
+/// Which consistency rules a run applies (`--consistency`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Consistency {
+    /// The model's mentions as they are.
+    Off,
+    /// The rules within each document.
+    Document,
+    /// The document rules, and one entity per match key across the corpus
+    /// where PERSON, ORGANISATION and PLACE disagree.
+    #[default]
+    Corpus,
+}
+
+impl Consistency {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Consistency::Off => "off",
+            Consistency::Document => "document",
+            Consistency::Corpus => "corpus",
+        }
+    }
+
+    /// Parses [`Consistency::as_str`]'s names (as recorded in manifests).
+    pub fn parse(name: &str) -> Option<Consistency> {
+        [Consistency::Off, Consistency::Document, Consistency::Corpus]
+            .into_iter()
+            .find(|c| c.as_str() == name)
+    }
+
+    /// Whether the within-document rules run.
+    pub fn document_rules(self) -> bool {
+        self != Consistency::Off
+    }
+
+    /// Whether the corpus rule runs in the merge.
+    pub fn corpus_rules(self) -> bool {
+        self == Consistency::Corpus
+    }
+}
+
+/// A mention while the rules work on it, in byte offsets of the text.
+#[derive(Debug, Clone, PartialEq)]
+struct Span {
+    bytes: Range<usize>,
+    label: Label,
+    score: f32,
+    source: String,
+    amount: Option<Amount>,
+    votes: Option<BTreeMap<Label, f32>>,
+}
+
+impl Span {
+    /// Amounts come from rules of their own and are never changed here.
+    fn is_name(&self) -> bool {
+        self.label != Label::Amount
+    }
+}
+
+/// Applies the within-document rules to the mentions of one document (all of
+/// `doc_id`, offsets into `text`). The result is sorted by start and numbered
+/// again (`doc_id#0`, …); texts and contexts are taken from `text`. Mentions
+/// whose offsets do not fit `text` are left out.
+pub fn apply_document(doc_id: &str, text: &str, mentions: Vec<Mention>) -> Vec<Mention> {
+    let mut spans = to_spans(text, mentions);
+    spans.sort_by_key(|s| (s.bytes.start, s.bytes.end));
+    let spans = boundaries::apply(text, spans);
+    let spans = fragments::apply(text, spans);
+    let spans = labels::apply(text, spans);
+    let spans = repeats::apply(text, spans);
+    to_mentions(doc_id, text, spans)
+}
+
+/// Byte offsets of the given code-point offsets (`None` past the end).
+fn byte_offsets(text: &str, chars: &[usize]) -> HashMap<usize, usize> {
+    let mut wanted: Vec<usize> = chars.to_vec();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut out = HashMap::with_capacity(wanted.len());
+    let mut next = wanted.iter().peekable();
+    let boundaries = text
+        .char_indices()
+        .map(|(b, _)| b)
+        .chain(std::iter::once(text.len()));
+    for (c, b) in boundaries.enumerate() {
+        while next.peek().is_some_and(|&&w| w == c) {
+            out.insert(c, b);
+            next.next();
+        }
+        if next.peek().is_none() {
+            break;
+        }
+    }
+    out
+}
+
+fn to_spans(text: &str, mentions: Vec<Mention>) -> Vec<Span> {
+    let offsets: Vec<usize> = mentions.iter().flat_map(|m| [m.start, m.end]).collect();
+    let bytes = byte_offsets(text, &offsets);
+    mentions
+        .into_iter()
+        .filter_map(|m| {
+            let start = *bytes.get(&m.start)?;
+            let end = *bytes.get(&m.end)?;
+            (start < end).then_some(Span {
+                bytes: start..end,
+                label: m.label,
+                score: m.score,
+                source: m.source,
+                amount: m.amount,
+                votes: m.label_votes,
+            })
+        })
+        .collect()
+}
+
+fn to_mentions(doc_id: &str, text: &str, mut spans: Vec<Span>) -> Vec<Mention> {
+    spans.sort_by_key(|s| (s.bytes.start, s.bytes.end));
+    let byte_offsets: Vec<usize> = spans
+        .iter()
+        .flat_map(|s| [s.bytes.start, s.bytes.end])
+        .collect();
+    let chars = CharOffsets::of(text, &byte_offsets);
+    spans
+        .into_iter()
+        .enumerate()
+        .map(|(index, s)| Mention {
+            doc_id: doc_id.to_string(),
+            mention_id: Mention::id_of(doc_id, index),
+            entity_id: String::new(),
+            label: s.label,
+            text: text[s.bytes.clone()].to_string(),
+            start: chars.get(s.bytes.start),
+            end: chars.get(s.bytes.end),
+            score: s.score,
+            source: s.source,
+            context: sentence_context(text, s.bytes.start, s.bytes.end),
+            amount: s.amount,
+            label_votes: s.votes,
+        })
+        .collect()
+}
+
+/// Letters, digits and combining marks: what a word is made of.
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c)
+}
+
+/// The char just before byte `i`, if any.
+fn char_before(text: &str, i: usize) -> Option<char> {
+    text[..i].chars().next_back()
+}
+
+/// The char at byte `i`, if any.
+fn char_at(text: &str, i: usize) -> Option<char> {
+    text[i..].chars().next()
+}
+
+/// Length in bytes of the paragraph break starting at byte `i` (a newline,
+/// blank space, and another newline), or 0 if there is none.
+fn paragraph_break_at(text: &str, i: usize) -> usize {
+    let rest = &text.as_bytes()[i..];
+    if rest.first() != Some(&b'\n') {
+        return 0;
+    }
+    let mut j = 1;
+    while j < rest.len() && matches!(rest[j], b' ' | b'\t' | b'\r') {
+        j += 1;
+    }
+    if rest.get(j) == Some(&b'\n') {
+        j + 1
+    } else {
+        0
+    }
+}
+
+/// Whether `text[range]` holds a paragraph break.
+fn has_paragraph_break(text: &str, range: Range<usize>) -> bool {
+    let slice = &text[range.clone()];
+    slice
+        .match_indices('\n')
+        .any(|(i, _)| paragraph_break_at(&text[..range.end], range.start + i) > 0)
+}
+
+/// A char folded for comparison: lowercase, without diacritics.
+fn fold_char(c: char) -> char {
+    let lower = c.to_lowercase().next().unwrap_or(c);
+    let mut base = lower;
+    let mut first = true;
+    unicode_normalization::char::decompose_canonical(lower, |d| {
+        if first {
+            base = d;
+            first = false;
+        }
+    });
+    match base {
+        'đ' => 'd',
+        other => other,
+    }
+}
+
+/// Where `pattern` occurs in `text` at byte `at`, compared char by char with
+/// `same`, any run of whitespace in `pattern` matching a run of whitespace in
+/// the text that holds no paragraph break: the byte where the occurrence ends.
+fn match_at(
+    text: &str,
+    at: usize,
+    pattern: &str,
+    same: impl Fn(char, char) -> bool,
+) -> Option<usize> {
+    let mut pos = at;
+    let mut pat = pattern.chars().peekable();
+    while let Some(p) = pat.next() {
+        if p.is_whitespace() {
+            while pat.peek().is_some_and(|c| c.is_whitespace()) {
+                pat.next();
+            }
+            let start = pos;
+            while let Some(c) = char_at(text, pos).filter(|c| c.is_whitespace()) {
+                if paragraph_break_at(text, pos) > 0 {
+                    return None;
+                }
+                pos += c.len_utf8();
+            }
+            if pos == start {
+                return None;
+            }
+            continue;
+        }
+        let c = char_at(text, pos)?;
+        if !same(p, c) {
+            return None;
+        }
+        pos += c.len_utf8();
+    }
+    Some(pos)
+}

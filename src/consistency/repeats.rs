@@ -1,0 +1,134 @@
+//! Rule 4: a name the model tagged somewhere in the document and missed
+//! elsewhere is added there, with source `consistency` and the label and
+//! score of the name's first tagged mention.
+//!
+//! Headlines and datelines come before the body, so an occurrence counts
+//! before or after the tagged one. To stay safe:
+//! - the occurrence is the name exactly as tagged, or its all-caps form
+//!   ("NOVI SAD" for "Novi Sad"; never "bar" for "Bar");
+//! - it is a whole word: no letter or digit on either side, and no hyphen
+//!   joining it to one ("Sarajevo-based" is not "Sarajevo");
+//! - it overlaps no mention (longer names are added first, so "Novi" is
+//!   never added inside "Novi Sad");
+//! - the name has at least [`MIN_REPEAT_CHARS`] characters, starts with a
+//!   capital, has a lowercase letter (an all-caps tag is most often a
+//!   headline word, "BASEBALL", "WORLD MARKETS", and is not spread further),
+//!   and is neither a function word nor in [`NEVER_REPEATED`].
+
+use super::words::{is_function_word, MIN_REPEAT_CHARS, NEVER_REPEATED};
+use super::{char_at, char_before, is_word_char, match_at, Span, CONSISTENCY_SOURCE};
+use std::collections::HashMap;
+use std::ops::Range;
+
+pub(super) fn apply(text: &str, mut spans: Vec<Span>) -> Vec<Span> {
+    // Distinct tagged names with their first mention, longest first.
+    let mut names: Vec<(&str, usize)> = Vec::new();
+    let mut seen: HashMap<&str, ()> = HashMap::new();
+    for (i, s) in spans.iter().enumerate() {
+        let surface = &text[s.bytes.clone()];
+        if s.is_name() && eligible(surface) && seen.insert(surface, ()).is_none() {
+            names.push((surface, i));
+        }
+    }
+    if names.is_empty() {
+        return spans;
+    }
+    names.sort_by_key(|(n, i)| (std::cmp::Reverse(n.len()), *i));
+    let words = word_index(text);
+    let mut taken: Vec<Range<usize>> = spans.iter().map(|s| s.bytes.clone()).collect();
+    taken.sort_by_key(|r| r.start);
+    let mut added: Vec<Span> = Vec::new();
+    for (name, first) in names {
+        let upper = name.to_uppercase();
+        let forms: Vec<&str> = if upper != name {
+            vec![name, upper.as_str()]
+        } else {
+            vec![name]
+        };
+        for form in forms {
+            let Some(first_word) = leading_word(form) else {
+                continue;
+            };
+            for &at in words.get(first_word).into_iter().flatten() {
+                let Some(end) = match_at(text, at, form, |p, c| p == c) else {
+                    continue;
+                };
+                if !whole_word(text, at..end) || overlaps(&taken, at..end) {
+                    continue;
+                }
+                let pos = taken.partition_point(|r| r.start < at);
+                taken.insert(pos, at..end);
+                added.push(Span {
+                    bytes: at..end,
+                    source: CONSISTENCY_SOURCE.to_string(),
+                    votes: None,
+                    amount: None,
+                    ..spans[first].clone()
+                });
+            }
+        }
+    }
+    spans.extend(added);
+    spans.sort_by_key(|s| (s.bytes.start, s.bytes.end));
+    spans
+}
+
+/// Names long and specific enough to be added again.
+fn eligible(surface: &str) -> bool {
+    let lower = surface.to_lowercase();
+    surface.chars().count() >= MIN_REPEAT_CHARS
+        && surface.chars().next().is_some_and(char::is_uppercase)
+        && surface.chars().any(char::is_lowercase)
+        && leading_word(surface).is_some()
+        && !is_function_word(&lower)
+        && !NEVER_REPEATED.contains(&lower.as_str())
+}
+
+/// The run of word characters a name starts with.
+fn leading_word(s: &str) -> Option<&str> {
+    let end = s
+        .char_indices()
+        .find(|(_, c)| !is_word_char(*c))
+        .map_or(s.len(), |(i, _)| i);
+    (end > 0).then_some(&s[..end])
+}
+
+/// Start bytes of every word (run of word characters), by the word.
+fn word_index(text: &str) -> HashMap<&str, Vec<usize>> {
+    let mut index: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut start: Option<usize> = None;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        match (start, is_word_char(c) && i < text.len()) {
+            (None, true) => start = Some(i),
+            (Some(s), false) => {
+                index.entry(&text[s..i]).or_default().push(s);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    index
+}
+
+/// No word character, and no hyphen joined to one, on either side.
+fn whole_word(text: &str, r: Range<usize>) -> bool {
+    let before = char_before(text, r.start);
+    let after = char_at(text, r.end);
+    if before.is_some_and(is_word_char) || after.is_some_and(is_word_char) {
+        return false;
+    }
+    let hyphen_before =
+        before == Some('-') && char_before(text, r.start - 1).is_some_and(is_word_char);
+    let hyphen_after = after == Some('-') && char_at(text, r.end + 1).is_some_and(is_word_char);
+    !hyphen_before && !hyphen_after
+}
+
+/// Whether `r` overlaps any of `taken`, sorted by start and disjoint (so the
+/// last ones starting before `r` ends are the only ones that can reach it).
+fn overlaps(taken: &[Range<usize>], r: Range<usize>) -> bool {
+    let upto = taken.partition_point(|t| t.start < r.end);
+    taken[..upto].iter().rev().take(4).any(|t| t.end > r.start)
+}

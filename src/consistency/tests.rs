@@ -1,0 +1,311 @@
+//! Each rule on texts of our own, with exact spans.
+
+use super::*;
+use crate::doc::Label::{Misc, Organisation, Person, Place};
+
+const DOC: &str = "doc.txt";
+
+/// A model mention of the `occurrence`-th (0-based) `part` of `text`.
+fn m(text: &str, part: &str, occurrence: usize, label: Label, score: f32) -> Mention {
+    let (byte, _) = text
+        .match_indices(part)
+        .nth(occurrence)
+        .unwrap_or_else(|| panic!("{part:?} #{occurrence} not in the text"));
+    let start = text[..byte].chars().count();
+    Mention {
+        doc_id: DOC.into(),
+        mention_id: String::new(),
+        entity_id: String::new(),
+        label,
+        text: part.into(),
+        start,
+        end: start + part.chars().count(),
+        score,
+        source: "model".into(),
+        context: String::new(),
+        amount: None,
+        label_votes: None,
+    }
+}
+
+/// (text, label, source) of each mention after the stage, checking offsets.
+fn run(text: &str, mentions: Vec<Mention>) -> Vec<(String, Label, String)> {
+    let out = apply_document(DOC, text, mentions);
+    for (i, m) in out.iter().enumerate() {
+        assert_eq!(m.mention_id, format!("{DOC}#{i}"));
+        let by_offsets: String = text.chars().skip(m.start).take(m.end - m.start).collect();
+        assert_eq!(m.text, by_offsets, "offsets of {m:?}");
+    }
+    out.into_iter()
+        .map(|m| (m.text, m.label, m.source))
+        .collect()
+}
+
+fn model(text: &str, label: Label) -> (String, Label, String) {
+    (text.into(), label, "model".into())
+}
+
+fn added(text: &str, label: Label) -> (String, Label, String) {
+    (text.into(), label, CONSISTENCY_SOURCE.into())
+}
+
+#[test]
+fn a_span_over_a_paragraph_break_is_cut_there() {
+    let text = "The shipment left from Guayaquil\n\nZoran Đurić denied it.";
+    let got = run(
+        text,
+        vec![m(text, "Guayaquil\n\nZoran Đurić", 0, Place, 0.8)],
+    );
+    assert_eq!(
+        got,
+        vec![model("Guayaquil", Place), model("Zoran Đurić", Place)]
+    );
+    // A part that no longer looks like a name (no capital) is dropped; blank
+    // lines with spaces in them count.
+    let text = "Police in Kotor\n  \nand elsewhere";
+    let got = run(text, vec![m(text, "Kotor\n  \nand", 0, Place, 0.8)]);
+    assert_eq!(got, vec![model("Kotor", Place)]);
+    // One newline is not a paragraph break.
+    let text = "Police in Novi\nSad said";
+    let got = run(text, vec![m(text, "Novi\nSad", 0, Place, 0.8)]);
+    assert_eq!(got, vec![model("Novi\nSad", Place)]);
+}
+
+#[test]
+fn span_edges_move_to_word_edges() {
+    // Outwards where nothing is in the way.
+    let text = "the Radićevi brothers";
+    let got = run(text, vec![m(text, "Radić", 0, Person, 0.8)]);
+    assert_eq!(got, vec![model("Radićevi", Person)]);
+    // Inwards where growing would overlap a neighbour.
+    let text = "at SplitMarina today";
+    let got = run(
+        text,
+        vec![
+            m(text, "Spli", 0, Place, 0.8),
+            m(text, "tMarina", 0, Organisation, 0.8),
+        ],
+    );
+    assert_eq!(got, vec![model("SplitMarina", Organisation)]);
+}
+
+#[test]
+fn title_and_dateline_fragments_become_the_full_name() {
+    let text = "Novi Sad bakeries laundered money\n\nNOVI SAD – A chain of bakeries in Novi Sad sold bread.";
+    let got = run(
+        text,
+        vec![
+            m(text, "Novi", 0, Place, 0.6),
+            m(text, "NOVI", 0, Place, 0.5),
+            m(text, "Novi Sad", 1, Place, 0.99),
+        ],
+    );
+    assert_eq!(
+        got,
+        vec![
+            model("Novi Sad", Place),
+            model("NOVI SAD", Place),
+            model("Novi Sad", Place),
+        ]
+    );
+    // The rest already tagged on its own is taken in; a prefix the text does
+    // not go on with stays as it is.
+    let text = "Novi Sad police. Novi Beograd is not Novi Sad.";
+    let got = run(
+        text,
+        vec![
+            m(text, "Novi", 0, Place, 0.6),
+            m(text, "Sad", 0, Place, 0.6),
+            m(text, "Novi", 1, Place, 0.6),
+            m(text, "Novi Sad", 1, Place, 0.9),
+        ],
+    );
+    assert_eq!(
+        got,
+        vec![
+            model("Novi Sad", Place),
+            model("Novi", Place),
+            model("Novi Sad", Place),
+        ]
+    );
+    // A longer form with lowercase words is not a name to complete, nor is
+    // an all-caps one where the text goes on in lowercase.
+    let text = "ENGLISH COUNTY CHAMPIONSHIP\n\nthe English county championship";
+    let got = run(
+        text,
+        vec![
+            m(text, "ENGLISH COUNTY CHAMPIONSHIP", 0, Misc, 0.6),
+            m(text, "English", 0, Misc, 0.9),
+        ],
+    );
+    assert_eq!(
+        got,
+        vec![
+            model("ENGLISH COUNTY CHAMPIONSHIP", Misc),
+            model("English", Misc),
+        ]
+    );
+    let text = "the English county championship. English county championship";
+    let got = run(
+        text,
+        vec![
+            m(text, "English county championship", 0, Misc, 0.6),
+            m(text, "English", 1, Misc, 0.9),
+        ],
+    );
+    assert_eq!(
+        got,
+        vec![
+            model("English county championship", Misc),
+            model("English", Misc),
+        ]
+    );
+}
+
+#[test]
+fn a_fragment_ending_in_a_function_word_takes_the_next_name_or_goes() {
+    let text = "Cocaine reached the Port of Bar in May.";
+    let got = run(
+        text,
+        vec![
+            m(text, "Port of", 0, Place, 0.8),
+            m(text, "Bar", 0, Place, 0.7),
+        ],
+    );
+    assert_eq!(got, vec![model("Port of Bar", Place)]);
+    let out = apply_document(
+        DOC,
+        text,
+        vec![
+            m(text, "Port of", 0, Place, 0.8),
+            m(text, "Bar", 0, Place, 0.7),
+        ],
+    );
+    assert_eq!(out[0].score, 0.7);
+    // Nothing tagged after it: dropped. Chains join: "… of" + "Organised
+    // Crime and" + "Corruption".
+    let text = "the Office for the Suppression of crime and the Office for the Suppression of Organised Crime and Corruption";
+    let got = run(
+        text,
+        vec![
+            m(text, "Office for the Suppression of", 0, Organisation, 0.8),
+            m(text, "Office for the Suppression of", 1, Organisation, 0.8),
+            m(text, "Organised Crime and", 0, Misc, 0.6),
+            m(text, "Corruption", 0, Misc, 0.6),
+        ],
+    );
+    assert_eq!(
+        got,
+        vec![model(
+            "Office for the Suppression of Organised Crime and Corruption",
+            Organisation
+        )]
+    );
+    // Croatian "za"; the all-caps "OF" of a headline; not the "I" of "WORLD WAR I".
+    let text = "Ured za Suzbijanje korupcije. MINISTRY OF INTERIOR. WORLD WAR I";
+    let got = run(
+        text,
+        vec![
+            m(text, "Ured za", 0, Organisation, 0.8),
+            m(text, "Suzbijanje", 0, Organisation, 0.8),
+            m(text, "MINISTRY OF", 0, Organisation, 0.8),
+            m(text, "WORLD WAR I", 0, Misc, 0.8),
+        ],
+    );
+    assert_eq!(
+        got,
+        vec![
+            model("Ured za Suzbijanje", Organisation),
+            model("WORLD WAR I", Misc),
+        ]
+    );
+}
+
+#[test]
+fn a_repeated_name_gets_the_label_with_the_highest_summed_score() {
+    let text = "a company called Dunav Pekara. The owner of Dunav Pekara, Slobodan Radić, \
+                and DUNAV PEKARA's books. Radić's firm; Radić; RADIĆ said.";
+    let mentions = vec![
+        m(text, "Dunav Pekara", 0, Organisation, 0.9),
+        m(text, "Dunav Pekara", 1, Person, 0.6),
+        m(text, "Slobodan Radić", 0, Person, 0.99),
+        m(text, "DUNAV PEKARA's", 0, Organisation, 0.5),
+        m(text, "Radić's", 0, Organisation, 0.4),
+        m(text, "Radić", 2, Organisation, 0.4),
+        m(text, "RADIĆ", 0, Person, 0.9),
+    ];
+    let out = apply_document(DOC, text, mentions);
+    let got: Vec<(&str, Label)> = out.iter().map(|m| (m.text.as_str(), m.label)).collect();
+    assert_eq!(
+        got,
+        vec![
+            ("Dunav Pekara", Organisation),
+            ("Dunav Pekara", Organisation),
+            ("Slobodan Radić", Person),
+            ("DUNAV PEKARA's", Organisation),
+            ("Radić's", Person),
+            ("Radić", Person),
+            ("RADIĆ", Person),
+        ]
+    );
+    // Case, diacritics and the possessive fold away; the summed scores
+    // decide, not the number of mentions (PERSON 0.9 beats 0.4 + 0.4).
+    let dunav = BTreeMap::from([(Organisation, 1.4), (Person, 0.6)]);
+    let radic = BTreeMap::from([(Person, 0.9), (Organisation, 0.8)]);
+    assert_eq!(out[0].label_votes.as_ref(), Some(&dunav));
+    assert_eq!(out[1].label_votes.as_ref(), Some(&dunav));
+    assert_eq!(out[5].label_votes.as_ref(), Some(&radic));
+    assert_eq!(
+        out[2].label_votes, None,
+        "a form whose mentions agree records no vote"
+    );
+}
+
+#[test]
+fn an_unlabelled_repeat_is_added() {
+    let text = "ZAGREB, Friday – Police in Zagreb said a Zagreb-based firm, zagreb \
+                traders and Zagrebački holding met at Zagreb Airport. ZAGREB police.";
+    let got = run(
+        text,
+        vec![
+            m(text, "Zagreb", 0, Place, 0.95),
+            m(text, "Zagreb Airport", 0, Place, 0.9),
+        ],
+    );
+    assert_eq!(
+        got,
+        vec![
+            added("ZAGREB", Place),
+            model("Zagreb", Place),
+            model("Zagreb Airport", Place),
+            added("ZAGREB", Place),
+        ]
+    );
+    // An all-caps tag (a headline word, most often) is not spread.
+    let text = "BASEBALL - RESULTS. BASEBALL SCOREBOARD";
+    let got = run(text, vec![m(text, "BASEBALL", 0, Misc, 0.5)]);
+    assert_eq!(got, vec![model("BASEBALL", Misc)]);
+    // Function words and very short or common names are never added.
+    let text = "The Hague and The court: The.";
+    let got = run(text, vec![m(text, "The", 0, Misc, 0.5)]);
+    assert_eq!(got, vec![model("The", Misc)]);
+}
+
+#[test]
+fn amounts_are_left_alone() {
+    let text = "€60\n\nmillion in Split";
+    let mut amount = m(text, "€60\n\nmillion", 0, Label::Amount, 1.0);
+    amount.source = "amounts".into();
+    let got = run(text, vec![amount, m(text, "Split", 0, Place, 0.9)]);
+    assert_eq!(
+        got,
+        vec![
+            (
+                "€60\n\nmillion".to_string(),
+                Label::Amount,
+                "amounts".into()
+            ),
+            model("Split", Place),
+        ]
+    );
+}
