@@ -1,0 +1,69 @@
+//! `nerpipe eval` on a file in UNER's own format (`# ` comments, columns
+//! `index token tag alt -`, OTH mapped to O), scored on a subset of types as
+//! the UNER benchmark scores PER/ORG/LOC.
+
+mod common;
+
+use common::{nerpipe, repo};
+
+const UNER: &str = "# sent_id = 1
+# text = Policija u Beogradu ispitala je Dijanu Hrkalović zbog Sky ECC poruka.
+1\tPolicija\tO\t-\t-
+2\tu\tO\t-\t-
+3\tBeogradu\tB-LOC\t-\t-
+4\tispitala\tO\t-\t-
+5\tje\tO\t-\t-
+6\tDijanu\tB-PER\t-\t-
+7\tHrkalović\tI-PER\t-\t-
+8\tzbog\tO\t-\t-
+9\tSky\tB-OTH\t-\t-
+10\tECC\tI-OTH\t-\t-
+11\tporuka\tO\t-\t-
+12\t.\tO\t-\t-
+
+";
+
+fn eval(file: &std::path::Path, extra: &[&str]) -> String {
+    let model = repo().join("models/multilingual-e5-small-ner");
+    let mut args = vec![
+        "eval",
+        "--data",
+        file.to_str().unwrap(),
+        "--model",
+        model.to_str().unwrap(),
+        "--threads",
+        "1",
+        "--map-type",
+        "OTH=O",
+    ];
+    args.extend_from_slice(extra);
+    let o = nerpipe(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn uner_files_are_read_as_they_are_and_scored_on_the_types_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("hr-dev.iob2");
+    std::fs::write(&file, UNER).unwrap();
+    let all = eval(&file, &[]);
+    assert!(all.contains(": 1 sentences, 12 tokens,"), "{all}");
+    // Beogradu and Dijanu Hrkalović, exactly; OTH is O in the gold.
+    assert!(
+        all.contains("LOC: P 100.00% R 100.00% F1 100.00  (1 gold, 1 predicted)"),
+        "{all}"
+    );
+    assert!(
+        all.contains("PER: P 100.00% R 100.00% F1 100.00  (1 gold, 1 predicted)"),
+        "{all}"
+    );
+    // Scored on PER and LOC only: whatever the model makes of "Sky ECC"
+    // (OTH, so O in the gold) leaves gold and prediction alike.
+    let some = eval(&file, &["--types", "PER,LOC"]);
+    assert!(!some.contains("ORG:") && !some.contains("MISC:"), "{some}");
+    assert!(
+        some.contains("micro P 100.00% R 100.00% F1 100.00"),
+        "{some}"
+    );
+}
