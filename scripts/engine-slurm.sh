@@ -18,7 +18,6 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
-bin=${NERPIPE_BIN:-${CARGO_TARGET_DIR:-$repo/target}/release/nerpipe}
 timeout_s=${NERPIPE_ENGINE_TIMEOUT:-300}
 tasks=3
 # Task ids 1-3, not 0-2: shard i is task i+1, from SLURM_ARRAY_TASK_MIN.
@@ -27,18 +26,8 @@ last=$((first + tasks - 1))
 cancelled=2
 
 name=engine-slurm
-die() { echo "$name: FAILED: $*" >&2; exit 1; }
-# An engine that cannot start fails under CI=true or NERPIPE_REQUIRE_SERVICES=1
-# (as tests/services does); elsewhere it is skipped with the reason, exit 77.
-unavailable() {
-    case "${CI:-}" in [Tt][Rr][Uu][Ee]|1) die "$* (CI=true requires this engine)" ;; esac
-    [ "${NERPIPE_REQUIRE_SERVICES:-}" = 1 ] && die "$* (NERPIPE_REQUIRE_SERVICES=1 requires this engine)"
-    echo "$name: SKIPPED: $*" >&2
-    exit 77
-}
-say() { echo "engine-slurm: $*" >&2; }
-[ -x "$bin" ] || die "no nerpipe binary at $bin: run \`make build\` (or set NERPIPE_BIN)"
-bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+# shellcheck source=scripts/engine-common.sh
+. "$repo/scripts/engine-common.sh"
 [ "$(id -u)" = 0 ] || unavailable "a local Slurm needs root (scripts/slurm-local.sh installs packages and runs slurmd)"
 started=$(date +%s)
 

@@ -17,22 +17,11 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
-bin=${NERPIPE_BIN:-${CARGO_TARGET_DIR:-$repo/target}/release/nerpipe}
 partitions=4
 
 name=engine-spark
-die() { echo "$name: FAILED: $*" >&2; exit 1; }
-# An engine that cannot start fails under CI=true or NERPIPE_REQUIRE_SERVICES=1
-# (as tests/services does); elsewhere it is skipped with the reason, exit 77.
-unavailable() {
-    case "${CI:-}" in [Tt][Rr][Uu][Ee]|1) die "$* (CI=true requires this engine)" ;; esac
-    [ "${NERPIPE_REQUIRE_SERVICES:-}" = 1 ] && die "$* (NERPIPE_REQUIRE_SERVICES=1 requires this engine)"
-    echo "$name: SKIPPED: $*" >&2
-    exit 77
-}
-say() { echo "engine-spark: $*" >&2; }
-[ -x "$bin" ] || die "no nerpipe binary at $bin: run \`make build\` (or set NERPIPE_BIN)"
-bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+# shellcheck source=scripts/engine-common.sh
+. "$repo/scripts/engine-common.sh"
 started=$(date +%s)
 
 if ! java -version >/dev/null 2>&1; then

@@ -212,13 +212,18 @@ pub fn evaluate(
     sentences: &[crate::eval::conll::Sentence],
 ) -> anyhow::Result<(Vec<Vec<String>>, Scores)> {
     let predicted = tagger.tag(sentences)?;
-    let scores = score(
+    let scores = score_tagged(sentences, &predicted);
+    Ok((predicted, scores))
+}
+
+/// Scores predicted tags against the sentences' gold tags.
+fn score_tagged(sentences: &[crate::eval::conll::Sentence], predicted: &[Vec<String>]) -> Scores {
+    score(
         sentences
             .iter()
-            .zip(&predicted)
+            .zip(predicted)
             .map(|(s, p)| (s.tags.as_slice(), p.as_slice())),
-    );
-    Ok((predicted, scores))
+    )
 }
 
 /// [`evaluate`] over `types` only (every type when empty): tags of other
@@ -237,12 +242,7 @@ pub fn evaluate_types(
         keep_types_in_tags(std::slice::from_mut(&mut s.tags), types);
     }
     keep_types_in_tags(&mut predicted, types);
-    let scores = score(
-        sentences
-            .iter()
-            .zip(&predicted)
-            .map(|(s, p)| (s.tags.as_slice(), p.as_slice())),
-    );
+    let scores = score_tagged(sentences, &predicted);
     Ok((predicted, scores))
 }
 
