@@ -103,12 +103,12 @@ fn regional_articles_exact_spans_and_one_person_across_scripts() {
         assert!(predicted.contains(&span), "missed: {span:?}");
     }
 
-    // Against the whole annotation (0.92 when the model was committed; the
-    // English model scores 0.25 here).
+    // Against the whole annotation: 0.94 when this test was written (0.92
+    // without the consistency stage; the English model scores 0.26).
     let hits = predicted.intersection(&gold).count();
     let f1 = 2.0 * hits as f64 / (predicted.len() + gold.len()) as f64;
     assert!(
-        f1 >= 0.88,
+        f1 >= 0.90,
         "F1 {f1:.3} on the regional articles; missed {:?}; spurious {:?}",
         gold.difference(&predicted).collect::<Vec<_>>(),
         predicted.difference(&gold).collect::<Vec<_>>()
