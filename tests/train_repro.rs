@@ -122,7 +122,7 @@ fn init_continues_a_model_and_refuses_another_tag_set() {
     std::fs::write(dir.path().join("train.conll"), TRAIN).unwrap();
     std::fs::write(dir.path().join("dev.conll"), DEV).unwrap();
     let model = english_model();
-    let train = |out: &str, extra: &[&str]| {
+    let train_from = |base: &std::path::Path, out: &str, extra: &[&str]| {
         let out = dir.path().join(out);
         let train = dir.path().join("train.conll");
         let dev = dir.path().join("dev.conll");
@@ -133,7 +133,7 @@ fn init_continues_a_model_and_refuses_another_tag_set() {
             "--dev",
             dev.to_str().unwrap(),
             "--base",
-            model.to_str().unwrap(),
+            base.to_str().unwrap(),
             "--out",
             out.to_str().unwrap(),
             "--epochs",
@@ -149,22 +149,12 @@ fn init_continues_a_model_and_refuses_another_tag_set() {
         args.extend_from_slice(extra);
         (nerpipe(&args), out)
     };
+    let train = |out: &str, extra: &[&str]| train_from(&model, out, extra);
     // A model trained with frozen word embeddings ships without them, so it
     // cannot be a base; `--init` continues it with the base's embeddings.
     let (frozen, frozen_dir) = train("frozen", &["--freeze-word-embeddings"]);
     assert!(frozen.status.success(), "{}", stderr_of(&frozen));
-    let not_a_base = nerpipe(&[
-        "train",
-        "--train",
-        dir.path().join("train.conll").to_str().unwrap(),
-        "--dev",
-        dir.path().join("dev.conll").to_str().unwrap(),
-        "--base",
-        frozen_dir.to_str().unwrap(),
-        "--out",
-        dir.path().join("nope").to_str().unwrap(),
-        "--quiet",
-    ]);
+    let (not_a_base, _) = train_from(&frozen_dir, "nope", &[]);
     assert!(
         stderr_of(&not_a_base).contains(
             "model.safetensors: the base encoder lacks 1 tensors, e.g. bert.embeddings.word_embeddings.weight"
