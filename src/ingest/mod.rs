@@ -32,6 +32,7 @@ pub enum Item {
     Failed(Failed),
 }
 
+pub mod extract;
 pub mod folder;
 pub mod jsonl;
 
