@@ -15,7 +15,7 @@ pub mod script;
 pub mod text;
 
 pub use amount::{Amount, AmountKind};
-pub use document::{DocStatus, Document, DocumentOutcome};
+pub use document::{DocStatus, Document, DocumentOutcome, MarkedSpan};
 pub use entity::Entity;
 pub use label::Label;
 pub use mention::{round_score, Mention};

@@ -3,33 +3,21 @@
 //! the corpus root, with `/` separators); `.jsonl` files hold one document a
 //! line. Other files are skipped. Files are visited in sorted path order.
 
+use super::extract::{self, Extracted, FileFormat};
 use super::jsonl::read_jsonl;
 use super::{check_text, failed, too_large, Failed, Ingested, Item, Position, Selection, Source};
 use crate::doc::Document;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Format {
-    Text,
-    Markdown,
-    JsonLines,
-}
-
-fn format_of(path: &Path) -> Option<Format> {
-    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-    match ext.as_str() {
-        "txt" => Some(Format::Text),
-        "md" => Some(Format::Markdown),
-        "jsonl" => Some(Format::JsonLines),
-        _ => None,
-    }
+fn format_of(path: &Path) -> Option<FileFormat> {
+    FileFormat::of_name(&path.file_name()?.to_string_lossy())
 }
 
 /// The files of a corpus, found up front (paths only, so memory stays small).
 pub struct Corpus {
     /// (relative path, absolute path, format, size in bytes) or a walk error.
-    entries: Vec<Result<(String, PathBuf, Format, u64), Failed>>,
+    entries: Vec<Result<(String, PathBuf, FileFormat, u64), Failed>>,
     /// Entries that are not documents, by reason (see [`Skip`]).
     pub skipped: std::collections::BTreeMap<String, usize>,
 }
@@ -49,7 +37,7 @@ enum Skip {
 impl Skip {
     fn reason(self) -> &'static str {
         match self {
-            Skip::OtherExtension => "files without a .txt, .md or .jsonl extension",
+            Skip::OtherExtension => "files of other formats",
             Skip::SymlinkToFolder => "symlinks to folders",
             Skip::SymlinkOutside => "symlinks to files outside the corpus",
             Skip::BrokenSymlink => "broken symlinks",
@@ -59,7 +47,7 @@ impl Skip {
 }
 
 /// What a walk entry is: a document file (format, size) or a skip.
-fn classify(entry: &walkdir::DirEntry, root: &Path) -> Option<Result<(Format, u64), Skip>> {
+fn classify(entry: &walkdir::DirEntry, root: &Path) -> Option<Result<(FileFormat, u64), Skip>> {
     let file_type = entry.file_type();
     if file_type.is_dir() {
         return None;
@@ -141,6 +129,7 @@ impl Corpus {
                         .map(|e| e.to_string())
                         .unwrap_or_else(|| err.to_string());
                     entries.push(Err(Failed {
+                        format: super::format_of_source(&path),
                         id: path.clone(),
                         source_path: path,
                         error: format!("cannot read: {problem}"),
@@ -151,7 +140,7 @@ impl Corpus {
         // Escaped ids (see relative_id) need not sort as the raw names do:
         // documents go in the order of their positions, which merge checks.
         entries.sort_by(|a, b| {
-            let key = |e: &Result<(String, PathBuf, Format, u64), Failed>| match e {
+            let key = |e: &Result<(String, PathBuf, FileFormat, u64), Failed>| match e {
                 Ok(x) => x.0.clone(),
                 Err(f) => f.source_path.clone(),
             };
@@ -209,27 +198,25 @@ impl Corpus {
                             position,
                         }))
                     }
-                    Ok((relative, path, Format::JsonLines, _)) => {
+                    Ok((relative, path, FileFormat::JsonLines, _)) => {
                         match std::fs::File::open(&path) {
                             Ok(f) => Box::new(read_jsonl(relative, BufReader::new(f), selection)),
-                            Err(e) => {
-                                let position = Position::new(&relative, 0);
-                                let wanted = selection.wants(&position, &relative);
-                                let item =
-                                    failed(&relative, &relative, format!("cannot read: {e}"));
-                                Box::new(std::iter::once(Ingested {
-                                    item: wanted.then_some(item),
-                                    already_done: selection.done(&position),
-                                    bytes: 0,
-                                    position,
-                                }))
-                            }
+                            Err(e) => Box::new(std::iter::once(unreadable(
+                                &relative,
+                                format!("cannot read: {e}"),
+                                &selection,
+                            ))),
                         }
+                    }
+                    Ok((relative, path, format @ (FileFormat::Eml | FileFormat::Mbox), size)) => {
+                        // The ids of a mail's documents are in the file.
+                        let documents = read_mail(&relative, &path, format, size, &selection);
+                        Box::new(select_items(documents, size, selection))
                     }
                     Ok((relative, path, format, size)) => {
                         let position = Position::new(&relative, 0);
                         let item = selection.wants(&position, &relative).then(|| {
-                            read_text_file(&relative, &path, format, size, selection.max_doc_bytes)
+                            read_file(&relative, &path, format, size, selection.max_doc_bytes)
                         });
                         Box::new(std::iter::once(Ingested {
                             item,
@@ -241,6 +228,201 @@ impl Corpus {
                 }
             })
     }
+}
+
+/// The step of a file that cannot be opened.
+fn unreadable(relative: &str, problem: String, selection: &Selection) -> Ingested {
+    let position = Position::new(relative, 0);
+    let wanted = selection.wants(&position, relative);
+    Ingested {
+        item: wanted.then(|| failed(relative, relative, problem)),
+        already_done: selection.done(&position),
+        bytes: 0,
+        position,
+    }
+}
+
+/// The steps of a container's documents (positions given), the file's bytes
+/// counted on the first.
+fn select_items(
+    documents: Vec<(Position, Item)>,
+    size: u64,
+    selection: std::sync::Arc<Selection>,
+) -> impl Iterator<Item = Ingested> {
+    documents
+        .into_iter()
+        .enumerate()
+        .map(move |(i, (position, item))| {
+            let id = match &item {
+                Item::Document(d) => d.id.clone(),
+                Item::Failed(f) => f.id.clone(),
+            };
+            Ingested {
+                already_done: selection.done(&position),
+                item: selection.wants(&position, &id).then_some(item),
+                bytes: if i == 0 { size } else { 0 },
+                position,
+            }
+        })
+}
+
+/// The documents of an `.eml` file (the message, then its attachments) or of
+/// an `.mbox` file (each message, each followed by its attachments). Their
+/// positions number them from 0 (an `.eml`'s message) or 1 (an mbox's first
+/// message) in that order; a message's id is the file's path (`.eml`) or
+/// `path:N` (the N-th message of an mbox), an attachment's
+/// `<Message-ID>/<file name>`.
+fn read_mail(
+    relative: &str,
+    path: &Path,
+    format: FileFormat,
+    size: u64,
+    selection: &Selection,
+) -> Vec<(Position, Item)> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            return vec![(
+                Position::new(relative, 0),
+                failed(relative, relative, format!("cannot read: {e}")),
+            )]
+        }
+    };
+    let messages: Vec<(String, Vec<u8>)> = if format == FileFormat::Eml {
+        if size > selection.max_doc_bytes {
+            return vec![(
+                Position::new(relative, 0),
+                failed(relative, relative, too_large(size, selection.max_doc_bytes)),
+            )];
+        }
+        vec![(relative.to_string(), bytes)]
+    } else {
+        extract::email::mbox_messages(&bytes)
+            .into_iter()
+            .enumerate()
+            .map(|(i, m)| (format!("{relative}:{}", i + 1), m))
+            .collect()
+    };
+    if messages.is_empty() {
+        return vec![(
+            Position::new(relative, 0),
+            failed(
+                relative,
+                relative,
+                "no messages in the mbox file (none starts with a \"From \" line)",
+            ),
+        )];
+    }
+    let mut out = Vec::new();
+    let mut ordinal = u64::from(format == FileFormat::Mbox);
+    for (id, message) in messages {
+        let source = if format == FileFormat::Eml {
+            relative.to_string()
+        } else {
+            id.clone()
+        };
+        let position = Position::new(relative, ordinal);
+        ordinal += 1;
+        if message.len() as u64 > selection.max_doc_bytes {
+            out.push((
+                position,
+                failed(
+                    &id,
+                    &source,
+                    too_large(message.len() as u64, selection.max_doc_bytes),
+                ),
+            ));
+            continue;
+        }
+        let mut extracted = match extract::email::extract(&message) {
+            Ok(e) => e,
+            Err(problem) => {
+                out.push((position, failed(&id, &source, problem)));
+                continue;
+            }
+        };
+        let parent = extracted
+            .metadata
+            .get("message_id")
+            .and_then(|v| v.as_str())
+            .unwrap_or(&id)
+            .to_string();
+        let attachments = std::mem::take(&mut extracted.attachments);
+        out.push((position, document(&id, &source, FileFormat::Eml, extracted)));
+        for attachment in attachments {
+            let id = format!("{parent}/{}", attachment.name);
+            let source = format!("{relative}:{ordinal}");
+            let position = Position::new(relative, ordinal);
+            ordinal += 1;
+            let Some(format) = FileFormat::of_name(&attachment.name) else {
+                continue;
+            };
+            let item = extract_bytes(&attachment.bytes, format)
+                .and_then(|mut e| {
+                    e.metadata.insert(
+                        "attached_to".into(),
+                        serde_json::Value::String(parent.clone()),
+                    );
+                    Ok(e)
+                })
+                .map_or_else(
+                    |problem| match failed(&id, &source, problem) {
+                        Item::Failed(f) => Item::Failed(Failed {
+                            format: format.name(),
+                            ..f
+                        }),
+                        other => other,
+                    },
+                    |e| document(&id, &source, format, e),
+                );
+            out.push((position, item));
+        }
+    }
+    out
+}
+
+/// The text of a one-document file in `format`.
+fn extract_bytes(bytes: &[u8], format: FileFormat) -> Result<Extracted, String> {
+    match format {
+        FileFormat::Html => extract::html::extract(bytes),
+        FileFormat::Pdf | FileFormat::Docx | FileFormat::Odt => {
+            Err(format!("{} files are not read yet", format.name()))
+        }
+        FileFormat::Eml => extract::email::extract(bytes),
+        FileFormat::Text | FileFormat::Markdown => {
+            extract::text::decode(bytes).map(|(text, encoding)| Extracted {
+                text,
+                encoding: Some(encoding.to_string()),
+                ..Extracted::default()
+            })
+        }
+        FileFormat::JsonLines | FileFormat::Mbox => Err(format!(
+            "a .{} file cannot be a single document",
+            format.name()
+        )),
+    }
+}
+
+/// The document of an extraction, or its error row when the text is empty or
+/// binary. Page starts and source spans become code-point offsets.
+fn document(id: &str, source: &str, format: FileFormat, e: Extracted) -> Item {
+    if let Err(problem) = check_text(&e.text) {
+        return failed(id, source, problem);
+    }
+    let title = e
+        .title
+        .clone()
+        .filter(|t| !t.trim().is_empty())
+        .unwrap_or_else(|| title_of(&e.text, format == FileFormat::Markdown));
+    let bytes: Vec<usize> = e.page_starts.iter().copied().collect();
+    let chars = crate::doc::text::CharOffsets::of(&e.text, &bytes);
+    let mut doc = Document::new(id, source, title, String::new(), format.name());
+    doc.page_starts = e.page_starts.iter().map(|&b| chars.get(b)).collect();
+    doc.marked_spans = e.spans;
+    doc.metadata = e.metadata;
+    doc.encoding = e.encoding;
+    doc.text = e.text;
+    Item::Document(doc)
 }
 
 /// doc_id of a corpus path: its components joined with `/`. Names are kept
@@ -287,7 +469,7 @@ pub(crate) fn escape_name(name: &std::ffi::OsStr) -> String {
     out
 }
 
-fn read_text_file(relative: &str, path: &Path, format: Format, size: u64, limit: u64) -> Item {
+fn read_file(relative: &str, path: &Path, format: FileFormat, size: u64, limit: u64) -> Item {
     if size > limit {
         return failed(relative, relative, too_large(size, limit));
     }
@@ -295,55 +477,9 @@ fn read_text_file(relative: &str, path: &Path, format: Format, size: u64, limit:
         Ok(b) => b,
         Err(e) => return failed(relative, relative, format!("cannot read: {e}")),
     };
-    let text = match decode_text(bytes) {
-        Ok(t) => t,
-        Err(problem) => return failed(relative, relative, problem),
-    };
-    if let Err(problem) = check_text(&text) {
-        return failed(relative, relative, problem);
-    }
-    let title = title_of(&text, format == Format::Markdown);
-    Item::Document(Document {
-        id: relative.to_string(),
-        source_path: relative.to_string(),
-        title,
-        text,
-        metadata: serde_json::Map::new(),
-    })
-}
-
-/// Text of a file: UTF-8 (a byte-order mark is dropped) or UTF-16 with a
-/// byte-order mark (as Windows Notepad saves "Unicode").
-pub(crate) fn decode_text(bytes: Vec<u8>) -> Result<String, String> {
-    let utf16 = |units: Vec<u16>| {
-        char::decode_utf16(units)
-            .collect::<Result<String, _>>()
-            .map_err(|_| {
-                "invalid UTF-16 text (unpaired surrogate): convert the file to UTF-8".to_string()
-            })
-    };
-    match bytes.as_slice() {
-        [0xEF, 0xBB, 0xBF, rest @ ..] => String::from_utf8(rest.to_vec())
-            .map_err(|e| format!("invalid UTF-8 at byte {}", e.utf8_error().valid_up_to() + 3)),
-        [0xFF, 0xFE, rest @ ..] | [0xFE, 0xFF, rest @ ..] if rest.len() % 2 == 0 => {
-            let little = bytes[0] == 0xFF;
-            utf16(
-                rest.chunks_exact(2)
-                    .map(|p| {
-                        if little {
-                            u16::from_le_bytes([p[0], p[1]])
-                        } else {
-                            u16::from_be_bytes([p[0], p[1]])
-                        }
-                    })
-                    .collect(),
-            )
-        }
-        [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..] => {
-            Err("UTF-16 text with an odd number of bytes: convert the file to UTF-8".into())
-        }
-        _ => String::from_utf8(bytes)
-            .map_err(|e| format!("invalid UTF-8 at byte {}", e.utf8_error().valid_up_to())),
+    match extract_bytes(&bytes, format) {
+        Ok(e) => document(relative, relative, format, e),
+        Err(problem) => failed(relative, relative, problem),
     }
 }
 

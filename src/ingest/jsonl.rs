@@ -163,13 +163,24 @@ pub(super) fn parse_jsonl_line(line: &str, source: &str) -> Item {
         Some(Value::String(s)) => s,
         _ => title_of(&text, false),
     };
-    Item::Document(Document {
-        id,
-        source_path: source.to_string(),
-        title,
-        text,
-        metadata: object,
-    })
+    let language = match object.get("language") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(code)) => match crate::ingest::language::parse_code(code) {
+            Ok(code) => Some(code),
+            Err(problem) => return failed(&id, source, format!("JSONL \"language\": {problem}")),
+        },
+        Some(_) => {
+            return failed(
+                &id,
+                source,
+                "JSONL \"language\" must be a string (an ISO 639-1 code such as \"hr\")",
+            )
+        }
+    };
+    let mut doc = Document::new(&id, source, title, text, "jsonl");
+    doc.metadata = object;
+    doc.language = language;
+    Item::Document(doc)
 }
 
 /// The problem of a line serde_json refused, by column (the line number is

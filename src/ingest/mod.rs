@@ -22,6 +22,8 @@ use crate::doc::Document;
 pub struct Failed {
     pub id: String,
     pub source_path: String,
+    /// The format of the file, by its extension (`""` when unknown).
+    pub format: &'static str,
     pub error: String,
 }
 
@@ -35,6 +37,7 @@ pub enum Item {
 pub mod extract;
 pub mod folder;
 pub mod jsonl;
+pub mod language;
 
 pub use folder::Corpus;
 pub use jsonl::{read_jsonl, JsonlSource};
@@ -126,10 +129,20 @@ impl Selection {
 /// binary files, and would hold the model for hours.
 pub const DEFAULT_MAX_DOC_BYTES: u64 = 10 * 1024 * 1024;
 
+/// The format of a source path (`file.pdf`, `feed.jsonl:3`), by extension.
+pub(crate) fn format_of_source(source: &str) -> &'static str {
+    let file = source
+        .rsplit_once(':')
+        .filter(|(_, n)| n.parse::<u64>().is_ok())
+        .map_or(source, |(f, _)| f);
+    extract::FileFormat::of_name(file).map_or("", |f| f.name())
+}
+
 pub(crate) fn failed(id: &str, source: &str, error: impl Into<String>) -> Item {
     Item::Failed(Failed {
         id: id.to_string(),
         source_path: source.to_string(),
+        format: format_of_source(source),
         error: error.into(),
     })
 }

@@ -32,7 +32,8 @@ use store::{DocResult, Manifest, ShardStore};
 
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
 pub struct RunArgs {
-    /// Folder of .txt, .md and .jsonl documents (searched recursively).
+    /// Folder of documents (searched recursively): .txt, .md, .jsonl, .html,
+    /// .htm, .pdf, .docx, .odt, .eml and .mbox files.
     #[arg(long, required_unless_present = "jsonl_in")]
     pub corpus: Option<PathBuf>,
     /// Output folder (created if needed).
@@ -103,6 +104,10 @@ pub struct RunArgs {
     /// makes a PERSON/ORGANISATION/PLACE conflict on one name one entity.
     #[arg(long, value_enum, default_value = "corpus")]
     pub consistency: crate::consistency::Consistency,
+    /// Treat every document as this language (ISO 639-1: hr, sr, bs, en, ...)
+    /// instead of detecting it from the text.
+    #[arg(long, value_parser = crate::ingest::language::parse_code)]
+    pub language: Option<String>,
     /// Do not write nerpipe.sqlite.
     #[arg(long)]
     pub no_sqlite: bool,

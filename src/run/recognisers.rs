@@ -7,6 +7,7 @@ use super::RunArgs;
 use crate::consistency::{apply_document, Consistency};
 use crate::doc::text::{sentence_context, CharOffsets};
 use crate::doc::{round_score, Amount, DocStatus, Document, DocumentOutcome, Label, Mention};
+use crate::ingest::language::{self, Detected};
 use crate::ingest::{Failed, Item, Position};
 use crate::model::{Decoder, LoadedModel};
 use crate::recognise::amounts::find_amounts;
@@ -27,6 +28,8 @@ pub struct Recognisers<'m> {
     pub(super) decoder: Decoder,
     min_score: f32,
     consistency: Consistency,
+    /// `--language`: every document's language, detection off.
+    language: Option<String>,
     pool: rayon::ThreadPool,
 }
 
@@ -68,6 +71,7 @@ impl<'m> Recognisers<'m> {
             decoder: args.decoder.unwrap_or(model.config.decoder),
             min_score: args.min_score,
             consistency: args.consistency,
+            language: args.language.clone(),
             pool,
         })
     }
@@ -80,15 +84,19 @@ impl<'m> Recognisers<'m> {
     /// Recognises and resolves the documents of one chunk, in order.
     pub fn process(&self, items: Vec<(Item, Position, bool)>) -> Vec<DocResult> {
         let segmenter = &self.model.segmenter;
-        let sequences: Vec<Option<anyhow::Result<TokenSequence>>> = self.pool.install(|| {
-            items
-                .par_iter()
-                .map(|(item, _, _)| match item {
-                    Item::Document(d) => Some(segmenter.text(&d.text)),
-                    Item::Failed(_) => None,
-                })
-                .collect()
-        });
+        let forced = &self.language;
+        let (sequences, languages): (Vec<Option<anyhow::Result<TokenSequence>>>, Vec<_>) =
+            self.pool.install(|| {
+                items
+                    .par_iter()
+                    .map(|(item, _, _)| match item {
+                        Item::Document(d) => {
+                            (Some(segmenter.text(&d.text)), Some(language_of(d, forced)))
+                        }
+                        Item::Failed(_) => (None, None),
+                    })
+                    .unzip()
+            });
         let ok: Vec<&TokenSequence> = sequences
             .iter()
             .flatten()
@@ -98,7 +106,8 @@ impl<'m> Recognisers<'m> {
         items
             .into_iter()
             .zip(sequences)
-            .map(|((item, position, claimed_id), seq)| {
+            .zip(languages)
+            .map(|(((item, position, claimed_id), seq), language)| {
                 let (doc, seq) = match (item, seq) {
                     (Item::Document(doc), Some(Ok(seq))) => (doc, seq),
                     (Item::Document(doc), Some(Err(e))) => {
@@ -118,6 +127,7 @@ impl<'m> Recognisers<'m> {
                     }
                 };
                 let p = probs.next().unwrap_or_default();
+                let (language, language_source) = language.unwrap_or_default();
                 let mut mentions = self.mentions(&doc, &seq, &p);
                 if self.consistency.document_rules() {
                     mentions = apply_document(&doc.id, &doc.text, mentions);
@@ -142,11 +152,19 @@ impl<'m> Recognisers<'m> {
                         doc_id: doc.id.clone(),
                         source_path: doc.source_path.clone(),
                         title: doc.title.clone(),
+                        format: doc.format.to_string(),
+                        language: language.language,
+                        script: language.script.to_string(),
+                        language_source: language_source.to_string(),
+                        pages: (doc.format == "pdf").then_some(doc.page_starts.len()),
+                        encoding: doc.encoding.clone().unwrap_or_default(),
                         chars: doc.text.chars().count(),
                         tokens: seq.len(),
                         mentions: mentions.len(),
                         status: DocStatus::Ok,
                         error: String::new(),
+                        metadata: document_metadata(&doc),
+                        text: doc.text,
                     },
                     mentions,
                 }
@@ -155,7 +173,8 @@ impl<'m> Recognisers<'m> {
     }
 
     /// Mentions of one document: the transformer's spans merged with the
-    /// amounts recogniser's, sorted by start.
+    /// amounts recogniser's, sorted by start; spans the source marks (a
+    /// mail's display names) replace the model's where they overlap.
     fn mentions(&self, doc: &Document, seq: &TokenSequence, probs: &[f32]) -> Vec<Mention> {
         let config = &self.model.config;
         let (_, spans) = decode_spans(
@@ -166,7 +185,8 @@ impl<'m> Recognisers<'m> {
             self.aggregation,
             self.decoder,
         );
-        let model_spans: Vec<Found<(Label, f32)>> = spans
+        let marked = &doc.marked_spans;
+        let mut model_spans: Vec<Found<(Label, f32)>> = spans
             .into_iter()
             .filter(|s| s.score >= self.min_score)
             .filter_map(|s| {
@@ -177,7 +197,17 @@ impl<'m> Recognisers<'m> {
                     what: (label, s.score),
                 })
             })
+            .filter(|f| {
+                !marked
+                    .iter()
+                    .any(|m| m.start < f.bytes.end && f.bytes.start < m.end)
+            })
             .collect();
+        model_spans.extend(marked.iter().map(|m| Found {
+            bytes: m.start..m.end,
+            what: (m.label, 1.0),
+        }));
+        model_spans.sort_by_key(|f| f.bytes.start);
         let amount_spans: Vec<Found<Amount>> = find_amounts(&doc.text)
             .into_iter()
             .map(|a| Found {
@@ -196,6 +226,9 @@ impl<'m> Recognisers<'m> {
             .enumerate()
             .map(|(index, f)| {
                 let (label, score, source, amount) = match f.what {
+                    Ok((label, score)) if marked.iter().any(|m| (m.start..m.end) == f.bytes) => {
+                        (label, score, MARKED_SOURCE.to_string(), None)
+                    }
                     Ok((label, score)) => (label, score, self.model.name.clone(), None),
                     Err(a) => (Label::Amount, 1.0, AMOUNTS_SOURCE.to_string(), Some(a)),
                 };
@@ -218,13 +251,50 @@ impl<'m> Recognisers<'m> {
     }
 }
 
+/// The document's language: forced by `--language`, declared by its
+/// source, or detected from its text.
+fn language_of(doc: &Document, forced: &Option<String>) -> (Detected, &'static str) {
+    let script = || language::main_script(&doc.text);
+    match (forced, &doc.language) {
+        (Some(forced), _) => (
+            Detected {
+                language: forced.clone(),
+                script: script(),
+            },
+            "forced",
+        ),
+        (None, Some(declared)) => (
+            Detected {
+                language: declared.clone(),
+                script: script(),
+            },
+            "declared",
+        ),
+        (None, None) => (language::detect(&doc.text), "detected"),
+    }
+}
+
 /// `source` of the rule-based amount mentions.
 pub const AMOUNTS_SOURCE: &str = "amounts";
+
+/// `source` of the mentions a document's source marks (mail display names).
+pub const MARKED_SOURCE: &str = "mail-header";
+
+/// The metadata documents.jsonl keeps: the source's, plus a PDF's page
+/// starts (code points), so a mention's page can be found from its offset.
+fn document_metadata(doc: &Document) -> serde_json::Map<String, serde_json::Value> {
+    let mut metadata = doc.metadata.clone();
+    if !doc.page_starts.is_empty() {
+        metadata.insert("page_starts".into(), serde_json::json!(doc.page_starts));
+    }
+    metadata
+}
 
 pub(super) fn failed_doc(doc: &Document, error: String) -> Failed {
     Failed {
         id: doc.id.clone(),
         source_path: doc.source_path.clone(),
+        format: doc.format,
         error,
     }
 }
@@ -233,7 +303,7 @@ fn failed_result(f: &Failed, position: Position, claimed_id: bool) -> DocResult 
     DocResult {
         position,
         claimed_id,
-        document: DocumentOutcome::failed(&f.id, &f.source_path, &f.error),
+        document: DocumentOutcome::failed(&f.id, &f.source_path, f.format, &f.error),
         mentions: Vec::new(),
     }
 }

@@ -98,6 +98,16 @@ pub const DOCUMENTS: Table = Table {
         col("mentions", Int, ""),
         col("status", Text, "CHECK (status IN ('ok', 'error'))"),
         col("error", Text, ""),
+        // Added with the document formats: nullable, so that a database
+        // made before them gains them (see `added_columns_ddl`).
+        nullable("format", Text),
+        nullable("language", Text),
+        nullable("script", Text),
+        nullable("language_source", Text),
+        nullable("pages", Int),
+        nullable("encoding", Text),
+        nullable("text", Text),
+        nullable("metadata", Json),
     ],
     primary_key: &["run_id", "doc_id"],
     foreign_keys: &[],
@@ -314,6 +324,24 @@ impl Dialect {
         ddl
     }
 
+    /// `ALTER TABLE` statements adding the nullable columns of `table` that a
+    /// database made by an earlier nerpipe lacks (`existing`: its columns).
+    pub fn added_columns_ddl(self, table: &Table, existing: &[String]) -> Vec<String> {
+        table
+            .columns
+            .iter()
+            .filter(|c| !c.not_null && !existing.iter().any(|e| e == c.name))
+            .map(|c| {
+                let (name, ty) = self.column(c);
+                format!(
+                    "ALTER TABLE {}{} ADD COLUMN {name} {ty}",
+                    self.prefix(),
+                    table.name
+                )
+            })
+            .collect()
+    }
+
     /// The schema of a database made by an older nerpipe (one run per
     /// database, no run in the keys) cannot take a second run; say so.
     pub fn old_schema_hint(self) -> &'static str {
@@ -396,6 +424,14 @@ pub fn document_row(run_id: &str, position: usize, d: &DocumentOutcome) -> Vec<S
         d.mentions.into(),
         d.status.as_str().into(),
         d.error.as_str().into(),
+        d.format.as_str().into(),
+        d.language.as_str().into(),
+        d.script.as_str().into(),
+        d.language_source.as_str().into(),
+        d.pages.map_or(SqlValue::Null, SqlValue::from),
+        d.encoding.as_str().into(),
+        d.text.as_str().into(),
+        SqlValue::Text(serde_json::Value::Object(d.metadata.clone()).to_string()),
     ]
 }
 

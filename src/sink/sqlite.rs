@@ -112,6 +112,15 @@ fn check_schema(tx: &rusqlite::Transaction<'_>) -> anyhow::Result<()> {
     if tables > 0 && scoped == 0 {
         anyhow::bail!("{}", Dialect::Sqlite.old_schema_hint());
     }
+    let mut columns = tx.prepare("SELECT name FROM pragma_table_info('documents')")?;
+    let existing = columns
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<Result<Vec<String>, _>>()?;
+    if !existing.is_empty() {
+        for alter in Dialect::Sqlite.added_columns_ddl(&DOCUMENTS, &existing) {
+            tx.execute(&alter, [])?;
+        }
+    }
     Ok(())
 }
 

@@ -27,6 +27,8 @@ pub struct Extracted {
     /// The character encoding the text was decoded from, where the format
     /// leaves it open (plain text, mail bodies).
     pub encoding: Option<String>,
+    /// Spans the format marks itself (mail display names).
+    pub spans: Vec<MarkedSpan>,
 }
 
 /// A file carried inside another (a mail attachment).
@@ -36,3 +38,69 @@ pub struct Attachment {
     pub name: String,
     pub bytes: Vec<u8>,
 }
+
+pub use crate::doc::MarkedSpan;
+
+/// The formats a corpus folder reads, by file extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileFormat {
+    Text,
+    Markdown,
+    JsonLines,
+    Html,
+    Pdf,
+    Docx,
+    Odt,
+    Eml,
+    Mbox,
+}
+
+/// Extension (lower case) → format.
+const EXTENSIONS: &[(&str, FileFormat)] = &[
+    ("txt", FileFormat::Text),
+    ("md", FileFormat::Markdown),
+    ("jsonl", FileFormat::JsonLines),
+    ("html", FileFormat::Html),
+    ("htm", FileFormat::Html),
+    ("eml", FileFormat::Eml),
+    ("mbox", FileFormat::Mbox),
+];
+
+impl FileFormat {
+    /// The format of a file name, by its extension.
+    pub fn of_name(name: &str) -> Option<FileFormat> {
+        let (_, ext) = name.rsplit_once('.')?;
+        let ext = ext.to_ascii_lowercase();
+        EXTENSIONS.iter().find(|(e, _)| *e == ext).map(|(_, f)| *f)
+    }
+
+    /// The extensions a corpus reads, for messages.
+    pub fn extensions() -> String {
+        let names: Vec<String> = EXTENSIONS.iter().map(|(e, _)| format!(".{e}")).collect();
+        names.join(", ")
+    }
+
+    /// The name in documents.csv's `format` column.
+    pub fn name(self) -> &'static str {
+        match self {
+            FileFormat::Text => "txt",
+            FileFormat::Markdown => "md",
+            FileFormat::JsonLines => "jsonl",
+            FileFormat::Html => "html",
+            FileFormat::Pdf => "pdf",
+            FileFormat::Docx => "docx",
+            FileFormat::Odt => "odt",
+            FileFormat::Eml => "eml",
+            FileFormat::Mbox => "mbox",
+        }
+    }
+
+    /// One file, one document (not a container of many: JSONL, mbox).
+    pub fn is_document(self) -> bool {
+        !matches!(self, FileFormat::JsonLines | FileFormat::Mbox)
+    }
+}
+
+pub mod email;
+pub mod html;
+pub mod text;

@@ -1,0 +1,457 @@
+//! A saved web page: the article, not the page.
+//!
+//! The content is the `<article>` (or `<main>`, or `role=main`) with the most
+//! paragraph text; a page without one gets the element whose paragraphs hold
+//! the most text (the readability heuristic). Inside it, navigation, scripts,
+//! styles, forms, cookie banners, share bars and comment sections are dropped
+//! by element and by class/id ([`DROPPED_ELEMENTS`], [`DROPPED_NAMES`]).
+//! Block elements become paragraph breaks, inline ones don't break words;
+//! runs of ASCII white space become one space, while a no-break space stays
+//! (so "70&nbsp;000" is one number).
+
+use super::Extracted;
+use ego_tree::iter::Edge;
+use ego_tree::NodeRef;
+use scraper::{Html, Node, Selector};
+use serde_json::Value;
+
+/// Elements whose content is never article text.
+const DROPPED_ELEMENTS: &[&str] = &[
+    "script", "style", "noscript", "template", "svg", "nav", "aside", "footer", "form", "button",
+    "iframe", "select", "textarea", "object", "embed", "canvas", "dialog",
+];
+
+/// Class or id fragments of page furniture around an article.
+const DROPPED_NAMES: &[&str] = &[
+    "comment",
+    "cookie",
+    "consent",
+    "banner",
+    "share",
+    "social",
+    "related",
+    "promo",
+    "newsletter",
+    "subscribe",
+    "advert",
+    "sidebar",
+    "menu",
+    "breadcrumb",
+    "navigation",
+    "footer",
+    "masthead",
+    "popup",
+    "modal",
+    "paywall",
+    "recommend",
+    "trending",
+];
+
+/// Elements that end a paragraph.
+const BLOCK_ELEMENTS: &[&str] = &[
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "header",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+    "blockquote",
+    "pre",
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "figure",
+    "figcaption",
+    "address",
+    "hr",
+    "details",
+    "summary",
+    "caption",
+];
+
+/// Table cells: separated by a tab within their row.
+const CELL_ELEMENTS: &[&str] = &["td", "th"];
+
+/// Meta tags that carry the publication date, most specific first.
+const DATE_META: &[&str] = &[
+    "article:published_time",
+    "og:published_time",
+    "datePublished",
+    "pubdate",
+    "publishdate",
+    "date",
+    "DC.date.issued",
+    "dcterms.date",
+];
+
+/// The article text of an HTML page (UTF-8, or the charset its `<meta>`
+/// names), its title and publication date.
+pub fn extract(bytes: &[u8]) -> Result<Extracted, String> {
+    let source = decode(bytes)?;
+    let page = Html::parse_document(&source);
+    let root = content_root(&page);
+    let mut text = text_of(root);
+    let title = title_of(&page);
+    if let Some(t) = &title {
+        // Sites put the headline above the article element: keep it in the
+        // text, where the model can read it.
+        if !text.contains(t.as_str()) {
+            text = format!("{t}\n\n{text}");
+        }
+    }
+    let mut extracted = Extracted {
+        title,
+        text,
+        ..Extracted::default()
+    };
+    if let Some(date) = published(&page) {
+        extracted
+            .metadata
+            .insert("published".into(), Value::String(date));
+    }
+    Ok(extracted)
+}
+
+/// The page source as text: UTF-8, else the `<meta charset>` it declares
+/// (windows-1250 and ISO-8859-2 are common on the region's older sites).
+fn decode(bytes: &[u8]) -> Result<String, String> {
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Ok(s.trim_start_matches('\u{feff}').to_string());
+    }
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(2048)]).to_ascii_lowercase();
+    let label = head.split("charset=").nth(1).map(|rest| {
+        rest.trim_start_matches(['"', '\''])
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .next()
+            .unwrap_or("")
+            .to_string()
+    });
+    let encoding = label
+        .as_deref()
+        .and_then(|l| encoding_rs::Encoding::for_label(l.as_bytes()))
+        .ok_or("HTML page is not UTF-8 and declares no known charset in a <meta> tag")?;
+    let (text, _, had_errors) = encoding.decode(bytes);
+    if had_errors {
+        return Err(format!(
+            "HTML page does not decode as the {} it declares",
+            encoding.name()
+        ));
+    }
+    Ok(text.into_owned())
+}
+
+fn element_name(node: NodeRef<'_, Node>) -> Option<&str> {
+    node.value().as_element().map(|e| e.name())
+}
+
+/// Page furniture: a dropped element, or one whose class or id names it.
+fn is_dropped(node: NodeRef<'_, Node>) -> bool {
+    let Some(element) = node.value().as_element() else {
+        return false;
+    };
+    if DROPPED_ELEMENTS.contains(&element.name()) {
+        return true;
+    }
+    if element.attr("hidden").is_some() || element.attr("aria-hidden") == Some("true") {
+        return true;
+    }
+    let names = format!(
+        "{} {}",
+        element.attr("class").unwrap_or(""),
+        element.attr("id").unwrap_or("")
+    )
+    .to_ascii_lowercase();
+    DROPPED_NAMES.iter().any(|n| names.contains(n))
+}
+
+/// Text length of the paragraphs under `node`, furniture left out.
+fn paragraph_chars(node: NodeRef<'_, Node>) -> usize {
+    let mut chars = 0;
+    let mut skipping: Option<ego_tree::NodeId> = None;
+    let mut in_paragraph = 0usize;
+    for edge in node.traverse() {
+        match edge {
+            Edge::Open(n) if skipping.is_none() => {
+                if n != node && is_dropped(n) {
+                    skipping = Some(n.id());
+                } else if element_name(n) == Some("p") {
+                    in_paragraph += 1;
+                } else if let Node::Text(t) = n.value() {
+                    if in_paragraph > 0 {
+                        chars += t.trim().chars().count();
+                    }
+                }
+            }
+            Edge::Close(n) if skipping == Some(n.id()) => skipping = None,
+            Edge::Close(n) if skipping.is_none() && element_name(n) == Some("p") => {
+                in_paragraph = in_paragraph.saturating_sub(1)
+            }
+            _ => {}
+        }
+    }
+    chars
+}
+
+/// The element that holds the article.
+fn content_root(page: &Html) -> NodeRef<'_, Node> {
+    let landmarks = Selector::parse("article, main, [role=main]").expect("valid selector");
+    let best_landmark = page
+        .select(&landmarks)
+        .map(|e| (paragraph_chars(*e), *e))
+        .filter(|(chars, _)| *chars > 0)
+        .max_by_key(|(chars, _)| *chars);
+    if let Some((_, node)) = best_landmark {
+        return node;
+    }
+    // Readability: each paragraph's text counts for its parent, half for the
+    // grandparent; the best-scoring container is the article.
+    let paragraphs = Selector::parse("p").expect("valid selector");
+    let mut scores: std::collections::HashMap<ego_tree::NodeId, usize> = Default::default();
+    for p in page.select(&paragraphs) {
+        if p.ancestors().any(is_dropped) {
+            continue;
+        }
+        let chars: usize = p.text().map(|t| t.trim().chars().count()).sum();
+        if let Some(parent) = p.parent() {
+            *scores.entry(parent.id()).or_default() += 2 * chars;
+            if let Some(grandparent) = parent.parent() {
+                *scores.entry(grandparent.id()).or_default() += chars;
+            }
+        }
+    }
+    scores
+        .into_iter()
+        .max_by_key(|(id, score)| (*score, std::cmp::Reverse(*id)))
+        .and_then(|(id, _)| page.tree.get(id))
+        .unwrap_or_else(|| *page.root_element())
+}
+
+/// The text under `root`: blocks separated by a blank line, `<br>` a line
+/// break, table cells by a tab.
+fn text_of(root: NodeRef<'_, Node>) -> String {
+    let mut out = String::new();
+    let mut skipping: Option<ego_tree::NodeId> = None;
+    let mut pre = 0usize;
+    let mut pending_space = false;
+    let paragraph_break = |out: &mut String| {
+        let trimmed = out.trim_end_matches([' ', '\t']).len();
+        out.truncate(trimmed);
+        if !out.is_empty() && !out.ends_with("\n\n") {
+            out.push_str(if out.ends_with('\n') { "\n" } else { "\n\n" });
+        }
+    };
+    for edge in root.traverse() {
+        match edge {
+            Edge::Open(n) if skipping.is_none() => match n.value() {
+                Node::Element(e) if n != root && is_dropped(n) => {
+                    let _ = e;
+                    skipping = Some(n.id());
+                }
+                Node::Element(e) => {
+                    let name = e.name();
+                    if BLOCK_ELEMENTS.contains(&name) {
+                        paragraph_break(&mut out);
+                        pending_space = false;
+                    } else if name == "br" {
+                        let trimmed = out.trim_end_matches(' ').len();
+                        out.truncate(trimmed);
+                        out.push('\n');
+                        pending_space = false;
+                    } else if CELL_ELEMENTS.contains(&name)
+                        && !out.is_empty()
+                        && !out.ends_with('\n')
+                    {
+                        out.push('\t');
+                        pending_space = false;
+                    }
+                    if name == "pre" {
+                        pre += 1;
+                    }
+                }
+                Node::Text(t) => {
+                    if pre > 0 {
+                        out.push_str(t);
+                        continue;
+                    }
+                    for (i, piece) in t.split([' ', '\t', '\n', '\r', '\x0c']).enumerate() {
+                        if i > 0 {
+                            pending_space = true;
+                        }
+                        if piece.is_empty() {
+                            continue;
+                        }
+                        if pending_space
+                            && !out.is_empty()
+                            && !out.ends_with(['\n', ' ', '\t', '\u{a0}'])
+                        {
+                            out.push(' ');
+                        }
+                        pending_space = false;
+                        out.push_str(piece);
+                    }
+                }
+                _ => {}
+            },
+            Edge::Close(n) if skipping == Some(n.id()) => skipping = None,
+            Edge::Close(n) if skipping.is_none() => {
+                if let Some(name) = element_name(n) {
+                    if BLOCK_ELEMENTS.contains(&name) {
+                        paragraph_break(&mut out);
+                        pending_space = false;
+                    } else if name == "tr" {
+                        out.push('\n');
+                    }
+                    if name == "pre" {
+                        pre = pre.saturating_sub(1);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out.trim_end().to_string()
+}
+
+fn meta_content<'a>(page: &'a Html, names: &[&str]) -> Option<&'a str> {
+    let metas = Selector::parse("meta").expect("valid selector");
+    names.iter().find_map(|name| {
+        page.select(&metas).find_map(|m| {
+            let e = m.value();
+            let key = e
+                .attr("property")
+                .or_else(|| e.attr("name"))
+                .or_else(|| e.attr("itemprop"))?;
+            (key.eq_ignore_ascii_case(name))
+                .then(|| e.attr("content"))
+                .flatten()
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+        })
+    })
+}
+
+/// `og:title`, else the first `<h1>`, else `<title>`: a page title often
+/// carries the site's name ("… | Daily News"), the other two don't.
+fn title_of(page: &Html) -> Option<String> {
+    let collapse = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if let Some(t) = meta_content(page, &["og:title"]) {
+        return Some(collapse(t));
+    }
+    for selector in ["h1", "title"] {
+        let sel = Selector::parse(selector).expect("valid selector");
+        if let Some(e) = page.select(&sel).find(|e| !e.ancestors().any(is_dropped)) {
+            let t = collapse(&e.text().collect::<String>());
+            if !t.is_empty() {
+                return Some(t);
+            }
+        }
+    }
+    None
+}
+
+/// The publication date from the usual meta tags, else the first
+/// `<time datetime>`.
+fn published(page: &Html) -> Option<String> {
+    if let Some(d) = meta_content(page, DATE_META) {
+        return Some(d.to_string());
+    }
+    let times = Selector::parse("time[datetime]").expect("valid selector");
+    page.select(&times)
+        .find_map(|t| t.value().attr("datetime"))
+        .map(|d| d.trim().to_string())
+        .filter(|d| !d.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PAGE: &str = r#"<!doctype html><html><head>
+<title>Port of Bar raid | Balkan Wire</title>
+<meta property="og:title" content="Police raid the Port of Bar">
+<meta property="article:published_time" content="2024-03-05T09:30:00+01:00">
+<script>var editor = "Marko Planted";</script><style>.x{}</style></head>
+<body><nav><a href="/">Home</a> <a>Ana Navigacija</a></nav>
+<div class="cookie-banner">We use cookies. Contact Petar Kolačić.</div>
+<article><h1>Police raid the Port of Bar</h1>
+<p>Police in <b>Bar</b> seized 70&nbsp;000 phones on <i>Tuesday</i>,
+said Darko Šarić's lawyer.</p>
+<p>Cus<span>toms</span> officers<br>found more.</p>
+<table><tr><td>Name</td><td>Role</td></tr><tr><td>Ivan Horvat</td><td>courier</td></tr></table>
+<div class="share-bar">Share on X</div></article>
+<section id="comments"><p>Great work! — Goran Komentar</p></section>
+<footer>© Balkan Wire, Zoran Footer</footer></body></html>"#;
+
+    #[test]
+    fn article_text_without_the_page() {
+        let e = extract(PAGE.as_bytes()).unwrap();
+        assert_eq!(e.title.as_deref(), Some("Police raid the Port of Bar"));
+        assert_eq!(
+            e.text,
+            "Police raid the Port of Bar\n\nPolice in Bar seized 70\u{a0}000 phones on Tuesday, said Darko Šarić's lawyer.\n\nCustoms officers\nfound more.\n\nName\tRole\nIvan Horvat\tcourier"
+        );
+        assert_eq!(
+            e.metadata.get("published"),
+            Some(&Value::String("2024-03-05T09:30:00+01:00".into()))
+        );
+        for planted in [
+            "Marko Planted",
+            "Ana Navigacija",
+            "Petar Kolačić",
+            "Goran Komentar",
+            "Zoran Footer",
+            "Share",
+        ] {
+            assert!(!e.text.contains(planted), "{planted} leaked");
+        }
+    }
+
+    #[test]
+    fn a_page_without_article_element_uses_its_densest_block() {
+        let page = "<html><body><div id='menu'><p>Home News Sport</p></div>\
+            <div class='story'><p>First paragraph of the story, long enough to count.</p>\
+            <p>Second paragraph names Ivan Horvat.</p></div>\
+            <div class='comments'><p>A comment that is long, long, long, long, long, long, long.</p></div></body></html>";
+        let e = extract(page.as_bytes()).unwrap();
+        assert_eq!(
+            e.text,
+            "First paragraph of the story, long enough to count.\n\nSecond paragraph names Ivan Horvat."
+        );
+    }
+
+    #[test]
+    fn a_declared_legacy_charset_is_decoded() {
+        let mut page = b"<html><head><meta charset=\"windows-1250\"></head><body><p>".to_vec();
+        page.extend_from_slice(&[0x8A, 0x61, 0x72, 0x69, 0xE6]); // "Šarić" in cp1250
+        page.extend_from_slice(b"</p></body></html>");
+        assert_eq!(extract(&page).unwrap().text, "Šarić");
+        let err = extract(&[0x3C, 0x70, 0x3E, 0xFF, 0xFE, 0x8A]).unwrap_err();
+        assert_eq!(
+            err,
+            "HTML page is not UTF-8 and declares no known charset in a <meta> tag"
+        );
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        let page = format!(
+            "{}<p>Deep text</p>{}",
+            "<div>".repeat(20000),
+            "</div>".repeat(20000)
+        );
+        assert!(extract(page.as_bytes()).unwrap().text.contains("Deep text"));
+    }
+}

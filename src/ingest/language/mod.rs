@@ -1,0 +1,231 @@
+//! The language and script of a document, from its text.
+//!
+//! Lingua (a statistical n-gram detector) picks among [`CANDIDATES`]: the
+//! region's languages, English and the languages around them. Croatian,
+//! Serbian and Bosnian share most of their words, so when lingua lands in that
+//! group the words that tell them apart vote (`markers.tsv` here): the ijekavian
+//! or ekavian reflex (vrijeme / vreme) and the lexicon (tisuća / hiljada,
+//! siječanj / januar). Text in Cyrillic of that group is Serbian.
+
+use crate::doc::script::latin_to_cyrillic;
+use lingua::{IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder};
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// The languages a document may be detected as.
+pub const CANDIDATES: &[Language] = &[
+    Language::English,
+    Language::Croatian,
+    Language::Serbian,
+    Language::Bosnian,
+    Language::Slovene,
+    Language::Macedonian,
+    Language::Albanian,
+    Language::Bulgarian,
+    Language::Russian,
+    Language::Ukrainian,
+    Language::German,
+    Language::French,
+    Language::Italian,
+    Language::Spanish,
+    Language::Portuguese,
+    Language::Dutch,
+    Language::Turkish,
+    Language::Greek,
+    Language::Hungarian,
+    Language::Romanian,
+    Language::Polish,
+    Language::Czech,
+    Language::Slovak,
+];
+
+/// Detection reads at most this many bytes of a document: the opening of an
+/// article says its language, and lingua's time grows with the text.
+const SAMPLE_BYTES: usize = 4096;
+
+/// A document's language (ISO 639-1) and main script (ISO 15924).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Detected {
+    pub language: String,
+    pub script: &'static str,
+}
+
+/// The language and script of `text`; language `""` when the text has too
+/// few letters to tell (a table of figures).
+pub fn detect(text: &str) -> Detected {
+    let sample = &text[..crate::doc::text::floor_boundary(text, SAMPLE_BYTES.min(text.len()))];
+    let script = main_script(sample);
+    let language = detector()
+        .detect_language_of(sample)
+        .map(|l| refine(l, sample, script))
+        .map(|code| code.to_string())
+        .unwrap_or_default();
+    Detected { language, script }
+}
+
+/// The ISO 639-1 code of a language name or code as a user writes it
+/// (`hr`, `HR`, `sr-Cyrl`, `croatian`), or an error naming the known ones.
+pub fn parse_code(value: &str) -> Result<String, String> {
+    let code = value
+        .split(['-', '_'])
+        .next()
+        .unwrap_or(value)
+        .trim()
+        .to_ascii_lowercase();
+    CANDIDATES
+        .iter()
+        .find(|l| {
+            l.iso_code_639_1().to_string() == code || l.to_string().eq_ignore_ascii_case(&code)
+        })
+        .map(|l| l.iso_code_639_1().to_string())
+        .ok_or_else(|| {
+            let known: Vec<String> = CANDIDATES
+                .iter()
+                .map(|l| l.iso_code_639_1().to_string())
+                .collect();
+            format!(
+                "unknown language {value:?}: give an ISO 639-1 code, one of {}",
+                known.join(", ")
+            )
+        })
+}
+
+fn detector() -> &'static LanguageDetector {
+    static DETECTOR: OnceLock<LanguageDetector> = OnceLock::new();
+    DETECTOR.get_or_init(|| LanguageDetectorBuilder::from_languages(CANDIDATES).build())
+}
+
+/// The ISO 15924 code of the script most letters of `text` are in.
+pub fn main_script(text: &str) -> &'static str {
+    let (mut latin, mut cyrillic, mut greek, mut other) = (0usize, 0usize, 0usize, 0usize);
+    for c in text.chars().filter(|c| c.is_alphabetic()) {
+        match c as u32 {
+            0x0041..=0x024F | 0x1E00..=0x1EFF => latin += 1,
+            0x0400..=0x052F => cyrillic += 1,
+            0x0370..=0x03FF => greek += 1,
+            _ => other += 1,
+        }
+    }
+    let best = latin.max(cyrillic).max(greek).max(other);
+    match best {
+        0 => "",
+        b if b == latin => "Latn",
+        b if b == cyrillic => "Cyrl",
+        b if b == greek => "Grek",
+        _ => "Zyyy",
+    }
+}
+
+/// Croatian, Serbian or Bosnian by the marker votes when lingua's pick is one
+/// of them; lingua's pick wins ties and texts without markers.
+fn refine(picked: Language, text: &str, script: &str) -> IsoCode639_1 {
+    let group = [Language::Croatian, Language::Serbian, Language::Bosnian];
+    if !group.contains(&picked) {
+        return picked.iso_code_639_1();
+    }
+    if script == "Cyrl" {
+        return IsoCode639_1::SR;
+    }
+    let markers = markers();
+    let mut votes: HashMap<&'static str, usize> = HashMap::new();
+    for word in text
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+    {
+        if let Some(languages) = markers.get(word.to_lowercase().as_str()) {
+            for language in languages {
+                *votes.entry(language).or_default() += 1;
+            }
+        }
+    }
+    let picked_code = picked.iso_code_639_1();
+    let picked_votes = votes
+        .get(picked_code.to_string().as_str())
+        .copied()
+        .unwrap_or(0);
+    let best = ["hr", "sr", "bs"]
+        .into_iter()
+        .max_by_key(|code| votes.get(code).copied().unwrap_or(0));
+    match best {
+        Some(code) if votes.get(code).copied().unwrap_or(0) > picked_votes => match code {
+            "hr" => IsoCode639_1::HR,
+            "sr" => IsoCode639_1::SR,
+            _ => IsoCode639_1::BS,
+        },
+        _ => picked_code,
+    }
+}
+
+/// The marker table: a word (Latin, and its Cyrillic spelling) → the
+/// languages whose standard uses it.
+fn markers() -> &'static HashMap<String, Vec<&'static str>> {
+    static MARKERS: OnceLock<HashMap<String, Vec<&'static str>>> = OnceLock::new();
+    MARKERS.get_or_init(|| {
+        let mut table = HashMap::new();
+        for line in include_str!("markers.tsv").lines() {
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            let Some((word, languages)) = line.split_once('\t') else {
+                continue;
+            };
+            let languages: Vec<&'static str> = languages.split_whitespace().collect();
+            table.insert(latin_to_cyrillic(word), languages.clone());
+            table.insert(word.to_string(), languages);
+        }
+        table
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lang(text: &str) -> (String, &'static str) {
+        let d = detect(text);
+        (d.language, d.script)
+    }
+
+    #[test]
+    fn tells_the_region_apart() {
+        assert_eq!(
+            lang("Policija je tijekom prošlog tjedna uhitila dvojicu osumnjičenih u Rijeci, a vrijednost zaplijenjenog kokaina procjenjuje se na više od dvije tisuće eura."),
+            ("hr".into(), "Latn")
+        );
+        assert_eq!(
+            lang("Policija je tokom prošle nedelje uhapsila dvojicu osumnjičenih u Novom Sadu, a vrednost zaplenjenog kokaina procenjuje se na više od dve hiljade evra."),
+            ("sr".into(), "Latn")
+        );
+        assert_eq!(
+            lang("Полиција је током прошле недеље ухапсила двојицу осумњичених у Новом Саду."),
+            ("sr".into(), "Cyrl")
+        );
+        assert_eq!(
+            lang("Policija je tokom prošle sedmice uhapsila dvojicu osumnjičenih u Tuzli, a vrijednost zaplijenjenog kokaina procjenjuje se na više od dvije hiljade maraka."),
+            ("bs".into(), "Latn")
+        );
+        assert_eq!(
+            lang("Police in Rijeka arrested two suspects last week over a shipment of cocaine worth more than two thousand euros."),
+            ("en".into(), "Latn")
+        );
+    }
+
+    #[test]
+    fn no_letters_no_language() {
+        assert_eq!(lang("1 : 2 , 3 - 4 (5)"), (String::new(), ""));
+    }
+
+    #[test]
+    fn codes_as_users_write_them() {
+        assert_eq!(parse_code("sr-Cyrl").unwrap(), "sr");
+        assert_eq!(parse_code("HR").unwrap(), "hr");
+        assert_eq!(parse_code("Croatian").unwrap(), "hr");
+        let err = parse_code("xx").unwrap_err();
+        assert!(
+            err.starts_with(
+                "unknown language \"xx\": give an ISO 639-1 code, one of en, hr, sr, bs"
+            ),
+            "{err}"
+        );
+    }
+}
