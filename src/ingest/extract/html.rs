@@ -100,7 +100,7 @@ const DATE_META: &[&str] = &[
 /// The article text of an HTML page (UTF-8, or the charset its `<meta>`
 /// names), its title and publication date.
 pub fn extract(bytes: &[u8]) -> Result<Extracted, String> {
-    let source = decode(bytes)?;
+    let (source, encoding) = decode(bytes)?;
     let page = Html::parse_document(&source);
     let root = content_root(&page);
     let mut text = text_of(root);
@@ -115,6 +115,7 @@ pub fn extract(bytes: &[u8]) -> Result<Extracted, String> {
     let mut extracted = Extracted {
         title,
         text,
+        encoding: Some(encoding.to_string()),
         ..Extracted::default()
     };
     if let Some(date) = published(&page) {
@@ -127,9 +128,9 @@ pub fn extract(bytes: &[u8]) -> Result<Extracted, String> {
 
 /// The page source as text: UTF-8, else the `<meta charset>` it declares
 /// (windows-1250 and ISO-8859-2 are common on the region's older sites).
-fn decode(bytes: &[u8]) -> Result<String, String> {
+fn decode(bytes: &[u8]) -> Result<(String, &'static str), String> {
     if let Ok(s) = std::str::from_utf8(bytes) {
-        return Ok(s.trim_start_matches('\u{feff}').to_string());
+        return Ok((s.trim_start_matches('\u{feff}').to_string(), "utf-8"));
     }
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(2048)]).to_ascii_lowercase();
     let label = head.split("charset=").nth(1).map(|rest| {
@@ -150,7 +151,7 @@ fn decode(bytes: &[u8]) -> Result<String, String> {
             encoding.name()
         ));
     }
-    Ok(text.into_owned())
+    Ok((text.into_owned(), super::text::encoding_name(encoding)))
 }
 
 fn element_name(node: NodeRef<'_, Node>) -> Option<&str> {

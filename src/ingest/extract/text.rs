@@ -55,11 +55,11 @@ fn legacy(bytes: &[u8], utf8_error_at: usize) -> Result<(String, &'static str), 
             encoding.name().to_ascii_lowercase()
         ));
     }
-    Ok((text.into_owned(), static_name(encoding)))
+    Ok((text.into_owned(), encoding_name(encoding)))
 }
 
 /// The encoding's name in lower case, for documents.csv.
-fn static_name(encoding: &'static encoding_rs::Encoding) -> &'static str {
+pub(super) fn encoding_name(encoding: &'static encoding_rs::Encoding) -> &'static str {
     const NAMES: &[(&encoding_rs::Encoding, &str)] = &[
         (encoding_rs::WINDOWS_1250, "windows-1250"),
         (encoding_rs::WINDOWS_1251, "windows-1251"),
@@ -76,6 +76,7 @@ fn static_name(encoding: &'static encoding_rs::Encoding) -> &'static str {
         (encoding_rs::KOI8_R, "koi8-r"),
         (encoding_rs::KOI8_U, "koi8-u"),
         (encoding_rs::IBM866, "ibm866"),
+        (encoding_rs::UTF_8, "utf-8"),
     ];
     NAMES
         .iter()

@@ -117,42 +117,58 @@ pub fn main_script(text: &str) -> &'static str {
 }
 
 /// Croatian, Serbian or Bosnian by the marker votes when lingua's pick is one
-/// of them; lingua's pick wins ties and texts without markers.
+/// of them. Bosnian must beat both (its standard shares the ijekavian reflex
+/// with Croatian and much lexicon with Serbian, so it collects both kinds of
+/// votes); a tie between Croatian and Serbian, or no markers at all, keeps
+/// lingua's pick. Text whose function words are more English than the
+/// group's is English.
 fn refine(picked: Language, text: &str, script: &str) -> IsoCode639_1 {
     let group = [Language::Croatian, Language::Serbian, Language::Bosnian];
     if !group.contains(&picked) {
         return picked.iso_code_639_1();
     }
-    if script == "Cyrl" {
-        return IsoCode639_1::SR;
-    }
     let markers = markers();
+    let (mut english, mut in_group) = (0usize, 0usize);
     let mut votes: HashMap<&'static str, usize> = HashMap::new();
     for word in text
         .split(|c: char| !c.is_alphabetic())
         .filter(|w| !w.is_empty())
     {
-        if let Some(languages) = markers.get(word.to_lowercase().as_str()) {
-            for language in languages {
-                *votes.entry(language).or_default() += 1;
-            }
+        let Some(languages) = markers.get(word.to_lowercase().as_str()) else {
+            continue;
+        };
+        if languages.contains(&"en") {
+            english += 1;
+        } else {
+            in_group += 1;
+        }
+        for language in languages {
+            *votes.entry(language).or_default() += 1;
         }
     }
-    let picked_code = picked.iso_code_639_1();
-    let picked_votes = votes
-        .get(picked_code.to_string().as_str())
-        .copied()
-        .unwrap_or(0);
-    let best = ["hr", "sr", "bs"]
-        .into_iter()
-        .max_by_key(|code| votes.get(code).copied().unwrap_or(0));
-    match best {
-        Some(code) if votes.get(code).copied().unwrap_or(0) > picked_votes => match code {
-            "hr" => IsoCode639_1::HR,
-            "sr" => IsoCode639_1::SR,
-            _ => IsoCode639_1::BS,
-        },
-        _ => picked_code,
+    if english > in_group {
+        return IsoCode639_1::EN;
+    }
+    if script == "Cyrl" {
+        return IsoCode639_1::SR;
+    }
+    let vote = |code: &str| votes.get(code).copied().unwrap_or(0);
+    let (hr, sr, bs) = (vote("hr"), vote("sr"), vote("bs"));
+    if bs > hr && bs > sr {
+        IsoCode639_1::BS
+    } else if hr > sr && hr >= bs {
+        IsoCode639_1::HR
+    } else if sr > hr && sr >= bs {
+        IsoCode639_1::SR
+    } else if picked == Language::Bosnian && hr + sr + bs > 0 {
+        // bs tied with the pick's rival: the evidence is not Bosnian's own.
+        if hr >= sr {
+            IsoCode639_1::HR
+        } else {
+            IsoCode639_1::SR
+        }
+    } else {
+        picked.iso_code_639_1()
     }
 }
 
