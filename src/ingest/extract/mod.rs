@@ -8,6 +8,13 @@
 
 use serde_json::{Map, Value};
 
+pub mod office;
+pub mod pdf;
+pub mod wraps;
+
+#[cfg(test)]
+mod tests;
+
 /// What an extractor read out of a file.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Extracted {
