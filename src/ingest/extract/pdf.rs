@@ -47,22 +47,30 @@ fn extract_unguarded(bytes: &[u8]) -> Result<Extracted, String> {
         return Err("corrupt PDF: no pages found".to_string());
     }
 
-    let mut text = String::new();
-    let mut page_starts = Vec::with_capacity(pages.len());
+    let mut texts = Vec::with_capacity(pages.len());
     for (&number, &page_id) in &pages {
-        let page_text = page_text(&mut doc, number, page_id)?;
-        if !page_text.is_empty() && !text.is_empty() {
+        texts.push(page_text(&mut doc, number, page_id)?);
+    }
+    let mut text = String::new();
+    let mut page_starts = Vec::with_capacity(texts.len());
+    for page in &texts {
+        if !page.is_empty() && !text.is_empty() {
             text.push_str("\n\n");
         }
         page_starts.push(text.len());
-        text.push_str(&page_text);
+        text.push_str(page);
     }
     if text.is_empty() {
         return Err(NO_TEXT_LAYER.to_string());
     }
-    // A page without text, last or not, starts where the next text would.
-    for start in page_starts.iter_mut() {
-        *start = (*start).min(text.len());
+    // A page without text starts where the next page's text does (the end
+    // of the text after the last one), so no offset falls on it.
+    let mut next_start = text.len();
+    for (start, page) in page_starts.iter_mut().zip(&texts).rev() {
+        if page.is_empty() {
+            *start = next_start;
+        }
+        next_start = *start;
     }
 
     let mut metadata = Map::new();
