@@ -79,8 +79,16 @@ pub fn extract_docx(bytes: &[u8]) -> Result<Extracted, String> {
         if let Ok(core) = Document::parse(&xml) {
             let root = core.root_element();
             extracted.title = child_text(root, DC, "title");
-            insert(&mut extracted.metadata, "author", child_text(root, DC, "creator"));
-            insert(&mut extracted.metadata, "created", child_text(root, DCTERMS, "created"));
+            insert(
+                &mut extracted.metadata,
+                "author",
+                child_text(root, DC, "creator"),
+            );
+            insert(
+                &mut extracted.metadata,
+                "created",
+                child_text(root, DCTERMS, "created"),
+            );
         }
     }
     Ok(extracted)
@@ -98,7 +106,11 @@ pub fn extract_odt(bytes: &[u8]) -> Result<Extracted, String> {
     let content = parse(&content, "content.xml").map_err(fail)?;
     let mut blocks = Vec::new();
     let mut notes = Vec::new();
-    if let Some(body) = content.root_element().children().find(|n| is(*n, OFFICE, "body")) {
+    if let Some(body) = content
+        .root_element()
+        .children()
+        .find(|n| is(*n, OFFICE, "body"))
+    {
         odt_blocks(body, &mut blocks, &mut notes);
     }
     blocks.append(&mut notes);
@@ -111,10 +123,14 @@ pub fn extract_odt(bytes: &[u8]) -> Result<Extracted, String> {
         if let Ok(meta) = Document::parse(&xml) {
             if let Some(meta) = meta.descendants().find(|n| is(*n, OFFICE, "meta")) {
                 extracted.title = child_text(meta, DC, "title");
-                let author =
-                    child_text(meta, DC, "creator").or_else(|| child_text(meta, META, "initial-creator"));
+                let author = child_text(meta, DC, "creator")
+                    .or_else(|| child_text(meta, META, "initial-creator"));
                 insert(&mut extracted.metadata, "author", author);
-                insert(&mut extracted.metadata, "created", child_text(meta, META, "creation-date"));
+                insert(
+                    &mut extracted.metadata,
+                    "created",
+                    child_text(meta, META, "creation-date"),
+                );
             }
         }
     }
@@ -170,7 +186,10 @@ fn insert(metadata: &mut Map<String, Value>, key: &str, value: Option<String>) {
 /// Paragraphs and tables, each a block; blocks without text dropped (Word
 /// spaces with empty paragraphs).
 fn join_blocks(blocks: Vec<String>) -> String {
-    let blocks: Vec<String> = blocks.into_iter().filter(|b| !b.trim().is_empty()).collect();
+    let blocks: Vec<String> = blocks
+        .into_iter()
+        .filter(|b| !b.trim().is_empty())
+        .collect();
     blocks.join("\n\n")
 }
 
@@ -265,7 +284,12 @@ fn docx_rows(table: Node) -> Vec<String> {
 fn one_line(paragraphs: Vec<String>) -> String {
     let parts: Vec<String> = paragraphs
         .iter()
-        .map(|p| p.split(['\n', '\t']).map(trim_layout).collect::<Vec<_>>().join(" "))
+        .map(|p| {
+            p.split(['\n', '\t'])
+                .map(trim_layout)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
         .filter(|p| !p.is_empty())
         .collect();
     parts.join(" ")

@@ -168,12 +168,13 @@ fn page_form<'a>(
 ) -> Option<&'a lopdf::Stream> {
     let name = op.operands.first()?.as_name().ok()?;
     let (own, inherited) = doc.get_page_resources(page_id).ok()?;
-    let dictionaries = own
-        .into_iter()
-        .chain(inherited.iter().filter_map(|id| doc.get_dictionary(*id).ok()));
+    let dictionaries = own.into_iter().chain(
+        inherited
+            .iter()
+            .filter_map(|id| doc.get_dictionary(*id).ok()),
+    );
     for resources in dictionaries {
-        let Some(xobjects) = resolve(doc, resources.get(b"XObject").ok()).and_then(as_dict)
-        else {
+        let Some(xobjects) = resolve(doc, resources.get(b"XObject").ok()).and_then(as_dict) else {
             continue;
         };
         let Some(stream) = resolve(doc, xobjects.get(name).ok()).and_then(|o| o.as_stream().ok())

@@ -44,11 +44,18 @@ fn pdf_sample_text_pages_and_info() {
     assert_eq!(doc.text, format!("{PDF_PAGE_1}\n\n{PDF_PAGE_2}"));
     assert_eq!(doc.page_starts, vec![0, PDF_PAGE_1.len() + 2]);
     assert_eq!(doc.page_starts[1], 808);
-    assert!(doc.text[doc.page_starts[1]..].starts_with("Relabelled as lubricant\n\nCroatian prosecutors"));
-    assert_eq!(doc.title.as_deref(), Some("Diesel, cash and customs: the Brčko corridor"));
+    assert!(doc.text[doc.page_starts[1]..]
+        .starts_with("Relabelled as lubricant\n\nCroatian prosecutors"));
+    assert_eq!(
+        doc.title.as_deref(),
+        Some("Diesel, cash and customs: the Brčko corridor")
+    );
     assert_eq!(doc.metadata["pages"], Value::from(2));
     assert_eq!(doc.metadata["author"], Value::from("Lejla Hadžić"));
-    assert_eq!(doc.metadata["created"], Value::from("2026-01-14T09:30:00+01:00"));
+    assert_eq!(
+        doc.metadata["created"],
+        Value::from("2026-01-14T09:30:00+01:00")
+    );
     assert!(doc.attachments.is_empty() && doc.encoding.is_none());
 }
 
@@ -60,7 +67,10 @@ fn pdf_sample_wraps_rejoined_at_their_offsets() {
     assert_eq!(&text[wrap..wrap + 32], "Bosnia and Hercegovina between M");
     let compound = text.find("Bosnia-Herzegovina").unwrap();
     assert!(compound > doc.page_starts[1]);
-    assert_eq!(&text[compound - 7..compound + 19], "across Bosnia-Herzegovina.");
+    assert_eq!(
+        &text[compound - 7..compound + 19],
+        "across Bosnia-Herzegovina."
+    );
     assert!(!text.contains("Herce-") && !text.contains("Herce govina"));
     assert!(!text.contains('\u{AD}'));
 }
@@ -74,14 +84,14 @@ fn build_pdf(objects: &[&[u8]], trailer: &str) -> Vec<u8> {
     let mut offsets = Vec::new();
     for (i, body) in objects.iter().enumerate() {
         offsets.push(out.len());
-        write!(out, "{} 0 obj\n", i + 1).unwrap();
+        writeln!(out, "{} 0 obj", i + 1).unwrap();
         out.extend_from_slice(body);
         out.extend_from_slice(b"\nendobj\n");
     }
     let xref = out.len();
     write!(out, "xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).unwrap();
     for offset in offsets {
-        write!(out, "{offset:010} 00000 n \n").unwrap();
+        writeln!(out, "{offset:010} 00000 n ").unwrap();
     }
     write!(
         out,
@@ -101,7 +111,8 @@ fn stream(dict: &str, data: &[u8]) -> Vec<u8> {
 
 const CATALOG: &[u8] = b"<< /Type /Catalog /Pages 2 0 R >>";
 const ONE_PAGE: &[u8] = b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>";
-const FONT: &[u8] = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>";
+const FONT: &[u8] =
+    b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>";
 const IMAGE_PAGE: &[u8] = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] \
 /Resources << /XObject << /Im1 5 0 R >> /Font << /F1 6 0 R >> >> /Contents 4 0 R >>";
 
@@ -116,7 +127,10 @@ fn image() -> Vec<u8> {
 #[test]
 fn pdf_with_only_an_image_has_no_text_layer() {
     let content = stream("", b"q 400 0 0 600 100 100 cm /Im1 Do Q");
-    let bytes = build_pdf(&[CATALOG, ONE_PAGE, IMAGE_PAGE, &content, &image(), FONT], "");
+    let bytes = build_pdf(
+        &[CATALOG, ONE_PAGE, IMAGE_PAGE, &content, &image(), FONT],
+        "",
+    );
     assert_eq!(
         pdf::extract(&bytes).unwrap_err(),
         "no text layer (scanned? run OCR first)"
@@ -132,7 +146,10 @@ fn pdf_text_beside_an_image_is_read() {
         "",
         b"q 400 0 0 600 100 100 cm /Im1 Do Q\nBT /F1 12 Tf 72 700 Td (Port of Ploce, 2026) Tj ET",
     );
-    let bytes = build_pdf(&[CATALOG, ONE_PAGE, IMAGE_PAGE, &content, &image(), FONT], "");
+    let bytes = build_pdf(
+        &[CATALOG, ONE_PAGE, IMAGE_PAGE, &content, &image(), FONT],
+        "",
+    );
     let doc = pdf::extract(&bytes).unwrap();
     assert_eq!(doc.text, "Port of Ploce, 2026");
     assert_eq!(doc.page_starts, vec![0]);
@@ -163,6 +180,19 @@ fn pdf_page_without_text_starts_where_the_next_text_does() {
 }
 
 #[test]
+fn a_panic_in_the_text_extractor_is_an_error() {
+    // pdf-extract `expect`s a MediaBox; lopdf reads the page without one.
+    let page: &[u8] =
+        b"<< /Type /Page /Parent 2 0 R /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>";
+    let content = stream("", b"BT /F1 12 Tf 72 700 Td (Tirana) Tj ET");
+    let bytes = build_pdf(&[CATALOG, ONE_PAGE, page, &content, FONT], "");
+    assert_eq!(
+        pdf::extract(&bytes).unwrap_err(),
+        "corrupt PDF: page 1: the text extractor failed on its content"
+    );
+}
+
+#[test]
 fn encrypted_pdf_is_an_error() {
     // Standard security handler, revision 2, with a /U that no empty user
     // password produces: a password-protected file as a parser sees it.
@@ -188,7 +218,10 @@ fn encrypted_pdf_is_an_error() {
 fn truncated_pdf_is_corrupt() {
     let bytes = sample("brcko-fuel-corridor.pdf");
     let err = pdf::extract(&bytes[..bytes.len() / 2]).unwrap_err();
-    assert_eq!(err, "corrupt PDF: failed parsing cross reference table: invalid start value");
+    assert_eq!(
+        err,
+        "corrupt PDF: failed parsing cross reference table: invalid start value"
+    );
 }
 
 #[test]
@@ -202,17 +235,35 @@ fn random_bytes_behind_a_pdf_header_are_corrupt() {
         state ^= state << 5;
         bytes.push(state as u8);
     }
-    assert_eq!(pdf::extract(&bytes).unwrap_err(), "corrupt PDF: failed parsing cross reference table: invalid start value");
-    assert_eq!(pdf::extract(b"").unwrap_err(), "corrupt PDF: couldn't parse input: invalid file header");
+    assert_eq!(
+        pdf::extract(&bytes).unwrap_err(),
+        "corrupt PDF: failed parsing cross reference table: invalid start value"
+    );
+    assert_eq!(
+        pdf::extract(b"").unwrap_err(),
+        "corrupt PDF: couldn't parse input: invalid file header"
+    );
 }
 
 #[test]
 fn pdf_dates_become_iso_8601() {
     let iso = |raw: &str| pdf::pdf_date_to_iso(raw);
-    assert_eq!(iso("D:20260114093000+01'00'").as_deref(), Some("2026-01-14T09:30:00+01:00"));
-    assert_eq!(iso("D:20260114093000-05'30").as_deref(), Some("2026-01-14T09:30:00-05:30"));
-    assert_eq!(iso("D:20260114093000Z").as_deref(), Some("2026-01-14T09:30:00Z"));
-    assert_eq!(iso("D:202601140930").as_deref(), Some("2026-01-14T09:30:00"));
+    assert_eq!(
+        iso("D:20260114093000+01'00'").as_deref(),
+        Some("2026-01-14T09:30:00+01:00")
+    );
+    assert_eq!(
+        iso("D:20260114093000-05'30").as_deref(),
+        Some("2026-01-14T09:30:00-05:30")
+    );
+    assert_eq!(
+        iso("D:20260114093000Z").as_deref(),
+        Some("2026-01-14T09:30:00Z")
+    );
+    assert_eq!(
+        iso("D:202601140930").as_deref(),
+        Some("2026-01-14T09:30:00")
+    );
     assert_eq!(iso("D:20260114").as_deref(), Some("2026-01-14"));
     assert_eq!(iso("2026").as_deref(), Some("2026"));
     assert_eq!(iso("D:20261314"), None);
@@ -241,12 +292,18 @@ fn docx_sample_text_and_properties() {
     let doc = office::extract_docx(&bytes).unwrap();
     assert_eq!(doc.text, DOCX_TEXT);
     assert_eq!(office::extract(&bytes).unwrap(), doc);
-    assert_eq!(doc.title.as_deref(), Some("Payments linked to the Ploče container terminal"));
+    assert_eq!(
+        doc.title.as_deref(),
+        Some("Payments linked to the Ploče container terminal")
+    );
     assert_eq!(doc.metadata["author"], Value::from("Ivana Šimić"));
     assert_eq!(doc.metadata["created"], Value::from("2026-02-03T08:15:00Z"));
     assert!(doc.page_starts.is_empty());
     let row = doc.text.find("Alpen Advisory").unwrap();
-    assert_eq!(&doc.text[row..row + 42], "Alpen Advisory d.o.o.\tLjubljana\t€210,000");
+    assert_eq!(
+        &doc.text[row..row + 42],
+        "Alpen Advisory d.o.o.\tLjubljana\t€210,000"
+    );
 }
 
 // --- DOCX and ODT built here -------------------------------------------------
@@ -254,7 +311,8 @@ fn docx_sample_text_and_properties() {
 fn zip_of(parts: &[(&str, &str)]) -> Vec<u8> {
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for (name, text) in parts {
-        zip.start_file(*name, zip::write::FileOptions::default()).unwrap();
+        zip.start_file(*name, zip::write::FileOptions::default())
+            .unwrap();
         zip.write_all(text.as_bytes()).unwrap();
     }
     zip.finish().unwrap().into_inner()
@@ -263,7 +321,8 @@ fn zip_of(parts: &[(&str, &str)]) -> Vec<u8> {
 const W_NS: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006""#;
 
 fn docx(body: &str, extra: &[(&str, &str)]) -> Vec<u8> {
-    let document = format!(r#"<?xml version="1.0"?><w:document {W_NS}><w:body>{body}</w:body></w:document>"#);
+    let document =
+        format!(r#"<?xml version="1.0"?><w:document {W_NS}><w:body>{body}</w:body></w:document>"#);
     let mut parts = vec![("word/document.xml", document.as_str())];
     parts.extend_from_slice(extra);
     zip_of(&parts)
@@ -314,7 +373,13 @@ fn docx_tables_and_footnotes() {
         </w:footnotes>"#
     );
     let core = r#"<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/"><dc:title>  </dc:title><dc:creator>Jasmina Ćosić</dc:creator></cp:coreProperties>"#;
-    let bytes = docx(body, &[("word/footnotes.xml", &footnotes), ("docProps/core.xml", core)]);
+    let bytes = docx(
+        body,
+        &[
+            ("word/footnotes.xml", &footnotes),
+            ("docProps/core.xml", core),
+        ],
+    );
     let doc = office::extract_docx(&bytes).unwrap();
     assert_eq!(
         doc.text,
@@ -342,9 +407,13 @@ fn docx_errors() {
     );
     let truncated = format!("<w:document {W_NS}><w:body><w:p><w:r><w:t>Gor");
     let bad_xml = zip_of(&[("word/document.xml", &truncated)]);
-    assert_eq!(office::extract_docx(&bad_xml).unwrap_err(), "corrupt DOCX: word/document.xml: the root node was opened but never closed");
+    assert_eq!(
+        office::extract_docx(&bad_xml).unwrap_err(),
+        "corrupt DOCX: word/document.xml: the root node was opened but never closed"
+    );
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    zip.start_file("word/document.xml", zip::write::FileOptions::default()).unwrap();
+    zip.start_file("word/document.xml", zip::write::FileOptions::default())
+        .unwrap();
     zip.write_all(b"<w:document>\xe8</w:document>").unwrap();
     let latin2 = zip.finish().unwrap().into_inner();
     assert_eq!(
@@ -401,8 +470,14 @@ Minutes of 3 May."
 #[test]
 fn odt_errors() {
     let no_content = zip_of(&[("mimetype", "application/vnd.oasis.opendocument.text")]);
-    assert_eq!(office::extract_odt(&no_content).unwrap_err(), "corrupt ODT: content.xml is missing");
-    assert_eq!(office::extract(&no_content).unwrap_err(), "corrupt ODT: content.xml is missing");
+    assert_eq!(
+        office::extract_odt(&no_content).unwrap_err(),
+        "corrupt ODT: content.xml is missing"
+    );
+    assert_eq!(
+        office::extract(&no_content).unwrap_err(),
+        "corrupt ODT: content.xml is missing"
+    );
     assert_eq!(
         office::extract_odt(b"%PDF-1.4").unwrap_err(),
         "corrupt ODT: not a zip archive (invalid Zip archive: Invalid zip header)"

@@ -89,7 +89,9 @@ mod tests {
     fn croatian_letters_decide_like_ascii_ones() {
         // č and Š are a lowercase and an uppercase letter like c and S.
         assert_eq!(
-            join_wrapped_lines("Dražen Kova-\nčević and Ivana\nŠimić met Goran Ša-\nrić in Split-\nŽupanija"),
+            join_wrapped_lines(
+                "Dražen Kova-\nčević and Ivana\nŠimić met Goran Ša-\nrić in Split-\nŽupanija"
+            ),
             "Dražen Kovačević and Ivana Šimić met Goran Šarić in Split-Županija"
         );
     }
@@ -97,7 +99,9 @@ mod tests {
     #[test]
     fn digits_at_a_line_start_or_end_join_with_a_space() {
         assert_eq!(
-            join_wrapped_lines("let at least\n140 tanker trucks worth KM 4.2\nmillion in 2024-\n2025"),
+            join_wrapped_lines(
+                "let at least\n140 tanker trucks worth KM 4.2\nmillion in 2024-\n2025"
+            ),
             "let at least 140 tanker trucks worth KM 4.2 million in 2024-2025"
         );
     }
