@@ -221,9 +221,13 @@ fn docx_blocks(node: Node, blocks: &mut Vec<String>) {
 }
 
 /// Subtrees that repeat or hide text: the fallback copy of a text box
-/// (mc:Fallback repeats mc:Choice), deleted revisions, field codes.
+/// (mc:Fallback repeats mc:Choice), deleted revisions, the old place of
+/// moved text (w:moveTo holds it), field codes.
 fn skipped(node: Node) -> bool {
-    is(node, MC, "Fallback") || is(node, W, "del") || is(node, W, "instrText")
+    is(node, MC, "Fallback")
+        || is(node, W, "del")
+        || is(node, W, "moveFrom")
+        || is(node, W, "instrText")
 }
 
 /// The text of a paragraph's runs; paragraphs nested in it (text boxes)

@@ -334,7 +334,7 @@ fn docx_runs_tabs_breaks_entities_and_nbsp() {
       <w:p><w:r><w:t>Goran Ša</w:t></w:r><w:r><w:t>rić &amp; Partners &lt;d.o.o.&gt;</w:t></w:r></w:p>
       <w:p/>
       <w:p><w:r><w:t xml:space="preserve">Paid </w:t></w:r><w:r><w:t>70&#160;000 KM</w:t><w:tab/><w:t>Ko&#x10D;evje</w:t><w:br/><w:t>second line</w:t></w:r></w:p>
-      <w:p><w:r><w:t>old</w:t></w:r><w:del><w:r><w:delText>deleted</w:delText></w:r></w:del><w:r><w:instrText>HYPERLINK "x"</w:instrText></w:r></w:p>
+      <w:p><w:r><w:t>old</w:t></w:r><w:del><w:r><w:delText>deleted</w:delText></w:r></w:del><w:r><w:instrText>HYPERLINK "x"</w:instrText></w:r><w:moveFrom><w:r><w:t> moved</w:t></w:r></w:moveFrom><w:moveTo><w:r><w:t> moved</w:t></w:r></w:moveTo></w:p>
       <w:p><w:r><w:t>Text box: </w:t></w:r><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><w:txbxContent><w:p><w:r><w:t>Boxed Marić</w:t></w:r></w:p></w:txbxContent></w:drawing></mc:Choice><mc:Fallback><w:pict><w:txbxContent><w:p><w:r><w:t>Boxed Marić</w:t></w:r></w:p></w:txbxContent></w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>
       <w:sdt><w:sdtContent><w:p><w:r><w:t>In a content control</w:t></w:r></w:p></w:sdtContent></w:sdt>
     "#;
@@ -343,7 +343,7 @@ fn docx_runs_tabs_breaks_entities_and_nbsp() {
         doc.text,
         "Goran Šarić & Partners <d.o.o.>\n\n\
 Paid 70\u{a0}000 KM\tKočevje\nsecond line\n\n\
-old\n\n\
+old moved\n\n\
 Boxed Marić\n\n\
 Text box:\n\n\
 In a content control"
