@@ -385,9 +385,9 @@ fn read_mail(
 fn extract_bytes(bytes: &[u8], format: FileFormat) -> Result<Extracted, String> {
     match format {
         FileFormat::Html => extract::html::extract(bytes),
-        FileFormat::Pdf | FileFormat::Docx | FileFormat::Odt => {
-            Err(format!("{} files are not read yet", format.name()))
-        }
+        FileFormat::Pdf => extract::pdf::extract(bytes),
+        FileFormat::Docx => extract::office::extract_docx(bytes),
+        FileFormat::Odt => extract::office::extract_odt(bytes),
         FileFormat::Eml => extract::email::extract(bytes),
         FileFormat::Text | FileFormat::Markdown => {
             extract::text::decode(bytes).map(|(text, encoding)| Extracted {

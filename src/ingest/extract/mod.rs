@@ -8,6 +8,16 @@
 
 use serde_json::{Map, Value};
 
+pub mod email;
+pub mod html;
+pub mod office;
+pub mod pdf;
+pub mod text;
+pub mod wraps;
+
+#[cfg(test)]
+mod tests;
+
 /// What an extractor read out of a file.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Extracted {
@@ -62,6 +72,9 @@ const EXTENSIONS: &[(&str, FileFormat)] = &[
     ("jsonl", FileFormat::JsonLines),
     ("html", FileFormat::Html),
     ("htm", FileFormat::Html),
+    ("pdf", FileFormat::Pdf),
+    ("docx", FileFormat::Docx),
+    ("odt", FileFormat::Odt),
     ("eml", FileFormat::Eml),
     ("mbox", FileFormat::Mbox),
 ];
@@ -100,7 +113,3 @@ impl FileFormat {
         !matches!(self, FileFormat::JsonLines | FileFormat::Mbox)
     }
 }
-
-pub mod email;
-pub mod html;
-pub mod text;

@@ -1,0 +1,260 @@
+//! PDF: the text layer page by page, hard line wraps joined.
+//!
+//! lopdf parses the file (pages, the Info dictionary, encryption) and
+//! pdf-extract lays out the characters of each page into lines. pdf-extract
+//! is known to panic on input it does not expect (`unwrap` on content it
+//! cannot parse, on an image XObject handed to `Do`, on a missing MediaBox),
+//! so each call into it runs under `catch_unwind` and a panic becomes the
+//! `corrupt PDF:` error of that file.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use lopdf::content::Content;
+use lopdf::{Dictionary, Document, Object, ObjectId};
+use serde_json::{Map, Value};
+
+use super::wraps::join_wrapped_lines;
+use super::Extracted;
+
+/// The error of a PDF whose pages carry no text at all.
+pub const NO_TEXT_LAYER: &str = "no text layer (scanned? run OCR first)";
+
+/// Operators that show text; a page without any has no text layer.
+const TEXT_OPERATORS: [&str; 4] = ["Tj", "TJ", "'", "\""];
+
+/// How deep form XObjects may nest before a page counts as malformed.
+const MAX_FORM_DEPTH: usize = 8;
+
+/// The text of a PDF: pages joined by a blank line, `page_starts` the byte
+/// offset of each page in it (a page without text starts where the next one
+/// does), Info Title/Author/CreationDate and the page count in metadata.
+pub fn extract(bytes: &[u8]) -> Result<Extracted, String> {
+    match catch_unwind(AssertUnwindSafe(|| extract_unguarded(bytes))) {
+        Ok(result) => result,
+        Err(_) => Err("corrupt PDF: the parser failed on this file".to_string()),
+    }
+}
+
+fn extract_unguarded(bytes: &[u8]) -> Result<Extracted, String> {
+    let mut doc = Document::load_mem(bytes).map_err(|e| format!("corrupt PDF: {e}"))?;
+    // lopdf decrypts at load time where the user password is empty (PDFs
+    // that only restrict printing or copying); any other password is a wall.
+    if doc.is_encrypted() && doc.authenticate_password("").is_err() {
+        return Err("encrypted PDF: it needs a password to open".to_string());
+    }
+    let pages = doc.get_pages();
+    if pages.is_empty() {
+        return Err("corrupt PDF: no pages found".to_string());
+    }
+
+    let mut texts = Vec::with_capacity(pages.len());
+    for (&number, &page_id) in &pages {
+        texts.push(page_text(&mut doc, number, page_id)?);
+    }
+    let mut text = String::new();
+    let mut page_starts = Vec::with_capacity(texts.len());
+    for page in &texts {
+        if !page.is_empty() && !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        page_starts.push(text.len());
+        text.push_str(page);
+    }
+    if text.is_empty() {
+        return Err(NO_TEXT_LAYER.to_string());
+    }
+    // A page without text starts where the next page's text does (the end
+    // of the text after the last one), so no offset falls on it.
+    let mut next_start = text.len();
+    for (start, page) in page_starts.iter_mut().zip(&texts).rev() {
+        if page.is_empty() {
+            *start = next_start;
+        }
+        next_start = *start;
+    }
+
+    let mut metadata = Map::new();
+    metadata.insert("pages".to_string(), Value::from(pages.len()));
+    let info = info_dictionary(&doc);
+    let title = info.and_then(|info| info_string(info, b"Title"));
+    if let Some(author) = info.and_then(|info| info_string(info, b"Author")) {
+        metadata.insert("author".to_string(), Value::String(author));
+    }
+    if let Some(created) = info.and_then(|info| info_string(info, b"CreationDate")) {
+        let created = pdf_date_to_iso(&created).unwrap_or(created);
+        metadata.insert("created".to_string(), Value::String(created));
+    }
+    Ok(Extracted {
+        title,
+        text,
+        page_starts,
+        metadata,
+        ..Extracted::default()
+    })
+}
+
+/// The joined text of one page; empty where the page shows no text.
+fn page_text(doc: &mut Document, number: u32, page_id: ObjectId) -> Result<String, String> {
+    let content = doc
+        .get_and_decode_page_content(page_id)
+        .map_err(|e| format!("corrupt PDF: page {number}: {e}"))?;
+    if !shows_text(doc, page_id, &content.operations, 0)? {
+        return Ok(String::new());
+    }
+    // pdf-extract treats every `Do` as a form; hand it only the forms.
+    let (forms, others): (Vec<_>, Vec<_>) = content
+        .operations
+        .into_iter()
+        .partition(|op| op.operator != "Do" || page_form(doc, page_id, op).is_some());
+    if others.iter().any(|op| op.operator == "Do") {
+        let encoded = Content { operations: forms }
+            .encode()
+            .map_err(|e| format!("corrupt PDF: page {number}: {e}"))?;
+        doc.change_page_content(page_id, encoded)
+            .map_err(|e| format!("corrupt PDF: page {number}: {e}"))?;
+    }
+    let mut raw = String::new();
+    let laid_out = catch_unwind(AssertUnwindSafe(|| {
+        let mut output = pdf_extract::PlainTextOutput::new(&mut raw);
+        pdf_extract::output_doc_page(doc, &mut output, number)
+    }));
+    match laid_out {
+        Ok(Ok(())) => Ok(join_wrapped_lines(&raw)),
+        Ok(Err(e)) => Err(format!("corrupt PDF: page {number}: {e}")),
+        Err(_) => Err(format!(
+            "corrupt PDF: page {number}: the text extractor failed on its content"
+        )),
+    }
+}
+
+/// Whether `operations` (of a page, or of a form it draws) show any text.
+fn shows_text(
+    doc: &Document,
+    page_id: ObjectId,
+    operations: &[lopdf::content::Operation],
+    depth: usize,
+) -> Result<bool, String> {
+    if depth > MAX_FORM_DEPTH {
+        return Err("corrupt PDF: form XObjects nest too deep".to_string());
+    }
+    for op in operations {
+        if TEXT_OPERATORS.contains(&op.operator.as_str()) {
+            return Ok(true);
+        }
+        if op.operator == "Do" {
+            if let Some(form) = page_form(doc, page_id, op) {
+                let bytes = form
+                    .decompressed_content()
+                    .unwrap_or_else(|_| form.content.clone());
+                let Ok(inner) = Content::decode(&bytes) else {
+                    // pdf-extract would fail on it as well; let it say so.
+                    return Ok(true);
+                };
+                if shows_text(doc, page_id, &inner.operations, depth + 1)? {
+                    return Ok(true);
+                }
+            }
+        }
+    }
+    Ok(false)
+}
+
+/// The form XObject a page's `Do` operation draws; `None` for an image or a
+/// name the page's resources do not hold.
+fn page_form<'a>(
+    doc: &'a Document,
+    page_id: ObjectId,
+    op: &lopdf::content::Operation,
+) -> Option<&'a lopdf::Stream> {
+    let name = op.operands.first()?.as_name().ok()?;
+    let (own, inherited) = doc.get_page_resources(page_id).ok()?;
+    let dictionaries = own.into_iter().chain(
+        inherited
+            .iter()
+            .filter_map(|id| doc.get_dictionary(*id).ok()),
+    );
+    for resources in dictionaries {
+        let Some(xobjects) = resolve(doc, resources.get(b"XObject").ok()).and_then(as_dict) else {
+            continue;
+        };
+        let Some(stream) = resolve(doc, xobjects.get(name).ok()).and_then(|o| o.as_stream().ok())
+        else {
+            continue;
+        };
+        let is_form = stream
+            .dict
+            .get(b"Subtype")
+            .and_then(Object::as_name)
+            .is_ok_and(|subtype| subtype == b"Form");
+        return is_form.then_some(stream);
+    }
+    None
+}
+
+fn resolve<'a>(doc: &'a Document, object: Option<&'a Object>) -> Option<&'a Object> {
+    doc.dereference(object?).ok().map(|(_, object)| object)
+}
+
+fn as_dict(object: &Object) -> Option<&Dictionary> {
+    object.as_dict().ok()
+}
+
+fn info_dictionary(doc: &Document) -> Option<&Dictionary> {
+    resolve(doc, doc.trailer.get(b"Info").ok()).and_then(as_dict)
+}
+
+/// A text string of the Info dictionary, trimmed; `None` when absent or
+/// empty.
+fn info_string(info: &Dictionary, key: &[u8]) -> Option<String> {
+    let value = lopdf::decode_text_string(info.get(key).ok()?).ok()?;
+    let value = value.trim_matches(|c: char| c.is_whitespace() || c == '\0');
+    (!value.is_empty()).then(|| value.to_string())
+}
+
+/// A PDF date ("D:YYYYMMDDHHmmSSOHH'mm'", every part after the year
+/// optional) as ISO 8601: "2026-01-14T09:30:00+01:00", "2026-01-14" for a
+/// date alone; `None` where it does not parse.
+pub fn pdf_date_to_iso(raw: &str) -> Option<String> {
+    let s = raw.trim();
+    let s = s.strip_prefix("D:").unwrap_or(s);
+    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+    if digits < 4 || digits % 2 != 0 || digits > 14 {
+        return None;
+    }
+    let (stamp, zone) = s.split_at(digits);
+    let field = |at: usize| stamp.get(at..at + 2).and_then(|f| f.parse::<u32>().ok());
+    let year = &stamp[..4];
+    let mut iso = year.to_string();
+    let limits = [(4, 1, 12, '-'), (6, 1, 31, '-')];
+    for (at, low, high, sep) in limits {
+        match field(at) {
+            Some(v) if (low..=high).contains(&v) => iso.push_str(&format!("{sep}{v:02}")),
+            Some(_) => return None,
+            None => return Some(iso),
+        }
+    }
+    let Some(hour) = field(8) else {
+        return Some(iso);
+    };
+    let minute = field(10).unwrap_or(0);
+    let second = field(12).unwrap_or(0);
+    if hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    iso.push_str(&format!("T{hour:02}:{minute:02}:{second:02}"));
+    match zone.chars().next() {
+        None => {}
+        Some('Z') => iso.push('Z'),
+        Some(sign @ ('+' | '-')) => {
+            let offset: String = zone[1..].chars().filter(char::is_ascii_digit).collect();
+            let (hh, mm) = match offset.len() {
+                2 => (&offset[..2], "00"),
+                4 => (&offset[..2], &offset[2..]),
+                _ => return None,
+            };
+            iso.push_str(&format!("{sign}{hh}:{mm}"));
+        }
+        Some(_) => return None,
+    }
+    Some(iso)
+}
