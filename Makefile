@@ -15,7 +15,7 @@ EN_MODEL ?= models/conll03-minilm-l6
 DATA ?= ../shared/datasets
 BIN := target/release/nerpipe
 
-.PHONY: run test engines bench lint fmt model model-multilingual base-multilingual models libtorch build fuzz
+.PHONY: run test engines bench language-eval lint fmt model model-multilingual base-multilingual models libtorch build fuzz
 
 libtorch: $(LIBTORCH)/.nerpipe-complete
 $(LIBTORCH)/.nerpipe-complete:
@@ -57,6 +57,11 @@ engines: build models
 bench: build
 	$(CARGO) run --release --locked --example bench -- --corpus corpus --model $(EN_MODEL) --multilingual $(MULTI_MODEL) --conll-dev $(DATA)/conll2003/eng.testa
 	$(CARGO) run --release --locked --example bench_resolve
+
+# Language detection on UNER hr/sr dev (50 pseudo-documents each, sr also in
+# Cyrillic) and CoNLL-2003 dev documents; SHOW=1 prints each miss.
+language-eval: libtorch
+	$(CARGO) run --release --locked --example language_eval -- $(DATA)
 
 lint: libtorch
 	$(CARGO) fmt --check

@@ -27,6 +27,9 @@ struct Args {
     /// Skip the peak-memory runs of the sample corpus ×1 and ×100.
     #[arg(long)]
     no_rss: bool,
+    /// Only the stages without a model: extraction per format and amounts.
+    #[arg(long)]
+    stages_only: bool,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -38,6 +41,11 @@ fn main() -> anyhow::Result<()> {
             Item::Failed(_) => None,
         })
         .collect();
+    if args.stages_only {
+        extraction_throughput(&args.corpus)?;
+        amounts_throughput(&texts);
+        return Ok(());
+    }
     let x20 = tempfile::tempdir()?;
     copy_corpus(&args.corpus, x20.path(), 20)?;
     println!(
@@ -93,7 +101,47 @@ fn main() -> anyhow::Result<()> {
     if !args.no_rss {
         peak_rss(&args)?;
     }
+    extraction_throughput(&args.corpus)?;
     amounts_throughput(&texts);
+    Ok(())
+}
+
+/// Text extraction alone, one core, per format: each sample file of that
+/// format in the corpus extracted again and again for about a second.
+fn extraction_throughput(corpus: &Path) -> anyhow::Result<()> {
+    use nerpipe::ingest::extract::{extract, FileFormat};
+    let mut by_format: std::collections::BTreeMap<&str, (FileFormat, Vec<Vec<u8>>)> =
+        Default::default();
+    for entry in walkdir::WalkDir::new(corpus).sort_by_file_name() {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().to_string();
+        if let Some(format) = FileFormat::of_name(&name).filter(|f| f.is_document()) {
+            by_format
+                .entry(format.name())
+                .or_insert((format, Vec::new()))
+                .1
+                .push(std::fs::read(entry.path())?);
+        }
+    }
+    println!("text extraction, 1 thread, the corpus's files of each format:");
+    for (name, (format, files)) in by_format {
+        let bytes: usize = files.iter().map(Vec::len).sum();
+        let started = Instant::now();
+        let mut passes = 0usize;
+        while started.elapsed().as_secs_f64() < 1.0 {
+            for f in &files {
+                let _ = std::hint::black_box(extract(std::hint::black_box(f), format));
+            }
+            passes += 1;
+        }
+        let seconds = started.elapsed().as_secs_f64();
+        println!(
+            "  {name:<5} {:>3} files, {:>8} bytes × {passes:>5}: {:>8.1} MB/s",
+            files.len(),
+            bytes,
+            (bytes * passes) as f64 / 1e6 / seconds
+        );
+    }
     Ok(())
 }
 

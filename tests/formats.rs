@@ -290,3 +290,197 @@ fn the_language_is_detected_declared_or_forced() {
         ("hr", "forced")
     );
 }
+
+#[test]
+fn pdf_and_docx_reports_give_exact_spans_and_pages() {
+    let corpus = tempfile::tempdir().unwrap();
+    for name in ["brcko-fuel-corridor.pdf", "ploce-terminal-payments.docx"] {
+        std::fs::copy(
+            repo().join("corpus/reports").join(name),
+            corpus.path().join(name),
+        )
+        .unwrap();
+    }
+    let (documents, mentions) = run(corpus.path(), &[]);
+    let pdf = &documents["brcko-fuel-corridor.pdf"];
+    assert_eq!(
+        (pdf.format.as_str(), pdf.pages, pdf.language.as_str()),
+        ("pdf", Some(2), "en")
+    );
+    assert_eq!(pdf.metadata["page_starts"], serde_json::json!([0, 791]));
+    assert!(slice(&pdf.text, 791, 814).starts_with("Relabelled as lubricant"));
+    // The wrap "Herce-/govina" rejoined, the compound kept.
+    let found = spans(&mentions, "brcko-fuel-corridor.pdf");
+    for expected in [
+        (Label::Place, "Bosnia and Hercegovina", 154, 176),
+        (Label::Person, "Željko Marić", 391, 403),
+        (Label::Person, "Dražen Kovačević", 615, 631),
+        (Label::Organisation, "USKOK", 842, 847),
+        (Label::Place, "Bosnia-Herzegovina", 1071, 1089),
+        (Label::Person, "Jasmina Ćosić", 1200, 1213),
+    ] {
+        assert!(found.contains(&expected), "{expected:?} not in {found:?}");
+    }
+    let docx = &documents["ploce-terminal-payments.docx"];
+    assert_eq!((docx.format.as_str(), docx.pages), ("docx", None));
+    assert_eq!(
+        docx.title,
+        "Payments linked to the Ploče container terminal"
+    );
+    let found = spans(&mentions, "ploce-terminal-payments.docx");
+    for expected in [
+        (Label::Organisation, "Adriatic Bulk Services", 72, 94),
+        (Label::Organisation, "Neretva Consulting", 263, 281),
+        (Label::Place, "Mostar", 289, 295),
+        (Label::Person, "Goran Šarić", 428, 439),
+        (Label::Person, "Ivana Šimić", 565, 576),
+    ] {
+        assert!(found.contains(&expected), "{expected:?} not in {found:?}");
+    }
+    // A name never runs from one table cell or row into the next.
+    assert!(
+        mentions.iter().all(|m| !m.text.contains(['\t', '\n'])),
+        "{found:?}"
+    );
+}
+
+/// A one-page PDF without any text (what a scanner writes, less the image).
+fn pdf_without_text() -> Vec<u8> {
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        "<< /Length 8 >>\nstream\nq 1 0 0 1 0 0 cm Q\nendstream",
+    ];
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = pdf.len();
+    pdf.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for o in offsets {
+        pdf.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    pdf.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    pdf
+}
+
+#[test]
+fn a_thousand_mixed_files_with_a_hundred_broken_ones() {
+    let corpus = tempfile::tempdir().unwrap();
+    let c = corpus.path();
+    let pdf = std::fs::read(repo().join("corpus/reports/brcko-fuel-corridor.pdf")).unwrap();
+    let docx = std::fs::read(repo().join("corpus/reports/ploce-terminal-payments.docx")).unwrap();
+    let mut broken: Vec<(String, &str)> = Vec::new();
+    for i in 0..1000 {
+        let sentence = format!("Police in Split questioned Ivan Horvat about case {i}.");
+        let (name, bytes): (String, Vec<u8>) = match (i % 10, i % 50) {
+            (9, 9) => (format!("{i:04}-scan.pdf"), pdf_without_text()),
+            (9, 19) => (format!("{i:04}-cut.pdf"), pdf[..pdf.len() / 2].to_vec()),
+            (9, 29) => (
+                format!("{i:04}-bad.docx"),
+                b"PK\x03\x04 not really".to_vec(),
+            ),
+            (9, 39) => (format!("{i:04}-bad.eml"), Vec::new()),
+            (9, _) => (format!("{i:04}-binary.txt"), b"\x00\x01\x02ELF".to_vec()),
+            (0, _) => (format!("{i:04}.pdf"), pdf.clone()),
+            (1, _) => (format!("{i:04}.docx"), docx.clone()),
+            (2 | 3, _) => (
+                format!("{i:04}.html"),
+                format!(
+                    "<html><body><nav>Menu</nav><article><p>{sentence}</p></article></body></html>"
+                )
+                .into_bytes(),
+            ),
+            (4, _) => (
+                format!("{i:04}.eml"),
+                format!("From: Ana Kovač <a@example.ba>\nSubject: Case {i}\n\n{sentence}\n")
+                    .into_bytes(),
+            ),
+            (5, _) => (
+                format!("{i:04}.md"),
+                format!("# Case {i}\n\n{sentence}\n").into_bytes(),
+            ),
+            _ => (format!("{i:04}.txt"), sentence.into_bytes()),
+        };
+        if i % 10 == 9 {
+            broken.push((name.clone(), ""));
+        }
+        std::fs::write(c.join(name), bytes).unwrap();
+    }
+    let out = tempfile::tempdir().unwrap();
+    let model = repo().join("models/conll03-minilm-l6");
+    let run = common::nerpipe(&[
+        "run",
+        "--corpus",
+        c.to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+        "--model",
+        model.to_str().unwrap(),
+        "--quiet",
+        "--no-report",
+        "--no-sqlite",
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let rows: Vec<DocumentRow> = read_csv(&out.path().join("documents.csv"));
+    assert_eq!(rows.len(), 1000);
+    let mut errors: Vec<(String, String)> = rows
+        .iter()
+        .filter(|r| r.status.as_str() == "error")
+        .map(|r| (r.doc_id.to_string(), r.error.to_string()))
+        .collect();
+    errors.sort();
+    assert_eq!(errors.len(), 100);
+    let expected_error = |name: &str| -> &str {
+        if name.ends_with("-scan.pdf") {
+            "no text layer (scanned? run OCR first)"
+        } else if name.ends_with("-cut.pdf") {
+            "corrupt PDF: "
+        } else if name.ends_with(".docx") {
+            "corrupt DOCX: not a zip archive"
+        } else if name.ends_with(".eml") {
+            "not an e-mail message: no header lines"
+        } else {
+            "binary content: NUL byte at byte 0"
+        }
+    };
+    for ((id, error), (name, _)) in errors.iter().zip(&broken) {
+        assert_eq!(id, name);
+        assert!(error.starts_with(expected_error(name)), "{id}: {error}");
+    }
+    let ok_formats: std::collections::BTreeMap<&str, usize> = rows
+        .iter()
+        .filter(|r| r.status.as_str() == "ok")
+        .fold(Default::default(), |mut m, r| {
+            *m.entry(r.format.as_ref()).or_default() += 1;
+            m
+        });
+    assert_eq!(
+        ok_formats,
+        [
+            ("docx", 100),
+            ("eml", 100),
+            ("html", 200),
+            ("md", 100),
+            ("pdf", 100),
+            ("txt", 300)
+        ]
+        .into_iter()
+        .collect()
+    );
+}

@@ -411,11 +411,11 @@ fn p07_an_empty_corpus_is_reported() {
     let dir = tempfile::tempdir().unwrap();
     let corpus = dir.path().join("empty");
     std::fs::create_dir(&corpus).unwrap();
-    std::fs::write(corpus.join("notes.pdf"), "x").unwrap();
+    std::fs::write(corpus.join("notes.csv"), "x").unwrap();
     let output = run_args(&corpus, &dir.path().join("out"), &["--quiet"]);
     assert_eq!(code(&output), 0);
     let expected = format!(
-        "no documents found in {} (looked for .txt, .md and .jsonl files in it and its subfolders; skipped 1 files without a .txt, .md or .jsonl extension)",
+        "no documents found in {} (looked for .txt, .md, .jsonl, .html, .htm, .pdf, .docx, .odt, .eml, .mbox files in it and its subfolders; skipped 1 files in formats nerpipe does not read)",
         corpus.display()
     );
     assert!(stderr(&output).contains(&expected), "{}", stderr(&output));
@@ -714,7 +714,7 @@ fn p16_symlinks_and_special_files_follow_one_rule() {
         assert!(!ids.contains(&skipped), "{skipped} in {ids:?}");
     }
     assert!(
-        run.stderr.contains("skipped 1 FIFOs, sockets and devices, 1 broken symlinks, 1 files without a .txt, .md or .jsonl extension, 1 symlinks to files outside the corpus, 1 symlinks to folders"),
+        run.stderr.contains("skipped 1 FIFOs, sockets and devices, 1 broken symlinks, 1 files in formats nerpipe does not read, 1 symlinks to files outside the corpus, 1 symlinks to folders"),
         "{}",
         run.stderr
     );

@@ -201,11 +201,22 @@ fn char_at(text: &str, i: usize) -> Option<char> {
 }
 
 /// Length in bytes of the paragraph break starting at byte `i` (a newline,
-/// blank space, and another newline), or 0 if there is none.
+/// blank space, and another newline; a table's tab or row end), or 0 if
+/// there is none.
 fn paragraph_break_at(text: &str, i: usize) -> usize {
     let rest = &text.as_bytes()[i..];
+    // Table cells (tab-separated, from DOCX, ODT and HTML tables) and their
+    // rows are blocks of their own.
+    if rest.first() == Some(&b'\t') {
+        return 1;
+    }
     if rest.first() != Some(&b'\n') {
         return 0;
+    }
+    let line_before = text[..i].rsplit('\n').next().unwrap_or("");
+    let line_after = text[i + 1..].split('\n').next().unwrap_or("");
+    if line_before.contains('\t') || line_after.contains('\t') {
+        return 1;
     }
     let mut j = 1;
     while j < rest.len() && matches!(rest[j], b' ' | b'\t' | b'\r') {
@@ -222,7 +233,7 @@ fn paragraph_break_at(text: &str, i: usize) -> usize {
 fn has_paragraph_break(text: &str, range: Range<usize>) -> bool {
     let slice = &text[range.clone()];
     slice
-        .match_indices('\n')
+        .match_indices(['\n', '\t'])
         .any(|(i, _)| paragraph_break_at(&text[..range.end], range.start + i) > 0)
 }
 

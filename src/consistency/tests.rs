@@ -72,6 +72,26 @@ fn a_span_over_a_paragraph_break_is_cut_there() {
 }
 
 #[test]
+fn table_cells_and_rows_are_blocks_of_their_own() {
+    let text = "Recipient\tAmount\nNeretva Consulting d.o.o.\tMostar\t€280,000";
+    let got = run(
+        text,
+        vec![
+            m(text, "Amount\nNeretva Consulting", 0, Organisation, 0.8),
+            m(text, "d.o.o.\tMostar", 0, Place, 0.7),
+        ],
+    );
+    assert_eq!(
+        got,
+        vec![
+            model("Amount", Organisation),
+            model("Neretva Consulting", Organisation),
+            model("Mostar", Place)
+        ]
+    );
+}
+
+#[test]
 fn span_edges_move_to_word_edges() {
     // Outwards where nothing is in the way.
     let text = "the Radićevi brothers";

@@ -37,7 +37,7 @@ enum Skip {
 impl Skip {
     fn reason(self) -> &'static str {
         match self {
-            Skip::OtherExtension => "files of other formats",
+            Skip::OtherExtension => "files in formats nerpipe does not read",
             Skip::SymlinkToFolder => "symlinks to folders",
             Skip::SymlinkOutside => "symlinks to files outside the corpus",
             Skip::BrokenSymlink => "broken symlinks",
@@ -95,8 +95,9 @@ impl Corpus {
     pub fn open_excluding(root: &Path, exclude: Option<&Path>) -> anyhow::Result<Corpus> {
         if !root.is_dir() {
             anyhow::bail!(
-                "{}: corpus folder not found (give a folder of .txt, .md and .jsonl files)",
-                root.display()
+                "{}: corpus folder not found (give a folder of documents: {} files)",
+                root.display(),
+                FileFormat::extensions()
             );
         }
         let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
@@ -357,7 +358,7 @@ fn read_mail(
             let Some(format) = FileFormat::of_name(&attachment.name) else {
                 continue;
             };
-            let item = extract_bytes(&attachment.bytes, format)
+            let item = extract::extract(&attachment.bytes, format)
                 .and_then(|mut e| {
                     e.metadata.insert(
                         "attached_to".into(),
@@ -379,28 +380,6 @@ fn read_mail(
         }
     }
     out
-}
-
-/// The text of a one-document file in `format`.
-fn extract_bytes(bytes: &[u8], format: FileFormat) -> Result<Extracted, String> {
-    match format {
-        FileFormat::Html => extract::html::extract(bytes),
-        FileFormat::Pdf => extract::pdf::extract(bytes),
-        FileFormat::Docx => extract::office::extract_docx(bytes),
-        FileFormat::Odt => extract::office::extract_odt(bytes),
-        FileFormat::Eml => extract::email::extract(bytes),
-        FileFormat::Text | FileFormat::Markdown => {
-            extract::text::decode(bytes).map(|(text, encoding)| Extracted {
-                text,
-                encoding: Some(encoding.to_string()),
-                ..Extracted::default()
-            })
-        }
-        FileFormat::JsonLines | FileFormat::Mbox => Err(format!(
-            "a .{} file cannot be a single document",
-            format.name()
-        )),
-    }
 }
 
 /// The document of an extraction, or its error row when the text is empty or
@@ -477,7 +456,7 @@ fn read_file(relative: &str, path: &Path, format: FileFormat, size: u64, limit: 
         Ok(b) => b,
         Err(e) => return failed(relative, relative, format!("cannot read: {e}")),
     };
-    match extract_bytes(&bytes, format) {
+    match extract::extract(&bytes, format) {
         Ok(e) => document(relative, relative, format, e),
         Err(problem) => failed(relative, relative, problem),
     }

@@ -375,8 +375,9 @@ pub fn run(args: &RunArgs) -> crate::error::Result<RunSummary> {
         corpus_empty || (shard.count == 1 && summary.documents_ok + summary.documents_failed == 0);
     if no_documents {
         let message = format!(
-            "no documents found in {} (looked for .txt, .md and .jsonl files in it and its subfolders{}{})",
+            "no documents found in {} (looked for {} files in it and its subfolders{}{})",
             corpus_dir.display(),
+            crate::ingest::extract::FileFormat::extensions(),
             if summary.skipped.is_empty() { "" } else { "; " },
             skipped_note(&summary.skipped)
         );

@@ -41,6 +41,28 @@ pub struct Extracted {
     pub spans: Vec<MarkedSpan>,
 }
 
+/// The text of a one-document file in `format`.
+pub fn extract(bytes: &[u8], format: FileFormat) -> Result<Extracted, String> {
+    match format {
+        FileFormat::Html => html::extract(bytes),
+        FileFormat::Pdf => pdf::extract(bytes),
+        FileFormat::Docx => office::extract_docx(bytes),
+        FileFormat::Odt => office::extract_odt(bytes),
+        FileFormat::Eml => email::extract(bytes),
+        FileFormat::Text | FileFormat::Markdown => {
+            text::decode(bytes).map(|(text, encoding)| Extracted {
+                text,
+                encoding: Some(encoding.to_string()),
+                ..Extracted::default()
+            })
+        }
+        FileFormat::JsonLines | FileFormat::Mbox => Err(format!(
+            "a .{} file cannot be a single document",
+            format.name()
+        )),
+    }
+}
+
 /// A file carried inside another (a mail attachment).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Attachment {

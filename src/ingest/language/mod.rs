@@ -117,10 +117,10 @@ pub fn main_script(text: &str) -> &'static str {
 }
 
 /// Croatian, Serbian or Bosnian by the marker votes when lingua's pick is one
-/// of them. Bosnian must beat both (its standard shares the ijekavian reflex
-/// with Croatian and much lexicon with Serbian, so it collects both kinds of
-/// votes); a tie between Croatian and Serbian, or no markers at all, keeps
-/// lingua's pick. Text whose function words are more English than the
+/// of them. Bosnian shares the ijekavian reflex with Croatian and much
+/// lexicon with Serbian, so it collects both kinds of votes: a Croatian–Bosnian
+/// tie (the reflex alone) is Croatian; other ties, and no markers at all,
+/// keep lingua's pick where it is among the tied. Text whose function words are more English than the
 /// group's is English.
 fn refine(picked: Language, text: &str, script: &str) -> IsoCode639_1 {
     let group = [Language::Croatian, Language::Serbian, Language::Bosnian];
@@ -153,22 +153,24 @@ fn refine(picked: Language, text: &str, script: &str) -> IsoCode639_1 {
         return IsoCode639_1::SR;
     }
     let vote = |code: &str| votes.get(code).copied().unwrap_or(0);
-    let (hr, sr, bs) = (vote("hr"), vote("sr"), vote("bs"));
-    if bs > hr && bs > sr {
-        IsoCode639_1::BS
-    } else if hr > sr && hr >= bs {
-        IsoCode639_1::HR
-    } else if sr > hr && sr >= bs {
-        IsoCode639_1::SR
-    } else if picked == Language::Bosnian && hr + sr + bs > 0 {
-        // bs tied with the pick's rival: the evidence is not Bosnian's own.
-        if hr >= sr {
-            IsoCode639_1::HR
-        } else {
-            IsoCode639_1::SR
-        }
-    } else {
-        picked.iso_code_639_1()
+    let most = ["hr", "sr", "bs"].into_iter().map(vote).max().unwrap_or(0);
+    let tied: Vec<&str> = ["hr", "sr", "bs"]
+        .into_iter()
+        .filter(|c| most > 0 && vote(c) == most)
+        .collect();
+    let picked_code = picked.iso_code_639_1();
+    let code = match tied.as_slice() {
+        [] => return picked_code,
+        [one] => *one,
+        // Only the shared ijekavian reflex: Bosnian has no evidence of its own.
+        ["hr", "bs"] => "hr",
+        _ if tied.contains(&picked_code.to_string().as_str()) => return picked_code,
+        [first, ..] => *first,
+    };
+    match code {
+        "hr" => IsoCode639_1::HR,
+        "sr" => IsoCode639_1::SR,
+        _ => IsoCode639_1::BS,
     }
 }
 
