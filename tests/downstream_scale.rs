@@ -87,7 +87,7 @@ fn ten_thousand_documents() {
             mentions.write_all(b"\n").unwrap();
             total += 1;
         }
-        docs.serialize(DocumentOutcome {
+        docs.serialize(nerpipe::sink::csv::document_row(&DocumentOutcome {
             doc_id: id.clone(),
             source_path: format!("news.jsonl:{}", d + 1),
             title: format!("Report {d}."),
@@ -96,7 +96,9 @@ fn ten_thousand_documents() {
             mentions: spans.len(),
             status: DocStatus::Ok,
             error: String::new(),
-        })
+            format: "jsonl".into(),
+            ..DocumentOutcome::failed("", "", "", "")
+        }))
         .unwrap();
     }
     drop((jsonl, mentions));

@@ -48,6 +48,49 @@ fn run(corpus: &Path, extra: &[&str]) -> (HashMap<String, DocumentOutcome>, Vec<
             )
         );
     }
+    // The database keeps the same text, language and metadata.
+    let db = rusqlite::Connection::open(out.path().join("nerpipe.sqlite")).unwrap();
+    let mut query = db
+        .prepare("SELECT doc_id, format, language, script, pages, text, metadata FROM documents")
+        .unwrap();
+    let rows = query
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<i64>>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+            ))
+        })
+        .unwrap();
+    let mut loaded = 0;
+    for row in rows {
+        let (id, format, language, script, pages, text, metadata) = row.unwrap();
+        let d = &documents[&id];
+        assert_eq!(
+            (
+                format.as_str(),
+                language.as_str(),
+                script.as_str(),
+                pages,
+                text.as_str()
+            ),
+            (
+                d.format.as_str(),
+                d.language.as_str(),
+                d.script.as_str(),
+                d.pages.map(|p| p as i64),
+                d.text.as_str()
+            )
+        );
+        let metadata: serde_json::Value = serde_json::from_str(&metadata).unwrap();
+        assert_eq!(metadata, serde_json::Value::Object(d.metadata.clone()));
+        loaded += 1;
+    }
+    assert_eq!(loaded, documents.len());
     (documents, mentions)
 }
 

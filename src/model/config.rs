@@ -24,6 +24,9 @@ pub enum Decoder {
 pub enum Precision {
     Fp32,
     Bf16,
+    /// Own engine only: weights quantized to int8 per tensor at load time,
+    /// activations per call (fbgemm, x86), LayerNorm and softmax in fp32.
+    Int8,
 }
 
 impl Precision {

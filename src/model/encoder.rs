@@ -85,9 +85,11 @@ impl NerModel {
         Ok(missing)
     }
 
+    /// rust-bert's forward in `precision` (int8 is the own forward's only:
+    /// fp32 here, refused earlier by the model loader).
     pub fn set_precision(&mut self, precision: Precision) {
         match precision {
-            Precision::Fp32 => self.vs.float(),
+            Precision::Fp32 | Precision::Int8 => self.vs.float(),
             Precision::Bf16 => self.vs.bfloat16(),
         }
         // set_kind swaps the variables' data: take the embedding table again.

@@ -3,7 +3,9 @@
 //! `scaled_dot_product_attention` with one mask per batch, erf-GELU as one
 //! kernel, the token-type row folded into the position table, no dropout.
 //! In bf16 the matrix multiplications run in bf16 while embeddings,
-//! residual sums and LayerNorm stay in fp32, as autocast does.
+//! residual sums and LayerNorm stay in fp32, as autocast does. In int8 they
+//! run on fbgemm's int8 kernels (AVX512-VNNI/AVX2): weights quantized per
+//! tensor once, activations quantized per call; the rest stays fp32.
 //!
 //! Rows may be packed with several pieces: position ids restart per piece and
 //! the attention mask is block-diagonal, so each piece sees only itself.
@@ -13,16 +15,91 @@ use crate::segment::batch::Padded;
 use tch::{Kind, Tensor};
 
 struct Layer {
-    qkv_w: Tensor,
-    qkv_b: Tensor,
-    out_w: Tensor,
-    out_b: Tensor,
+    qkv: Linear,
+    out: Linear,
     ln1: (Tensor, Tensor),
-    ffn_in_w: Tensor,
-    ffn_in_b: Tensor,
-    ffn_out_w: Tensor,
-    ffn_out_b: Tensor,
+    ffn_in: Linear,
+    ffn_out: Linear,
     ln2: (Tensor, Tensor),
+}
+
+/// A dense layer's weights as the precision multiplies them.
+enum Linear {
+    /// `w`, `b` in the multiplication kind (fp32 or bf16).
+    Dense { w: Tensor, b: Tensor },
+    /// fbgemm int8: the quantized weight, its packed form, per-row sums
+    /// (less the zero point), the quantization parameters, an fp32 bias.
+    Int8 {
+        q: Tensor,
+        packed: Tensor,
+        col_offsets: Tensor,
+        scale: f64,
+        zero_point: i64,
+        b: Tensor,
+    },
+}
+
+impl Linear {
+    /// From fp32 weights `[out, in]` and bias.
+    fn new(w: Tensor, b: Tensor, precision: Precision) -> Linear {
+        match precision {
+            Precision::Fp32 => Linear::Dense { w, b },
+            Precision::Bf16 => Linear::Dense {
+                w: w.to_kind(Kind::BFloat16),
+                b: b.to_kind(Kind::BFloat16),
+            },
+            Precision::Int8 => {
+                // Asymmetric per-tensor parameters over [min(w, 0), max(w, 0)]
+                // onto -128..=127, as fbgemm_linear_quantize_weight chooses them.
+                let low = f64::try_from(w.min()).unwrap_or(0.0).min(0.0);
+                let high = f64::try_from(w.max()).unwrap_or(0.0).max(0.0);
+                let scale = ((high - low) / 255.0).max(f64::MIN_POSITIVE);
+                let zero_point = (-128.0 - low / scale).round().clamp(-128.0, 127.0) as i64;
+                let q = (&w / scale + zero_point as f64)
+                    .round()
+                    .clamp(-128.0, 127.0)
+                    .to_kind(Kind::Int8);
+                let inputs = w.size()[1];
+                let col_offsets =
+                    (q.to_kind(Kind::Int)
+                        .sum_dim_intlist([1].as_slice(), false, Kind::Int)
+                        - zero_point * inputs)
+                        .to_kind(Kind::Int);
+                let packed = q.fbgemm_pack_quantized_matrix();
+                Linear::Int8 {
+                    q,
+                    packed,
+                    col_offsets,
+                    scale,
+                    zero_point,
+                    b,
+                }
+            }
+        }
+    }
+
+    /// `x · wᵀ + b`; `x` in the layer's input kind (bf16 for bf16, else
+    /// fp32), the result in the same kind.
+    fn apply(&self, x: &Tensor) -> Tensor {
+        match self {
+            Linear::Dense { w, b } => x.linear(w, Some(b)),
+            Linear::Int8 {
+                q,
+                packed,
+                col_offsets,
+                scale,
+                zero_point,
+                b,
+            } => x.fbgemm_linear_int8_weight_fp32_activation(
+                q,
+                packed,
+                col_offsets,
+                tch::Scalar::from(*scale),
+                tch::Scalar::from(*zero_point),
+                b,
+            ),
+        }
+    }
 }
 
 pub struct FastEncoder {
@@ -60,10 +137,16 @@ impl FastEncoder {
                 .ok_or_else(|| anyhow::anyhow!("the model has no tensor {name}"))
         };
         let kind = match precision {
-            Precision::Fp32 => Kind::Float,
+            Precision::Fp32 | Precision::Int8 => Kind::Float,
             Precision::Bf16 => Kind::BFloat16,
         };
-        let mm = |name: &str| get(name).map(|t| t.to_kind(kind));
+        let linear = |prefix: &str| -> anyhow::Result<Linear> {
+            Ok(Linear::new(
+                get(&format!("{prefix}.weight"))?,
+                get(&format!("{prefix}.bias"))?,
+                precision,
+            ))
+        };
         let ln = |prefix: &str| -> anyhow::Result<(Tensor, Tensor)> {
             Ok((
                 get(&format!("{prefix}.weight"))?,
@@ -90,15 +173,11 @@ impl FastEncoder {
                 0,
             );
             layers.push(Layer {
-                qkv_w: qkv_w.to_kind(kind),
-                qkv_b: qkv_b.to_kind(kind),
-                out_w: mm(&format!("{p}.attention.output.dense.weight"))?,
-                out_b: mm(&format!("{p}.attention.output.dense.bias"))?,
+                qkv: Linear::new(qkv_w, qkv_b, precision),
+                out: linear(&format!("{p}.attention.output.dense"))?,
                 ln1: ln(&format!("{p}.attention.output.LayerNorm"))?,
-                ffn_in_w: mm(&format!("{p}.intermediate.dense.weight"))?,
-                ffn_in_b: mm(&format!("{p}.intermediate.dense.bias"))?,
-                ffn_out_w: mm(&format!("{p}.output.dense.weight"))?,
-                ffn_out_b: mm(&format!("{p}.output.dense.bias"))?,
+                ffn_in: linear(&format!("{p}.intermediate.dense"))?,
+                ffn_out: linear(&format!("{p}.output.dense"))?,
                 ln2: ln(&format!("{p}.output.LayerNorm"))?,
             });
         }
@@ -145,8 +224,9 @@ impl FastEncoder {
             let head_dim = hidden / self.heads;
             for l in &self.layers {
                 let h = x.to_kind(self.kind);
-                let qkv = h
-                    .linear(&l.qkv_w, Some(&l.qkv_b))
+                let qkv = l
+                    .qkv
+                    .apply(&h)
                     .view([rows, width, 3, self.heads, head_dim])
                     .permute([2, 0, 3, 1, 4]);
                 let (q, k, v) = (qkv.get(0), qkv.get(1), qkv.get(2));
@@ -154,13 +234,11 @@ impl FastEncoder {
                     Tensor::scaled_dot_product_attention(&q, &k, &v, Some(&mask), 0.0, false, None)
                         .transpose(1, 2)
                         .reshape([rows, width, hidden]);
-                let o = a.linear(&l.out_w, Some(&l.out_b)).to_kind(Kind::Float);
+                let o = l.out.apply(&a).to_kind(Kind::Float);
                 x = norm(&(x + o), &l.ln1);
-                let f = x
-                    .to_kind(self.kind)
-                    .linear(&l.ffn_in_w, Some(&l.ffn_in_b))
-                    .gelu("none")
-                    .linear(&l.ffn_out_w, Some(&l.ffn_out_b))
+                let f = l
+                    .ffn_out
+                    .apply(&l.ffn_in.apply(&x.to_kind(self.kind)).gelu("none"))
                     .to_kind(Kind::Float);
                 x = norm(&(x + f), &l.ln2);
             }

@@ -116,21 +116,26 @@ impl LoadedModel {
                 ),
             ));
         }
-        let network = match engine {
-            Engine::RustBert => {
-                network.set_precision(precision);
-                Network::RustBert(Box::new(network))
-            }
-            Engine::Nerpipe => Network::Own(
-                FastEncoder::new(
-                    &network,
-                    config.bert.num_attention_heads,
-                    config.layer_norm_eps(),
-                    precision,
-                )
-                .map_err(|e| model_error(&weights, e.to_string()))?,
-            ),
-        };
+        let network =
+            match engine {
+                Engine::RustBert if precision == Precision::Int8 => return Err(model_error(
+                    dir,
+                    "--precision int8 runs only on nerpipe's own forward: drop --engine rust-bert",
+                )),
+                Engine::RustBert => {
+                    network.set_precision(precision);
+                    Network::RustBert(Box::new(network))
+                }
+                Engine::Nerpipe => Network::Own(
+                    FastEncoder::new(
+                        &network,
+                        config.bert.num_attention_heads,
+                        config.layer_norm_eps(),
+                        precision,
+                    )
+                    .map_err(|e| model_error(&weights, e.to_string()))?,
+                ),
+            };
         let weights_sha256 = sha256_file(&weights)?;
         check_weights_sha256(dir, &config, &weights_sha256)?;
         let name = dir

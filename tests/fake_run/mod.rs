@@ -235,6 +235,13 @@ pub fn fake_run() -> FakeRun {
             mentions: per_doc[d].len(),
             status: DocStatus::Ok,
             error: String::new(),
+            format: if id.ends_with(".md") { "md" } else { "txt" }.into(),
+            language: "en".into(),
+            script: "Latn".into(),
+            language_source: "detected".into(),
+            encoding: "utf-8".into(),
+            text: texts[d].to_string(),
+            ..DocumentOutcome::failed("", "", "", "")
         });
     }
     write_doc(DocumentOutcome {
@@ -246,6 +253,7 @@ pub fn fake_run() -> FakeRun {
         mentions: 0,
         status: DocStatus::Error,
         error: "empty document".into(),
+        ..DocumentOutcome::failed("", "", "txt", "")
     });
     csv_out.flush().unwrap();
     std::fs::write(out.join("documents.jsonl"), documents_jsonl).unwrap();
