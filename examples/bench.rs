@@ -61,6 +61,8 @@ fn main() -> anyhow::Result<()> {
     )?;
     let one = best_run(&args, x20.path(), &args.model, &[], 1)?;
     let two = best_run(&args, x20.path(), &args.model, &[], 2)?;
+    // int8 (fbgemm) is the choice for CPUs without bf16 units; shown for comparison.
+    let int8 = best_run(&args, x20.path(), &args.model, &["--precision", "int8"], 1)?;
     println!(
         "  baseline: --engine rust-bert --precision fp32, 1 thread  {:>8.0}",
         baseline.per_core
@@ -77,6 +79,11 @@ fn main() -> anyhow::Result<()> {
         two.per_core,
         two.per_core * 2.0 / one.per_core
     );
+    println!(
+        "  --precision int8, 1 thread               {:>8.0}   ratio {:.2}x",
+        int8.per_core,
+        int8.per_core / baseline.per_core
+    );
     if args.model != args.multilingual && args.multilingual.join("config.json").is_file() {
         let multi = best_run(&args, x20.path(), &args.multilingual, &[], 1)?;
         println!(
@@ -88,9 +95,11 @@ fn main() -> anyhow::Result<()> {
     if args.conll_dev.is_file() {
         let base_f1 = dev_f1(&args, &["--engine", "rust-bert", "--precision", "fp32"])?;
         let f1 = dev_f1(&args, &[])?;
+        let int8_f1 = dev_f1(&args, &["--precision", "int8"])?;
         println!(
-            "CoNLL-2003 dev F1: rust-bert fp32 {base_f1:.2}, nerpipe defaults {f1:.2} (difference {:+.2}, goal within 0.2)",
-            f1 - base_f1
+            "CoNLL-2003 dev F1: rust-bert fp32 {base_f1:.2}, nerpipe defaults {f1:.2} (difference {:+.2}, goal within 0.2), int8 {int8_f1:.2} ({:+.2})",
+            f1 - base_f1,
+            int8_f1 - base_f1
         );
     } else {
         println!(

@@ -117,37 +117,11 @@ fn packed_rows_match_one_document_at_a_time() {
     use nerpipe::model::Engine;
     let own = LoadedModel::load_for(&default_model(), Precision::Fp32, Engine::Nerpipe).unwrap();
     let reference = LoadedModel::load(&default_model(), Precision::Fp32).unwrap();
-    let mut texts: Vec<String> = vec![
-        "SIPA.".into(),
-        "Darko Šarić was seen in Podgorica.".into(),
-        "Europol and the Special Court in Belgrade questioned Dijana Hrkalović.".into(),
-        "Port of Bar".into(),
-    ];
-    let long: String = (0..40)
-        .map(|i| format!("Veljko Belivuk met officials of Europol in Antwerp on day {i}. "))
-        .collect();
-    texts.push(long);
-    texts.push("Milo Đukanović flew to Sarajevo, then to Zagreb.".into());
+    let texts = packing_texts();
     let spec = WindowSpec {
         content: 126,
         overlap: 32,
     };
-    fn predictor(
-        model: &LoadedModel,
-        spec: WindowSpec,
-        batch_size: usize,
-    ) -> WindowedPredictor<'_> {
-        WindowedPredictor {
-            network: model.classifier(),
-            num_tags: model.config.tags.len(),
-            start_id: model.segmenter.start_id,
-            end_id: model.segmenter.end_id,
-            windows: spec,
-            batch_size,
-            model_tokens: Default::default(),
-            pack_documents: true,
-        }
-    }
     let seqs: Vec<TokenSequence> = texts
         .iter()
         .map(|t| own.segmenter.text(t).unwrap())
@@ -164,21 +138,7 @@ fn packed_rows_match_one_document_at_a_time() {
         let single = predictor(&reference, spec, 1);
         let expected = single.predict(&[seq]).remove(0);
         alone_tokens += single.model_tokens.get();
-        let spans = |p: &[f32]| {
-            decode_spans(
-                p,
-                &own.config.parsed_tags,
-                &seq.word_of_token,
-                seq.words.len(),
-                Aggregation::First,
-                own.config.decoder,
-            )
-            .1
-            .into_iter()
-            .map(|s| (s.words, s.kind))
-            .collect::<Vec<_>>()
-        };
-        assert_eq!(spans(probs), spans(&expected));
+        assert_eq!(spans(&own, seq, probs), spans(&own, seq, &expected));
         let max_diff = probs
             .iter()
             .zip(&expected)
@@ -191,5 +151,94 @@ fn packed_rows_match_one_document_at_a_time() {
         packed_predictor.model_tokens.get() < alone_tokens,
         "{} vs {alone_tokens}",
         packed_predictor.model_tokens.get()
+    );
+}
+
+/// Short documents and one long one, to fill packed rows and window tails.
+fn packing_texts() -> Vec<String> {
+    let mut texts: Vec<String> = vec![
+        "SIPA.".into(),
+        "Darko Šarić was seen in Podgorica.".into(),
+        "Europol and the Special Court in Belgrade questioned Dijana Hrkalović.".into(),
+        "Port of Bar".into(),
+    ];
+    let long: String = (0..40)
+        .map(|i| format!("Veljko Belivuk met officials of Europol in Antwerp on day {i}. "))
+        .collect();
+    texts.push(long);
+    texts.push("Milo Đukanović flew to Sarajevo, then to Zagreb.".into());
+    texts
+}
+
+fn predictor(model: &LoadedModel, spec: WindowSpec, batch_size: usize) -> WindowedPredictor<'_> {
+    WindowedPredictor {
+        network: model.classifier(),
+        num_tags: model.config.tags.len(),
+        start_id: model.segmenter.start_id,
+        end_id: model.segmenter.end_id,
+        windows: spec,
+        batch_size,
+        model_tokens: Default::default(),
+        pack_documents: true,
+    }
+}
+
+/// The (words, kind) spans that `probs` decode to for `seq`.
+fn spans(
+    model: &LoadedModel,
+    seq: &TokenSequence,
+    probs: &[f32],
+) -> Vec<(std::ops::Range<usize>, String)> {
+    decode_spans(
+        probs,
+        &model.config.parsed_tags,
+        &seq.word_of_token,
+        seq.words.len(),
+        Aggregation::First,
+        model.config.decoder,
+    )
+    .1
+    .into_iter()
+    .map(|s| (s.words, s.kind))
+    .collect()
+}
+
+/// int8 weights (fbgemm) find nearly all the spans fp32 finds on the
+/// packing texts, with probabilities close to fp32's.
+#[test]
+fn int8_forward_finds_the_spans_of_fp32() {
+    use nerpipe::model::Engine;
+    let int8 = LoadedModel::load_for(&default_model(), Precision::Int8, Engine::Nerpipe).unwrap();
+    let fp32 = LoadedModel::load_for(&default_model(), Precision::Fp32, Engine::Nerpipe).unwrap();
+    let spec = WindowSpec {
+        content: 126,
+        overlap: 32,
+    };
+    let texts = packing_texts();
+    let seqs: Vec<TokenSequence> = texts
+        .iter()
+        .map(|t| int8.segmenter.text(t).unwrap())
+        .collect();
+    let refs: Vec<&TokenSequence> = seqs.iter().collect();
+    let quantized = predictor(&int8, spec, 3).predict(&refs);
+    let exact = predictor(&fp32, spec, 3).predict(&refs);
+    let (mut agreed, mut total) = (0, 0);
+    for ((seq, q), e) in seqs.iter().zip(&quantized).zip(&exact) {
+        let int8_spans = spans(&int8, seq, q);
+        let fp32_spans = spans(&fp32, seq, e);
+        total += fp32_spans.len().max(int8_spans.len());
+        agreed += fp32_spans.iter().filter(|s| int8_spans.contains(s)).count();
+        let diffs: Vec<f32> = q.iter().zip(e).map(|(x, y)| (x - y).abs()).collect();
+        let mean_diff = diffs.iter().sum::<f32>() / diffs.len().max(1) as f32;
+        // int8 moves uncertain tokens a lot (a few Europol ORG→MISC flips,
+        // 0.57 seen); it is an option, not a default, and must stay this close.
+        assert!(
+            mean_diff < 0.05,
+            "int8 probabilities differ from fp32 by {mean_diff} on average"
+        );
+    }
+    assert!(
+        agreed * 100 >= total * 95,
+        "int8 agrees with fp32 on {agreed} of {total} spans"
     );
 }

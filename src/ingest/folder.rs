@@ -359,12 +359,12 @@ fn read_mail(
                 continue;
             };
             let item = extract::extract(&attachment.bytes, format)
-                .and_then(|mut e| {
+                .map(|mut e| {
                     e.metadata.insert(
                         "attached_to".into(),
                         serde_json::Value::String(parent.clone()),
                     );
-                    Ok(e)
+                    e
                 })
                 .map_or_else(
                     |problem| match failed(&id, &source, problem) {
@@ -393,7 +393,7 @@ fn document(id: &str, source: &str, format: FileFormat, e: Extracted) -> Item {
         .clone()
         .filter(|t| !t.trim().is_empty())
         .unwrap_or_else(|| title_of(&e.text, format == FileFormat::Markdown));
-    let bytes: Vec<usize> = e.page_starts.iter().copied().collect();
+    let bytes: Vec<usize> = e.page_starts.to_vec();
     let chars = crate::doc::text::CharOffsets::of(&e.text, &bytes);
     let mut doc = Document::new(id, source, title, String::new(), format.name());
     doc.page_starts = e.page_starts.iter().map(|&b| chars.get(b)).collect();

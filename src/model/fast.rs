@@ -35,22 +35,31 @@ enum Linear {
         col_offsets: Tensor,
         scale: f64,
         zero_point: i64,
+        zero_bias: Tensor,
+        /// Undoes each output row's stretch.
+        unscale: Tensor,
         b: Tensor,
     },
 }
 
 impl Linear {
     /// From fp32 weights `[out, in]` and bias.
-    fn new(w: Tensor, b: Tensor, precision: Precision) -> Linear {
-        match precision {
+    fn new(w: Tensor, b: Tensor, precision: Precision) -> anyhow::Result<Linear> {
+        Ok(match precision {
             Precision::Fp32 => Linear::Dense { w, b },
             Precision::Bf16 => Linear::Dense {
                 w: w.to_kind(Kind::BFloat16),
                 b: b.to_kind(Kind::BFloat16),
             },
             Precision::Int8 => {
-                // Asymmetric per-tensor parameters over [min(w, 0), max(w, 0)]
-                // onto -128..=127, as fbgemm_linear_quantize_weight chooses them.
+                // fbgemm takes one scale per tensor; rows are first stretched
+                // to the same range (`row_scale`, undone on the output), which
+                // quantizes like one scale per output channel.
+                let row_max = w.abs().amax([1].as_slice(), true).clamp_min(1e-12);
+                let row_scale = row_max.max().to_kind(Kind::Float) / &row_max;
+                let w = &w * &row_scale;
+                // Asymmetric parameters over [min(w, 0), max(w, 0)] onto
+                // -128..=127, as fbgemm_linear_quantize_weight chooses them.
                 let low = f64::try_from(w.min()).unwrap_or(0.0).min(0.0);
                 let high = f64::try_from(w.max()).unwrap_or(0.0).max(0.0);
                 let scale = ((high - low) / 255.0).max(f64::MIN_POSITIVE);
@@ -65,17 +74,25 @@ impl Linear {
                         .sum_dim_intlist([1].as_slice(), false, Kind::Int)
                         - zero_point * inputs)
                         .to_kind(Kind::Int);
-                let packed = q.fbgemm_pack_quantized_matrix();
+                // fbgemm needs AVX2 or AVX512; elsewhere libtorch refuses to pack.
+                let packed = q.f_fbgemm_pack_quantized_matrix().map_err(|e| {
+                    anyhow::anyhow!(
+                        "--precision int8 needs fbgemm (x86 with AVX2), which this CPU or libtorch lacks ({e}); use --precision bf16 or fp32"
+                    )
+                })?;
+                let unscale = row_scale.reciprocal().view([-1]);
                 Linear::Int8 {
                     q,
                     packed,
                     col_offsets,
                     scale,
                     zero_point,
+                    zero_bias: Tensor::zeros_like(&b),
+                    unscale,
                     b,
                 }
             }
-        }
+        })
     }
 
     /// `x · wᵀ + b`; `x` in the layer's input kind (bf16 for bf16, else
@@ -89,15 +106,20 @@ impl Linear {
                 col_offsets,
                 scale,
                 zero_point,
+                zero_bias,
+                unscale,
                 b,
-            } => x.fbgemm_linear_int8_weight_fp32_activation(
-                q,
-                packed,
-                col_offsets,
-                tch::Scalar::from(*scale),
-                tch::Scalar::from(*zero_point),
-                b,
-            ),
+            } => {
+                x.fbgemm_linear_int8_weight_fp32_activation(
+                    q,
+                    packed,
+                    col_offsets,
+                    tch::Scalar::from(*scale),
+                    tch::Scalar::from(*zero_point),
+                    zero_bias,
+                ) * unscale
+                    + b
+            }
         }
     }
 }
@@ -141,11 +163,11 @@ impl FastEncoder {
             Precision::Bf16 => Kind::BFloat16,
         };
         let linear = |prefix: &str| -> anyhow::Result<Linear> {
-            Ok(Linear::new(
+            Linear::new(
                 get(&format!("{prefix}.weight"))?,
                 get(&format!("{prefix}.bias"))?,
                 precision,
-            ))
+            )
         };
         let ln = |prefix: &str| -> anyhow::Result<(Tensor, Tensor)> {
             Ok((
@@ -173,7 +195,7 @@ impl FastEncoder {
                 0,
             );
             layers.push(Layer {
-                qkv: Linear::new(qkv_w, qkv_b, precision),
+                qkv: Linear::new(qkv_w, qkv_b, precision)?,
                 out: linear(&format!("{p}.attention.output.dense"))?,
                 ln1: ln(&format!("{p}.attention.output.LayerNorm"))?,
                 ffn_in: linear(&format!("{p}.intermediate.dense"))?,

@@ -169,6 +169,11 @@ struct Progress {
 /// Sets up the run and trains epoch by epoch.
 pub fn train(args: &TrainArgs, command_line: &str) -> crate::error::Result<Scores> {
     let started = Instant::now();
+    if args.precision == Precision::Int8 {
+        return Err(crate::Error::Usage(
+            "--precision int8 is for inference (run, eval); train with fp32 or bf16".into(),
+        ));
+    }
     if let Some(t) = args.threads {
         tch::set_num_threads(t as i32);
     }
