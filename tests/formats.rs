@@ -527,3 +527,107 @@ fn a_thousand_mixed_files_with_a_hundred_broken_ones() {
         .collect()
     );
 }
+
+/// `--model-for en=…` sends English documents to the English model and the
+/// rest to `--model`; each mention names the model that found it, and the
+/// English document's mentions are those of a run with that model alone.
+#[test]
+fn a_language_can_be_routed_to_its_own_model() {
+    let corpus = tempfile::tempdir().unwrap();
+    std::fs::write(
+        corpus.path().join("en.txt"),
+        "Police in Antwerp questioned Darko Šarić about cocaine shipped through the Port of Bar.",
+    )
+    .unwrap();
+    std::fs::write(
+        corpus.path().join("hr.txt"),
+        "Policija je u Rijeci uhitila Darka Šarića, a USKOK je pokrenuo istragu protiv lučkih djelatnika.",
+    )
+    .unwrap();
+    let english = repo().join("models/conll03-minilm-l6");
+    let route = format!("en={}", english.display());
+    let out = tempfile::tempdir().unwrap();
+    let status = run_corpus(corpus.path(), out.path(), &["--model-for", &route]);
+    assert!(status.status.success(), "{status:?}");
+    let run: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("run.json")).unwrap())
+            .unwrap();
+    let default_name = run["model"]["name"].as_str().unwrap().to_string();
+    let routes = run["model"]["by_language"].as_array().unwrap();
+    assert_eq!(routes.len(), 1);
+    assert_eq!(routes[0]["language"], "en");
+    let english_name = routes[0]["name"].as_str().unwrap().to_string();
+    assert_ne!(english_name, default_name);
+    let documents: Vec<DocumentOutcome> = read_jsonl(&out.path().join("documents.jsonl"));
+    let languages: Vec<(&str, &str)> = documents
+        .iter()
+        .map(|d| (d.doc_id.as_str(), d.language.as_str()))
+        .collect();
+    assert_eq!(languages, [("en.txt", "en"), ("hr.txt", "hr")]);
+    let mentions: Vec<Mention> = read_jsonl(&out.path().join("mentions.jsonl"));
+    let sources = |doc: &str| -> Vec<String> {
+        let mut s: Vec<String> = mentions
+            .iter()
+            .filter(|m| m.doc_id == doc && m.label != Label::Amount)
+            .map(|m| m.source.clone())
+            .collect();
+        s.dedup();
+        s
+    };
+    assert_eq!(sources("en.txt"), [english_name.clone()]);
+    assert_eq!(sources("hr.txt"), [default_name.clone()]);
+    // The English document's mentions are exactly the English model's.
+    let alone = tempfile::tempdir().unwrap();
+    let status = common::nerpipe(&[
+        "run",
+        "--corpus",
+        corpus.path().to_str().unwrap(),
+        "--out",
+        alone.path().to_str().unwrap(),
+        "--model",
+        english.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(status.status.success(), "{status:?}");
+    let alone: Vec<Mention> = read_jsonl(&alone.path().join("mentions.jsonl"));
+    let of = |ms: &[Mention]| -> Vec<(String, usize, usize, Label)> {
+        ms.iter()
+            .filter(|m| m.doc_id == "en.txt")
+            .map(|m| (m.text.clone(), m.start, m.end, m.label))
+            .collect()
+    };
+    assert_eq!(of(&mentions), of(&alone));
+    assert!(of(&alone).iter().any(|(t, ..)| t == "Darko Šarić"));
+    // A route without a folder, or two for one language, is refused.
+    let refused = |routes: &[&str]| {
+        let out = tempfile::tempdir().unwrap();
+        let mut args = vec![
+            "run",
+            "--corpus",
+            corpus.path().to_str().unwrap(),
+            "--out",
+            out.path().to_str().unwrap(),
+            "--quiet",
+        ];
+        for r in routes {
+            args.extend(["--model-for", r]);
+        }
+        let output = common::nerpipe(&args);
+        assert!(!output.status.success());
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stderr).to_string(),
+        )
+    };
+    let (code, stderr) = refused(&["en"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("\"en\": give LANG=FOLDER, e.g. en=models/conll03-minilm-l6"),
+        "{stderr}"
+    );
+    let (_, stderr) = refused(&[&route, "en=models/other"]);
+    assert!(
+        stderr.contains("--model-for gives two models for en"),
+        "{stderr}"
+    );
+}

@@ -109,6 +109,21 @@ fn usize_in(range: &WholeRange, text: &str) -> Result<usize, String> {
 pub fn count(text: &str) -> Result<usize, String> {
     usize_in(&COUNT, text)
 }
+/// `--model-for LANG=FOLDER`: an ISO 639-1 code and a model folder.
+pub fn model_for(text: &str) -> Result<(String, std::path::PathBuf), String> {
+    let Some((language, dir)) = text.split_once('=') else {
+        return Err(format!(
+            "{text:?}: give LANG=FOLDER, e.g. en=models/conll03-minilm-l6"
+        ));
+    };
+    if dir.trim().is_empty() {
+        return Err(format!("{text:?}: the model folder after '=' is missing"));
+    }
+    Ok((
+        crate::ingest::language::parse_code(language)?,
+        std::path::PathBuf::from(dir),
+    ))
+}
 pub fn threads(text: &str) -> Result<usize, String> {
     usize_in(&THREADS, text)
 }

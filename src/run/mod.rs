@@ -42,6 +42,10 @@ pub struct RunArgs {
     /// Model folder.
     #[arg(long, default_value = crate::DEFAULT_MODEL)]
     pub model: PathBuf,
+    /// A model for the documents of one language, `LANG=FOLDER` (repeatable),
+    /// e.g. `en=models/conll03-minilm-l6`; other languages use --model.
+    #[arg(long = "model-for", value_name = "LANG=FOLDER", value_parser = crate::cli::model_for)]
+    pub model_for: Vec<(String, PathBuf)>,
     /// Windows per model call.
     #[arg(long, default_value_t = 32, value_parser = crate::cli::batch)]
     pub batch_size: usize,
@@ -234,15 +238,47 @@ fn run_chunks(
     flush(&mut chunk, summary)
 }
 
-/// The model as `args` ask for it: engine, and precision resolved.
-pub(super) fn load_model(args: &RunArgs) -> crate::error::Result<LoadedModel> {
+/// The models as `args` ask for them (engine, precision resolved):
+/// `--model` first, then each `--model-for` folder in order.
+pub(super) fn load_models(args: &RunArgs) -> crate::error::Result<Vec<LoadedModel>> {
     let (precision, _) = Precision::resolve(args.precision);
-    Ok(LoadedModel::load_for(&args.model, precision, args.engine)?)
+    let mut seen = BTreeMap::new();
+    for (language, dir) in &args.model_for {
+        if let Some(other) = seen.insert(language, dir) {
+            return Err(crate::Error::Usage(format!(
+                "--model-for gives two models for {language} ({} and {}): keep one",
+                other.display(),
+                dir.display()
+            )));
+        }
+    }
+    std::iter::once(&args.model)
+        .chain(args.model_for.iter().map(|(_, dir)| dir))
+        .map(|dir| Ok(LoadedModel::load_for(dir, precision, args.engine)?))
+        .collect()
+}
+
+/// `--model-for` as manifests and run.json record it: language, model
+/// name and weights, so a resumed run cannot mix routings.
+fn routed_models(args: &RunArgs, models: &[LoadedModel]) -> serde_json::Value {
+    args.model_for
+        .iter()
+        .zip(models.iter().skip(1))
+        .map(|((language, dir), model)| {
+            json!({
+                "language": language,
+                "name": model.name,
+                "path": dir,
+                "weights_sha256": model.weights_sha256,
+            })
+        })
+        .collect()
 }
 
 /// The options that change results, recorded in manifests.
-fn result_options(args: &RunArgs, decoder: Decoder) -> serde_json::Value {
+fn result_options(args: &RunArgs, decoder: Decoder, models: &[LoadedModel]) -> serde_json::Value {
     json!({
+        "model_for": routed_models(args, models),
         "batch_size": args.batch_size,
         "aggregation": args.aggregation,
         "min_score": args.min_score,
@@ -289,8 +325,9 @@ pub fn run(args: &RunArgs) -> crate::error::Result<RunSummary> {
         std::env::var(k).ok()
     })?;
     let excluded = guard::check_folders(corpus_dir, out, args.exclude_out)?;
-    let model = load_model(args)?;
-    let recognisers = Recognisers::new(&model, args)?;
+    let models = load_models(args)?;
+    let model = &models[0];
+    let recognisers = Recognisers::new(&models, args)?;
     let corpus = Corpus::open_excluding(corpus_dir, excluded.as_deref())?;
     let quiet = args.quiet;
     let notify = &mut |message: String| {
@@ -314,7 +351,7 @@ pub fn run(args: &RunArgs) -> crate::error::Result<RunSummary> {
         nerpipe_version: env!("CARGO_PKG_VERSION").into(),
         model: model.name.clone(),
         model_sha256: model.weights_sha256.clone(),
-        options: result_options(args, recognisers.decoder),
+        options: result_options(args, recognisers.decoder, &models),
         shard,
         corpus_files: corpus
             .files()

@@ -20,11 +20,21 @@ use crate::Error;
 use anyhow::Context;
 use rayon::prelude::*;
 
+/// One model with its windowed predictor and tag decoder.
+struct Route<'m> {
+    model: &'m LoadedModel,
+    predictor: WindowedPredictor<'m>,
+    decoder: Decoder,
+}
+
 /// The recognition stages with their settings, applied a chunk at a time.
 pub struct Recognisers<'m> {
-    pub model: &'m LoadedModel,
-    predictor: WindowedPredictor<'m>,
+    /// `routes[0]` is `--model`; then one per `--model-for`, in order.
+    routes: Vec<Route<'m>>,
+    /// Language → index into `routes` (`--model-for LANG=FOLDER`).
+    by_language: Vec<(String, usize)>,
     aggregation: Aggregation,
+    /// The decoder of `--model` (recorded in manifests).
     pub(super) decoder: Decoder,
     min_score: f32,
     consistency: Consistency,
@@ -34,41 +44,62 @@ pub struct Recognisers<'m> {
 }
 
 impl<'m> Recognisers<'m> {
-    pub fn new(model: &'m LoadedModel, args: &RunArgs) -> crate::error::Result<Recognisers<'m>> {
+    /// `models`: `--model`, then the `--model-for` folders in their order.
+    pub fn new(models: &'m [LoadedModel], args: &RunArgs) -> crate::error::Result<Recognisers<'m>> {
         if args.window < 8 || args.overlap * 2 >= args.window - 2 {
             return Err(Error::Usage(
                 "--window must be at least 8 and more than twice --overlap plus 2".into(),
             ));
         }
-        let max_positions = usize::try_from(model.config.bert.max_position_embeddings).unwrap_or(0);
-        if args.window > max_positions {
-            return Err(Error::Usage(format!(
-                "--window {} is larger than the model's maximum of {max_positions} positions (max_position_embeddings in {}): give --window {max_positions} or less",
-                args.window,
-                model.dir.join("config.json").display()
-            )));
+        let mut routes = Vec::new();
+        for model in models {
+            let max_positions =
+                usize::try_from(model.config.bert.max_position_embeddings).unwrap_or(0);
+            if args.window > max_positions {
+                return Err(Error::Usage(format!(
+                    "--window {} is larger than the model's maximum of {max_positions} positions (max_position_embeddings in {}): give --window {max_positions} or less",
+                    args.window,
+                    model.dir.join("config.json").display()
+                )));
+            }
+            routes.push(Route {
+                model,
+                predictor: WindowedPredictor {
+                    network: model.classifier(),
+                    num_tags: model.config.tags.len(),
+                    start_id: model.segmenter.start_id,
+                    end_id: model.segmenter.end_id,
+                    windows: WindowSpec {
+                        content: args.window - 2,
+                        overlap: args.overlap,
+                    },
+                    batch_size: args.batch_size,
+                    model_tokens: Default::default(),
+                    pack_documents: args.pack_documents,
+                },
+                decoder: args.decoder.unwrap_or(model.config.decoder),
+            });
         }
+        let Some(default) = routes.first() else {
+            return Err(Error::Usage("no model given".into()));
+        };
+        let decoder = default.decoder;
+        let by_language = args
+            .model_for
+            .iter()
+            .enumerate()
+            .map(|(i, (language, _))| (language.clone(), i + 1))
+            .filter(|(_, i)| *i < routes.len())
+            .collect();
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(args.threads.unwrap_or(0))
             .build()
             .context("cannot start worker threads")?;
         Ok(Recognisers {
-            model,
-            predictor: WindowedPredictor {
-                network: model.classifier(),
-                num_tags: model.config.tags.len(),
-                start_id: model.segmenter.start_id,
-                end_id: model.segmenter.end_id,
-                windows: WindowSpec {
-                    content: args.window - 2,
-                    overlap: args.overlap,
-                },
-                batch_size: args.batch_size,
-                model_tokens: Default::default(),
-                pack_documents: args.pack_documents,
-            },
+            routes,
+            by_language,
             aggregation: args.aggregation,
-            decoder: args.decoder.unwrap_or(model.config.decoder),
+            decoder,
             min_score: args.min_score,
             consistency: args.consistency,
             language: args.language.clone(),
@@ -76,38 +107,60 @@ impl<'m> Recognisers<'m> {
         })
     }
 
-    /// Token positions the model has computed so far.
+    /// Token positions the models have computed so far.
     pub fn model_tokens(&self) -> usize {
-        self.predictor.model_tokens.get()
+        self.routes
+            .iter()
+            .map(|r| r.predictor.model_tokens.get())
+            .sum()
     }
 
     /// Recognises and resolves the documents of one chunk, in order.
     pub fn process(&self, items: Vec<(Item, Position, bool)>) -> Vec<DocResult> {
-        let segmenter = &self.model.segmenter;
         let forced = &self.language;
+        // The predictors are not Sync: the workers see only what they need.
+        let segmenters: Vec<_> = self.routes.iter().map(|r| &r.model.segmenter).collect();
+        let by_language = &self.by_language;
         let (sequences, languages): (Vec<Option<anyhow::Result<TokenSequence>>>, Vec<_>) =
             self.pool.install(|| {
                 items
                     .par_iter()
                     .map(|(item, _, _)| match item {
                         Item::Document(d) => {
-                            (Some(segmenter.text(&d.text)), Some(language_of(d, forced)))
+                            let language = language_of(d, forced);
+                            let route = route_of(by_language, &language.0.language);
+                            let seq = segmenters[route].text(&d.text);
+                            (Some(seq), Some((language, route)))
                         }
                         Item::Failed(_) => (None, None),
                     })
                     .unzip()
             });
-        let ok: Vec<&TokenSequence> = sequences
-            .iter()
-            .flatten()
-            .filter_map(|s| s.as_ref().ok())
-            .collect();
-        let mut probs = self.predictor.predict(&ok).into_iter();
+        // One batched call per model over its documents, in chunk order.
+        let mut probs: Vec<Option<Vec<f32>>> = vec![None; items.len()];
+        for (route_index, route) in self.routes.iter().enumerate() {
+            let (at, seqs): (Vec<usize>, Vec<&TokenSequence>) = sequences
+                .iter()
+                .zip(&languages)
+                .enumerate()
+                .filter_map(|(i, (seq, language))| match (seq, language) {
+                    (Some(Ok(seq)), Some((_, r))) if *r == route_index => Some((i, seq)),
+                    _ => None,
+                })
+                .unzip();
+            if seqs.is_empty() {
+                continue;
+            }
+            for (i, p) in at.into_iter().zip(route.predictor.predict(&seqs)) {
+                probs[i] = Some(p);
+            }
+        }
         items
             .into_iter()
             .zip(sequences)
             .zip(languages)
-            .map(|(((item, position, claimed_id), seq), language)| {
+            .zip(probs)
+            .map(|((((item, position, claimed_id), seq), language), p)| {
                 let (doc, seq) = match (item, seq) {
                     (Item::Document(doc), Some(Ok(seq))) => (doc, seq),
                     (Item::Document(doc), Some(Err(e))) => {
@@ -126,9 +179,9 @@ impl<'m> Recognisers<'m> {
                         )
                     }
                 };
-                let p = probs.next().unwrap_or_default();
-                let (language, language_source) = language.unwrap_or_default();
-                let mut mentions = self.mentions(&doc, &seq, &p);
+                let p = p.unwrap_or_default();
+                let ((language, language_source), route) = language.unwrap_or_default();
+                let mut mentions = self.mentions(&self.routes[route], &doc, &seq, &p);
                 if self.consistency.document_rules() {
                     mentions = apply_document(&doc.id, &doc.text, mentions);
                 }
@@ -175,15 +228,21 @@ impl<'m> Recognisers<'m> {
     /// Mentions of one document: the transformer's spans merged with the
     /// amounts recogniser's, sorted by start; spans the source marks (a
     /// mail's display names) replace the model's where they overlap.
-    fn mentions(&self, doc: &Document, seq: &TokenSequence, probs: &[f32]) -> Vec<Mention> {
-        let config = &self.model.config;
+    fn mentions(
+        &self,
+        route: &Route,
+        doc: &Document,
+        seq: &TokenSequence,
+        probs: &[f32],
+    ) -> Vec<Mention> {
+        let config = &route.model.config;
         let (_, spans) = decode_spans(
             probs,
             &config.parsed_tags,
             &seq.word_of_token,
             seq.words.len(),
             self.aggregation,
-            self.decoder,
+            route.decoder,
         );
         let marked = &doc.marked_spans;
         let mut model_spans: Vec<Found<(Label, f32)>> = spans
@@ -229,7 +288,7 @@ impl<'m> Recognisers<'m> {
                     Ok((label, score)) if marked.iter().any(|m| (m.start..m.end) == f.bytes) => {
                         (label, score, MARKED_SOURCE.to_string(), None)
                     }
-                    Ok((label, score)) => (label, score, self.model.name.clone(), None),
+                    Ok((label, score)) => (label, score, route.model.name.clone(), None),
                     Err(a) => (Label::Amount, 1.0, AMOUNTS_SOURCE.to_string(), Some(a)),
                 };
                 Mention {
@@ -249,6 +308,14 @@ impl<'m> Recognisers<'m> {
             })
             .collect()
     }
+}
+
+/// The route of a document in `language`: its `--model-for`, else `--model` (0).
+fn route_of(by_language: &[(String, usize)], language: &str) -> usize {
+    by_language
+        .iter()
+        .find(|(l, _)| l == language)
+        .map_or(0, |(_, i)| *i)
 }
 
 /// The document's language: forced by `--language`, declared by its

@@ -51,6 +51,8 @@ pub(super) fn write_run_json(
             "name": manifest.model,
             "path": args.model,
             "weights_sha256": manifest.model_sha256,
+            // `--model-for`: the models that read documents of one language.
+            "by_language": manifest.options["model_for"],
         },
         "options": args,
         "counts": {

@@ -93,8 +93,8 @@ fn refuse_foreign_file(path: &Path) -> anyhow::Result<()> {
 }
 
 pub(super) fn run_stream(args: &RunArgs, started: Instant) -> crate::error::Result<RunSummary> {
-    let model = super::load_model(args)?;
-    let recognisers = super::Recognisers::new(&model, args)?;
+    let models = super::load_models(args)?;
+    let recognisers = super::Recognisers::new(&models, args)?;
     let selection = Selection {
         max_doc_bytes: args.max_doc_bytes,
         ..Default::default()
