@@ -56,7 +56,15 @@ fn main() -> anyhow::Result<()> {
         &args,
         x20.path(),
         &args.model,
-        &["--engine", "rust-bert", "--precision", "fp32"],
+        // Today's pipeline as it was: rust-bert, fp32, 32 windows per call.
+        &[
+            "--engine",
+            "rust-bert",
+            "--precision",
+            "fp32",
+            "--batch-size",
+            "32",
+        ],
         1,
     )?;
     let one = best_run(&args, x20.path(), &args.model, &[], 1)?;
@@ -64,7 +72,7 @@ fn main() -> anyhow::Result<()> {
     // int8 (fbgemm) is the choice for CPUs without bf16 units; shown for comparison.
     let int8 = best_run(&args, x20.path(), &args.model, &["--precision", "int8"], 1)?;
     println!(
-        "  baseline: --engine rust-bert --precision fp32, 1 thread  {:>8.0}",
+        "  baseline: --engine rust-bert --precision fp32 --batch-size 32, 1 thread  {:>8.0}",
         baseline.per_core
     );
     println!(

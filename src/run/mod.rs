@@ -46,8 +46,9 @@ pub struct RunArgs {
     /// e.g. `en=models/conll03-minilm-l6`; other languages use --model.
     #[arg(long = "model-for", value_name = "LANG=FOLDER", value_parser = crate::cli::model_for)]
     pub model_for: Vec<(String, PathBuf)>,
-    /// Windows per model call.
-    #[arg(long, default_value_t = 32, value_parser = crate::cli::batch)]
+    /// Windows per model call. Small batches keep a layer's activations in
+    /// the core's cache: 8 ran 1.1× faster than 32 (1 and 2 threads, AMX).
+    #[arg(long, default_value_t = 8, value_parser = crate::cli::batch)]
     pub batch_size: usize,
     /// Threads for tokenisation and libtorch (default: all cores).
     #[arg(long, value_parser = crate::cli::threads)]
