@@ -256,12 +256,11 @@ impl FastEncoder {
                     Tensor::scaled_dot_product_attention(&q, &k, &v, Some(&mask), 0.0, false, None)
                         .transpose(1, 2)
                         .reshape([rows, width, hidden]);
-                let o = l.out.apply(&a).to_kind(Kind::Float);
-                x = norm(&(x + o), &l.ln1);
+                // fp32 + bf16 promotes to fp32 inside the add: no copy.
+                x = norm(&(x + l.out.apply(&a)), &l.ln1);
                 let f = l
                     .ffn_out
-                    .apply(&l.ffn_in.apply(&x.to_kind(self.kind)).gelu("none"))
-                    .to_kind(Kind::Float);
+                    .apply(&l.ffn_in.apply(&x.to_kind(self.kind)).gelu("none"));
                 x = norm(&(x + f), &l.ln2);
             }
             x.linear(&self.classifier.0, Some(&self.classifier.1))
