@@ -82,22 +82,8 @@ fn a_document_of_more_than_64_windows_matches_window_by_window_prediction() {
             }
         }
     }
-    let decode = |probs: &[f32]| {
-        let (_, spans) = decode_spans(
-            probs,
-            &model.config.parsed_tags,
-            &seq.word_of_token,
-            seq.words.len(),
-            Aggregation::First,
-            model.config.decoder,
-        );
-        spans
-            .into_iter()
-            .map(|s| (s.words, s.kind))
-            .collect::<Vec<_>>()
-    };
-    let a = decode(&batched);
-    let b = decode(&assembled);
+    let a = spans(&model, &seq, &batched);
+    let b = spans(&model, &seq, &assembled);
     assert!(a.len() > 500, "only {} spans", a.len());
     assert_eq!(a, b);
     let max_diff = batched
