@@ -222,6 +222,11 @@ impl FastEncoder {
         })
     }
 
+    /// Whether the matrix multiplications run in bf16.
+    pub fn multiplies_in_bf16(&self) -> bool {
+        self.kind == Kind::BFloat16
+    }
+
     /// Logits `[rows, width, tags]` (fp32) of a padded, possibly packed batch.
     pub fn logits(&self, input: &Padded) -> Tensor {
         tch::no_grad(|| {

@@ -24,6 +24,17 @@ impl Classifier<'_> {
         matches!(self, Classifier::Own(_))
     }
 
+    /// Whether a row's scores depend on how many rows its batch has: bf16
+    /// matrix kernels (AMX) block by the batch's size, so the last bits of
+    /// a row move with it. Such batches are filled to `batch_size` rows,
+    /// which keeps sharded, chunked and whole runs identical.
+    fn needs_full_batches(&self) -> bool {
+        match self {
+            Classifier::RustBert(_) => false,
+            Classifier::Own(encoder) => encoder.multiplies_in_bf16(),
+        }
+    }
+
     fn logits(&self, input: &Padded) -> Tensor {
         match self {
             Classifier::RustBert(network) => tch::no_grad(|| {
@@ -133,10 +144,18 @@ impl WindowedPredictor<'_> {
                         .collect()
                 })
                 .collect();
-            let refs: Vec<Vec<&Row>> = pieces.iter().map(|r| r.iter().collect()).collect();
+            let mut refs: Vec<Vec<&Row>> = pieces.iter().map(|r| r.iter().collect()).collect();
+            let empty = Row {
+                ids: &[],
+                shapes: &[],
+                labels: None,
+            };
+            if self.network.needs_full_batches() {
+                refs.resize_with(self.batch_size.max(refs.len()), || vec![&empty]);
+            }
             let input = pack(&refs, self.start_id, self.end_id, bucket(&batch[0]));
             self.model_tokens
-                .set(self.model_tokens.get() + batch.len() * input.width);
+                .set(self.model_tokens.get() + refs.len() * input.width);
             let probs = self.network.logits(&input).softmax(-1, Kind::Float);
             let flat: Vec<f32> = Vec::<f32>::try_from(probs.flatten(0, -1))
                 .expect("a float tensor converts to Vec<f32>");
