@@ -47,6 +47,10 @@ pub struct Amount {
     /// Upper bound of a range ("between 5 and 10 tonnes").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value_max: Option<String>,
+    /// Lemma of a counted noun where the recogniser knows it (Croatian,
+    /// Serbian, Bosnian: "telefona" → "telefon"); JSONL only, not in CSV.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lemma: Option<String>,
 }
 
 impl Amount {
@@ -71,7 +75,7 @@ impl Amount {
 
 /// How a mention's or an entity's optional amount is laid out in records:
 /// `amount_kind`, `value`, `unit` always (null without an amount), then
-/// `qualifier` and `value_max` where they are set.
+/// `qualifier`, `value_max` and `lemma` where they are set.
 pub(super) mod columns {
     use super::{Amount, AmountKind};
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -87,6 +91,8 @@ pub(super) mod columns {
         qualifier: Option<std::borrow::Cow<'a, str>>,
         #[serde(default, skip_serializing_if = "Option::is_none", borrow)]
         value_max: Option<std::borrow::Cow<'a, str>>,
+        #[serde(default, skip_serializing_if = "Option::is_none", borrow)]
+        lemma: Option<std::borrow::Cow<'a, str>>,
     }
 
     pub fn serialize<S: Serializer>(amount: &Option<Amount>, s: S) -> Result<S::Ok, S::Error> {
@@ -99,6 +105,7 @@ pub(super) mod columns {
             unit: amount.as_ref().map(|a| a.unit.as_str().into()),
             qualifier: amount.as_ref().and_then(|a| borrowed(&a.qualifier)),
             value_max: amount.as_ref().and_then(|a| borrowed(&a.value_max)),
+            lemma: amount.as_ref().and_then(|a| borrowed(&a.lemma)),
         }
         .serialize(s)
     }
@@ -112,6 +119,7 @@ pub(super) mod columns {
                 unit: unit.into_owned(),
                 qualifier: c.qualifier.map(|q| q.into_owned()),
                 value_max: c.value_max.map(|v| v.into_owned()),
+                lemma: c.lemma.map(|v| v.into_owned()),
             }),
             _ => None,
         })
