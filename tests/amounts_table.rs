@@ -362,6 +362,8 @@ const WIDE: &[(&str, &[Exp])] = &[
     ("They drove 40 miles to the border.", &[("40 miles", Q, "40", "mi", "", "")]),
     ("Police found 16 ounces of heroin.", &[("16 ounces", Q, "16", "oz", "", "")]),
     ("Agents seized 5 pounds of cocaine.", &[("5 pounds", Q, "5", "lb", "", "")]),
+    ("The suspect weighed 200 pounds.", &[("200 pounds", Q, "200", "lb", "", "")]),
+    ("The package weighs 3 pounds.", &[("3 pounds", Q, "3", "lb", "", "")]),
     ("Each bag held 2 lbs of cannabis.", &[("2 lbs", Q, "2", "lb", "", "")]),
     ("The farm covered 300 acres.", &[("300 acres", Q, "300", "acre", "", "")]),
     ("The warehouse had 50,000 square feet of space.", &[("50,000 square feet", Q, "50000", "ft2", "", "")]),
@@ -718,10 +720,19 @@ fn regional_count_lemmas() {
             .map(|m| m.amount.lemma)
             .collect::<Vec<_>>()
     };
-    assert_eq!(lemma("hr", "oko 70.000 telefona"), [Some("telefon".to_string())]);
+    assert_eq!(
+        lemma("hr", "oko 70.000 telefona"),
+        [Some("telefon".to_string())]
+    );
     assert_eq!(lemma("sr", "19 osoba"), [Some("osoba".to_string())]);
-    assert_eq!(lemma("sr", "70.000 телефона"), [Some("телефон".to_string())]);
-    assert_eq!(lemma("bs", "više od 2.500 pretplatnika"), [Some("pretplatnik".to_string())]);
+    assert_eq!(
+        lemma("sr", "70.000 телефона"),
+        [Some("телефон".to_string())]
+    );
+    assert_eq!(
+        lemma("bs", "više od 2.500 pretplatnika"),
+        [Some("pretplatnik".to_string())]
+    );
     // a noun the table does not know keeps no lemma; units never have one
     assert_eq!(lemma("hr", "12 bačava"), [None]);
     assert_eq!(lemma("hr", "90 tona"), [None]);
@@ -741,8 +752,14 @@ fn language_decides_ambiguous_separators() {
     assert_eq!(v("Paid 1.500 euros.", Some("en")), ["1.5"]);
     assert_eq!(v("Plaćeno je 1.500 eura.", Some("hr")), ["1500"]);
     // no language: the words around decide
-    assert_eq!(v("Policija je zaplijenila 1.500 kilograma.", None), ["1500"]);
+    assert_eq!(
+        v("Policija je zaplijenila 1.500 kilograma.", None),
+        ["1500"]
+    );
     assert_eq!(v("The police seized 1.500 kilograms.", None), ["1.5"]);
     // the document's own unambiguous numbers still win over its language
-    assert_eq!(v("It cost €1,234.56 and then €2,500.", Some("hr")), ["1234.56", "2500"]);
+    assert_eq!(
+        v("It cost €1,234.56 and then €2,500.", Some("hr")),
+        ["1234.56", "2500"]
+    );
 }

@@ -216,13 +216,14 @@ impl<'m> Recognisers<'m> {
             what: (m.label, 1.0),
         }));
         model_spans.sort_by_key(|f| f.bytes.start);
-        let amount_spans: Vec<Found<Amount>> = find_amounts_in(&doc.text, Some(language).filter(|l| !l.is_empty()))
-            .into_iter()
-            .map(|a| Found {
-                bytes: a.start..a.end,
-                what: a.amount,
-            })
-            .collect();
+        let amount_spans: Vec<Found<Amount>> =
+            find_amounts_in(&doc.text, Some(language).filter(|l| !l.is_empty()))
+                .into_iter()
+                .map(|a| Found {
+                    bytes: a.start..a.end,
+                    what: a.amount,
+                })
+                .collect();
         let merged = merge_with_amounts(&doc.text, model_spans, amount_spans);
         let byte_offsets: Vec<usize> = merged
             .iter()

@@ -524,10 +524,42 @@ fn with_cyrillic(words: &[&'static str]) -> HashSet<String> {
 /// before an amount ("Oko 70.000 telefona", "Više od 2.500 ...").
 static REGIONAL_CAP_OK: LazyLock<HashSet<String>> = LazyLock::new(|| {
     with_cyrillic(&[
-        "u", "od", "do", "za", "na", "sa", "s", "i", "oko", "više", "manje", "najmanje",
-        "najviše", "gotovo", "skoro", "čak", "još", "samo", "ukupno", "svih", "tih", "ovih",
-        "između", "preko", "blizu", "približno", "otprilike", "prema", "nakon", "prije", "posle",
-        "poslije", "tijekom", "tokom", "iz", "kod",
+        "u",
+        "od",
+        "do",
+        "za",
+        "na",
+        "sa",
+        "s",
+        "i",
+        "oko",
+        "više",
+        "manje",
+        "najmanje",
+        "najviše",
+        "gotovo",
+        "skoro",
+        "čak",
+        "još",
+        "samo",
+        "ukupno",
+        "svih",
+        "tih",
+        "ovih",
+        "između",
+        "preko",
+        "blizu",
+        "približno",
+        "otprilike",
+        "prema",
+        "nakon",
+        "prije",
+        "posle",
+        "poslije",
+        "tijekom",
+        "tokom",
+        "iz",
+        "kod",
     ])
 });
 
@@ -535,9 +567,34 @@ static REGIONAL_CAP_OK: LazyLock<HashSet<String>> = LazyLock::new(|| {
 /// "broj 12", "str. 4").
 static REGIONAL_REFERENCES: LazyLock<HashSet<String>> = LazyLock::new(|| {
     with_cyrillic(&[
-        "članak", "članka", "članku", "član", "člana", "čl", "stavak", "stavka", "stav", "točka",
-        "točke", "tačka", "tačke", "broj", "broja", "br", "str", "stranica", "strana", "predmet",
-        "ulica", "ulici", "akcija", "operacija", "kat", "sprat", "soba", "verzija",
+        "članak",
+        "članka",
+        "članku",
+        "član",
+        "člana",
+        "čl",
+        "stavak",
+        "stavka",
+        "stav",
+        "točka",
+        "točke",
+        "tačka",
+        "tačke",
+        "broj",
+        "broja",
+        "br",
+        "str",
+        "stranica",
+        "strana",
+        "predmet",
+        "ulica",
+        "ulici",
+        "akcija",
+        "operacija",
+        "kat",
+        "sprat",
+        "soba",
+        "verzija",
     ])
 });
 
@@ -545,26 +602,198 @@ static REGIONAL_REFERENCES: LazyLock<HashSet<String>> = LazyLock::new(|| {
 /// function words, adverbs, verbs, month names (dates), words for "times".
 static REGIONAL_STOP: LazyLock<HashSet<String>> = LazyLock::new(|| {
     with_cyrillic(&[
-        "i", "ili", "a", "ali", "da", "je", "su", "se", "sa", "od", "do", "za", "na", "u", "o",
-        "po", "iz", "koja", "koje", "koji", "kojih", "kojima", "kada", "kad", "kako", "gdje",
-        "gde", "ovdje", "ovde", "prije", "pre", "posle", "poslije", "nakon", "tijekom", "tokom",
-        "zbog", "preko", "između", "među", "protiv", "prema", "osim", "iza", "blizu", "oko",
-        "više", "manje", "puta", "nije", "nisu", "bila", "bilo", "bili", "bile", "bio", "biti",
-        "ima", "imaju", "imala", "imali", "ova", "ove", "ovi", "ta", "te", "ti", "ona", "one",
-        "oni", "sve", "svi", "sva", "svih", "njih", "njima", "njegova", "njegove", "njena",
-        "njezina", "njihova", "njihove", "godišnje", "mjesečno", "mesečno", "dnevno", "ukupno",
-        "odnosno", "također", "takođe", "već", "samo", "još", "čak", "sada", "tada", "zatim",
-        "potom", "dakle", "naime", "svega", "jer", "niti", "iako", "ukoliko", "ako", "tako",
-        "kao", "koliko", "toliko", "nekoliko", "mnogo", "malo", "dosta", "uhapšena", "uhićena",
-        "bude", "budu", "biće", "bi", "će", "će", "treba", "trebalo", "može", "mogu", "moglo",
-        "siječnja", "veljače", "ožujka", "travnja", "svibnja", "lipnja", "srpnja", "kolovoza",
-        "rujna", "listopada", "studenoga", "studenog", "prosinca", "januara", "februara",
-        "marta", "aprila", "maja", "juna", "jula", "avgusta", "augusta", "septembra",
-        "oktobra", "novembra", "decembra", "januar", "februar", "godini", "godišnjice", "sa",
-        "uz", "pred", "nad", "pod", "kroz", "bez", "kod", "ka", "prema", "putem", "posto",
-        "odsto", "minus", "plus", "jedne", "druge", "prve", "treće", "ostale", "ostali",
-        "ostalih", "ukupne", "nove", "novi", "stari", "stare", "veće", "manje", "tisuće",
-        "hiljade", "stotine", "desetine", "stotina", "desetina",
+        "i",
+        "ili",
+        "a",
+        "ali",
+        "da",
+        "je",
+        "su",
+        "se",
+        "sa",
+        "od",
+        "do",
+        "za",
+        "na",
+        "u",
+        "o",
+        "po",
+        "iz",
+        "koja",
+        "koje",
+        "koji",
+        "kojih",
+        "kojima",
+        "kada",
+        "kad",
+        "kako",
+        "gdje",
+        "gde",
+        "ovdje",
+        "ovde",
+        "prije",
+        "pre",
+        "posle",
+        "poslije",
+        "nakon",
+        "tijekom",
+        "tokom",
+        "zbog",
+        "preko",
+        "između",
+        "među",
+        "protiv",
+        "prema",
+        "osim",
+        "iza",
+        "blizu",
+        "oko",
+        "više",
+        "manje",
+        "puta",
+        "nije",
+        "nisu",
+        "bila",
+        "bilo",
+        "bili",
+        "bile",
+        "bio",
+        "biti",
+        "ima",
+        "imaju",
+        "imala",
+        "imali",
+        "ova",
+        "ove",
+        "ovi",
+        "ta",
+        "te",
+        "ti",
+        "ona",
+        "one",
+        "oni",
+        "sve",
+        "svi",
+        "sva",
+        "svih",
+        "njih",
+        "njima",
+        "njegova",
+        "njegove",
+        "njena",
+        "njezina",
+        "njihova",
+        "njihove",
+        "godišnje",
+        "mjesečno",
+        "mesečno",
+        "dnevno",
+        "ukupno",
+        "odnosno",
+        "također",
+        "takođe",
+        "već",
+        "samo",
+        "još",
+        "čak",
+        "sada",
+        "tada",
+        "zatim",
+        "potom",
+        "dakle",
+        "naime",
+        "svega",
+        "jer",
+        "niti",
+        "iako",
+        "ukoliko",
+        "ako",
+        "tako",
+        "kao",
+        "koliko",
+        "toliko",
+        "nekoliko",
+        "mnogo",
+        "malo",
+        "dosta",
+        "uhapšena",
+        "uhićena",
+        "bude",
+        "budu",
+        "biće",
+        "bi",
+        "će",
+        "će",
+        "treba",
+        "trebalo",
+        "može",
+        "mogu",
+        "moglo",
+        "siječnja",
+        "veljače",
+        "ožujka",
+        "travnja",
+        "svibnja",
+        "lipnja",
+        "srpnja",
+        "kolovoza",
+        "rujna",
+        "listopada",
+        "studenoga",
+        "studenog",
+        "prosinca",
+        "januara",
+        "februara",
+        "marta",
+        "aprila",
+        "maja",
+        "juna",
+        "jula",
+        "avgusta",
+        "augusta",
+        "septembra",
+        "oktobra",
+        "novembra",
+        "decembra",
+        "januar",
+        "februar",
+        "godini",
+        "godišnjice",
+        "sa",
+        "uz",
+        "pred",
+        "nad",
+        "pod",
+        "kroz",
+        "bez",
+        "kod",
+        "ka",
+        "prema",
+        "putem",
+        "posto",
+        "odsto",
+        "minus",
+        "plus",
+        "jedne",
+        "druge",
+        "prve",
+        "treće",
+        "ostale",
+        "ostali",
+        "ostalih",
+        "ukupne",
+        "nove",
+        "novi",
+        "stari",
+        "stare",
+        "veće",
+        "manje",
+        "tisuće",
+        "hiljade",
+        "stotine",
+        "desetine",
+        "stotina",
+        "desetina",
     ])
 });
 
@@ -594,9 +823,36 @@ pub(super) fn regional_noun_like(w: &str) -> bool {
 pub(super) fn english_marker(lw: &str) -> bool {
     matches!(
         lw,
-        "the" | "of" | "and" | "to" | "in" | "is" | "was" | "were" | "for" | "with" | "that"
-            | "said" | "by" | "from" | "has" | "have" | "had" | "are" | "on" | "at" | "an"
-            | "this" | "which" | "it" | "he" | "she" | "they" | "their" | "his" | "her"
+        "the"
+            | "of"
+            | "and"
+            | "to"
+            | "in"
+            | "is"
+            | "was"
+            | "were"
+            | "for"
+            | "with"
+            | "that"
+            | "said"
+            | "by"
+            | "from"
+            | "has"
+            | "have"
+            | "had"
+            | "are"
+            | "on"
+            | "at"
+            | "an"
+            | "this"
+            | "which"
+            | "it"
+            | "he"
+            | "she"
+            | "they"
+            | "their"
+            | "his"
+            | "her"
     )
 }
 
@@ -605,9 +861,41 @@ pub(super) fn english_marker(lw: &str) -> bool {
 pub(super) fn regional_marker(lw: &str) -> bool {
     matches!(
         lw,
-        "je" | "su" | "i" | "u" | "od" | "za" | "na" | "da" | "se" | "sa" | "iz" | "koji"
-            | "koja" | "koje" | "kao" | "ili" | "po" | "prema" | "nije" | "bio" | "bila"
-            | "biti" | "oko" | "više" | "godine" | "godina" | "policija" | "tisuća" | "hiljada"
-            | "milijuna" | "miliona" | "posto" | "odsto" | "eura" | "kuna" | "dinara" | "između"
+        "je" | "su"
+            | "i"
+            | "u"
+            | "od"
+            | "za"
+            | "na"
+            | "da"
+            | "se"
+            | "sa"
+            | "iz"
+            | "koji"
+            | "koja"
+            | "koje"
+            | "kao"
+            | "ili"
+            | "po"
+            | "prema"
+            | "nije"
+            | "bio"
+            | "bila"
+            | "biti"
+            | "oko"
+            | "više"
+            | "godine"
+            | "godina"
+            | "policija"
+            | "tisuća"
+            | "hiljada"
+            | "milijuna"
+            | "miliona"
+            | "posto"
+            | "odsto"
+            | "eura"
+            | "kuna"
+            | "dinara"
+            | "između"
     )
 }

@@ -3,8 +3,8 @@
 
 use super::lexicon::*;
 use super::scanner::*;
-use super::units::*;
 use super::tables::*;
+use super::units::*;
 use super::words::{Last, WordNumber, WordsSoFar};
 
 // ---------------------------------------------------------------------------
@@ -265,7 +265,13 @@ pub(super) enum Nw {
 pub(super) fn starts_number(nw: Nw) -> bool {
     matches!(
         nw,
-        Nw::Unit(_) | Nw::Teen(_) | Nw::Tens(_) | Nw::Hundreds(_) | Nw::ScaleOne(_) | Nw::A | Nw::Half
+        Nw::Unit(_)
+            | Nw::Teen(_)
+            | Nw::Tens(_)
+            | Nw::Hundreds(_)
+            | Nw::ScaleOne(_)
+            | Nw::A
+            | Nw::Half
     )
 }
 
@@ -439,9 +445,9 @@ impl Scanner<'_> {
                     // "4,5 mlrd. eura": the abbreviation's dot, when a
                     // lower-case word goes on
                     if self.ch(we) == Some('.')
-                        && self
-                            .next_word_h(we + 1)
-                            .is_some_and(|x| self.w(x).chars().next().is_some_and(char::is_lowercase))
+                        && self.next_word_h(we + 1).is_some_and(|x| {
+                            self.w(x).chars().next().is_some_and(char::is_lowercase)
+                        })
                     {
                         we += 1;
                     }

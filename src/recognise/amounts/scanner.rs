@@ -198,7 +198,11 @@ impl<'a> Scanner<'a> {
         const R: usize = 300;
         if let Some((lo, hi, v)) = self.near.get() {
             let inner_lo = if lo == 0 { 0 } else { lo + R / 2 };
-            let inner_hi = if hi == self.text.len() { hi } else { hi - R / 2 };
+            let inner_hi = if hi == self.text.len() {
+                hi
+            } else {
+                hi - R / 2
+            };
             if (inner_lo..=inner_hi).contains(&pos) {
                 return v;
             }
@@ -566,7 +570,8 @@ impl<'a> Scanner<'a> {
         // "€640,000 to three consulting firms": a range needs a second
         // number of the same form and no other unit after it.
         if let Some(sec) = &second {
-            let same_form = matches!(first.val, NumVal::Raw(_)) == matches!(sec.val, NumVal::Raw(_));
+            let same_form =
+                matches!(first.val, NumVal::Raw(_)) == matches!(sec.val, NumVal::Raw(_));
             let other_unit = self
                 .parse_unit(sec.end, sec.has_scale, true)
                 .is_some_and(|u| u.kind != AmountKind::Money || u.code != code);
@@ -613,7 +618,12 @@ impl<'a> Scanner<'a> {
         }
         let (a, b) = self.next_word_h(we)?;
         let (c, _) = self.cur_name(a, b, false)?;
-        if c.shift == 0 || !matches!(&*lc(self.w((a, b))), "penny" | "cent" | "satoshi" | "kopeck") {
+        if c.shift == 0
+            || !matches!(
+                &*lc(self.w((a, b))),
+                "penny" | "cent" | "satoshi" | "kopeck"
+            )
+        {
             return None;
         }
         Some(NumExpr {
@@ -637,8 +647,18 @@ impl<'a> Scanner<'a> {
             return false;
         }
         let q = self.skip_ws_back(w.0);
-        self.ch_before(q)
-            .is_none_or(|c| matches!(c, '.' | '!' | '?' | ':' | ';' | '"' | '“' | '\n' | '(' | '•' | '*'))
+        self.ch_before(q).is_none_or(|c| {
+            matches!(
+                c,
+                '.' | '!' | '?' | ':' | ';' | '"' | '“' | '\n' | '(' | '•' | '*'
+            )
+        })
+    }
+
+    /// A form of "weigh" right before `s` ("weighed 200 pounds").
+    fn weighs_before(&self, s: usize) -> bool {
+        self.prev_word(s)
+            .is_some_and(|w| lc(self.w(w)).starts_with("weigh"))
     }
 
     /// Amounts starting with a number (digits or words) and ending with a
@@ -668,9 +688,15 @@ impl<'a> Scanner<'a> {
         let after = second.as_ref().map_or(first.end, |x| x.end);
         let has_scale = first.has_scale || second.as_ref().is_some_and(|x| x.has_scale);
         let shaped = has_scale || matches!(&first.val, NumVal::Raw(r) if r.n >= 2);
-        let u = self.parse_unit(after, has_scale, shaped)?;
+        let mut u = self.parse_unit(after, has_scale, shaped)?;
         if self.ch(u.end).is_some_and(|c| c.is_alphanumeric()) {
             return None;
+        }
+        if u.code == "GBP" && !has_scale && self.weighs_before(s) {
+            // "weighed 200 pounds": a mass
+            u.kind = AmountKind::Quantity;
+            u.unit = "lb".to_string();
+            u.code = "";
         }
         let (start, qual) = match (between, &second) {
             (Some(b), Some(_)) => (b.0, None),

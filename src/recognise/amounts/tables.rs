@@ -287,10 +287,7 @@ mod tests {
         assert_eq!(NUM_WORDS.get("хиљаду").map(|x| x.0), Some(Nw::ScaleOne(3)));
         assert_eq!(CURRENCY_NAMES.get("евра").map(|x| x.0.code), Some("EUR"));
         assert_eq!(CURRENCY_NAMES.get("euro").map(|x| x.1), Some(Tag::Both));
-        assert_eq!(
-            UNITS.words.get("одсто").map(|x| x.0.unit),
-            Some("%")
-        );
+        assert_eq!(UNITS.words.get("одсто").map(|x| x.0.unit), Some("%"));
         assert!(UNITS.phrase_heads.contains("square"));
         assert_eq!(
             COUNT_LEMMAS.get("телефона").map(String::as_str),

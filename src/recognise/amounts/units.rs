@@ -2,8 +2,8 @@
 //! quantity and duration units, and counted nouns after a number.
 
 use super::lexicon::*;
-use super::tables::*;
 use super::scanner::*;
+use super::tables::*;
 use crate::doc::AmountKind;
 
 pub(super) fn currency_symbol(c: char) -> Option<&'static str> {
@@ -235,7 +235,12 @@ impl Scanner<'_> {
     /// Currency names (`data/currency_names.tsv`); returns the default ISO
     /// code. Dinars are Serbian unless another country is named; "pounds
     /// of" without a scale word is a weight ("5 pounds of cocaine").
-    pub(super) fn cur_name(&self, ws: usize, we: usize, has_scale: bool) -> Option<(CurName, usize)> {
+    pub(super) fn cur_name(
+        &self,
+        ws: usize,
+        we: usize,
+        has_scale: bool,
+    ) -> Option<(CurName, usize)> {
         let mut buf = [0u8; 48];
         let lw = lower_into(&self.text[ws..we], &mut buf)?;
         if lw == "pound" || lw == "pounds" {
@@ -260,7 +265,12 @@ impl Scanner<'_> {
     /// Quantity, percent and duration words and phrases
     /// (`data/units.tsv`); `attached`: glued or hyphenated to the number
     /// ("5kg", "3-inch"), where percent words do not go.
-    pub(super) fn unit_word(&self, ws: usize, we: usize, attached: bool) -> Option<(UnitWord, usize)> {
+    pub(super) fn unit_word(
+        &self,
+        ws: usize,
+        we: usize,
+        attached: bool,
+    ) -> Option<(UnitWord, usize)> {
         let w = &self.text[ws..we];
         let q = |unit| UnitWord {
             kind: AmountKind::Quantity,

@@ -123,8 +123,10 @@ impl WordNumber {
                 self.last = L::Hundred;
             }
             Nw::Scale(k) => {
-                if !matches!(last, L::Unit | L::Teen | L::Tens | L::Hundred | L::A | L::Half)
-                    || k >= self.prev_scale
+                if !matches!(
+                    last,
+                    L::Unit | L::Teen | L::Tens | L::Hundred | L::A | L::Half
+                ) || k >= self.prev_scale
                 {
                     return false;
                 }
