@@ -294,7 +294,7 @@ fn exact_fraction(num: u64, den: u64) -> Option<(u64, i32)> {
     }
     let mut p = 1u64;
     for k in 0..=6 {
-        if p % den == 0 {
+        if p.is_multiple_of(den) {
             return Some((num * (p / den), k));
         }
         p *= 10;
