@@ -2,9 +2,13 @@
 //! modifiers, references or function words. Data, kept apart from the scanner.
 
 use super::numbers::*;
+use super::tables::Fnv;
 use crate::doc::script::latin_to_cyrillic;
 use std::collections::HashSet;
+use std::hash::BuildHasherDefault;
 use std::sync::LazyLock;
+
+type WordSet = HashSet<String, BuildHasherDefault<Fnv>>;
 
 /// Plural-looking words that are not counted nouns.
 pub(super) fn not_noun(w: &str) -> bool {
@@ -513,7 +517,7 @@ pub(super) fn reference_word(lw: &str) -> bool {
 }
 
 /// A Latin word list and its Serbian Cyrillic spellings.
-fn with_cyrillic(words: &[&'static str]) -> HashSet<String> {
+fn with_cyrillic(words: &[&'static str]) -> WordSet {
     words
         .iter()
         .flat_map(|w| [w.to_string(), latin_to_cyrillic(w)])
@@ -522,7 +526,7 @@ fn with_cyrillic(words: &[&'static str]) -> HashSet<String> {
 
 /// Capitalised words of the region's languages that may start a sentence
 /// before an amount ("Oko 70.000 telefona", "Više od 2.500 ...").
-static REGIONAL_CAP_OK: LazyLock<HashSet<String>> = LazyLock::new(|| {
+static REGIONAL_CAP_OK: LazyLock<WordSet> = LazyLock::new(|| {
     with_cyrillic(&[
         "u",
         "od",
@@ -565,7 +569,7 @@ static REGIONAL_CAP_OK: LazyLock<HashSet<String>> = LazyLock::new(|| {
 
 /// Words of the region after which a number is a reference ("članak 5",
 /// "broj 12", "str. 4").
-static REGIONAL_REFERENCES: LazyLock<HashSet<String>> = LazyLock::new(|| {
+static REGIONAL_REFERENCES: LazyLock<WordSet> = LazyLock::new(|| {
     with_cyrillic(&[
         "članak",
         "članka",
@@ -600,7 +604,7 @@ static REGIONAL_REFERENCES: LazyLock<HashSet<String>> = LazyLock::new(|| {
 
 /// Words of the region that are never the counted noun after a number:
 /// function words, adverbs, verbs, month names (dates), words for "times".
-static REGIONAL_STOP: LazyLock<HashSet<String>> = LazyLock::new(|| {
+static REGIONAL_STOP: LazyLock<WordSet> = LazyLock::new(|| {
     with_cyrillic(&[
         "i",
         "ili",

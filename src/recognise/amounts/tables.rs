@@ -254,7 +254,14 @@ pub(super) static COUNT_LEMMAS: LazyLock<Map<String>> = LazyLock::new(|| {
 
 /// Lower-cases a word into `buf` without allocating; None when it does not
 /// fit (no table word is that long).
-pub(super) fn lower_into<'b>(w: &str, buf: &'b mut [u8; 48]) -> Option<&'b str> {
+pub(super) fn lower_into<'b>(w: &'b str, buf: &'b mut [u8; 48]) -> Option<&'b str> {
+    if w.len() > buf.len() {
+        return None;
+    }
+    // most words are lower case already: no copy
+    if !w.chars().any(char::is_uppercase) {
+        return Some(w);
+    }
     if w.is_ascii() {
         if w.len() > buf.len() {
             return None;

@@ -66,7 +66,11 @@ pub(super) fn dollar_prefix_spaced(w: &str) -> Option<&'static str> {
 /// words; "KM" for Bosnian convertible marks): the ISO code, and whether the
 /// code is also an English word ("ALL", "TOP", "CUP").
 pub(super) fn iso_code(w: &str) -> Option<(&'static str, bool)> {
-    if w.len() > 3 || !w.bytes().all(|b| b.is_ascii_alphabetic()) {
+    // every code starts with a capital: most words are not looked up
+    if w.len() > 3
+        || !w.as_bytes().first().is_some_and(u8::is_ascii_uppercase)
+        || !w.bytes().all(|b| b.is_ascii_alphabetic())
+    {
         return None;
     }
     ISO_CODES.get(w).copied()
@@ -365,10 +369,9 @@ impl Scanner<'_> {
         if let Some((a, b)) = self.english_count_noun(ws) {
             return Some((a, b, None));
         }
-        if self.fits(Tag::Sh, ws) {
-            return self.regional_count_noun(ws);
-        }
-        None
+        // the word first: the text around is read only for a likely noun
+        let r = self.regional_count_noun(ws)?;
+        self.fits(Tag::Sh, ws).then_some(r)
     }
 
     fn english_count_noun(&self, ws: usize) -> Option<(usize, usize)> {
