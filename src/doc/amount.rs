@@ -125,3 +125,44 @@ pub(super) mod columns {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Serialize, serde::Deserialize)]
+    struct Row {
+        #[serde(flatten, with = "columns")]
+        amount: Option<Amount>,
+    }
+
+    fn amount(lemma: Option<&str>) -> Amount {
+        Amount {
+            kind: AmountKind::Count,
+            value: "70000".into(),
+            unit: "telefona".into(),
+            qualifier: Some("oko".into()),
+            value_max: None,
+            lemma: lemma.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn lemma_is_written_only_when_known() {
+        let with = serde_json::to_string(&Row {
+            amount: Some(amount(Some("telefon"))),
+        })
+        .unwrap();
+        assert_eq!(
+            with,
+            r#"{"amount_kind":"count","value":"70000","unit":"telefona","qualifier":"oko","lemma":"telefon"}"#
+        );
+        let back: Row = serde_json::from_str(&with).unwrap();
+        assert_eq!(back.amount, Some(amount(Some("telefon"))));
+        let without = serde_json::to_string(&Row {
+            amount: Some(amount(None)),
+        })
+        .unwrap();
+        assert!(!without.contains("lemma"), "{without}");
+    }
+}
