@@ -3,7 +3,14 @@ use nerpipe::recognise::amounts::*;
 use proptest::prelude::*;
 
 fn check(text: &str) -> Result<(), TestCaseError> {
-    let ms = find_amounts(text);
+    check_in(text, None)?;
+    check_in(text, Some("hr"))?;
+    check_in(text, Some("sr"))?;
+    check_in(text, Some("en"))
+}
+
+fn check_in(text: &str, language: Option<&str>) -> Result<(), TestCaseError> {
+    let ms = find_amounts_in(text, language);
     let mut prev_end = 0;
     for m in &ms {
         prop_assert!(m.start < m.end, "empty span {m:?}");
@@ -118,6 +125,37 @@ fn soup() -> impl Strategy<Value = String> {
         Just("ë"),
         Just("日本"),
         Just("🙂"),
+        Just("milijuna"),
+        Just("милиона"),
+        Just("tisuću"),
+        Just("pet"),
+        Just("dvije"),
+        Just("pola"),
+        Just("eura"),
+        Just("евра"),
+        Just("KM"),
+        Just("tona"),
+        Just("posto"),
+        Just("одсто"),
+        Just("između"),
+        Just("i"),
+        Just("od"),
+        Just("do"),
+        Just("oko"),
+        Just("više od"),
+        Just("telefona"),
+        Just("osoba"),
+        Just("novih"),
+        Just("mlrd."),
+        Just("½"),
+        Just(" 1/2"),
+        Just("quarters of a"),
+        Just("cents"),
+        Just("satoshi"),
+        Just("hk $"),
+        Just("square"),
+        Just("feet"),
+        Just("-inch"),
         Just("("),
         Just("”"),
     ];

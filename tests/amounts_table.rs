@@ -295,6 +295,270 @@ const CASES: &[(&str, &[Exp])] = &[
     ("Police seized 1,000 in total.", &[]),
 ];
 
+/// Issue 15, English: currencies, subunits, imperial units, adjectival
+/// forms, fractions, percent wordings, and what is not an amount.
+#[rustfmt::skip]
+const WIDE: &[(&str, &[Exp])] = &[
+    // ---- currencies ---------------------------------------------------------
+    ("The deal was worth 4 billion finnish markka.", &[("4 billion finnish markka", M, "4000000000", "FIM", "", "")]),
+    ("Nokia paid 300 million Finnish markkaa.", &[("300 million Finnish markkaa", M, "300000000", "FIM", "", "")]),
+    ("it raised hk $ 10.05 billion from investors", &[("hk $ 10.05 billion", M, "10050000000", "HKD", "", "")]),
+    ("a loss of c $ 16.4 million last year", &[("c $ 16.4 million", M, "16400000", "CAD", "", "")]),
+    ("sales of us $ 5 million were reported", &[("us $ 5 million", M, "5000000", "USD", "", "")]),
+    ("the fund holds NZ $ 2 billion", &[("NZ $ 2 billion", M, "2000000000", "NZD", "", "")]),
+    ("He paid 500 australian dollars.", &[("500 australian dollars", M, "500", "AUD", "", "")]),
+    ("They owed 2 million canadian dollars.", &[("2 million canadian dollars", M, "2000000", "CAD", "", "")]),
+    ("The yacht cost 3 million new zealand dollars.", &[("3 million new zealand dollars", M, "3000000", "NZD", "", "")]),
+    ("A flat cost 12 million Hong Kong dollars.", &[("12 million Hong Kong dollars", M, "12000000", "HKD", "", "")]),
+    ("It cost 50 swiss francs.", &[("50 swiss francs", M, "50", "CHF", "", "")]),
+    ("A ticket was 200 pesetas.", &[("200 pesetas", M, "200", "ESP", "", "")]),
+    ("The painting sold for 1.5 million guilders.", &[("1.5 million guilders", M, "1500000", "NLG", "", "")]),
+    ("He was fined 20,000 rupees.", &[("20,000 rupees", M, "20000", "INR", "", "")]),
+    ("The port earned 4 billion Sri Lankan rupees.", &[("4 billion Sri Lankan rupees", M, "4000000000", "LKR", "", "")]),
+    ("Traffickers paid 2 million sri lankan rupees.", &[("2 million sri lankan rupees", M, "2000000", "LKR", "", "")]),
+    ("Police found 300 million Pakistani rupees.", &[("300 million Pakistani rupees", M, "300000000", "PKR", "", "")]),
+    ("The cartel moved 90 million pesos.", &[("90 million pesos", M, "90000000", "MXN", "", "")]),
+    ("The bribe was 5 million Colombian pesos.", &[("5 million Colombian pesos", M, "5000000", "COP", "", "")]),
+    ("A visa cost 10,000 Philippine pesos.", &[("10,000 Philippine pesos", M, "10000", "PHP", "", "")]),
+    ("The villa was bought for 400 million lira in 1990.", &[("400 million lira", M, "400000000", "ITL", "", "")]),
+    ("The fine was 9,000 Turkish lira.", &[("9,000 Turkish lira", M, "9000", "TRY", "", "")]),
+    ("The driver was paid 500 lari.", &[("500 lari", M, "500", "GEL", "", "")]),
+    ("A room cost 80,000 kip.", &[("80,000 kip", M, "80000", "LAK", "", "")]),
+    ("The permit cost 15,000 colones.", &[("15,000 colones", M, "15000", "CRC", "", "")]),
+    ("Fees rose to 2,000 colón.", &[("2,000 colón", M, "2000", "CRC", "", "")]),
+    ("The ransom was 10 bitcoin.", &[("10 bitcoin", M, "10", "BTC", "", "")]),
+    ("He held 2.5 bitcoins in a wallet.", &[("2.5 bitcoins", M, "2.5", "BTC", "", "")]),
+    ("The wallet held BTC 12.5 at seizure.", &[("BTC 12.5", M, "12.5", "BTC", "", "")]),
+    ("Investigators traced ₿3.2 to the exchange.", &[("₿3.2", M, "3.2", "BTC", "", "")]),
+    ("The fine was ZAR 50,000.", &[("ZAR 50,000", M, "50000", "ZAR", "", "")]),
+    ("He sent 2 million Egyptian pounds.", &[("2 million Egyptian pounds", M, "2000000", "EGP", "", "")]),
+    ("They paid 1,000 Danish kroner.", &[("1,000 Danish kroner", M, "1000", "DKK", "", "")]),
+    ("Bail was set at 50,000 shekels.", &[("50,000 shekels", M, "50000", "ILS", "", "")]),
+    ("The contract was worth 3 billion forints.", &[("3 billion forints", M, "3000000000", "HUF", "", "")]),
+    ("The fee was 40 million Iranian riyals.", &[("40 million Iranian riyals", M, "40000000", "IRR", "", "")]),
+    ("It cost 2 million Argentine pesos.", &[("2 million Argentine pesos", M, "2000000", "ARS", "", "")]),
+    ("A fine of Rs 5,000 was imposed.", &[("Rs 5,000", M, "5000", "INR", "", "")]),
+    // ---- subunits: the value in the main unit -------------------------------
+    ("Shares fell 50 cents.", &[("50 cents", M, "0.5", "USD", "", "")]),
+    ("The price rose 1.20 cents a litre.", &[("1.20 cents", M, "0.012", "USD", "", "")]),
+    ("Stamps cost 3 pence more.", &[("3 pence", M, "0.03", "GBP", "", "")]),
+    ("He would not pay a penny.", &[("a penny", M, "0.01", "GBP", "", "")]),
+    ("Not a cent was returned.", &[("a cent", M, "0.01", "USD", "", "")]),
+    ("The fee is 40 euro cents per call.", &[("40 euro cents", M, "0.4", "EUR", "", "")]),
+    ("Each share gained 99 cents.", &[("99 cents", M, "0.99", "USD", "", "")]),
+    ("The tax is 12 pence per litre.", &[("12 pence", M, "0.12", "GBP", "", "")]),
+    ("He paid 75 pennies.", &[("75 pennies", M, "0.75", "GBP", "", "")]),
+    ("The fee was 1,000 satoshis.", &[("1,000 satoshis", M, "0.00001", "BTC", "", "")]),
+    ("A tip of 500 satoshi was sent.", &[("500 satoshi", M, "0.000005", "BTC", "", "")]),
+    ("Bread cost 30 kopecks.", &[("30 kopecks", M, "0.3", "RUB", "", "")]),
+    ("The bonus was two cents a share.", &[("two cents", M, "0.02", "USD", "", "")]),
+    ("Prices rose by 5 to 10 cents.", &[("5 to 10 cents", M, "0.05", "USD", "", "0.1")]),
+    ("It cost 250 cents.", &[("250 cents", M, "2.5", "USD", "", "")]),
+    // ---- imperial and other units -------------------------------------------
+    ("The blade was 6 inches long.", &[("6 inches", Q, "6", "in", "", "")]),
+    ("The tunnel ran 300 feet under the border.", &[("300 feet", Q, "300", "ft", "", "")]),
+    ("A wall 12 foot high was built.", &[("12 foot", Q, "12", "ft", "", "")]),
+    ("The boat was 100 yards offshore.", &[("100 yards", Q, "100", "yd", "", "")]),
+    ("They drove 40 miles to the border.", &[("40 miles", Q, "40", "mi", "", "")]),
+    ("Police found 16 ounces of heroin.", &[("16 ounces", Q, "16", "oz", "", "")]),
+    ("Agents seized 5 pounds of cocaine.", &[("5 pounds", Q, "5", "lb", "", "")]),
+    ("The suspect weighed 200 pounds.", &[("200 pounds", Q, "200", "lb", "", "")]),
+    ("The package weighs 3 pounds.", &[("3 pounds", Q, "3", "lb", "", "")]),
+    ("Each bag held 2 lbs of cannabis.", &[("2 lbs", Q, "2", "lb", "", "")]),
+    ("The farm covered 300 acres.", &[("300 acres", Q, "300", "acre", "", "")]),
+    ("The warehouse had 50,000 square feet of space.", &[("50,000 square feet", Q, "50000", "ft2", "", "")]),
+    ("The reserve covers 20 square miles.", &[("20 square miles", Q, "20", "mi2", "", "")]),
+    ("The office is 2,400 sq ft.", &[("2,400 sq ft", Q, "2400", "ft2", "", "")]),
+    ("The tank held 500 gallons of fuel.", &[("500 gallons", Q, "500", "gal", "", "")]),
+    ("Output reached 2 million barrels a day.", &[("2 million barrels", Q, "2000000", "bbl", "", "")]),
+    ("They drank 4 pints each.", &[("4 pints", Q, "4", "pt", "", "")]),
+    ("The ship carried 3,000 cubic metres of gas.", &[("3,000 cubic metres", Q, "3000", "m3", "", "")]),
+    ("The spill covered 1.5 cubic meters.", &[("1.5 cubic meters", Q, "1.5", "m3", "", "")]),
+    ("The forest lost 200 hectares.", &[("200 hectares", Q, "200", "ha", "", "")]),
+    ("The cave was 12 metres deep.", &[("12 metres", Q, "12", "m", "", "")]),
+    ("The knife was 20 cm long.", &[("20 cm", Q, "20", "cm", "", "")]),
+    ("Rain reached 40 mm overnight.", &[("40 mm", Q, "40", "mm", "", "")]),
+    ("A net of 2 nautical miles was cast.", &[("2 nautical miles", Q, "2", "nmi", "", "")]),
+    ("The plot is 500 m² in size.", &[("500 m²", Q, "500", "m2", "", "")]),
+    ("The hold is 40 m³.", &[("40 m³", Q, "40", "m3", "", "")]),
+    ("They ran three miles.", &[("three miles", Q, "3", "mi", "", "")]),
+    ("The haul weighed 10 tons.", &[("10 tons", Q, "10", "t", "", "")]),
+    ("The yacht is 120 ft long.", &[("120 ft", Q, "120", "ft", "", "")]),
+    ("A barrel costs 80 dollars; they bought 100 barrels.", &[("80 dollars", M, "80", "USD", "", ""), ("100 barrels", Q, "100", "bbl", "", "")]),
+    ("They grew it on 45 acres near the river.", &[("45 acres", Q, "45", "acre", "", "")]),
+    ("The field was between 10 and 20 acres.", &[("between 10 and 20 acres", Q, "10", "acre", "", "20")]),
+    // ---- adjectival forms ---------------------------------------------------
+    ("He carried a 3-inch blade.", &[("3-inch", Q, "3", "in", "", "")]),
+    ("They found a 68-ounce bottle.", &[("68-ounce", Q, "68", "oz", "", "")]),
+    ("The 45-acre farm was seized.", &[("45-acre", Q, "45", "acre", "", "")]),
+    ("Police stopped a 10-tonne truck.", &[("10-tonne", Q, "10", "t", "", "")]),
+    ("A 20-foot container was opened.", &[("20-foot", Q, "20", "ft", "", "")]),
+    ("The 5-pound bag was weighed.", &[("5-pound", Q, "5", "lb", "", "")]),
+    ("A 2-mile tunnel ran under the border.", &[("2-mile", Q, "2", "mi", "", "")]),
+    ("A 40-gallon drum was found.", &[("40-gallon", Q, "40", "gal", "", "")]),
+    ("The 200-yard dash was cancelled.", &[("200-yard", Q, "200", "yd", "", "")]),
+    ("A 500-hectare estate was sold.", &[("500-hectare", Q, "500", "ha", "", "")]),
+    ("A 12-metre boat was seized.", &[("12-metre", Q, "12", "m", "", "")]),
+    ("The 48-hour deadline passed.", &[("48-hour", D, "48", "hour", "", "")]),
+    ("A 3-kilogram package was found.", &[("3-kilogram", Q, "3", "kg", "", "")]),
+    ("The 6-inch gun was loaded.", &[("6-inch", Q, "6", "in", "", "")]),
+    ("A 1-ton load crossed.", &[("1-ton", Q, "1", "t", "", "")]),
+    // ---- mixed numbers and fractions ----------------------------------------
+    ("They walked 10 1/2 miles.", &[("10 1/2 miles", Q, "10.5", "mi", "", "")]),
+    ("The load was 2½ tonnes.", &[("2½ tonnes", Q, "2.5", "t", "", "")]),
+    ("Three quarters of a million euros vanished.", &[("Three quarters of a million euros", M, "750000", "EUR", "", "")]),
+    ("He took a quarter of a million dollars.", &[("a quarter of a million dollars", M, "250000", "USD", "", "")]),
+    ("The pipe was 3 3/4 inches wide.", &[("3 3/4 inches", Q, "3.75", "in", "", "")]),
+    ("They seized 1¼ tons.", &[("1¼ tons", Q, "1.25", "t", "", "")]),
+    ("It weighed 7 1/8 pounds of powder.", &[("7 1/8 pounds", Q, "7.125", "lb", "", "")]),
+    ("The plot is 4¾ acres.", &[("4¾ acres", Q, "4.75", "acre", "", "")]),
+    ("It took 1 1/2 hours.", &[("1 1/2 hours", D, "1.5", "hour", "", "")]),
+    ("The price was $2½ million.", &[("$2½ million", M, "2500000", "USD", "", "")]),
+    ("One quarter of a billion dollars went missing.", &[("One quarter of a billion dollars", M, "250000000", "USD", "", "")]),
+    ("Half a million pounds was found.", &[("Half a million pounds", M, "500000", "GBP", "", "")]),
+    ("He drove 5 1/3 miles.", &[]),
+    // ---- percent wordings ---------------------------------------------------
+    ("Turnout was 5 percentage lower.", &[("5 percentage", P, "5", "%", "", "")]),
+    ("It rose 2 percentage points.", &[("2 percentage points", P, "2", "pp", "", "")]),
+    ("Rates rose 30 percents.", &[("30 percents", P, "30", "%", "", "")]),
+    ("It is forty per cent of twenty-two.", &[("forty per cent", P, "40", "%", "", "")]),
+    ("That is 20 percent of 10.", &[("20 percent", P, "20", "%", "", "")]),
+    ("Growth was minus five percent.", &[("minus five percent", P, "5", "%", "minus", "")]),
+    ("They were one hundred percent sure.", &[("one hundred percent", P, "100", "%", "", "")]),
+    ("It fell 7 per-cent.", &[("7 per-cent", P, "7", "%", "", "")]),
+    ("Unemployment was twelve percent.", &[("twelve percent", P, "12", "%", "", "")]),
+    ("It grew 3.5 pct.", &[("3.5 pct", P, "3.5", "%", "", "")]),
+    ("Support was twenty-five per cent.", &[("twenty-five per cent", P, "25", "%", "", "")]),
+    ("Rates fell minus 2 percent.", &[("minus 2 percent", P, "2", "%", "minus", "")]),
+    ("Nearly 40 percent agreed.", &[("Nearly 40 percent", P, "40", "%", "nearly", "")]),
+    ("It rose 10 to 15 percent.", &[("10 to 15 percent", P, "10", "%", "", "15")]),
+    ("A fifty percent share was sold.", &[("fifty percent", P, "50", "%", "", "")]),
+    // ---- not amounts ---------------------------------------------------------
+    ("ALL 5 solutions are wrong.", &[]),
+    ("All 5 solutions are wrong.", &[]),
+    ("All seventeen tests were successful.", &[]),
+    ("all seventeen tests were successful", &[]),
+    ("The report said: All three suspects fled.", &[]),
+    ("Order part number 24703 L-202 today.", &[]),
+    ("It was 24 degrees in the shade.", &[]),
+    ("Temperatures hit 40 degrees.", &[]),
+    ("The TOP 10 list was published.", &[]),
+    ("Buy a CUP 2 ways.", &[]),
+    ("He bought a $5 bill.", &[("$5", M, "5", "USD", "", "")]),
+    ("A $5 million bribe was paid.", &[("$5 million", M, "5000000", "USD", "", "")]),
+    ("The pet owners met.", &[]),
+    ("What do 5 of them want?", &[]),
+    ("He sat 5 exams.", &[("5 exams", C, "5", "exams", "", "")]),
+    ("The score was 10 1/2.", &[]),
+    ("It happens 24/7.", &[]),
+    ("He turned the dial 90 degrees.", &[]),
+    ("Item 12 L was missing.", &[]),
+    ("ALL 5,000 was paid as a bribe.", &[("ALL 5,000", M, "5000", "ALL", "", "")]),
+    ("a salary of ALL 2 million", &[("ALL 2 million", M, "2000000", "ALL", "", "")]),
+    ("They paid €640,000 to three consulting firms.", &[("€640,000", M, "640000", "EUR", "", ""), ("three consulting firms", C, "3", "firms", "", "")]),
+    ("He sent $200 to five couriers.", &[("$200", M, "200", "USD", "", ""), ("five couriers", C, "5", "couriers", "", "")]),
+    ("It rose from €5 to €7 million.", &[("€5 to €7 million", M, "5000000", "EUR", "", "7000000")]),
+    ("Prices went from $10 to 20 tonnes.", &[("$10", M, "10", "USD", "", ""), ("20 tonnes", Q, "20", "t", "", "")]),
+];
+
+/// Issue 15, Croatian/Serbian/Bosnian (Latin and Cyrillic): (language, text,
+/// expected); language "" means none given (guessed from the text around).
+#[rustfmt::skip]
+const REGIONAL: &[(&str, &str, &[Exp])] = &[
+    // ---- money --------------------------------------------------------------
+    ("hr", "Šteta iznosi 4,5 milijardi eura.", &[("4,5 milijardi eura", M, "4500000000", "EUR", "", "")]),
+    ("sr", "Штета износи 4,5 милијарди евра.", &[("4,5 милијарди евра", M, "4500000000", "EUR", "", "")]),
+    ("bs", "Pronađeno je 100.000 KM u automobilu.", &[("100.000 KM", M, "100000", "BAM", "", "")]),
+    ("bs", "Uzeo je 100.000 konvertibilnih maraka.", &[("100.000 konvertibilnih maraka", M, "100000", "BAM", "", "")]),
+    ("sr", "Oduzeto je 2,3 miliona dinara.", &[("2,3 miliona dinara", M, "2300000", "RSD", "", "")]),
+    ("hr", "Primio je milijun kuna mita.", &[("milijun kuna", M, "1000000", "HRK", "", "")]),
+    ("sr", "Платио је 2,3 милиона динара.", &[("2,3 милиона динара", M, "2300000", "RSD", "", "")]),
+    ("hr", "Ukupno je oprano 1.500 eura.", &[("1.500 eura", M, "1500", "EUR", "", "")]),
+    ("hr", "Kazna iznosi 2.500,50 eura.", &[("2.500,50 eura", M, "2500.5", "EUR", "", "")]),
+    ("sr", "Zaplenjeno je 50.000 evra.", &[("50.000 evra", M, "50000", "EUR", "", "")]),
+    ("bs", "Mito je iznosio 500 KM.", &[("500 KM", M, "500", "BAM", "", "")]),
+    ("hr", "Tvrtka je dobila dvije tisuće eura.", &[("dvije tisuće eura", M, "2000", "EUR", "", "")]),
+    ("sr", "Dobio je hiljadu evra.", &[("hiljadu evra", M, "1000", "EUR", "", "")]),
+    ("sr", "Добио је хиљаду евра.", &[("хиљаду евра", M, "1000", "EUR", "", "")]),
+    ("hr", "Uplaćeno je pet milijuna eura.", &[("pet milijuna eura", M, "5000000", "EUR", "", "")]),
+    ("sr", "Prebačeno je 3 miliona američkih dolara.", &[("3 miliona američkih dolara", M, "3000000", "USD", "", "")]),
+    ("hr", "Iznos je bio 12 milijuna kuna.", &[("12 milijuna kuna", M, "12000000", "HRK", "", "")]),
+    ("sr", "Iznos od 1,2 milijarde dinara je opran.", &[("1,2 milijarde dinara", M, "1200000000", "RSD", "", "")]),
+    ("bs", "Plaćeno je 20.000 eura i 5.000 KM.", &[("20.000 eura", M, "20000", "EUR", "", ""), ("5.000 KM", M, "5000", "BAM", "", "")]),
+    ("hr", "Pronašli su pola milijuna eura.", &[("pola milijuna eura", M, "500000", "EUR", "", "")]),
+    ("sr", "Vrednost je 4,5 mlrd. dinara.", &[("4,5 mlrd. dinara", M, "4500000000", "RSD", "", "")]),
+    ("hr", "Platio je €1.500 gotovinom.", &[("€1.500", M, "1500", "EUR", "", "")]),
+    ("", "Policija je zaplijenila 4,5 milijardi eura i 30 posto dionica.", &[("4,5 milijardi eura", M, "4500000000", "EUR", "", ""), ("30 posto", P, "30", "%", "", "")]),
+    // ---- quantities, percent, durations -------------------------------------
+    ("hr", "Zaplijenjeno je 90 tona kokaina.", &[("90 tona", Q, "90", "t", "", "")]),
+    ("sr", "Zaplenjeno je 1.200 kilograma droge.", &[("1.200 kilograma", Q, "1200", "kg", "", "")]),
+    ("sr", "Заплењено је 90 тона кокаина.", &[("90 тона", Q, "90", "t", "", "")]),
+    ("hr", "Cijene su porasle 30 posto.", &[("30 posto", P, "30", "%", "", "")]),
+    ("sr", "Цене су порасле 30 одсто.", &[("30 одсто", P, "30", "%", "", "")]),
+    ("sr", "Rast je bio 2,5 odsto.", &[("2,5 odsto", P, "2.5", "%", "", "")]),
+    ("hr", "Pad je 3 postotna boda.", &[("3 postotna boda", P, "3", "pp", "", "")]),
+    ("hr", "Pronađeno je 1,5 tona marihuane.", &[("1,5 tona", Q, "1.5", "t", "", "")]),
+    ("bs", "Zaplijenjeno je 20 kilograma heroina.", &[("20 kilograma", Q, "20", "kg", "", "")]),
+    ("hr", "Farma ima 300 hektara.", &[("300 hektara", Q, "300", "ha", "", "")]),
+    ("sr", "Skladište od 500 kvadratnih metara je pretreseno.", &[("500 kvadratnih metara", Q, "500", "m2", "", "")]),
+    ("hr", "Osuđen je na 12 godina zatvora.", &[("12 godina", D, "12", "year", "", "")]),
+    ("sr", "Pritvor je određen na 30 dana.", &[("30 dana", D, "30", "day", "", "")]),
+    ("sr", "Притвор је одређен на 30 дана.", &[("30 дана", D, "30", "day", "", "")]),
+    ("hr", "Istraga traje šest mjeseci.", &[("šest mjeseci", D, "6", "month", "", "")]),
+    ("hr", "Prevezli su tri tone kokaina.", &[("tri tone", Q, "3", "t", "", "")]),
+    ("hr", "Brod je prevezao 2 milijuna litara nafte.", &[("2 milijuna litara", Q, "2000000", "l", "", "")]),
+    // ---- counts -------------------------------------------------------------
+    ("hr", "Uhićeno je 19 osoba.", &[("19 osoba", C, "19", "osoba", "", "")]),
+    ("sr", "Uhapšeno je pet carinika.", &[("pet carinika", C, "5", "carinika", "", "")]),
+    ("hr", "Oduzeto je 70.000 telefona.", &[("70.000 telefona", C, "70000", "telefona", "", "")]),
+    ("sr", "Одузето је 70.000 телефона.", &[("70.000 телефона", C, "70000", "телефона", "", "")]),
+    ("hr", "Optuženo je sedam osumnjičenika.", &[("sedam osumnjičenika", C, "7", "osumnjičenika", "", "")]),
+    ("hr", "Optužnica protiv sedmorice osumnjičenika je podignuta.", &[("sedmorice osumnjičenika", C, "7", "osumnjičenika", "", "")]),
+    ("sr", "Uhapšena su dvojica policajaca.", &[("dvojica policajaca", C, "2", "policajaca", "", "")]),
+    ("bs", "Pretreseno je 12 kamiona.", &[("12 kamiona", C, "12", "kamiona", "", "")]),
+    ("hr", "Zaplijenjeno je 5 novih automobila.", &[("5 novih automobila", C, "5", "automobila", "", "")]),
+    ("sr", "Pronađeno je dvadeset pet pištolja.", &[("dvadeset pet pištolja", C, "25", "pištolja", "", "")]),
+    ("hr", "Sudjelovalo je 150 policajaca.", &[("150 policajaca", C, "150", "policajaca", "", "")]),
+    ("sr", "Stradalo je 1.500 migranata.", &[("1.500 migranata", C, "1500", "migranata", "", "")]),
+    ("bs", "Uhapšeno je 14 ljudi.", &[("14 ljudi", C, "14", "ljudi", "", "")]),
+    ("hr", "Pronađeno je 300 kutija cigareta.", &[("300 kutija", C, "300", "kutija", "", "")]),
+    ("sr", "Ухапшено је 19 особа.", &[("19 особа", C, "19", "особа", "", "")]),
+    ("hr", "Pretraženo je 40 stanova.", &[("40 stanova", C, "40", "stanova", "", "")]),
+    ("sr", "Tužilaštvo je saslušalo 35 svedoka.", &[("35 svedoka", C, "35", "svedoka", "", "")]),
+    ("hr", "Otvoreno je sto računa.", &[("sto računa", C, "100", "računa", "", "")]),
+    ("bs", "Osumnjičeno je 8 pripadnika SIPA-e.", &[("8 pripadnika", C, "8", "pripadnika", "", "")]),
+    // ---- qualifiers and ranges ---------------------------------------------
+    ("hr", "Oduzeto je oko 70.000 telefona.", &[("oko 70.000 telefona", C, "70000", "telefona", "oko", "")]),
+    ("sr", "Ima više od 2.500 pretplatnika.", &[("više od 2.500 pretplatnika", C, "2500", "pretplatnika", "više od", "")]),
+    ("hr", "Zaplijenjeno je između 5 i 10 tona.", &[("između 5 i 10 tona", Q, "5", "t", "", "10")]),
+    ("sr", "Заплењено је између 5 и 10 тона.", &[("између 5 и 10 тона", Q, "5", "t", "", "10")]),
+    ("hr", "Iznos je manje od 500 eura.", &[("manje od 500 eura", M, "500", "EUR", "manje od", "")]),
+    ("hr", "Prodano je gotovo 3 tone.", &[("gotovo 3 tone", Q, "3", "t", "gotovo", "")]),
+    ("sr", "Prodato je skoro 40 odsto.", &[("skoro 40 odsto", P, "40", "%", "skoro", "")]),
+    ("bs", "Uhapšeno je najmanje 14 osoba.", &[("najmanje 14 osoba", C, "14", "osoba", "najmanje", "")]),
+    ("hr", "Prijeti mu do 10 godina zatvora.", &[("do 10 godina", D, "10", "year", "do", "")]),
+    ("sr", "Prijeti mu kazna od 5 do 10 godina.", &[("od 5 do 10 godina", D, "5", "year", "", "10")]),
+    ("sr", "Ухапшено је више од 20 особа.", &[("више од 20 особа", C, "20", "особа", "више од", "")]),
+    ("sr", "Zaplenjeno je 5-10 tona.", &[("5-10 tona", Q, "5", "t", "", "10")]),
+    ("hr", "Oprano je oko 2 milijuna eura.", &[("oko 2 milijuna eura", M, "2000000", "EUR", "oko", "")]),
+    ("hr", "Kazna od 2.500 eura je izrečena.", &[("2.500 eura", M, "2500", "EUR", "", "")]),
+    // ---- not amounts ---------------------------------------------------------
+    ("hr", "Traži ga se od 2019. godine.", &[]),
+    ("hr", "Uhićen je 5. siječnja 2020.", &[]),
+    ("sr", "Prema članku 5 zakona, on je kriv.", &[]),
+    ("hr", "Optužio je sedmoricu za krijumčarenje.", &[]),
+    ("bs", "Istraga traje godinu dana.", &[]),
+    ("sr", "Kupio je nekoliko preduzeća.", &[]),
+    ("hr", "Akcija Granica 2 je počela.", &[]),
+    ("sr", "Rekao je da je 5 ili 6 puta bio tamo.", &[]),
+    ("hr", "U 2020 godini bilo je mirno.", &[]),
+    ("en", "The pet owners met 5 do gooders.", &[]),
+    ("en", "Police arrested pet carinika.", &[]),
+    ("hr", "Tisuće ljudi su prosvjedovale.", &[]),
+    ("sr", "Milioni dinara su nestali.", &[]),
+    ("hr", "Jedan telefon je pronađen.", &[]),
+];
+
 fn show(rows: &[[String; 6]]) -> String {
     if rows.is_empty() {
         return "    (nothing)\n".into();
@@ -389,4 +653,113 @@ fn offsets_are_bytes_into_unicode_text() {
     let ms = find_amounts(text);
     assert_eq!(ms.len(), 1, "{ms:?}");
     assert_eq!(&text[ms[0].start..ms[0].end], "€4.5 billion");
+}
+
+fn rows(text: &str, found: &[AmountMatch]) -> Vec<[String; 6]> {
+    found
+        .iter()
+        .map(|m| {
+            [
+                text[m.start..m.end].to_string(),
+                m.kind.as_str().to_string(),
+                m.value.clone(),
+                m.unit.clone(),
+                m.qualifier.clone().unwrap_or_default(),
+                m.value_max.clone().unwrap_or_default(),
+            ]
+        })
+        .collect()
+}
+
+fn check_all<'a>(cases: impl Iterator<Item = (Option<&'a str>, &'a str, &'a [Exp])>) {
+    let mut failures = String::new();
+    let (mut n, mut n_fail) = (0, 0);
+    for (lang, text, exp) in cases {
+        n += 1;
+        let found = find_amounts_in(text, lang);
+        let got = rows(text, &found);
+        let want: Vec<[String; 6]> = exp
+            .iter()
+            .map(|e| [e.0, e.1, e.2, e.3, e.4, e.5].map(String::from))
+            .collect();
+        if got != want {
+            n_fail += 1;
+            failures.push_str(&format!(
+                "\n{lang:?} {text:?}\n  expected:\n{}  got:\n{}",
+                show(&want),
+                show(&got)
+            ));
+        }
+    }
+    assert!(n_fail == 0, "{n_fail} of {n} cases failed:{failures}");
+}
+
+#[test]
+fn wide_english_table() {
+    assert!(WIDE.len() >= 150, "only {} cases", WIDE.len());
+    check_all(WIDE.iter().map(|(t, e)| (None, *t, *e)));
+    // the same with the language given
+    check_all(WIDE.iter().map(|(t, e)| (Some("en"), *t, *e)));
+}
+
+#[test]
+fn regional_table() {
+    assert!(REGIONAL.len() >= 50, "only {} cases", REGIONAL.len());
+    check_all(
+        REGIONAL
+            .iter()
+            .map(|(l, t, e)| ((!l.is_empty()).then_some(*l), *t, *e)),
+    );
+}
+
+#[test]
+fn regional_count_lemmas() {
+    let lemma = |lang: &str, t: &str| {
+        find_amounts_in(t, Some(lang))
+            .into_iter()
+            .map(|m| m.amount.lemma)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        lemma("hr", "oko 70.000 telefona"),
+        [Some("telefon".to_string())]
+    );
+    assert_eq!(lemma("sr", "19 osoba"), [Some("osoba".to_string())]);
+    assert_eq!(
+        lemma("sr", "70.000 телефона"),
+        [Some("телефон".to_string())]
+    );
+    assert_eq!(
+        lemma("bs", "više od 2.500 pretplatnika"),
+        [Some("pretplatnik".to_string())]
+    );
+    // a noun the table does not know keeps no lemma; units never have one
+    assert_eq!(lemma("hr", "12 bačava"), [None]);
+    assert_eq!(lemma("hr", "90 tona"), [None]);
+    assert_eq!(lemma("en", "888 suspects"), [None]);
+}
+
+#[test]
+fn language_decides_ambiguous_separators() {
+    let v = |t: &str, l: Option<&str>| {
+        find_amounts_in(t, l)
+            .iter()
+            .map(|m| m.value.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(v("Plaćeno je 1,500 eura.", Some("hr")), ["1.5"]);
+    assert_eq!(v("Paid 1,500 euros.", Some("en")), ["1500"]);
+    assert_eq!(v("Paid 1.500 euros.", Some("en")), ["1.5"]);
+    assert_eq!(v("Plaćeno je 1.500 eura.", Some("hr")), ["1500"]);
+    // no language: the words around decide
+    assert_eq!(
+        v("Policija je zaplijenila 1.500 kilograma.", None),
+        ["1500"]
+    );
+    assert_eq!(v("The police seized 1.500 kilograms.", None), ["1.5"]);
+    // the document's own unambiguous numbers still win over its language
+    assert_eq!(
+        v("It cost €1,234.56 and then €2,500.", Some("hr")),
+        ["1234.56", "2500"]
+    );
 }

@@ -137,6 +137,22 @@ fn sample_run_honours_the_output_contract() {
         "missing {missing:#?}\nextra {extra:#?}"
     );
     assert!(planted.len() >= 60);
+    // The numbers that look like amounts but are not (years, dates, ids):
+    // each is in its document, and no amount mention is that text.
+    let texts: HashMap<String, String> =
+        read_jsonl::<nerpipe::doc::DocumentOutcome>(&out.path().join("documents.jsonl"))
+            .into_iter()
+            .map(|d| (d.doc_id, d.text))
+            .collect();
+    let tsv = std::fs::read_to_string(repo().join("tests/data/corpus_non_amounts.tsv")).unwrap();
+    for line in tsv.lines().skip(1).filter(|l| !l.is_empty()) {
+        let (doc, text) = line.split_once('\t').unwrap();
+        assert!(texts[doc].contains(text), "{doc}: no {text:?} in it");
+        assert!(
+            !found.iter().any(|f| f.0 == doc && f.1 == text),
+            "{doc}: {text:?} read as an amount"
+        );
+    }
 
     downstream_files_of_the_sample_run(out.path(), &mentions);
 

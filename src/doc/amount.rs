@@ -47,6 +47,10 @@ pub struct Amount {
     /// Upper bound of a range ("between 5 and 10 tonnes").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value_max: Option<String>,
+    /// Lemma of a counted noun where the recogniser knows it (Croatian,
+    /// Serbian, Bosnian: "telefona" → "telefon"); JSONL only, not in CSV.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lemma: Option<String>,
 }
 
 impl Amount {
@@ -71,7 +75,7 @@ impl Amount {
 
 /// How a mention's or an entity's optional amount is laid out in records:
 /// `amount_kind`, `value`, `unit` always (null without an amount), then
-/// `qualifier` and `value_max` where they are set.
+/// `qualifier`, `value_max` and `lemma` where they are set.
 pub(super) mod columns {
     use super::{Amount, AmountKind};
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -87,6 +91,8 @@ pub(super) mod columns {
         qualifier: Option<std::borrow::Cow<'a, str>>,
         #[serde(default, skip_serializing_if = "Option::is_none", borrow)]
         value_max: Option<std::borrow::Cow<'a, str>>,
+        #[serde(default, skip_serializing_if = "Option::is_none", borrow)]
+        lemma: Option<std::borrow::Cow<'a, str>>,
     }
 
     pub fn serialize<S: Serializer>(amount: &Option<Amount>, s: S) -> Result<S::Ok, S::Error> {
@@ -99,6 +105,7 @@ pub(super) mod columns {
             unit: amount.as_ref().map(|a| a.unit.as_str().into()),
             qualifier: amount.as_ref().and_then(|a| borrowed(&a.qualifier)),
             value_max: amount.as_ref().and_then(|a| borrowed(&a.value_max)),
+            lemma: amount.as_ref().and_then(|a| borrowed(&a.lemma)),
         }
         .serialize(s)
     }
@@ -112,8 +119,50 @@ pub(super) mod columns {
                 unit: unit.into_owned(),
                 qualifier: c.qualifier.map(|q| q.into_owned()),
                 value_max: c.value_max.map(|v| v.into_owned()),
+                lemma: c.lemma.map(|v| v.into_owned()),
             }),
             _ => None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Serialize, serde::Deserialize)]
+    struct Row {
+        #[serde(flatten, with = "columns")]
+        amount: Option<Amount>,
+    }
+
+    fn amount(lemma: Option<&str>) -> Amount {
+        Amount {
+            kind: AmountKind::Count,
+            value: "70000".into(),
+            unit: "telefona".into(),
+            qualifier: Some("oko".into()),
+            value_max: None,
+            lemma: lemma.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn lemma_is_written_only_when_known() {
+        let with = serde_json::to_string(&Row {
+            amount: Some(amount(Some("telefon"))),
+        })
+        .unwrap();
+        assert_eq!(
+            with,
+            r#"{"amount_kind":"count","value":"70000","unit":"telefona","qualifier":"oko","lemma":"telefon"}"#
+        );
+        let back: Row = serde_json::from_str(&with).unwrap();
+        assert_eq!(back.amount, Some(amount(Some("telefon"))));
+        let without = serde_json::to_string(&Row {
+            amount: Some(amount(None)),
+        })
+        .unwrap();
+        assert!(!without.contains("lemma"), "{without}");
     }
 }

@@ -272,6 +272,7 @@ fn amounts_key_by_value() {
         unit: "EUR".into(),
         qualifier: None,
         value_max: None,
+        lemma: None,
     });
     let mut b = a.clone();
     b.text = "2m euros".into();

@@ -10,7 +10,7 @@ use crate::doc::{round_score, Amount, DocStatus, Document, DocumentOutcome, Labe
 use crate::ingest::language::{self, Detected};
 use crate::ingest::{Failed, Item, Position};
 use crate::model::{Decoder, LoadedModel};
-use crate::recognise::amounts::find_amounts;
+use crate::recognise::amounts::find_amounts_in;
 use crate::recognise::transformer::decode::{decode_spans, Aggregation};
 use crate::recognise::transformer::WindowedPredictor;
 use crate::recognise::{merge_with_amounts, Found};
@@ -181,7 +181,8 @@ impl<'m> Recognisers<'m> {
                 };
                 let p = p.unwrap_or_default();
                 let ((language, language_source), route) = language.unwrap_or_default();
-                let mut mentions = self.mentions(&self.routes[route], &doc, &seq, &p);
+                let mut mentions =
+                    self.mentions(&self.routes[route], &doc, &seq, &p, &language.language);
                 if self.consistency.document_rules() {
                     mentions = apply_document(&doc.id, &doc.text, mentions);
                 }
@@ -228,12 +229,15 @@ impl<'m> Recognisers<'m> {
     /// Mentions of one document: the transformer's spans merged with the
     /// amounts recogniser's, sorted by start; spans the source marks (a
     /// mail's display names) replace the model's where they overlap.
+    /// `language`: the document's (ISO 639-1, "" when not known), for the
+    /// amounts.
     fn mentions(
         &self,
         route: &Route,
         doc: &Document,
         seq: &TokenSequence,
         probs: &[f32],
+        language: &str,
     ) -> Vec<Mention> {
         let config = &route.model.config;
         let (_, spans) = decode_spans(
@@ -267,13 +271,14 @@ impl<'m> Recognisers<'m> {
             what: (m.label, 1.0),
         }));
         model_spans.sort_by_key(|f| f.bytes.start);
-        let amount_spans: Vec<Found<Amount>> = find_amounts(&doc.text)
-            .into_iter()
-            .map(|a| Found {
-                bytes: a.start..a.end,
-                what: a.amount,
-            })
-            .collect();
+        let amount_spans: Vec<Found<Amount>> =
+            find_amounts_in(&doc.text, Some(language).filter(|l| !l.is_empty()))
+                .into_iter()
+                .map(|a| Found {
+                    bytes: a.start..a.end,
+                    what: a.amount,
+                })
+                .collect();
         let merged = merge_with_amounts(&doc.text, model_spans, amount_spans);
         let byte_offsets: Vec<usize> = merged
             .iter()

@@ -146,6 +146,7 @@ pub fn fake_run() -> FakeRun {
                 unit: a.2.to_string(),
                 qualifier: None,
                 value_max: None,
+                lemma: None,
             }),
             label_votes: None,
         });

@@ -2,6 +2,13 @@
 //! modifiers, references or function words. Data, kept apart from the scanner.
 
 use super::numbers::*;
+use super::tables::Fnv;
+use crate::doc::script::latin_to_cyrillic;
+use std::collections::HashSet;
+use std::hash::BuildHasherDefault;
+use std::sync::LazyLock;
+
+type WordSet = HashSet<String, BuildHasherDefault<Fnv>>;
 
 /// Plural-looking words that are not counted nouns.
 pub(super) fn not_noun(w: &str) -> bool {
@@ -85,6 +92,9 @@ pub(super) fn not_noun(w: &str) -> bool {
             | "ms"
             | "mrs"
             | "whose"
+            // temperatures and angles are not counts ("24 degrees")
+            | "degrees"
+            | "degree"
     )
 }
 
@@ -420,7 +430,7 @@ pub(super) fn cap_ok(lw: &str) -> bool {
             | "since"
             | "least"
             | "most"
-    )
+    ) || REGIONAL_CAP_OK.contains(lw)
 }
 
 /// Words after which a number is a reference, not an amount ("page 12",
@@ -503,5 +513,393 @@ pub(super) fn reference_word(lw: &str) -> bool {
             | "operation"
             | "windows"
             | "iphone"
+    ) || REGIONAL_REFERENCES.contains(lw)
+}
+
+/// A Latin word list and its Serbian Cyrillic spellings.
+fn with_cyrillic(words: &[&'static str]) -> WordSet {
+    words
+        .iter()
+        .flat_map(|w| [w.to_string(), latin_to_cyrillic(w)])
+        .collect()
+}
+
+/// Capitalised words of the region's languages that may start a sentence
+/// before an amount ("Oko 70.000 telefona", "Više od 2.500 ...").
+static REGIONAL_CAP_OK: LazyLock<WordSet> = LazyLock::new(|| {
+    with_cyrillic(&[
+        "u",
+        "od",
+        "do",
+        "za",
+        "na",
+        "sa",
+        "s",
+        "i",
+        "oko",
+        "više",
+        "manje",
+        "najmanje",
+        "najviše",
+        "gotovo",
+        "skoro",
+        "čak",
+        "još",
+        "samo",
+        "ukupno",
+        "svih",
+        "tih",
+        "ovih",
+        "između",
+        "preko",
+        "blizu",
+        "približno",
+        "otprilike",
+        "prema",
+        "nakon",
+        "prije",
+        "posle",
+        "poslije",
+        "tijekom",
+        "tokom",
+        "iz",
+        "kod",
+    ])
+});
+
+/// Words of the region after which a number is a reference ("članak 5",
+/// "broj 12", "str. 4").
+static REGIONAL_REFERENCES: LazyLock<WordSet> = LazyLock::new(|| {
+    with_cyrillic(&[
+        "članak",
+        "članka",
+        "članku",
+        "član",
+        "člana",
+        "čl",
+        "stavak",
+        "stavka",
+        "stav",
+        "točka",
+        "točke",
+        "tačka",
+        "tačke",
+        "broj",
+        "broja",
+        "br",
+        "str",
+        "stranica",
+        "strana",
+        "predmet",
+        "ulica",
+        "ulici",
+        "akcija",
+        "operacija",
+        "kat",
+        "sprat",
+        "soba",
+        "verzija",
+    ])
+});
+
+/// Words of the region that are never the counted noun after a number:
+/// function words, adverbs, verbs, month names (dates), words for "times".
+static REGIONAL_STOP: LazyLock<WordSet> = LazyLock::new(|| {
+    with_cyrillic(&[
+        "i",
+        "ili",
+        "a",
+        "ali",
+        "da",
+        "je",
+        "su",
+        "se",
+        "sa",
+        "od",
+        "do",
+        "za",
+        "na",
+        "u",
+        "o",
+        "po",
+        "iz",
+        "koja",
+        "koje",
+        "koji",
+        "kojih",
+        "kojima",
+        "kada",
+        "kad",
+        "kako",
+        "gdje",
+        "gde",
+        "ovdje",
+        "ovde",
+        "prije",
+        "pre",
+        "posle",
+        "poslije",
+        "nakon",
+        "tijekom",
+        "tokom",
+        "zbog",
+        "preko",
+        "između",
+        "među",
+        "protiv",
+        "prema",
+        "osim",
+        "iza",
+        "blizu",
+        "oko",
+        "više",
+        "manje",
+        "puta",
+        "nije",
+        "nisu",
+        "bila",
+        "bilo",
+        "bili",
+        "bile",
+        "bio",
+        "biti",
+        "ima",
+        "imaju",
+        "imala",
+        "imali",
+        "ova",
+        "ove",
+        "ovi",
+        "ta",
+        "te",
+        "ti",
+        "ona",
+        "one",
+        "oni",
+        "sve",
+        "svi",
+        "sva",
+        "svih",
+        "njih",
+        "njima",
+        "njegova",
+        "njegove",
+        "njena",
+        "njezina",
+        "njihova",
+        "njihove",
+        "godišnje",
+        "mjesečno",
+        "mesečno",
+        "dnevno",
+        "ukupno",
+        "odnosno",
+        "također",
+        "takođe",
+        "već",
+        "samo",
+        "još",
+        "čak",
+        "sada",
+        "tada",
+        "zatim",
+        "potom",
+        "dakle",
+        "naime",
+        "svega",
+        "jer",
+        "niti",
+        "iako",
+        "ukoliko",
+        "ako",
+        "tako",
+        "kao",
+        "koliko",
+        "toliko",
+        "nekoliko",
+        "mnogo",
+        "malo",
+        "dosta",
+        "uhapšena",
+        "uhićena",
+        "bude",
+        "budu",
+        "biće",
+        "bi",
+        "će",
+        "će",
+        "treba",
+        "trebalo",
+        "može",
+        "mogu",
+        "moglo",
+        "siječnja",
+        "veljače",
+        "ožujka",
+        "travnja",
+        "svibnja",
+        "lipnja",
+        "srpnja",
+        "kolovoza",
+        "rujna",
+        "listopada",
+        "studenoga",
+        "studenog",
+        "prosinca",
+        "januara",
+        "februara",
+        "marta",
+        "aprila",
+        "maja",
+        "juna",
+        "jula",
+        "avgusta",
+        "augusta",
+        "septembra",
+        "oktobra",
+        "novembra",
+        "decembra",
+        "januar",
+        "februar",
+        "godini",
+        "godišnjice",
+        "sa",
+        "uz",
+        "pred",
+        "nad",
+        "pod",
+        "kroz",
+        "bez",
+        "kod",
+        "ka",
+        "prema",
+        "putem",
+        "posto",
+        "odsto",
+        "minus",
+        "plus",
+        "jedne",
+        "druge",
+        "prve",
+        "treće",
+        "ostale",
+        "ostali",
+        "ostalih",
+        "ukupne",
+        "nove",
+        "novi",
+        "stari",
+        "stare",
+        "veće",
+        "manje",
+        "tisuće",
+        "hiljade",
+        "stotine",
+        "desetine",
+        "stotina",
+        "desetina",
+    ])
+});
+
+/// A regional adjective before the counted noun ("5 novih telefona",
+/// "19 uhapšenih osoba"): the genitive plural ending -ih.
+pub(super) fn regional_adjective(w: &str) -> bool {
+    w.chars().count() >= 4 && (w.ends_with("ih") || w.ends_with("их"))
+}
+
+/// A lower-case word ending like a noun in the case a number governs
+/// (genitive -a/-i/-e: "telefona", "osoba", "ljudi", "osobe"), not a word
+/// the region never counts, not an infinitive (-ti, -ći).
+pub(super) fn regional_noun_like(w: &str) -> bool {
+    if w.chars().count() < 4 || REGIONAL_STOP.contains(w) {
+        return false;
+    }
+    if ["ti", "ći", "ти", "ћи"].iter().any(|s| w.ends_with(s)) {
+        return false;
+    }
+    matches!(
+        w.chars().next_back(),
+        Some('a' | 'e' | 'i' | 'а' | 'е' | 'и')
+    )
+}
+
+/// Frequent English words: evidence that the text around is English.
+pub(super) fn english_marker(lw: &str) -> bool {
+    matches!(
+        lw,
+        "the"
+            | "of"
+            | "and"
+            | "to"
+            | "in"
+            | "is"
+            | "was"
+            | "were"
+            | "for"
+            | "with"
+            | "that"
+            | "said"
+            | "by"
+            | "from"
+            | "has"
+            | "have"
+            | "had"
+            | "are"
+            | "on"
+            | "at"
+            | "an"
+            | "this"
+            | "which"
+            | "it"
+            | "he"
+            | "she"
+            | "they"
+            | "their"
+            | "his"
+            | "her"
+    )
+}
+
+/// Frequent words of the region's languages (Latin; Cyrillic words count
+/// by their script).
+pub(super) fn regional_marker(lw: &str) -> bool {
+    matches!(
+        lw,
+        "je" | "su"
+            | "i"
+            | "u"
+            | "od"
+            | "za"
+            | "na"
+            | "da"
+            | "se"
+            | "sa"
+            | "iz"
+            | "koji"
+            | "koja"
+            | "koje"
+            | "kao"
+            | "ili"
+            | "po"
+            | "prema"
+            | "nije"
+            | "bio"
+            | "bila"
+            | "biti"
+            | "oko"
+            | "više"
+            | "godine"
+            | "godina"
+            | "policija"
+            | "tisuća"
+            | "hiljada"
+            | "milijuna"
+            | "miliona"
+            | "posto"
+            | "odsto"
+            | "eura"
+            | "kuna"
+            | "dinara"
+            | "između"
     )
 }

@@ -1,15 +1,19 @@
 //! Rule-based recogniser for AMOUNTS (money, quantities, percentages, counts
-//! and durations) in English news text.
+//! and durations) in English and Croatian/Serbian/Bosnian (Latin and
+//! Cyrillic) news text.
 //!
 //! Design: a hand-written scanner over the bytes of the text. It only stops at
 //! digits, currency symbols, ISO codes glued to / followed by digits and at a
 //! small set of number words; everything else is skipped a word at a time.
 //! Values are kept as exact decimal digit strings (no floating point).
-//! Allocation happens only once a candidate has been found.
+//! Allocation happens only once a candidate has been found. The words
+//! (number words, currencies, units, qualifiers, count-noun lemmas) are data:
+//! `data/*.tsv`, loaded once by `tables`.
 
 mod lexicon;
 mod numbers;
 mod scanner;
+mod tables;
 mod units;
 mod words;
 
@@ -33,14 +37,28 @@ impl std::ops::Deref for AmountMatch {
     }
 }
 
-/// Finds amounts; results are sorted by `start` and never overlap.
+/// Finds amounts; results are sorted by `start` and never overlap. The
+/// language is guessed from the text around each amount
+/// ([`find_amounts_in`] with `None`).
 pub fn find_amounts(text: &str) -> Vec<AmountMatch> {
+    find_amounts_in(text, None)
+}
+
+/// Finds amounts in a text of the given language (ISO 639-1: "en", "hr",
+/// "sr", "bs"; `None` or another language: guessed from the text around).
+/// The language decides which number words, units and qualifiers apply and
+/// how an ambiguous "1.500" / "1,500" reads when the document's other
+/// numbers do not say (the region writes decimal commas and dot-grouped
+/// thousands).
+pub fn find_amounts_in(text: &str, language: Option<&str>) -> Vec<AmountMatch> {
     let mut s = Scanner {
         text,
         b: text.as_bytes(),
         style: None,
         last_end: 0,
         out: Vec::new(),
+        lang: tables::Lang::of(language),
+        near: std::cell::Cell::new(None),
     };
     s.run();
     s.out

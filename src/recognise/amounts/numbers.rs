@@ -3,6 +3,7 @@
 
 use super::lexicon::*;
 use super::scanner::*;
+use super::tables::*;
 use super::units::*;
 use super::words::{Last, WordNumber, WordsSoFar};
 
@@ -239,82 +240,108 @@ pub(super) struct NumExpr {
     pub(super) small: bool,
 }
 
+/// A number word's part in a spelled-out number (`data/numwords.tsv`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Nw {
     Unit(u32),
     Teen(u32),
     Tens(u32),
+    /// A whole hundreds value ("sto", "petsto").
+    Hundreds(u32),
     Hundred,
     Scale(i32),
+    /// A scale with "one" implied ("milijun", "tisuću").
+    ScaleOne(i32),
+    /// A scale only right after digits ("bn", "mlrd").
+    Abbr(i32),
     Dozen,
     A,
     Half,
     And,
+    Quarter,
 }
 
-pub(super) fn num_word(lw: &[u8]) -> Option<Nw> {
-    Some(match lw {
-        b"one" => Nw::Unit(1),
-        b"two" => Nw::Unit(2),
-        b"three" => Nw::Unit(3),
-        b"four" => Nw::Unit(4),
-        b"five" => Nw::Unit(5),
-        b"six" => Nw::Unit(6),
-        b"seven" => Nw::Unit(7),
-        b"eight" => Nw::Unit(8),
-        b"nine" => Nw::Unit(9),
-        b"ten" => Nw::Teen(10),
-        b"eleven" => Nw::Teen(11),
-        b"twelve" => Nw::Teen(12),
-        b"thirteen" => Nw::Teen(13),
-        b"fourteen" => Nw::Teen(14),
-        b"fifteen" => Nw::Teen(15),
-        b"sixteen" => Nw::Teen(16),
-        b"seventeen" => Nw::Teen(17),
-        b"eighteen" => Nw::Teen(18),
-        b"nineteen" => Nw::Teen(19),
-        b"twenty" => Nw::Tens(20),
-        b"thirty" => Nw::Tens(30),
-        b"forty" => Nw::Tens(40),
-        b"fifty" => Nw::Tens(50),
-        b"sixty" => Nw::Tens(60),
-        b"seventy" => Nw::Tens(70),
-        b"eighty" => Nw::Tens(80),
-        b"ninety" => Nw::Tens(90),
-        b"hundred" => Nw::Hundred,
-        b"thousand" => Nw::Scale(3),
-        b"million" => Nw::Scale(6),
-        b"billion" => Nw::Scale(9),
-        b"trillion" => Nw::Scale(12),
-        b"dozen" => Nw::Dozen,
-        b"a" | b"an" => Nw::A,
-        b"half" => Nw::Half,
-        b"and" => Nw::And,
+/// Words that may start a spelled-out number.
+pub(super) fn starts_number(nw: Nw) -> bool {
+    matches!(
+        nw,
+        Nw::Unit(_)
+            | Nw::Teen(_)
+            | Nw::Tens(_)
+            | Nw::Hundreds(_)
+            | Nw::ScaleOne(_)
+            | Nw::A
+            | Nw::Half
+    )
+}
+
+/// An English word that may start a spelled-out number (no context needed).
+pub(super) fn word_trigger(w: &[u8]) -> bool {
+    let mut buf = [0u8; 48];
+    let Ok(w) = std::str::from_utf8(w) else {
+        return false;
+    };
+    lower_into(w, &mut buf)
+        .and_then(|l| NUM_WORDS.get(l))
+        .is_some_and(|&(nw, tag)| tag != Tag::Sh && starts_number(nw))
+}
+
+/// Exact value of a fraction whose denominator divides a power of ten
+/// (halves, quarters, eighths, fifths ...): (numerator × 10^k / den, k).
+fn exact_fraction(num: u64, den: u64) -> Option<(u64, i32)> {
+    if den == 0 || num >= den {
+        return None;
+    }
+    let mut p = 1u64;
+    for k in 0..=6 {
+        if p.is_multiple_of(den) {
+            return Some((num * (p / den), k));
+        }
+        p *= 10;
+    }
+    None
+}
+
+/// Unicode vulgar fractions with exact decimals.
+fn vulgar_fraction(c: char) -> Option<(u64, u64)> {
+    Some(match c {
+        '½' => (1, 2),
+        '¼' => (1, 4),
+        '¾' => (3, 4),
+        '⅛' => (1, 8),
+        '⅜' => (3, 8),
+        '⅝' => (5, 8),
+        '⅞' => (7, 8),
+        '⅕' => (1, 5),
+        '⅖' => (2, 5),
+        '⅗' => (3, 5),
+        '⅘' => (4, 5),
         _ => return None,
     })
 }
 
-/// Lower-cases an ASCII word of at most 9 bytes into `buf`.
-pub(super) fn lower9<'b>(w: &[u8], buf: &'b mut [u8; 9]) -> Option<&'b [u8]> {
-    if w.len() > 9 {
-        return None;
+/// `int` + num/den as a decimal.
+fn mixed(int: &str, num: u64, den: u64) -> Option<Dec> {
+    let (f, k) = exact_fraction(num, den)?;
+    let mut digits = String::with_capacity(int.len() + k as usize);
+    digits.push_str(int);
+    let fs = f.to_string();
+    for _ in fs.len()..k as usize {
+        digits.push('0');
     }
-    for (d, c) in buf.iter_mut().zip(w) {
-        *d = c.to_ascii_lowercase();
-    }
-    Some(&buf[..w.len()])
-}
-
-/// Words that may start a spelled-out number.
-pub(super) fn word_trigger(w: &[u8]) -> bool {
-    let mut buf = [0u8; 9];
-    match lower9(w, &mut buf).and_then(num_word) {
-        Some(Nw::Unit(_) | Nw::Teen(_) | Nw::Tens(_) | Nw::A | Nw::Half) => true,
-        Some(_) | None => false,
-    }
+    digits.push_str(&fs);
+    Some(Dec { digits, exp: -k })
 }
 
 impl Scanner<'_> {
+    /// The number word spelled `ws..we`, where the language allows it.
+    pub(super) fn num_word_at(&self, ws: usize, we: usize) -> Option<Nw> {
+        let mut buf = [0u8; 48];
+        let l = lower_into(&self.text[ws..we], &mut buf)?;
+        let &(nw, tag) = NUM_WORDS.get(l)?;
+        self.fits(tag, ws).then_some(nw)
+    }
+
     pub(super) fn parse_num_expr(&self, p: usize, money_ctx: bool) -> Option<NumExpr> {
         if !self.b.get(p)?.is_ascii_digit() {
             return self.parse_words(p);
@@ -332,7 +359,15 @@ impl Scanner<'_> {
             year_like,
             small,
         };
-        if let Some((k, e)) = self.parse_scale(r.end, money_ctx) {
+        if r.n == 1 && g0.len() <= 6 && !(g0.len() > 1 && g0.starts_with('0')) {
+            if let Some((d, e)) = self.fraction_after(r.end, g0) {
+                ne.val = NumVal::Word(d);
+                ne.end = e;
+                ne.year_like = false;
+                ne.small = false;
+            }
+        }
+        if let Some((k, e)) = self.parse_scale(ne.end, money_ctx) {
             ne.scale = k;
             ne.has_scale = true;
             ne.end = e;
@@ -341,7 +376,40 @@ impl Scanner<'_> {
         Some(ne)
     }
 
-    /// Scale word after digits: "4.5 billion", "5bn", "$5m", "10k".
+    /// A fraction after whole digits: "2½", "10 1/2" (denominators with an
+    /// exact decimal only). Returns the mixed number and its end.
+    fn fraction_after(&self, e: usize, int: &str) -> Option<(Dec, usize)> {
+        let c = self.ch(e)?;
+        if let Some((n, d)) = vulgar_fraction(c) {
+            return Some((mixed(int, n, d)?, e + c.len_utf8()));
+        }
+        if c != ' ' {
+            return None;
+        }
+        let b = self.b;
+        let ns = e + 1;
+        let mut p = ns;
+        while p < b.len() && b[p].is_ascii_digit() {
+            p += 1;
+        }
+        if p == ns || p - ns > 2 || b.get(p) != Some(&b'/') {
+            return None;
+        }
+        let ds = p + 1;
+        let mut q = ds;
+        while q < b.len() && b[q].is_ascii_digit() {
+            q += 1;
+        }
+        if q == ds || q - ds > 2 || self.ch(q).is_some_and(|c| c.is_alphanumeric() || c == '/') {
+            return None;
+        }
+        let num: u64 = self.text[ns..p].parse().ok()?;
+        let den: u64 = self.text[ds..q].parse().ok()?;
+        Some((mixed(int, num, den)?, q))
+    }
+
+    /// Scale word after digits: "4.5 billion", "5bn", "$5m", "10k",
+    /// "4,5 milijardi".
     /// "m" means million only with money around (a currency prefix or a
     /// following currency word) or before a counted noun ("5m people");
     /// otherwise it is metres.
@@ -356,7 +424,7 @@ impl Scanner<'_> {
             }
             q
         };
-        let (ws, we) = self.word_at(q)?;
+        let (ws, mut we) = self.word_at(q)?;
         let w = &self.text[ws..we];
         if matches!(self.ch(we), Some('²')) || self.ch(we).is_some_and(|c| c.is_ascii_digit()) {
             return None;
@@ -371,11 +439,20 @@ impl Scanner<'_> {
                     return None;
                 }
             }
-            _ => match &*lc(w) {
-                "thousand" => 3,
-                "million" | "mln" | "mn" => 6,
-                "billion" | "bn" | "bln" => 9,
-                "trillion" | "tn" | "trn" => 12,
+            _ => match self.num_word_at(ws, we)? {
+                Nw::Scale(k) | Nw::ScaleOne(k) => k,
+                Nw::Abbr(k) => {
+                    // "4,5 mlrd. eura": the abbreviation's dot, when a
+                    // lower-case word goes on
+                    if self.ch(we) == Some('.')
+                        && self.next_word_h(we + 1).is_some_and(|x| {
+                            self.w(x).chars().next().is_some_and(char::is_lowercase)
+                        })
+                    {
+                        we += 1;
+                    }
+                    k
+                }
                 _ => return None,
             },
         };
@@ -391,7 +468,7 @@ impl Scanner<'_> {
             return true;
         }
         self.word_at(q)
-            .is_some_and(|(ws, we)| self.currency_word(ws, we, true).is_some())
+            .is_some_and(|(ws, we)| self.currency_word(ws, we, true, true).is_some())
     }
 
     pub(super) fn noun_follows(&self, p: usize) -> bool {
@@ -401,25 +478,29 @@ impl Scanner<'_> {
     }
 
     pub(super) fn is_unit_word(&self, ws: usize, we: usize) -> bool {
-        self.percent_word(ws, we).is_some()
-            || self.qty_word(ws, we).is_some()
-            || self.dur_word(ws, we).is_some()
+        self.unit_word(ws, we, false).is_some()
     }
 
     /// Spelled-out numbers: "twelve", "two million", "a dozen",
-    /// "half a million", "one hundred and fifty", "twenty-five".
+    /// "half a million", "one hundred and fifty", "twenty-five",
+    /// "three quarters of a million", "dvije tisuće", "milijun", "pola
+    /// milijuna".
     pub(super) fn parse_words(&self, p: usize) -> Option<NumExpr> {
         let mut words = WordNumber::new(p);
         let mut best: Option<WordsSoFar> = None;
         let mut pos = p;
+        let mut quarter = None;
         while words.st.ntok < 16 {
             let Some((ws, we)) = self.word_at(pos) else {
                 break;
             };
-            let mut buf = [0u8; 9];
-            let Some(nw) = lower9(&self.b[ws..we], &mut buf).and_then(num_word) else {
+            let Some(nw) = self.num_word_at(ws, we) else {
                 break;
             };
+            if nw == Nw::Quarter {
+                quarter = self.quarters(&words, we);
+                break;
+            }
             if !words.push(nw, we) {
                 break;
             }
@@ -435,6 +516,17 @@ impl Scanner<'_> {
                 Some('-') if words.last == Last::Tens => we + 1,
                 _ => break,
             };
+        }
+        if let Some((val, scale, end)) = quarter {
+            return Some(NumExpr {
+                end,
+                val: NumVal::Word(val),
+                scale,
+                has_scale: true,
+                lone_one: false,
+                year_like: false,
+                small: false,
+            });
         }
         let st = best?;
         let (base, scale) = match st.simple {
@@ -453,12 +545,37 @@ impl Scanner<'_> {
         })
     }
 
+    /// "three quarters of a million", "a quarter of a billion": n/4 of a
+    /// scale (`words` holds "three" / "a", `we` ends "quarter(s)").
+    fn quarters(&self, words: &WordNumber, we: usize) -> Option<(Dec, i32, usize)> {
+        let st = &words.st;
+        if words.half || st.total != 0 || st.mult || !(1..=3).contains(&st.cur) {
+            return None;
+        }
+        if !matches!(words.last, Last::Unit | Last::A) {
+            return None;
+        }
+        let of = self.next_word_h(we)?;
+        if !self.w(of).eq_ignore_ascii_case("of") {
+            return None;
+        }
+        let mut nx = self.next_word_h(of.1)?;
+        if matches!(self.w(nx), "a" | "an") {
+            nx = self.next_word_h(nx.1)?;
+        }
+        match self.num_word_at(nx.0, nx.1)? {
+            Nw::Scale(k) => Some((Dec::from_u128(st.cur * 25), k - 2, nx.1)),
+            _ => None,
+        }
+    }
+
     /// Ranges: "5-10", "5 – 10", "5 to 10", "between 5 and 10",
-    /// "€2 million to €3 million".
+    /// "€2 million to €3 million", "između 5 i 10", "od 5 do 10".
+    /// `conn`: the words that join the range after a "between" word.
     pub(super) fn parse_range(
         &self,
         p: usize,
-        between: bool,
+        conn: Option<&[&str]>,
         money: Option<&'static str>,
     ) -> Option<NumExpr> {
         let q = self.skip_hs(p);
@@ -468,10 +585,9 @@ impl Scanner<'_> {
         } else {
             let (ws, we) = self.word_at(q)?;
             let w = &self.text[ws..we];
-            let ok = if between {
-                w.eq_ignore_ascii_case("and")
-            } else {
-                w == "to"
+            let ok = match conn {
+                Some(conn) => conn.iter().any(|c| lc(w) == *c),
+                None => w == "to" && self.lang != Lang::Sh,
             };
             if q == p || !ok || self.skip_hs(we) == we {
                 return None;
@@ -496,7 +612,7 @@ impl Scanner<'_> {
         }
         if let Some((ws, we)) = self.word_at(r) {
             let w = &self.text[ws..we];
-            if iso_code(w) == Some(code) {
+            if iso_code(w).map(|x| x.0) == Some(code) {
                 return self.skip_hs(we);
             }
             if self.ch(we) == Some('$') && dollar_prefix(w) == Some(code) {
@@ -544,10 +660,16 @@ impl Scanner<'_> {
                 i += 1;
             }
         }
+        // The document's language decides a tie: the region writes decimal
+        // commas and dot-grouped thousands.
         let s = match eu.cmp(&en) {
             std::cmp::Ordering::Greater => Style::European,
             std::cmp::Ordering::Less => Style::English,
-            std::cmp::Ordering::Equal => Style::Unknown,
+            std::cmp::Ordering::Equal => match self.lang {
+                Lang::Sh => Style::European,
+                Lang::En => Style::English,
+                Lang::Any => Style::Unknown,
+            },
         };
         self.style = Some(s);
         s
@@ -563,8 +685,9 @@ impl Scanner<'_> {
     /// - a single mark followed by exactly three digits is ambiguous:
     ///   counts cannot be fractional, so thousands; '.' is thousands next to
     ///   currencies that write it so (KM, dinars, kuna, denars, lek) or in a
-    ///   document whose other numbers use the decimal comma; ',' is
-    ///   thousands (English news) unless the document uses decimal commas.
+    ///   document whose other numbers use the decimal comma (or, without
+    ///   such numbers, in Croatian/Serbian/Bosnian); ',' is thousands
+    ///   (English news) unless the document uses decimal commas.
     pub(super) fn interpret(
         &mut self,
         r: &RawNum,
@@ -609,10 +732,15 @@ impl Scanner<'_> {
             } else if g(1).len() != 3 || g0len > 3 || g(0) == "0" {
                 Some(1)
             } else {
+                // No evidence and no language: the text around decides.
+                let style = match self.doc_style() {
+                    Style::Unknown if self.regional_near(r.g[0].0) => Style::European,
+                    s => s,
+                };
                 let thousands = count
                     || match last {
-                        b'.' => dot_thousands || self.doc_style() == Style::European,
-                        _ => self.doc_style() != Style::European,
+                        b'.' => dot_thousands || style == Style::European,
+                        _ => style != Style::European,
                     };
                 if thousands {
                     None

@@ -3,10 +3,12 @@
 
 use super::lexicon::*;
 use super::numbers::*;
+use super::tables::*;
 use super::units::*;
 use super::AmountMatch;
 use crate::doc::{Amount, AmountKind};
 use std::borrow::Cow;
+use std::cell::Cell;
 
 pub(super) fn lc(s: &str) -> Cow<'_, str> {
     if s.bytes().any(|b| b.is_ascii_uppercase()) || !s.is_ascii() {
@@ -30,6 +32,9 @@ pub(super) fn is_hspace(c: char) -> bool {
 // ---------------------------------------------------------------------------
 // Scanner
 
+/// A word that opens a range, and the words that may join it.
+pub(super) type Between = (usize, &'static [&'static str]);
+
 pub(super) struct Cand {
     pub(super) start: usize,
     pub(super) end: usize,
@@ -37,6 +42,9 @@ pub(super) struct Cand {
     pub(super) unit: String,
     pub(super) qual: Option<String>,
     pub(super) dot_thousands: bool,
+    /// Power of ten of the written unit in the stored one ("cents": -2).
+    pub(super) shift: i32,
+    pub(super) lemma: Option<String>,
 }
 
 pub(super) struct Scanner<'a> {
@@ -45,6 +53,9 @@ pub(super) struct Scanner<'a> {
     pub(super) style: Option<Style>,
     pub(super) last_end: usize,
     pub(super) out: Vec<AmountMatch>,
+    pub(super) lang: Lang,
+    /// The last [`Scanner::regional_near`] window (start, end, answer).
+    pub(super) near: Cell<Option<(usize, usize, bool)>>,
 }
 
 impl<'a> Scanner<'a> {
@@ -169,6 +180,70 @@ impl<'a> Scanner<'a> {
         &self.text[span.0..span.1]
     }
 
+    // ----- language -----
+
+    /// Whether a table row of `tag` applies at `pos`.
+    pub(super) fn fits(&self, tag: Tag, pos: usize) -> bool {
+        match fit(tag, self.lang) {
+            Fit::Yes => true,
+            Fit::No => false,
+            Fit::IfRegional => self.regional_near(pos),
+        }
+    }
+
+    /// Without a known language: whether the text around `pos` (±300
+    /// bytes) has more words of the region's languages (Cyrillic, č ć š ž
+    /// đ, frequent words) than frequent English words.
+    pub(super) fn regional_near(&self, pos: usize) -> bool {
+        const R: usize = 300;
+        if let Some((lo, hi, v)) = self.near.get() {
+            let inner_lo = if lo == 0 { 0 } else { lo + R / 2 };
+            let inner_hi = if hi == self.text.len() {
+                hi
+            } else {
+                hi - R / 2
+            };
+            if (inner_lo..=inner_hi).contains(&pos) {
+                return v;
+            }
+        }
+        let mut lo = pos.saturating_sub(R);
+        while !self.text.is_char_boundary(lo) {
+            lo -= 1;
+        }
+        let mut hi = (pos + R).min(self.text.len());
+        while !self.text.is_char_boundary(hi) {
+            hi += 1;
+        }
+        let (mut en, mut rg) = (0u32, 0u32);
+        for w in self.text[lo..hi].split(|c: char| !c.is_alphabetic()) {
+            if w.is_empty() {
+                continue;
+            }
+            if !w.is_ascii() {
+                if w.chars().any(|c| {
+                    matches!(c, 'č' | 'ć' | 'š' | 'ž' | 'đ' | 'Č' | 'Ć' | 'Š' | 'Ž' | 'Đ')
+                        || ('\u{400}'..='\u{4ff}').contains(&c)
+                }) {
+                    rg += 1;
+                }
+                continue;
+            }
+            let mut buf = [0u8; 48];
+            let Some(l) = lower_into(w, &mut buf) else {
+                continue;
+            };
+            if english_marker(l) {
+                en += 1;
+            } else if regional_marker(l) {
+                rg += 1;
+            }
+        }
+        let v = rg > en;
+        self.near.set(Some((lo, hi, v)));
+        v
+    }
+
     // ----- main loop -----
 
     pub(super) fn run(&mut self) {
@@ -218,7 +293,7 @@ impl<'a> Scanner<'a> {
             Some(d) if d.is_ascii_digit() => {
                 // "USD34.6m"; anything else glued to digits is a name or code
                 // ("G7", "v2", "km2") and is skipped whole.
-                if let Some(code) = iso_code(w) {
+                if let Some((code, false)) = iso_code(w) {
                     if let Some(e) = self.try_prefix(ws, we, code) {
                         return e;
                     }
@@ -233,13 +308,23 @@ impl<'a> Scanner<'a> {
                 }
                 return we + 1;
             }
+            // "hk $ 10.05 billion", "c $ 16.4 million"
+            Some(b' ') if self.b.get(we + 1) == Some(&b'$') => {
+                if let Some(code) = dollar_prefix_spaced(w) {
+                    if !self.ch_before(ws).is_some_and(|c| c.is_alphanumeric()) {
+                        if let Some(e) = self.try_prefix(ws, we + 2, code) {
+                            return e;
+                        }
+                    }
+                }
+            }
             _ => {}
         }
         if w.len() <= 3 {
-            if let Some(code) = iso_code(w) {
+            if let Some((code, word)) = iso_code(w) {
                 let q = self.skip_hs(we);
                 // "ALL" is also an English word in all-caps headlines
-                let shouting = w == "ALL"
+                let shouting = word
                     && self.prev_word(ws).is_some_and(|p| {
                         self.w(p).len() > 1 && !self.w(p).bytes().any(|c| c.is_ascii_lowercase())
                     });
@@ -250,7 +335,7 @@ impl<'a> Scanner<'a> {
                 }
             }
         }
-        if w.len() <= 9 && w.is_ascii() && word_trigger(w.as_bytes()) {
+        if w.len() <= 24 && self.num_word_at(ws, we).is_some_and(starts_number) {
             if let Some(e) = self.try_number(ws) {
                 return e;
             }
@@ -394,68 +479,65 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// Looks back from a mention start for "between" or a qualifier.
-    /// Returns (start of "between", (start, qualifier)).
-    pub(super) fn lookback(&self, s: usize) -> (Option<usize>, Option<(usize, String)>) {
+    /// Looks back from a mention start for a qualifier or a word that opens
+    /// a range ("between", "između", "od"). Returns (start of that word and
+    /// the words that may join the range, (start, qualifier)).
+    pub(super) fn lookback(&self, s: usize) -> (Option<Between>, Option<(usize, String)>) {
         let Some(w1) = self.prev_word(s) else {
             return (None, None);
         };
-        let l1 = lc(self.w(w1));
-        if l1 == "between" {
-            return ((w1.0 >= self.last_end).then_some(w1.0), None);
+        if let Some(q) = self.qualifier(w1) {
+            return (None, (q.0 >= self.last_end).then_some(q));
         }
-        let q = self.qualifier(w1, &l1);
-        (None, q.filter(|(st, _)| *st >= self.last_end))
+        let l1 = lc(self.w(w1));
+        let conn: Option<&'static [&'static str]> = match &*l1 {
+            "between" => Some(&["and"]),
+            "između" | "izmedju" | "између" => Some(&["i", "и"]),
+            "od" | "од" => Some(&["do", "до"]),
+            _ => None,
+        };
+        match conn {
+            Some(c) if self.fits(if l1 == "between" { Tag::En } else { Tag::Sh }, w1.0) => {
+                let b = (w1.0 >= self.last_end).then_some((w1.0, c));
+                (b, None)
+            }
+            _ => (None, None),
+        }
     }
 
-    pub(super) fn qualifier(&self, w1: (usize, usize), l1: &str) -> Option<(usize, String)> {
-        let w0 = self.prev_word(w1.0);
-        let l0 = w0.map(|w| lc(self.w(w)));
-        let l0 = l0.as_deref().unwrap_or("");
-        let two = || w0.map(|w| (w.0, format!("{l0} {l1}")));
-        let three = |first: &[&str]| {
-            let wm = self.prev_word(w0?.0)?;
-            let lm = lc(self.w(wm));
-            first
-                .contains(&&*lm)
-                .then(|| (wm.0, format!("{lm} {l0} {l1}")))
-        };
-        match l1 {
-            "than" => match l0 {
-                "more" | "less" | "fewer" => three(&["no", "not"]).or_else(two),
-                _ => None,
-            },
-            "to" => match l0 {
-                "up" | "close" => two(),
-                _ => None,
-            },
-            "least" | "most" => (l0 == "at").then(two).flatten(),
-            "as" => match l0 {
-                "many" | "much" | "few" | "little" => three(&["as"]),
-                _ => None,
-            },
-            "of" => match l0 {
-                "excess" => three(&["in"]),
-                "upwards" => two(),
-                _ => None,
-            },
-            "over" | "under" | "above" | "below" => match l0 {
-                "well" | "just" | "slightly" => two(),
-                _ => Some((w1.0, l1.to_string())),
-            },
-            "estimated" => match l0 {
-                "an" => two(),
-                _ => Some((w1.0, l1.to_string())),
-            },
-            "almost" | "around" | "about" | "nearly" | "some" | "approximately" | "roughly"
-            | "circa" | "approx" | "exactly" | "roughy" => Some((w1.0, l1.to_string())),
-            _ => None,
+    /// The longest qualifier phrase (`data/qualifiers.tsv`, up to three
+    /// words) that ends with the word `w1`.
+    pub(super) fn qualifier(&self, w1: (usize, usize)) -> Option<(usize, String)> {
+        let mut spans = vec![w1];
+        while spans.len() < 3 {
+            match self.prev_word(spans[spans.len() - 1].0) {
+                Some(w) => spans.push(w),
+                None => break,
+            }
         }
+        for n in (1..=spans.len()).rev() {
+            let phrase = spans[..n]
+                .iter()
+                .rev()
+                .map(|&w| lc(self.w(w)).into_owned())
+                .collect::<Vec<_>>()
+                .join(" ");
+            if let Some(&((), tag)) = QUALIFIERS.get(&phrase) {
+                let st = spans[n - 1].0;
+                if self.fits(tag, st) {
+                    return Some((st, phrase));
+                }
+            }
+        }
+        None
     }
 
     // ----- candidates -----
     /// Money with a leading currency: "€4.5 billion", "USD 34.6 million",
-    /// "US$5m", "USD34.6m", "€2-3 million", "KM 100.000".
+    /// "US$5m", "USD34.6m", "€2-3 million", "KM 100.000", "hk $ 10.05
+    /// billion". A code that is also an English word ("ALL", "TOP") needs a
+    /// money-shaped number (grouped, decimal or with a scale) that no
+    /// counted noun follows: "ALL 95,000" is lek, "ALL 5 solutions" is not.
     pub(super) fn try_prefix(
         &mut self,
         start: usize,
@@ -473,7 +555,30 @@ impl<'a> Scanner<'a> {
                 return None;
             }
         }
-        let mut second = self.parse_range(first.end, between.is_some(), Some(code));
+        let word_code = iso_code(&self.text[start..after]).is_some_and(|c| c.1);
+        if word_code {
+            let grouped = matches!(&first.val, NumVal::Raw(r) if r.n >= 2);
+            let counted = || {
+                self.parse_unit(first.end, first.has_scale, false)
+                    .is_some_and(|u| u.kind != AmountKind::Money)
+            };
+            if !(grouped || first.has_scale) || counted() {
+                return None;
+            }
+        }
+        let mut second = self.parse_range(first.end, between.map(|b| b.1), Some(code));
+        // "€640,000 to three consulting firms": a range needs a second
+        // number of the same form and no other unit after it.
+        if let Some(sec) = &second {
+            let same_form =
+                matches!(first.val, NumVal::Raw(_)) == matches!(sec.val, NumVal::Raw(_));
+            let other_unit = self
+                .parse_unit(sec.end, sec.has_scale, true)
+                .is_some_and(|u| u.kind != AmountKind::Money || u.code != code);
+            if !same_form || other_unit {
+                second = None;
+            }
+        }
         if let Some(s) = second.as_mut() {
             Self::share_scale(&mut first, s);
         }
@@ -482,7 +587,7 @@ impl<'a> Scanner<'a> {
             return None;
         }
         let (start, qual) = match (between, &second) {
-            (Some(b), Some(_)) => (b, None),
+            (Some(b), Some(_)) => (b.0, None),
             (Some(_), None) => (start, None),
             _ => (qual.as_ref().map_or(start, |q| q.0), qual.map(|q| q.1)),
         };
@@ -493,6 +598,8 @@ impl<'a> Scanner<'a> {
             unit: code.to_string(),
             qual,
             dot_thousands: dot_thousands_currency(code),
+            shift: 0,
+            lemma: None,
         };
         self.emit(c, &first, second.as_ref())
     }
@@ -503,6 +610,57 @@ impl<'a> Scanner<'a> {
             && self.b.get(e + 1).is_some_and(|d| d.is_ascii_digit())
     }
 
+    /// "a penny", "a cent", "a satoshi": the article as one subunit.
+    fn article_subunit(&self, s: usize) -> Option<NumExpr> {
+        let (ws, we) = self.word_at(s)?;
+        if !matches!(&*lc(self.w((ws, we))), "a" | "an") || self.lang == Lang::Sh {
+            return None;
+        }
+        let (a, b) = self.next_word_h(we)?;
+        let (c, _) = self.cur_name(a, b, false)?;
+        if c.shift == 0
+            || !matches!(
+                &*lc(self.w((a, b))),
+                "penny" | "cent" | "satoshi" | "kopeck"
+            )
+        {
+            return None;
+        }
+        Some(NumExpr {
+            end: we,
+            val: NumVal::Word(Dec::from_u128(1)),
+            scale: 0,
+            has_scale: false,
+            lone_one: false,
+            year_like: false,
+            small: true,
+        })
+    }
+
+    /// A sentence-initial "All"/"all" right before `s`: "All seventeen
+    /// tests were successful" quantifies, it does not count.
+    fn all_quantifier_before(&self, s: usize) -> bool {
+        let Some(w) = self.prev_word(s) else {
+            return false;
+        };
+        if !self.w(w).eq_ignore_ascii_case("all") {
+            return false;
+        }
+        let q = self.skip_ws_back(w.0);
+        self.ch_before(q).is_none_or(|c| {
+            matches!(
+                c,
+                '.' | '!' | '?' | ':' | ';' | '"' | '“' | '\n' | '(' | '•' | '*'
+            )
+        })
+    }
+
+    /// A form of "weigh" right before `s` ("weighed 200 pounds").
+    fn weighs_before(&self, s: usize) -> bool {
+        self.prev_word(s)
+            .is_some_and(|w| lc(self.w(w)).starts_with("weigh"))
+    }
+
     /// Amounts starting with a number (digits or words) and ending with a
     /// unit, currency, percent sign, duration or counted noun.
     pub(super) fn try_number(&mut self, s: usize) -> Option<usize> {
@@ -510,14 +668,16 @@ impl<'a> Scanner<'a> {
         if !self.left_ok(s) {
             return None;
         }
-        let mut first = self.parse_num_expr(s, false)?;
+        let mut first = self
+            .parse_num_expr(s, false)
+            .or_else(|| self.article_subunit(s))?;
         if let NumVal::Raw(r) = &first.val {
             if first.end == r.end && self.bad_follower(r.end) {
                 return None;
             }
         }
         let (between, qual) = self.lookback(s);
-        let mut second = self.parse_range(first.end, between.is_some(), None);
+        let mut second = self.parse_range(first.end, between.map(|b| b.1), None);
         if let Some(sec) = second.as_mut() {
             Self::share_scale(&mut first, sec);
             // "5-10" must be digits on both sides of a dash
@@ -527,12 +687,19 @@ impl<'a> Scanner<'a> {
         }
         let after = second.as_ref().map_or(first.end, |x| x.end);
         let has_scale = first.has_scale || second.as_ref().is_some_and(|x| x.has_scale);
-        let u = self.parse_unit(after, has_scale)?;
+        let shaped = has_scale || matches!(&first.val, NumVal::Raw(r) if r.n >= 2);
+        let mut u = self.parse_unit(after, has_scale, shaped)?;
         if self.ch(u.end).is_some_and(|c| c.is_alphanumeric()) {
             return None;
         }
+        if u.code == "GBP" && !has_scale && self.weighs_before(s) {
+            // "weighed 200 pounds": a mass
+            u.kind = AmountKind::Quantity;
+            u.unit = "lb".to_string();
+            u.code = "";
+        }
         let (start, qual) = match (between, &second) {
-            (Some(b), Some(_)) => (b, None),
+            (Some(b), Some(_)) => (b.0, None),
             (Some(_), None) => (s, None),
             _ => (qual.as_ref().map_or(s, |q| q.0), qual.map(|q| q.1)),
         };
@@ -548,6 +715,9 @@ impl<'a> Scanner<'a> {
             if self.name_before(start) {
                 return None;
             }
+            if u.kind == AmountKind::Count && self.all_quantifier_before(start) {
+                return None;
+            }
         }
         let c = Cand {
             start,
@@ -556,6 +726,8 @@ impl<'a> Scanner<'a> {
             unit: u.unit,
             qual,
             dot_thousands: dot_thousands_currency(u.code),
+            shift: u.shift,
+            lemma: u.lemma,
         };
         self.emit(c, &first, second.as_ref())
     }
@@ -567,9 +739,9 @@ impl<'a> Scanner<'a> {
         second: Option<&NumExpr>,
     ) -> Option<usize> {
         let count = c.kind == AmountKind::Count;
-        let v1 = self.value(first, c.dot_thousands, count)?;
+        let v1 = self.value(first, c.dot_thousands, count)?.shifted(c.shift);
         let v2 = match second {
-            Some(s) => Some(self.value(s, c.dot_thousands, count)?),
+            Some(s) => Some(self.value(s, c.dot_thousands, count)?.shifted(c.shift)),
             None => None,
         };
         if count && (!v1.is_integer() || v2.as_ref().is_some_and(|v| !v.is_integer())) {
@@ -587,6 +759,7 @@ impl<'a> Scanner<'a> {
                 value_max: v2.map(|v| v.render()),
                 unit: c.unit,
                 qualifier: c.qual,
+                lemma: c.lemma,
             },
         });
         self.last_end = c.end;

@@ -96,6 +96,23 @@ impl WordNumber {
                     L::Tens
                 };
             }
+            Nw::Hundreds(v) => {
+                if half || !matches!(last, L::None | L::Scale | L::And) {
+                    return false;
+                }
+                st.cur += v as u128;
+                st.simple = None;
+                st.mult = true;
+                self.last = L::Hundred;
+            }
+            Nw::ScaleOne(k) if last == L::None => {
+                // "milijun", "tisuću": one of the scale
+                st.cur = 1;
+                self.last = L::A;
+                return self.push(Nw::Scale(k), end);
+            }
+            Nw::ScaleOne(k) => return self.push(Nw::Scale(k), end),
+            Nw::Abbr(_) | Nw::Quarter => return false,
             Nw::Hundred => {
                 if half || !matches!(last, L::Unit | L::A) || !(1..=9).contains(&st.cur) {
                     return false;
@@ -106,10 +123,16 @@ impl WordNumber {
                 self.last = L::Hundred;
             }
             Nw::Scale(k) => {
-                if !matches!(last, L::Unit | L::Teen | L::Tens | L::Hundred | L::A)
-                    || k >= self.prev_scale
+                if !matches!(
+                    last,
+                    L::Unit | L::Teen | L::Tens | L::Hundred | L::A | L::Half
+                ) || k >= self.prev_scale
                 {
                     return false;
+                }
+                if last == L::Half {
+                    // "pola milijuna", "half million"
+                    st.cur = 1;
                 }
                 st.simple = if st.total == 0 {
                     Some((st.cur, k))
