@@ -574,8 +574,8 @@ fn a_language_can_be_routed_to_its_own_model() {
         s.dedup();
         s
     };
-    assert_eq!(sources("en.txt"), [english_name.clone()]);
-    assert_eq!(sources("hr.txt"), [default_name.clone()]);
+    assert_eq!(sources("en.txt"), [english_name.as_str()]);
+    assert_eq!(sources("hr.txt"), [default_name.as_str()]);
     // The English document's mentions are exactly the English model's.
     let alone = tempfile::tempdir().unwrap();
     let status = common::nerpipe(&[
