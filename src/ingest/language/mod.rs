@@ -226,6 +226,11 @@ mod tests {
             lang("Police in Rijeka arrested two suspects last week over a shipment of cocaine worth more than two thousand euros."),
             ("en".into(), "Latn")
         );
+        // A short English sentence dominated by the region's names.
+        assert_eq!(
+            lang("Veljko Belivuk paid more than 90 tonnes worth €4.5 billion to Darko Šarić."),
+            ("en".into(), "Latn")
+        );
     }
 
     #[test]
