@@ -89,7 +89,6 @@ impl<'m> Recognisers<'m> {
             .iter()
             .enumerate()
             .map(|(i, (language, _))| (language.clone(), i + 1))
-            .filter(|(_, i)| *i < routes.len())
             .collect();
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(args.threads.unwrap_or(0))
