@@ -7,7 +7,7 @@ use common::default_model;
 use nerpipe::model::{LoadedModel, Precision};
 use nerpipe::recognise::transformer::decode::{decode_spans, Aggregation};
 use nerpipe::recognise::transformer::WindowedPredictor;
-use nerpipe::segment::{TokenSequence, WindowSpec};
+use nerpipe::segment::{TokenSequence, WindowCuts, WindowSpec};
 
 #[test]
 fn a_document_of_more_than_64_windows_matches_window_by_window_prediction() {
@@ -42,14 +42,36 @@ fn a_document_of_more_than_64_windows_matches_window_by_window_prediction() {
             10 + i
         ));
     }
-    let seq = model.segmenter.text(&text).unwrap();
+    let sentences = model.segmenter.text(&text).unwrap();
+    assert!(
+        sentences.breaks.len() >= 299,
+        "{} sentence starts",
+        sentences.breaks.len()
+    );
+    // As written (windows of whole sentences), and with no sentence starts
+    // (full windows overlapping by 32).
+    let mut run_on = sentences.clone();
+    run_on.breaks.clear();
+    for seq in [sentences, run_on] {
+        batched_equals_window_by_window(&model, &seq);
+    }
+}
+
+fn batched_equals_window_by_window(model: &LoadedModel, seq: &TokenSequence) {
     let (cls, sep) = (model.segmenter.start_id, model.segmenter.end_id);
     let spec = WindowSpec {
         content: 126,
         overlap: 32,
+        cuts: WindowCuts::Sentences,
     };
-    let windows = spec.windows(seq.len());
+    let windows = spec.windows(seq.len(), &seq.breaks);
     assert!(windows.len() > 64, "only {} windows", windows.len());
+    let overlapping = windows.windows(2).filter(|w| w[1].start < w[0].end).count();
+    if seq.breaks.is_empty() {
+        assert_eq!(overlapping, windows.len() - 1);
+    } else {
+        assert_eq!(overlapping, 0, "{windows:?}");
+    }
     let predictor = |batch_size| WindowedPredictor {
         network: model.classifier(),
         num_tags: model.config.tags.len(),
@@ -61,7 +83,7 @@ fn a_document_of_more_than_64_windows_matches_window_by_window_prediction() {
         pack_documents: false,
     };
 
-    let batched = predictor(64).predict(&[&seq]).remove(0);
+    let batched = predictor(64).predict(&[seq]).remove(0);
 
     // Window by window: each window is its own sequence, one call each.
     let owners = spec.owners(&windows, seq.len());
@@ -74,6 +96,7 @@ fn a_document_of_more_than_64_windows_matches_window_by_window_prediction() {
             shapes: seq.shapes[range.clone()].to_vec(),
             word_of_token: seq.word_of_token[range.clone()].to_vec(),
             words: seq.words.clone(),
+            breaks: Vec::new(),
         };
         let probs = single.predict(&[&piece]).remove(0);
         for (k, t) in range.clone().enumerate() {
@@ -82,8 +105,8 @@ fn a_document_of_more_than_64_windows_matches_window_by_window_prediction() {
             }
         }
     }
-    let a = spans(&model, &seq, &batched);
-    let b = spans(&model, &seq, &assembled);
+    let a = spans(model, seq, &batched);
+    let b = spans(model, seq, &assembled);
     assert!(a.len() > 500, "only {} spans", a.len());
     assert_eq!(a, b);
     let max_diff = batched
@@ -107,13 +130,14 @@ fn packed_rows_match_one_document_at_a_time() {
     let spec = WindowSpec {
         content: 126,
         overlap: 32,
+        cuts: WindowCuts::Sentences,
     };
     let seqs: Vec<TokenSequence> = texts
         .iter()
         .map(|t| own.segmenter.text(t).unwrap())
         .collect();
     assert!(
-        spec.windows(seqs[4].len()).len() >= 3,
+        spec.windows(seqs[4].len(), &seqs[4].breaks).len() >= 3,
         "the long document needs several windows"
     );
     let refs: Vec<&TokenSequence> = seqs.iter().collect();
@@ -199,6 +223,7 @@ fn int8_forward_finds_the_spans_of_fp32() {
     let spec = WindowSpec {
         content: 126,
         overlap: 32,
+        cuts: WindowCuts::Sentences,
     };
     let texts = packing_texts();
     let seqs: Vec<TokenSequence> = texts

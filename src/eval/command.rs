@@ -27,7 +27,7 @@ pub struct EvalArgs {
     /// Decoder (default: the one the model's config names).
     #[arg(long, value_enum)]
     pub decoder: Option<Decoder>,
-    /// Inference precision (default: bf16 where the CPU has AVX512-BF16 or AMX).
+    /// Inference precision (default: as `nerpipe run` chooses it for this CPU).
     #[arg(long, value_enum)]
     pub precision: Option<Precision>,
     /// Forward pass: nerpipe's own, or rust-bert's.
@@ -54,6 +54,9 @@ pub struct EvalArgs {
     /// Sub-tokens shared by neighbouring windows (with --window).
     #[arg(long, default_value_t = 32)]
     pub overlap: usize,
+    /// Where windows end (with --window), as `nerpipe run --window-cuts`.
+    #[arg(long, value_enum, default_value = "sentences")]
+    pub window_cuts: crate::segment::WindowCuts,
     /// Consistency rules over each -DOCSTART- document (as `nerpipe run`
     /// applies them; `corpus` adds nothing here, eval has no entities).
     #[arg(long, value_enum, default_value = "corpus")]
@@ -76,7 +79,7 @@ pub fn run(args: &EvalArgs) -> crate::error::Result<()> {
             s.words = s.words.iter().map(|w| latin_to_cyrillic(w)).collect();
         }
     }
-    let (precision, _) = Precision::resolve(args.precision);
+    let (precision, _) = Precision::resolve(args.precision, args.engine);
     let model = LoadedModel::load_for(&args.model, precision, args.engine)?;
     let predictor = WindowedPredictor {
         network: model.classifier(),
@@ -87,6 +90,7 @@ pub fn run(args: &EvalArgs) -> crate::error::Result<()> {
             Some(w) if w >= 8 && args.overlap * 2 < w - 2 => crate::segment::WindowSpec {
                 content: w - 2,
                 overlap: args.overlap,
+                cuts: args.window_cuts,
             },
             Some(_) => {
                 return Err(crate::Error::Usage(

@@ -178,6 +178,7 @@ pub fn score<'a>(pairs: impl IntoIterator<Item = (&'a [String], &'a [String])>) 
 pub const SENTENCE_WINDOWS: crate::segment::WindowSpec = crate::segment::WindowSpec {
     content: 510,
     overlap: 128,
+    cuts: crate::segment::WindowCuts::Sentences,
 };
 
 /// How sentences are grouped into the sequences the model reads.

@@ -24,34 +24,43 @@ pub enum Decoder {
 pub enum Precision {
     Fp32,
     Bf16,
-    /// Own engine only: weights quantized to int8 per tensor at load time,
-    /// activations per call (fbgemm, x86), LayerNorm and softmax in fp32.
+    /// Own engine only: weights quantized to int8 per output row at load
+    /// time, activations per token (fbgemm, x86), LayerNorm and softmax in fp32.
     Int8,
 }
 
 impl Precision {
-    /// bf16 where the CPU multiplies bf16 natively (AVX512-BF16 or AMX),
-    /// else fp32; with the reason, for run.json.
-    pub fn native() -> (Precision, &'static str) {
+    /// The fastest precision that keeps fp32's F1 on this CPU (`make bench`,
+    /// CoNLL-2003 dev), with the reason, for run.json: bf16 where the CPU has
+    /// AMX; int8 (own engine) where it has VNNI int8 dot products but no AMX,
+    /// 1.25× bf16 on AVX512-BF16 there; bf16 with AVX512-BF16 alone; else
+    /// fp32. rust-bert's forward cannot run int8 and gets bf16 or fp32.
+    pub fn native(engine: Engine) -> (Precision, &'static str) {
         let flags = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
         let has = |flag: &str| flags.split_whitespace().any(|f| f == flag);
+        let vnni = has("avx512_vnni") || has("avx_vnni");
         if has("amx_bf16") {
             (Precision::Bf16, "the CPU has AMX-BF16")
+        } else if vnni && engine == Engine::Nerpipe {
+            (
+                Precision::Int8,
+                "the CPU has VNNI int8 dot products but no AMX: int8 is faster than bf16 there",
+            )
         } else if has("avx512_bf16") {
             (Precision::Bf16, "the CPU has AVX512-BF16")
         } else {
             (
                 Precision::Fp32,
-                "the CPU has neither AVX512-BF16 nor AMX: bf16 would be emulated and slow",
+                "the CPU has neither AMX, VNNI nor AVX512-BF16: int8 and bf16 would be slow or emulated",
             )
         }
     }
 
-    /// `chosen`, or the CPU's native precision.
-    pub fn resolve(chosen: Option<Precision>) -> (Precision, &'static str) {
+    /// `chosen`, or the CPU's native precision for `engine`.
+    pub fn resolve(chosen: Option<Precision>, engine: Engine) -> (Precision, &'static str) {
         match chosen {
             Some(p) => (p, "chosen with --precision"),
-            None => Precision::native(),
+            None => Precision::native(engine),
         }
     }
 }

@@ -5,7 +5,7 @@
 //! In bf16 the matrix multiplications run in bf16 while embeddings,
 //! residual sums and LayerNorm stay in fp32, as autocast does. In int8 they
 //! run on fbgemm's int8 kernels (AVX512-VNNI/AVX2): weights quantized per
-//! tensor once, activations quantized per call; the rest stays fp32.
+//! output row once, activations per token on every call; the rest stays fp32.
 //!
 //! Rows may be packed with several pieces: position ids restart per piece and
 //! the attention mask is block-diagonal, so each piece sees only itself.
@@ -39,6 +39,8 @@ enum Linear {
         /// Undoes each output row's stretch.
         unscale: Tensor,
         b: Tensor,
+        /// A row of -1 and 1 (zeros elsewhere) appended to every input.
+        anchor: Tensor,
     },
 }
 
@@ -81,6 +83,11 @@ impl Linear {
                     )
                 })?;
                 let unscale = row_scale.reciprocal().view([-1]);
+                let mut anchor = vec![0f32; inputs as usize];
+                for (cell, value) in anchor.iter_mut().zip([-1.0, 1.0]) {
+                    *cell = value;
+                }
+                let anchor = Tensor::from_slice(&anchor).view([1, -1]);
                 Linear::Int8 {
                     q,
                     packed,
@@ -90,6 +97,7 @@ impl Linear {
                     zero_bias: Tensor::zeros_like(&b),
                     unscale,
                     b,
+                    anchor,
                 }
             }
         })
@@ -109,16 +117,33 @@ impl Linear {
                 zero_bias,
                 unscale,
                 b,
+                anchor,
             } => {
-                x.fbgemm_linear_int8_weight_fp32_activation(
-                    q,
-                    packed,
-                    col_offsets,
-                    tch::Scalar::from(*scale),
-                    tch::Scalar::from(*zero_point),
-                    zero_bias,
-                ) * unscale
-                    + b
+                // fbgemm quantizes its input with one range for the whole
+                // call. Each token is first stretched to an absolute maximum
+                // of 1 (undone on the output) and the anchor row pins the
+                // range to [-1, 1]: one scale per token, and a token's result
+                // does not depend on the rest of its batch.
+                let size = x.size();
+                let (inputs, outputs) = (size[size.len() - 1], unscale.size()[0]);
+                let flat = x.reshape([-1, inputs]);
+                let tokens = flat.size()[0];
+                let token_max = flat.abs().amax([1].as_slice(), true).clamp_min(1e-12);
+                let stretched = Tensor::cat(&[&flat / &token_max, anchor.shallow_clone()], 0);
+                let y = stretched
+                    .fbgemm_linear_int8_weight_fp32_activation(
+                        q,
+                        packed,
+                        col_offsets,
+                        tch::Scalar::from(*scale),
+                        tch::Scalar::from(*zero_point),
+                        zero_bias,
+                    )
+                    .narrow(0, 0, tokens)
+                    * token_max;
+                let mut out_size = size;
+                *out_size.last_mut().expect("a linear input has dimensions") = outputs;
+                b.addcmul(&y, unscale).view(out_size.as_slice())
             }
         }
     }

@@ -55,6 +55,23 @@ pub(crate) fn model_error(path: &Path, problem: impl Into<String>) -> ModelError
 pub const SHAPE_EMBEDDING: &str = "nerpipe.word_shape_embeddings";
 const WEIGHTS_FILE: &str = "model.safetensors";
 
+extern "C" {
+    /// c10's logging threshold (0 info, 1 warning, 2 error): a global of
+    /// libc10 with C linkage, as `TORCH_CPP_LOG_LEVEL` sets it at start-up.
+    static mut FLAGS_caffe2_log_level: i32;
+}
+
+/// Keeps libtorch's warnings (the fbgemm int8 calls are "deprecated") off
+/// the user's terminal; its errors still reach nerpipe as errors.
+fn quiet_libtorch_warnings() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: a plain int c10 reads before each log line, written once
+        // here before any model runs.
+        unsafe { FLAGS_caffe2_log_level = 2 };
+    });
+}
+
 /// Loads a tokenizer.json with padding and truncation switched off: nerpipe
 /// cuts documents into windows itself and pads each batch to its longest window.
 pub fn load_tokenizer(path: &Path) -> Result<tokenizers::Tokenizer, ModelError> {
@@ -92,6 +109,7 @@ impl LoadedModel {
         precision: Precision,
         engine: Engine,
     ) -> Result<LoadedModel, ModelError> {
+        quiet_libtorch_warnings();
         if !dir.is_dir() {
             return Err(model_error(dir, "model folder not found"));
         }

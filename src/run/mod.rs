@@ -21,6 +21,7 @@ mod stream;
 use crate::ingest::{Corpus, Ingested, Item, Position, Selection};
 use crate::model::{Decoder, Engine, LoadedModel, Precision};
 use crate::recognise::transformer::decode::Aggregation;
+use crate::segment::WindowCuts;
 use recognisers::{failed_doc, Recognisers};
 use run_json::write_run_json;
 use serde_json::json;
@@ -65,11 +66,16 @@ pub struct RunArgs {
     /// Sub-tokens shared by neighbouring windows.
     #[arg(long, default_value_t = 32, value_parser = crate::cli::overlap)]
     pub overlap: usize,
+    /// Where windows of a long document end: at sentence starts without
+    /// overlap (the models read single sentences in training), or `fixed`
+    /// full windows overlapping by --overlap.
+    #[arg(long, value_enum, default_value = "sentences")]
+    pub window_cuts: WindowCuts,
     /// Tag decoder (default: the one the model's config names).
     #[arg(long, value_enum)]
     pub decoder: Option<Decoder>,
-    /// Inference precision (default: bf16 where the CPU has AVX512-BF16 or
-    /// AMX, else fp32; run.json says which and why).
+    /// Inference precision (default: bf16 with AMX, int8 with VNNI but no
+    /// AMX, bf16 with AVX512-BF16, else fp32; run.json says which and why).
     #[arg(long, value_enum)]
     pub precision: Option<Precision>,
     /// Forward pass: nerpipe's own, or rust-bert's.
@@ -242,7 +248,7 @@ fn run_chunks(
 /// The models as `args` ask for them (engine, precision resolved):
 /// `--model` first, then each `--model-for` folder in order.
 pub(super) fn load_models(args: &RunArgs) -> crate::error::Result<Vec<LoadedModel>> {
-    let (precision, _) = Precision::resolve(args.precision);
+    let (precision, _) = Precision::resolve(args.precision, args.engine);
     let mut seen = BTreeMap::new();
     for (language, dir) in &args.model_for {
         if let Some(other) = seen.insert(language, dir) {
@@ -285,8 +291,9 @@ fn result_options(args: &RunArgs, decoder: Decoder, models: &[LoadedModel]) -> s
         "min_score": args.min_score,
         "window": args.window,
         "overlap": args.overlap,
+        "window_cuts": args.window_cuts,
         "decoder": decoder,
-        "precision": Precision::resolve(args.precision).0,
+        "precision": Precision::resolve(args.precision, args.engine).0,
         "engine": args.engine,
         "pack_documents": args.pack_documents,
         "max_doc_bytes": args.max_doc_bytes,

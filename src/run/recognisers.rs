@@ -72,6 +72,7 @@ impl<'m> Recognisers<'m> {
                     windows: WindowSpec {
                         content: args.window - 2,
                         overlap: args.overlap,
+                        cuts: args.window_cuts,
                     },
                     batch_size: args.batch_size,
                     model_tokens: Default::default(),

@@ -69,8 +69,8 @@ pub(super) fn write_run_json(
         },
         "inference": {
             "engine": args.engine,
-            "precision": crate::model::Precision::resolve(args.precision).0,
-            "precision_reason": crate::model::Precision::resolve(args.precision).1,
+            "precision": crate::model::Precision::resolve(args.precision, args.engine).0,
+            "precision_reason": crate::model::Precision::resolve(args.precision, args.engine).1,
         },
         "timings": {
             "seconds": summary.seconds,

@@ -3,11 +3,12 @@
 //! text, then cuts long sequences into overlapping windows.
 
 pub mod batch;
+pub mod sentences;
 pub mod shapes;
 mod windows;
 pub mod words;
 
-pub use windows::WindowSpec;
+pub use windows::{WindowCuts, WindowSpec};
 
 use crate::model::ModelError;
 use crate::segment::shapes::word_shape;
@@ -82,6 +83,8 @@ impl Segmenter {
                 let spans = words::split(text);
                 let pieces: Vec<&str> = spans.iter().map(|r| &text[r.clone()]).collect();
                 let mut seq = TokenSequence::from_words(&self.tokenizer, &pieces, self.unk_id)?;
+                let starts = sentences::starting_words(text, &spans, &pieces);
+                seq.breaks = sentences::starting_tokens(&seq.word_of_token, &starts);
                 seq.words = spans;
                 Ok(seq)
             }
@@ -106,6 +109,9 @@ pub struct TokenSequence {
     pub word_of_token: Vec<usize>,
     /// Byte range of each word in the text (empty ranges for pre-split words).
     pub words: Vec<Range<usize>>,
+    /// Sub-tokens (ascending, never 0) that start a sentence or a line:
+    /// windows are cut there without overlap ([`sentences`]).
+    pub breaks: Vec<usize>,
 }
 
 impl TokenSequence {
@@ -138,6 +144,13 @@ impl TokenSequence {
             .map(|r| word_shape(text.get(r.clone()).unwrap_or("")))
             .collect();
         seq.shapes = seq.word_of_token.iter().map(|&w| word_shapes[w]).collect();
+        let words: Vec<&str> = seq
+            .words
+            .iter()
+            .map(|r| text.get(r.clone()).unwrap_or(""))
+            .collect();
+        let starts = sentences::starting_words(text, &seq.words, &words);
+        seq.breaks = sentences::starting_tokens(&seq.word_of_token, &starts);
         Ok(seq)
     }
 
@@ -182,6 +195,8 @@ impl TokenSequence {
             seq.word_of_token.push(word);
             seq.shapes.push(word_shape(words[word]));
         }
+        let starts = sentences::starting_words("", &seq.words, words);
+        seq.breaks = sentences::starting_tokens(&seq.word_of_token, &starts);
         Ok(seq)
     }
 

@@ -9,21 +9,52 @@ use std::ops::Range;
 pub struct WindowSpec {
     pub content: usize,
     pub overlap: usize,
+    pub cuts: WindowCuts,
+}
+
+/// Where windows of a long sequence end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WindowCuts {
+    /// At a sentence start in the window's second half, with no overlap;
+    /// full overlapping windows only through sentences longer than that.
+    Sentences,
+    /// Always full windows overlapping by `overlap` (nerpipe before 0.2;
+    /// `make bench`'s baseline).
+    Fixed,
 }
 
 impl WindowSpec {
-    /// Token ranges of the windows covering `len` tokens. The last window ends
-    /// where the sequence does and may be shorter (packing fills the row).
-    pub fn windows(&self, len: usize) -> Vec<Range<usize>> {
+    /// Token ranges of the windows covering `len` tokens. With
+    /// [`WindowCuts::Sentences`] a window ends at the last sentence start
+    /// (`breaks`, ascending) in its second half and the next begins there,
+    /// sharing nothing; where no sentence starts there, it is full and the
+    /// next overlaps it by `overlap`. The last window ends where the
+    /// sequence does and may be shorter.
+    pub fn windows(&self, len: usize, breaks: &[usize]) -> Vec<Range<usize>> {
         if len <= self.content {
             return std::iter::once(0..len).collect();
         }
+        let breaks = match self.cuts {
+            WindowCuts::Sentences => breaks,
+            WindowCuts::Fixed => &[],
+        };
         let step = self.content.saturating_sub(self.overlap).max(1);
         let mut out = Vec::new();
         let mut start = 0;
         while start + self.content < len {
-            out.push(start..start + self.content);
-            start += step;
+            let end = start + self.content;
+            let before_end = breaks.partition_point(|&b| b <= end);
+            match breaks[..before_end].last() {
+                Some(&b) if b > start + self.content / 2 => {
+                    out.push(start..b);
+                    start = b;
+                }
+                _ => {
+                    out.push(start..end);
+                    start += step;
+                }
+            }
         }
         out.push(start..len);
         out
@@ -56,12 +87,13 @@ mod tests {
         let spec = WindowSpec {
             content: 10,
             overlap: 4,
+            cuts: WindowCuts::Sentences,
         };
-        assert_eq!(spec.windows(7), vec![0..7]);
-        assert_eq!(spec.windows(10), vec![0..10]);
-        assert_eq!(spec.windows(20), vec![0..10, 6..16, 12..20]);
-        assert_eq!(spec.windows(11), vec![0..10, 6..11]);
-        let owners = spec.owners(&spec.windows(20), 20);
+        assert_eq!(spec.windows(7, &[]), vec![0..7]);
+        assert_eq!(spec.windows(10, &[]), vec![0..10]);
+        assert_eq!(spec.windows(20, &[]), vec![0..10, 6..16, 12..20]);
+        assert_eq!(spec.windows(11, &[]), vec![0..10, 6..11]);
+        let owners = spec.owners(&spec.windows(20, &[]), 20);
         // token 7: distances 2 (in 0..10) and 1 (in 6..16) → window 0;
         // token 8: 1 vs 2 → window 1; token 13: 2 (6..16) vs 1 (12..20) → window 1;
         // token 15: 0 vs 3 → window 2.
@@ -70,5 +102,36 @@ mod tests {
         assert_eq!(owners[13], 1);
         assert_eq!(owners[15], 2);
         assert_eq!(owners[19], 2);
+    }
+
+    #[test]
+    fn windows_end_at_sentence_starts_in_their_second_half() {
+        let spec = WindowSpec {
+            content: 10,
+            overlap: 4,
+            cuts: WindowCuts::Sentences,
+        };
+        // Sentences start at 3, 8, 14 and 17: the first window ends at 8 (3
+        // is in its first half), the next runs 8..17, the last 17..25.
+        assert_eq!(spec.windows(25, &[3, 8, 14, 17]), vec![0..8, 8..17, 17..25]);
+        // No sentence start in 13..=18 (the second half of 8..18): full, overlapping.
+        assert_eq!(
+            spec.windows(25, &[8, 21]),
+            vec![0..8, 8..18, 14..21, 21..25]
+        );
+        // Breaks beyond a short sequence change nothing.
+        assert_eq!(spec.windows(10, &[5]), vec![0..10]);
+        // Windows that share nothing each own their tokens.
+        let windows = spec.windows(25, &[3, 8, 14, 17]);
+        let owners = spec.owners(&windows, 25);
+        assert_eq!(owners[7], 0);
+        assert_eq!(owners[8], 1);
+        assert_eq!(owners[16], 1);
+        assert_eq!(owners[17], 2);
+        let fixed = WindowSpec {
+            cuts: WindowCuts::Fixed,
+            ..spec
+        };
+        assert_eq!(fixed.windows(20, &[3, 8, 14]), spec.windows(20, &[]));
     }
 }

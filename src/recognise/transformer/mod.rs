@@ -90,7 +90,7 @@ impl WindowedPredictor<'_> {
         let mut jobs = Vec::new();
         let mut owners = Vec::with_capacity(sequences.len());
         for (s, seq) in sequences.iter().enumerate() {
-            let windows = self.windows.windows(seq.len());
+            let windows = self.windows.windows(seq.len(), &seq.breaks);
             owners.push(self.windows.owners(&windows, seq.len()));
             for (window, range) in windows.into_iter().enumerate() {
                 jobs.push(Job {
