@@ -53,38 +53,19 @@ fn main() -> anyhow::Result<()> {
         args.repeat
     );
     // Today's pipeline as it was: rust-bert, fp32, 32 windows per call,
-    // full windows overlapping by 32.
-    let baseline = best_run(
-        &args,
-        x20.path(),
-        &args.model,
-        &[
-            "--engine",
-            "rust-bert",
-            "--precision",
-            "fp32",
-            "--batch-size",
-            "32",
-            "--window-cuts",
-            "fixed",
-        ],
-        1,
-    )?;
-    // The same forward with today's windows (cut at sentence starts).
-    let rust_bert_cut = best_run(
-        &args,
-        x20.path(),
-        &args.model,
-        &[
-            "--engine",
-            "rust-bert",
-            "--precision",
-            "fp32",
-            "--batch-size",
-            "32",
-        ],
-        1,
-    )?;
+    // full windows overlapping by 32; then the same forward with today's
+    // windows (cut at sentence starts).
+    let rust_bert = [
+        "--engine",
+        "rust-bert",
+        "--precision",
+        "fp32",
+        "--batch-size",
+        "32",
+    ];
+    let fixed = [rust_bert.as_slice(), &["--window-cuts", "fixed"]].concat();
+    let baseline = best_run(&args, x20.path(), &args.model, &fixed, 1)?;
+    let rust_bert_cut = best_run(&args, x20.path(), &args.model, &rust_bert, 1)?;
     let one = best_run(&args, x20.path(), &args.model, &[], 1)?;
     let two = best_run(&args, x20.path(), &args.model, &[], 2)?;
     // The precision the CPU did not get by default, for comparison (int8 is

@@ -253,3 +253,33 @@ fn int8_forward_finds_the_spans_of_fp32() {
         "int8 agrees with fp32 on {agreed} of {total} spans"
     );
 }
+
+/// int8 quantizes each token on its own (stretched to one range pinned by
+/// an anchor row), so a document's scores are the same bits whatever else
+/// shares its batch: sharded and whole int8 runs agree byte for byte.
+#[test]
+fn int8_scores_do_not_depend_on_the_batch() {
+    use nerpipe::model::Engine;
+    let int8 = LoadedModel::load_for(&default_model(), Precision::Int8, Engine::Nerpipe).unwrap();
+    let spec = WindowSpec {
+        content: 126,
+        overlap: 32,
+        cuts: WindowCuts::Sentences,
+    };
+    let texts = packing_texts();
+    let seqs: Vec<TokenSequence> = texts
+        .iter()
+        .map(|t| int8.segmenter.text(t).unwrap())
+        .collect();
+    let refs: Vec<&TokenSequence> = seqs.iter().collect();
+    // Rows of one document each (packed rows would share attention kernels).
+    let unpacked = |batch_size| WindowedPredictor {
+        pack_documents: false,
+        ..predictor(&int8, spec, batch_size)
+    };
+    let together = unpacked(8).predict(&refs);
+    for (seq, probs) in seqs.iter().zip(&together) {
+        let alone = unpacked(1).predict(&[seq]).remove(0);
+        assert_eq!(probs, &alone);
+    }
+}
