@@ -33,7 +33,7 @@ impl Precision {
     /// The fastest precision that keeps fp32's F1 on this CPU (`make bench`,
     /// CoNLL-2003 dev), with the reason, for run.json: bf16 where the CPU has
     /// AMX; int8 (own engine) where it has VNNI int8 dot products but no AMX,
-    /// 1.25× bf16 on AVX512-BF16 there; bf16 with AVX512-BF16 alone; else
+    /// 1.22× bf16 on AVX512-BF16 there; bf16 with AVX512-BF16 alone; else
     /// fp32. rust-bert's forward cannot run int8 and gets bf16 or fp32.
     pub fn native(engine: Engine) -> (Precision, &'static str) {
         let flags = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();

@@ -83,8 +83,7 @@ impl Segmenter {
                 let spans = words::split(text);
                 let pieces: Vec<&str> = spans.iter().map(|r| &text[r.clone()]).collect();
                 let mut seq = TokenSequence::from_words(&self.tokenizer, &pieces, self.unk_id)?;
-                let starts = sentences::starting_words(text, &spans, &pieces);
-                seq.breaks = sentences::starting_tokens(&seq.word_of_token, &starts);
+                seq.breaks = sentences::breaks(text, &spans, &pieces, &seq.word_of_token);
                 seq.words = spans;
                 Ok(seq)
             }
@@ -149,8 +148,7 @@ impl TokenSequence {
             .iter()
             .map(|r| text.get(r.clone()).unwrap_or(""))
             .collect();
-        let starts = sentences::starting_words(text, &seq.words, &words);
-        seq.breaks = sentences::starting_tokens(&seq.word_of_token, &starts);
+        seq.breaks = sentences::breaks(text, &seq.words, &words, &seq.word_of_token);
         Ok(seq)
     }
 
@@ -195,8 +193,7 @@ impl TokenSequence {
             seq.word_of_token.push(word);
             seq.shapes.push(word_shape(words[word]));
         }
-        let starts = sentences::starting_words("", &seq.words, words);
-        seq.breaks = sentences::starting_tokens(&seq.word_of_token, &starts);
+        seq.breaks = sentences::breaks("", &seq.words, words, &seq.word_of_token);
         Ok(seq)
     }
 

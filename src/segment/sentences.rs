@@ -30,7 +30,7 @@ fn ends_sentence(words: &[&str], w: usize) -> bool {
 /// Which words start a sentence or a line, word 0 excepted. `spans` are the
 /// words' byte ranges in `text`; empty ranges (pre-split words) carry no gap,
 /// and then only punctuation tells.
-pub fn starting_words(text: &str, spans: &[Range<usize>], words: &[&str]) -> Vec<bool> {
+fn starting_words(text: &str, spans: &[Range<usize>], words: &[&str]) -> Vec<bool> {
     let mut starts = vec![false; words.len()];
     for w in 1..words.len() {
         let (before, here) = (&spans[w - 1], &spans[w]);
@@ -48,9 +48,20 @@ pub fn starting_words(text: &str, spans: &[Range<usize>], words: &[&str]) -> Vec
     starts
 }
 
+/// Sub-tokens (ascending, never 0) that begin a word starting a sentence or
+/// a line: [`starting_words`] mapped through `word_of_token`.
+pub fn breaks(
+    text: &str,
+    spans: &[Range<usize>],
+    words: &[&str],
+    word_of_token: &[usize],
+) -> Vec<usize> {
+    starting_tokens(word_of_token, &starting_words(text, spans, words))
+}
+
 /// Token indices (ascending, never 0) whose word starts a sentence and which
 /// are that word's first token.
-pub fn starting_tokens(word_of_token: &[usize], starting_words: &[bool]) -> Vec<usize> {
+fn starting_tokens(word_of_token: &[usize], starting_words: &[bool]) -> Vec<usize> {
     (1..word_of_token.len())
         .filter(|&t| {
             let w = word_of_token[t];
