@@ -32,26 +32,28 @@ pub enum Precision {
 impl Precision {
     /// The fastest precision that keeps fp32's F1 on this CPU (`make bench`,
     /// CoNLL-2003 dev), with the reason, for run.json: bf16 where the CPU has
-    /// AMX; int8 (own engine) where it has VNNI int8 dot products but no AMX,
+    /// AMX; int8 (own engine) where it has AVX512-VNNI but no AMX,
     /// 1.22× bf16 on AVX512-BF16 there; bf16 with AVX512-BF16 alone; else
     /// fp32. rust-bert's forward cannot run int8 and gets bf16 or fp32.
     pub fn native(engine: Engine) -> (Precision, &'static str) {
         let flags = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
         let has = |flag: &str| flags.split_whitespace().any(|f| f == flag);
-        let vnni = has("avx512_vnni") || has("avx_vnni");
+        // fbgemm's VNNI kernels are AVX512 ones; its AVX2 path sums byte
+        // products in saturating 16-bit pairs, so AVX-VNNI alone is not enough.
+        let vnni = has("avx512_vnni");
         if has("amx_bf16") {
             (Precision::Bf16, "the CPU has AMX-BF16")
         } else if vnni && engine == Engine::Nerpipe {
             (
                 Precision::Int8,
-                "the CPU has VNNI int8 dot products but no AMX: int8 is faster than bf16 there",
+                "the CPU has AVX512-VNNI int8 dot products but no AMX: int8 is faster than bf16 there",
             )
         } else if has("avx512_bf16") {
             (Precision::Bf16, "the CPU has AVX512-BF16")
         } else {
             (
                 Precision::Fp32,
-                "the CPU has neither AMX, VNNI nor AVX512-BF16: int8 and bf16 would be slow or emulated",
+                "the CPU has neither AMX, AVX512-VNNI nor AVX512-BF16: int8 and bf16 would be slow or emulated",
             )
         }
     }

@@ -74,8 +74,8 @@ pub struct RunArgs {
     /// Tag decoder (default: the one the model's config names).
     #[arg(long, value_enum)]
     pub decoder: Option<Decoder>,
-    /// Inference precision (default: bf16 with AMX, int8 with VNNI but no
-    /// AMX, bf16 with AVX512-BF16, else fp32; run.json says which and why).
+    /// Inference precision (default: bf16 with AMX, int8 with AVX512-VNNI but
+    /// no AMX, bf16 with AVX512-BF16, else fp32; run.json says which and why).
     #[arg(long, value_enum)]
     pub precision: Option<Precision>,
     /// Forward pass: nerpipe's own, or rust-bert's.
