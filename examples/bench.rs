@@ -69,7 +69,7 @@ fn main() -> anyhow::Result<()> {
     let one = best_run(&args, x20.path(), &args.model, &[], 1)?;
     let two = best_run(&args, x20.path(), &args.model, &[], 2)?;
     // The precision the CPU did not get by default, for comparison (int8 is
-    // the default without AMX but with VNNI, bf16 with AMX).
+    // the default with AVX512-VNNI but no AMX, bf16 with AMX).
     let other = if one.precision == "int8" {
         "bf16"
     } else {

@@ -36,7 +36,10 @@ impl Precision {
     /// 1.22× bf16 on AVX512-BF16 there; bf16 with AVX512-BF16 alone; else
     /// fp32. rust-bert's forward cannot run int8 and gets bf16 or fp32.
     pub fn native(engine: Engine) -> (Precision, &'static str) {
-        let flags = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+        // Read once: run, manifests and run.json each resolve the precision.
+        static FLAGS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let flags =
+            FLAGS.get_or_init(|| std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default());
         let has = |flag: &str| flags.split_whitespace().any(|f| f == flag);
         // fbgemm's VNNI kernels are AVX512 ones; its AVX2 path sums byte
         // products in saturating 16-bit pairs, so AVX-VNNI alone is not enough.

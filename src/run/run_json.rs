@@ -45,6 +45,8 @@ pub(super) fn write_run_json(
     manifest: &Manifest,
     summary: &RunSummary,
 ) -> anyhow::Result<()> {
+    let (precision, precision_reason) =
+        crate::model::Precision::resolve(args.precision, args.engine);
     let run = json!({
         "nerpipe_version": env!("CARGO_PKG_VERSION"),
         "model": {
@@ -69,8 +71,8 @@ pub(super) fn write_run_json(
         },
         "inference": {
             "engine": args.engine,
-            "precision": crate::model::Precision::resolve(args.precision, args.engine).0,
-            "precision_reason": crate::model::Precision::resolve(args.precision, args.engine).1,
+            "precision": precision,
+            "precision_reason": precision_reason,
         },
         "timings": {
             "seconds": summary.seconds,

@@ -93,7 +93,9 @@ impl Segmenter {
     /// The sub-token sequence of words already split (CoNLL).
     pub fn words(&self, words: &[String]) -> anyhow::Result<TokenSequence> {
         let pieces: Vec<&str> = words.iter().map(String::as_str).collect();
-        TokenSequence::from_words(&self.tokenizer, &pieces, self.unk_id)
+        let mut seq = TokenSequence::from_words(&self.tokenizer, &pieces, self.unk_id)?;
+        seq.breaks = sentences::breaks("", &seq.words, &pieces, &seq.word_of_token);
+        Ok(seq)
     }
 }
 
@@ -193,7 +195,6 @@ impl TokenSequence {
             seq.word_of_token.push(word);
             seq.shapes.push(word_shape(words[word]));
         }
-        seq.breaks = sentences::breaks("", &seq.words, words, &seq.word_of_token);
         Ok(seq)
     }
 

@@ -19,7 +19,7 @@ pub enum WindowCuts {
     /// At a sentence start in the window's second half, with no overlap;
     /// full overlapping windows only through sentences longer than that.
     Sentences,
-    /// Always full windows overlapping by `overlap` (nerpipe before 0.2;
+    /// Always full windows overlapping by `overlap` (the only cut before;
     /// `make bench`'s baseline).
     Fixed,
 }
