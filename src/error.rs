@@ -1,7 +1,8 @@
 //! The errors that reach the command line, each with its exit code, so `main`
 //! prints one line and exits without inspecting error chains.
 
-use crate::model::ModelError;
+use std::fmt;
+use std::path::{Path, PathBuf};
 
 /// Why a command failed. [`Error::exit_code`] is what `nerpipe` exits with.
 #[derive(Debug, thiserror::Error)]
@@ -42,3 +43,25 @@ impl Error {
 
 /// Results of the library's command entry points.
 pub type Result<T> = std::result::Result<T, Error>;
+
+/// A model folder that cannot be used; main turns it into exit code 2.
+#[derive(Debug)]
+pub struct ModelError {
+    pub path: PathBuf,
+    pub problem: String,
+}
+
+impl fmt::Display for ModelError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.problem)
+    }
+}
+
+impl std::error::Error for ModelError {}
+
+pub(crate) fn model_error(path: &Path, problem: impl Into<String>) -> ModelError {
+    ModelError {
+        path: path.to_path_buf(),
+        problem: problem.into(),
+    }
+}

@@ -13,6 +13,7 @@
 //! progress); [`model`] loads model folders; [`train`] and [`eval`] make and
 //! score models. Errors that decide the exit code are [`Error`].
 
+pub mod atomic;
 pub mod cli;
 pub mod consistency;
 pub mod doc;
@@ -25,6 +26,7 @@ pub mod resolve;
 pub mod run;
 pub mod segment;
 pub mod sink;
+pub mod terminal;
 pub mod train;
 
 pub use error::Error;

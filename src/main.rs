@@ -1,7 +1,7 @@
 //! The `nerpipe` command line; the work is done in the library.
 
 use clap::{Parser, Subcommand};
-use nerpipe::run::output::RunInfo;
+use nerpipe::sink::read::RunInfo;
 use nerpipe::Error;
 use std::path::PathBuf;
 use std::process::ExitCode;

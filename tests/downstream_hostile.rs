@@ -193,8 +193,8 @@ fn postgres_keeps_the_exact_value_as_numeric() {
         return;
     };
     nerpipe::sink::postgres::load(Some(&url), out()).unwrap();
-    let info = nerpipe::run::output::RunInfo::read(out()).unwrap();
-    let run = nerpipe::run::output::run_id(out(), &info).unwrap();
+    let info = nerpipe::sink::read::RunInfo::read(out()).unwrap();
+    let run = nerpipe::sink::read::run_id(out(), &info).unwrap();
     let mut client = nerpipe::sink::postgres::connect(Some(&url)).unwrap();
     let rows = client
         .query(

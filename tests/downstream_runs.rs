@@ -94,8 +94,8 @@ fn runs() -> Runs {
 }
 
 fn run_id(out: &Path) -> String {
-    let info = nerpipe::run::output::RunInfo::read(out).unwrap();
-    nerpipe::run::output::run_id(out, &info).unwrap()
+    let info = nerpipe::sink::read::RunInfo::read(out).unwrap();
+    nerpipe::sink::read::run_id(out, &info).unwrap()
 }
 
 /// Rows of one run per table: documents, mentions, entities, aliases.

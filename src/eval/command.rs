@@ -147,7 +147,7 @@ pub fn run(args: &EvalArgs) -> crate::error::Result<()> {
     print!("{report}");
     if let Some(path) = &args.json {
         let json = serde_json::to_string_pretty(&scores).context("cannot serialise the scores")?;
-        crate::sink::atomic::write_atomic(path, json.as_bytes())
+        crate::atomic::write_atomic(path, json.as_bytes())
             .with_context(|| format!("{}: cannot write the scores", path.display()))?;
     }
     if let Some(path) = &args.predictions {
@@ -158,7 +158,7 @@ pub fn run(args: &EvalArgs) -> crate::error::Result<()> {
             }
             out.push('\n');
         }
-        crate::sink::atomic::write_atomic(path, out.as_bytes())?;
+        crate::atomic::write_atomic(path, out.as_bytes())?;
     }
     Ok(())
 }

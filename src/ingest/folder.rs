@@ -5,7 +5,9 @@
 
 use super::extract::{self, Extracted, FileFormat};
 use super::jsonl::read_jsonl;
-use super::{check_text, failed, too_large, Failed, Ingested, Item, Position, Selection, Source};
+use super::{
+    check_text, failed, title_of, too_large, Failed, Ingested, Item, Position, Selection, Source,
+};
 use crate::doc::Document;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
@@ -459,20 +461,6 @@ fn read_file(relative: &str, path: &Path, format: FileFormat, size: u64, limit: 
     match extract::extract(&bytes, format) {
         Ok(e) => document(relative, relative, format, e),
         Err(problem) => failed(relative, relative, problem),
-    }
-}
-
-/// The first non-empty line, trimmed (Markdown heading marks removed).
-pub fn title_of(text: &str, markdown: bool) -> String {
-    let line = text
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or("");
-    if markdown {
-        line.trim_start_matches('#').trim().to_string()
-    } else {
-        line.to_string()
     }
 }
 

@@ -1,7 +1,7 @@
 //! JSONL input: one document per line, `id` (string or number) and `text`
 //! required, `title` optional, other fields kept as metadata.
 
-use super::folder::title_of;
+use super::title_of;
 use super::{check_text, failed, too_large, Ingested, Item, Position, Selection, Source};
 use crate::doc::Document;
 use serde_json::Value;

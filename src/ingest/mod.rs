@@ -38,6 +38,7 @@ pub mod extract;
 pub mod folder;
 pub mod jsonl;
 pub mod language;
+pub mod shard;
 
 pub use folder::Corpus;
 pub use jsonl::{read_jsonl, JsonlSource};
@@ -98,7 +99,7 @@ pub struct Ingested {
 /// Which documents a run wants.
 #[derive(Debug, Clone)]
 pub struct Selection {
-    pub shard: crate::run::shard::Shard,
+    pub shard: crate::ingest::shard::Shard,
     /// Positions already processed (resume).
     pub done: std::collections::HashSet<Position>,
     /// Larger documents are refused with an error row.
@@ -108,7 +109,7 @@ pub struct Selection {
 impl Default for Selection {
     fn default() -> Self {
         Selection {
-            shard: crate::run::shard::Shard::WHOLE,
+            shard: crate::ingest::shard::Shard::WHOLE,
             done: Default::default(),
             max_doc_bytes: DEFAULT_MAX_DOC_BYTES,
         }
@@ -163,9 +164,22 @@ pub(crate) fn too_large(size: u64, limit: u64) -> String {
     format!("document too large: {size} bytes (limit {limit}; raise --max-doc-bytes to accept it)")
 }
 
+/// The first non-empty line, trimmed (Markdown heading marks removed).
+pub fn title_of(text: &str, markdown: bool) -> String {
+    let line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
+    if markdown {
+        line.trim_start_matches('#').trim().to_string()
+    } else {
+        line.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::folder::title_of;
     use super::jsonl::*;
     use super::*;
     use serde_json::Value;

@@ -121,7 +121,7 @@ impl NerModel {
             .map(|(name, t)| (name, t.to_kind(Kind::Half)))
             .collect();
         named.sort_by(|a, b| a.0.cmp(&b.0));
-        let tmp = crate::sink::atomic::TempPath::beside(path)?;
+        let tmp = crate::atomic::TempPath::beside(path)?;
         Tensor::write_safetensors(&named, tmp.path())?;
         tmp.commit()
     }

@@ -23,33 +23,12 @@ pub use config::{id2label_json, Decoder, Engine, ModelConfig, Precision, Tag};
 pub use encoder::{read_safetensors, NerModel};
 pub use fast::FastEncoder;
 
+pub(crate) use crate::error::model_error;
+pub use crate::error::ModelError;
 use crate::segment::Segmenter;
 use sha2::{Digest, Sha256};
-use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-
-/// A model folder that cannot be used; main turns it into exit code 2.
-#[derive(Debug)]
-pub struct ModelError {
-    pub path: PathBuf,
-    pub problem: String,
-}
-
-impl fmt::Display for ModelError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.path.display(), self.problem)
-    }
-}
-
-impl std::error::Error for ModelError {}
-
-pub(crate) fn model_error(path: &Path, problem: impl Into<String>) -> ModelError {
-    ModelError {
-        path: path.to_path_buf(),
-        problem: problem.into(),
-    }
-}
 
 /// Name of the word-shape embedding in the var store and weight files.
 pub const SHAPE_EMBEDDING: &str = "nerpipe.word_shape_embeddings";
@@ -228,7 +207,7 @@ fn check_weights_sha256(dir: &Path, config: &ModelConfig, got: &str) -> Result<(
 pub fn write_weights_sha256(dir: &Path) -> Result<(), ModelError> {
     let sha = sha256_file(&dir.join(WEIGHTS_FILE))?;
     let path = dir.join(WEIGHTS_SHA256_FILE);
-    crate::sink::atomic::write_atomic(&path, format!("{sha}  {WEIGHTS_FILE}\n").as_bytes())
+    crate::atomic::write_atomic(&path, format!("{sha}  {WEIGHTS_FILE}\n").as_bytes())
         .map_err(|e| model_error(&path, format!("cannot write: {e:#}")))
 }
 

@@ -4,8 +4,8 @@
 //! itself one shard, merged).
 
 use crate::consistency::Consistency;
+use crate::ingest::shard::Shard;
 use crate::resolve::{ClassMerges, ClassVotes, EntityTable, Resolved};
-use crate::run::shard::Shard;
 use crate::run::store::{Manifest, ShardReader, ShardStore};
 use crate::sink::RunWriter;
 use anyhow::{bail, Context};

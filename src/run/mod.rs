@@ -9,15 +9,14 @@
 
 pub mod guard;
 pub mod merge;
-pub mod output;
 pub mod progress;
 mod recognisers;
 pub mod resolve_streams;
 pub mod run_json;
-pub mod shard;
 pub mod store;
 mod stream;
 
+use crate::ingest::shard::Shard;
 use crate::ingest::{Corpus, Ingested, Item, Position, Selection};
 use crate::model::{Decoder, Engine, LoadedModel, Precision};
 use crate::recognise::transformer::decode::Aggregation;
@@ -25,7 +24,6 @@ use crate::segment::WindowCuts;
 use recognisers::{failed_doc, Recognisers};
 use run_json::write_run_json;
 use serde_json::json;
-use shard::Shard;
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 use std::time::Instant;

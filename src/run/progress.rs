@@ -1,33 +1,13 @@
 //! Progress reporting on stderr: an indicatif bar on a terminal, plain lines
 //! (one every few seconds) otherwise, nothing with `--quiet`.
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use crate::terminal::bar;
+use indicatif::ProgressBar;
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
 /// Plain progress lines are at most this frequent.
 const LINE_INTERVAL: Duration = Duration::from_secs(5);
-
-/// A bar with the given template, drawn on stderr when it is a terminal.
-pub fn bar(len: u64, template: &str) -> ProgressBar {
-    if !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
-    if let Ok(style) = ProgressStyle::with_template(template) {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    bar
-}
-
-/// Prints a line on stderr: above the bar on a terminal, plainly otherwise.
-pub fn println(bar: &ProgressBar, line: &str) {
-    if bar.is_hidden() {
-        eprintln!("{line}");
-    } else {
-        bar.println(line);
-    }
-}
 
 /// Progress of a run over a corpus, measured in corpus bytes.
 pub struct Progress {

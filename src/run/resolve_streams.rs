@@ -7,9 +7,9 @@
 //! the files are byte-identical to those of a `nerpipe run --out` over the
 //! same documents.
 
+use crate::atomic::AtomicFile;
 use crate::doc::{Label, Mention};
 use crate::resolve::{EntityTable, Resolved};
-use crate::sink::atomic::AtomicFile;
 use crate::sink::csv::{entity_row, mention_row, ENTITY_COLUMNS, MENTION_COLUMNS};
 use crate::sink::jsonl::write_line;
 use anyhow::{bail, Context};

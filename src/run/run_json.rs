@@ -1,10 +1,10 @@
 //! run.json: what a run did, with which model and options, and how fast.
 
-use super::shard::Shard;
 use super::store::{Manifest, ShardStore};
 use super::RunArgs;
 use super::RunSummary;
-use crate::sink::atomic::write_atomic;
+use crate::atomic::write_atomic;
+use crate::ingest::shard::Shard;
 use anyhow::Context;
 use serde_json::json;
 use std::path::Path;

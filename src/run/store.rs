@@ -5,10 +5,10 @@
 //! nerpipe version invalidates them all, a changed corpus file the chunks that
 //! hold its documents.
 
+use crate::atomic::{write_atomic, AtomicFile};
 use crate::doc::{DocumentOutcome, Label, Mention};
+use crate::ingest::shard::Shard;
 use crate::ingest::Position;
-use crate::run::shard::Shard;
-use crate::sink::atomic::{write_atomic, AtomicFile};
 use anyhow::{bail, Context};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};

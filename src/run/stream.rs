@@ -5,9 +5,9 @@
 //! no corpus, only documents.
 
 use super::{progress, run_chunks, RunArgs, RunSummary};
+use crate::atomic::AtomicFile;
 use crate::doc::{DocStatus, Mention};
 use crate::ingest::{Corpus, JsonlSource, Selection, Source};
-use crate::sink::atomic::AtomicFile;
 use anyhow::Context;
 use std::collections::HashSet;
 use std::io::{BufRead, Write};

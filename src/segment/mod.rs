@@ -10,7 +10,7 @@ pub mod words;
 
 pub use windows::{WindowCuts, WindowSpec};
 
-use crate::model::ModelError;
+use crate::error::ModelError;
 use crate::segment::shapes::word_shape;
 use std::ops::Range;
 use std::path::Path;

@@ -4,8 +4,8 @@
 //! against formula injection ([`csv_safe`]) and capped in length
 //! ([`csv_text`]).
 
-use super::atomic::AtomicFile;
 use super::{Sink, LIST_SEPARATOR};
+use crate::atomic::AtomicFile;
 use crate::doc::{AmountKind, DocStatus, DocumentOutcome, Entity, Label, Mention};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;

@@ -21,9 +21,9 @@
 //! and the entity_id for entities, `nerpipe-doc-` and a hash of the doc_id,
 //! `nerpipe-mention-` and a hash of (doc_id, entity_id).
 
+use crate::atomic::AtomicFile;
 use crate::doc::{Entity, Label, Mention};
-use crate::run::output::{read_entities, DocumentsWithMentions};
-use crate::sink::atomic::AtomicFile;
+use crate::sink::read::{read_entities, DocumentsWithMentions};
 use anyhow::Context;
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashMap};

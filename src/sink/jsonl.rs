@@ -1,8 +1,8 @@
 //! mentions.jsonl, documents.jsonl, errors.jsonl and entities.jsonl: the data
 //! model serialised as it is, one record a line, texts raw.
 
-use super::atomic::AtomicFile;
 use super::Sink;
+use crate::atomic::AtomicFile;
 use crate::doc::{DocumentOutcome, Entity, Mention};
 use serde::Serialize;
 use std::io::Write;

@@ -11,10 +11,10 @@
 //! Label Studio versions counted UTF-16 units (wrong after an emoji); import
 //! detects that from the region's text and converts.
 
+use crate::atomic::AtomicFile;
 use crate::doc::Label;
 use crate::doc::{round_score, Mention};
-use crate::run::output::{char_slice, DocumentsWithMentions, RunInfo};
-use crate::sink::atomic::AtomicFile;
+use crate::sink::read::{char_slice, DocumentsWithMentions, RunInfo};
 use anyhow::Context;
 use serde_json::{json, Map, Value};
 use std::io::Write;
@@ -71,7 +71,7 @@ pub fn export(out: &Path, corpus: &Path, dest: &Path) -> anyhow::Result<usize> {
         let mut results = Vec::with_capacity(item.mentions.len());
         let mut known = Map::new();
         for (i, m) in item.mentions.iter().enumerate() {
-            crate::run::output::check_offsets(&doc.text, m)
+            crate::sink::read::check_offsets(&doc.text, m)
                 .map_err(|p| anyhow::anyhow!("{}: {p}", out.join("mentions.jsonl").display()))?;
             let id = region_id(m, i);
             known.insert(

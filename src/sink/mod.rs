@@ -1,19 +1,20 @@
 //! Sink: where a run's results go. Every file is written under a temporary
-//! name and renamed into place ([`atomic`]), so readers never see half a file.
+//! name and renamed into place ([`crate::atomic`]), so readers never see half a file.
 //!
 //! Two kinds of sink:
 //! - streaming sinks ([`Sink`]: [`csv::CsvSink`], [`jsonl::JsonlSink`]) take
 //!   documents and mentions as the merge produces them, then the entities;
 //! - downstream sinks build from a finished output folder: [`sqlite`] and
 //!   [`postgres`] (one [`schema`] for both), the HTML [`report`] and the
-//!   [`labelstudio`] export and import, the FollowTheMoney export ([`ftm`]).
+//!   [`labelstudio`] export and import, the FollowTheMoney export ([`ftm`]);
+//!   [`read`] reads an output folder back for them.
 
-pub mod atomic;
 pub mod csv;
 pub mod ftm;
 pub mod jsonl;
 pub mod labelstudio;
 pub mod postgres;
+pub mod read;
 pub mod report;
 pub mod schema;
 pub mod sqlite;
@@ -70,7 +71,7 @@ pub fn write_downstream(out: &Path, sqlite: bool, report: bool) -> anyhow::Resul
         sqlite::write_sqlite(out)?;
     }
     if report {
-        let corpus = crate::run::output::RunInfo::read(out)?.corpus(out, None)?;
+        let corpus = crate::sink::read::RunInfo::read(out)?.corpus(out, None)?;
         report::write_report(out, &corpus)?;
     }
     Ok(())

@@ -15,7 +15,7 @@ use super::schema::{
     alias_rows, document_error_row, document_row, entity_row, mention_row, postgres_ddl, Dialect,
     SqlType, SqlValue, Table, DOCUMENTS, DOCUMENT_ERRORS, ENTITIES, ENTITY_ALIASES, MENTIONS,
 };
-use crate::run::output::{read_documents, read_entities, read_mentions, run_id, RunInfo};
+use crate::sink::read::{read_documents, read_entities, read_mentions, run_id, RunInfo};
 use anyhow::Context;
 use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::types::{IsNull, ToSql, Type};

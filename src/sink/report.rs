@@ -16,12 +16,12 @@
 //! pages run no script at all. The site is built in a temporary folder and
 //! renamed into place.
 
+use crate::atomic::TempPath;
 use crate::doc::Label;
 use crate::doc::{Entity, Mention};
-use crate::run::output::{
+use crate::sink::read::{
     check_offsets, read_documents, read_entities, DocumentsWithMentions, RunInfo,
 };
-use crate::sink::atomic::TempPath;
 use crate::sink::schema::value_real;
 use anyhow::Context;
 use std::collections::HashMap;

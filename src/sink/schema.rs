@@ -7,7 +7,7 @@
 //! One database holds many runs: every row is run-scoped (`run_id` leads each
 //! key), because a run's entities are resolved over that run's corpus, so its
 //! counts and aliases are only true together. `run_id` is a hash of the run's
-//! results ([`crate::run::output::run_id`]): loading the same results again
+//! results ([`crate::sink::read::run_id`]): loading the same results again
 //! (the same run, or a rerun that gave the same bytes) finds its key and
 //! changes nothing. Deleting a row of `runs` deletes the run's rows.
 //!

@@ -9,12 +9,12 @@
 //! renamed into place, so a reader never sees a half-built database. A load
 //! into a shared database is one transaction.
 
-use super::atomic::TempPath;
 use super::schema::{
     alias_rows, document_error_row, document_row, entity_row, mention_row, Dialect, LoadCounts,
     SqlValue, Table, DOCUMENTS, DOCUMENT_ERRORS, ENTITIES, ENTITY_ALIASES, MENTIONS, RUNS,
 };
-use crate::run::output::{read_documents, read_entities, read_mentions, run_id, RunInfo};
+use crate::atomic::TempPath;
+use crate::sink::read::{read_documents, read_entities, read_mentions, run_id, RunInfo};
 use anyhow::Context;
 use rusqlite::types::{ToSql, ToSqlOutput, Value, ValueRef};
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};

@@ -41,7 +41,7 @@ pub fn write_model_folder(
         });
     }
     raw.insert("nerpipe".into(), section);
-    crate::sink::atomic::write_atomic(
+    crate::atomic::write_atomic(
         &args.out.join("config.json"),
         serde_json::to_string_pretty(&Value::Object(raw))?.as_bytes(),
     )?;

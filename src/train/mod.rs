@@ -231,7 +231,7 @@ pub fn train(args: &TrainArgs, command_line: &str) -> crate::error::Result<Score
             best_epoch,
             seconds: progress.seconds,
         });
-        crate::sink::atomic::write_atomic(&args.out.join("MODEL.md"), card.as_bytes())
+        crate::atomic::write_atomic(&args.out.join("MODEL.md"), card.as_bytes())
     };
     let (progress, best_scores) =
         run.epochs(&mut network, &mut optimizer, started, &mut write_folder)?;
@@ -444,7 +444,7 @@ impl Run<'_> {
                 epoch_started.elapsed().as_secs_f64()
             ));
             if !args.quiet {
-                crate::run::progress::println(&bar, &format!("epoch {epoch}: {line}"));
+                crate::terminal::println(&bar, &format!("epoch {epoch}: {line}"));
             }
             state.log.push(line);
             state.epoch = epoch;
@@ -642,7 +642,7 @@ fn save_weights(
         .collect();
     named.sort_by(|a, b| a.0.cmp(&b.0));
     let path = args.out.join("model.safetensors");
-    let tmp = crate::sink::atomic::TempPath::beside(&path)?;
+    let tmp = crate::atomic::TempPath::beside(&path)?;
     Tensor::write_safetensors(&named, tmp.path())?;
     tmp.commit()?;
     // Recorded beside the weights so that loading detects damage in place.
@@ -654,7 +654,7 @@ fn save_checkpoint(dir: &Path, optimizer: &MasterAdamW, state: &Progress) -> any
     std::fs::create_dir_all(dir)
         .with_context(|| format!("{}: cannot create the checkpoint folder", dir.display()))?;
     optimizer.save(&dir.join("state.safetensors"))?;
-    crate::sink::atomic::write_atomic(
+    crate::atomic::write_atomic(
         &dir.join("progress.json"),
         serde_json::to_string_pretty(state)?.as_bytes(),
     )
@@ -664,7 +664,7 @@ fn step_bar(total_steps: usize, done: u64, quiet: bool) -> indicatif::ProgressBa
     let bar = if quiet {
         indicatif::ProgressBar::hidden()
     } else {
-        crate::run::progress::bar(
+        crate::terminal::bar(
             total_steps as u64,
             "{elapsed_precise} [{bar:30}] {pos}/{len} steps  {msg}  eta {eta}",
         )

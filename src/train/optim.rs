@@ -109,7 +109,7 @@ impl MasterAdamW {
             named.push((format!("m.{}", p.name), p.m.shallow_clone()));
             named.push((format!("v.{}", p.name), p.v.shallow_clone()));
         }
-        let tmp = crate::sink::atomic::TempPath::beside(path)?;
+        let tmp = crate::atomic::TempPath::beside(path)?;
         Tensor::write_safetensors(&named, tmp.path())
             .with_context(|| format!("{}: cannot write the checkpoint", path.display()))?;
         tmp.commit()

@@ -230,7 +230,7 @@ pub fn fake_run() -> FakeRun {
         write_doc(DocumentOutcome {
             doc_id: id.to_string(),
             source_path: id.to_string(),
-            title: nerpipe::ingest::folder::title_of(texts[d], id.ends_with(".md")),
+            title: nerpipe::ingest::title_of(texts[d], id.ends_with(".md")),
             chars: texts[d].chars().count(),
             tokens: texts[d].split_whitespace().count(),
             mentions: per_doc[d].len(),
