@@ -185,8 +185,8 @@ fn execute(command: Command, command_line: &str) -> nerpipe::error::Result<()> {
     match command {
         Command::Run(args) => {
             let summary = nerpipe::run::run(&args)?;
-            if args.strict && summary.documents_failed > 0 {
-                return Err(Error::DocumentsFailed(summary.documents_failed));
+            if args.strict && summary.counts.documents_failed > 0 {
+                return Err(Error::DocumentsFailed(summary.counts.documents_failed));
             }
         }
         Command::Merge {
@@ -198,7 +198,7 @@ fn execute(command: Command, command_line: &str) -> nerpipe::error::Result<()> {
             match nerpipe::run::merge::merge_run(&out, shards, !no_sqlite, !no_report)? {
                 Some(s) => eprintln!(
                     "nerpipe: merged {} shards: {} documents ok, {} failed; {} mentions; {} entities",
-                    s.shards, s.documents_ok, s.documents_failed, s.mentions, s.entities
+                    s.shards, s.counts.documents_ok, s.counts.documents_failed, s.counts.mentions, s.counts.entities
                 ),
                 None => eprintln!(
                     "nerpipe: {} holds an unsharded run, which needs no merge: its output files are complete",

@@ -15,14 +15,14 @@
 //!    capitalised name that follows it, or is dropped.
 //! 3. [`labels`]: repeated surface forms (case- and diacritic-insensitive,
 //!    possessive stripped) get one label, the one with the highest summed
-//!    score; the votes are kept on the mentions ([`Mention::label_votes`]).
+//!    score; the votes are kept on the spans ([`Span::votes`]).
 //! 4. [`repeats`]: an untagged occurrence of a name tagged elsewhere in the
 //!    document (typically an all-caps dateline or headline) is added with
 //!    source [`CONSISTENCY_SOURCE`] and that name's label.
 //!
 //! Across the corpus ([`Consistency::Corpus`]) the merge makes a PERSON /
 //! ORGANISATION / PLACE conflict on one match key one entity (see
-//! [`crate::run::merge`]). Amount mentions are left as they are by every rule.
+//! `run/merge.rs`). Amount mentions are left as they are by every rule.
 //! Word lists (function words per language, words never added as repeats)
 //! are data, in [`words`].
 
@@ -34,9 +34,7 @@ mod repeats;
 mod tests;
 mod words;
 
-use crate::doc::text::{sentence_context, CharOffsets};
-use crate::doc::{Amount, Label, Mention};
-use std::collections::{BTreeMap, HashMap};
+use crate::doc::Span;
 use std::ops::Range;
 
 /// `source` of the mentions rule 4 adds.
@@ -83,106 +81,22 @@ impl Consistency {
     }
 }
 
-/// A mention while the rules work on it, in byte offsets of the text.
-#[derive(Debug, Clone, PartialEq)]
-struct Span {
-    bytes: Range<usize>,
-    label: Label,
-    score: f32,
-    source: String,
-    amount: Option<Amount>,
-    votes: Option<BTreeMap<Label, f32>>,
-}
-
-impl Span {
-    /// Amounts come from rules of their own and are never changed here.
-    fn is_name(&self) -> bool {
-        self.label != Label::Amount
-    }
-}
-
-/// Applies the within-document rules to the mentions of one document (all of
-/// `doc_id`, offsets into `text`). The result is sorted by start and numbered
-/// again (`doc_id#0`, …); texts and contexts are taken from `text`. Mentions
-/// whose offsets do not fit `text` are left out.
-pub fn apply_document(doc_id: &str, text: &str, mentions: Vec<Mention>) -> Vec<Mention> {
-    let mut spans = to_spans(text, mentions);
+/// Applies the within-document rules to the spans of one document (byte
+/// offsets into `text`). The result is sorted by start. Spans that do not lie
+/// on char boundaries of `text`, or are empty, are left out.
+pub fn apply_document(text: &str, mut spans: Vec<Span>) -> Vec<Span> {
+    spans.retain(|s| {
+        s.bytes.start < s.bytes.end
+            && text.is_char_boundary(s.bytes.start)
+            && text.is_char_boundary(s.bytes.end)
+    });
     spans.sort_by_key(|s| (s.bytes.start, s.bytes.end));
     let spans = boundaries::apply(text, spans);
     let spans = fragments::apply(text, spans);
     let spans = labels::apply(text, spans);
-    let spans = repeats::apply(text, spans);
-    to_mentions(doc_id, text, spans)
-}
-
-/// Byte offsets of the given code-point offsets (`None` past the end).
-fn byte_offsets(text: &str, chars: &[usize]) -> HashMap<usize, usize> {
-    let mut wanted: Vec<usize> = chars.to_vec();
-    wanted.sort_unstable();
-    wanted.dedup();
-    let mut out = HashMap::with_capacity(wanted.len());
-    let mut next = wanted.iter().peekable();
-    let boundaries = text
-        .char_indices()
-        .map(|(b, _)| b)
-        .chain(std::iter::once(text.len()));
-    for (c, b) in boundaries.enumerate() {
-        while next.peek().is_some_and(|&&w| w == c) {
-            out.insert(c, b);
-            next.next();
-        }
-        if next.peek().is_none() {
-            break;
-        }
-    }
-    out
-}
-
-fn to_spans(text: &str, mentions: Vec<Mention>) -> Vec<Span> {
-    let offsets: Vec<usize> = mentions.iter().flat_map(|m| [m.start, m.end]).collect();
-    let bytes = byte_offsets(text, &offsets);
-    mentions
-        .into_iter()
-        .filter_map(|m| {
-            let start = *bytes.get(&m.start)?;
-            let end = *bytes.get(&m.end)?;
-            (start < end).then_some(Span {
-                bytes: start..end,
-                label: m.label,
-                score: m.score,
-                source: m.source,
-                amount: m.amount,
-                votes: m.label_votes,
-            })
-        })
-        .collect()
-}
-
-fn to_mentions(doc_id: &str, text: &str, mut spans: Vec<Span>) -> Vec<Mention> {
+    let mut spans = repeats::apply(text, spans);
     spans.sort_by_key(|s| (s.bytes.start, s.bytes.end));
-    let byte_offsets: Vec<usize> = spans
-        .iter()
-        .flat_map(|s| [s.bytes.start, s.bytes.end])
-        .collect();
-    let chars = CharOffsets::of(text, &byte_offsets);
     spans
-        .into_iter()
-        .enumerate()
-        .map(|(index, s)| Mention {
-            doc_id: doc_id.to_string(),
-            mention_id: Mention::id_of(doc_id, index),
-            entity_id: String::new(),
-            label: s.label,
-            text: text[s.bytes.clone()].to_string(),
-            start: chars.get(s.bytes.start),
-            end: chars.get(s.bytes.end),
-            score: s.score,
-            source: s.source,
-            context: sentence_context(text, s.bytes.start, s.bytes.end),
-            amount: s.amount,
-            label_votes: s.votes,
-        })
-        .collect()
 }
 
 /// Letters, digits and combining marks: what a word is made of.

@@ -2,35 +2,28 @@
 
 use super::*;
 use crate::doc::Label::{Misc, Organisation, Person, Place};
+use crate::doc::{Label, Mention};
+use std::collections::BTreeMap;
 
 const DOC: &str = "doc.txt";
 
-/// A model mention of the `occurrence`-th (0-based) `part` of `text`.
-fn m(text: &str, part: &str, occurrence: usize, label: Label, score: f32) -> Mention {
+/// A model span of the `occurrence`-th (0-based) `part` of `text`.
+fn m(text: &str, part: &str, occurrence: usize, label: Label, score: f32) -> Span {
     let (byte, _) = text
         .match_indices(part)
         .nth(occurrence)
         .unwrap_or_else(|| panic!("{part:?} #{occurrence} not in the text"));
-    let start = text[..byte].chars().count();
-    Mention {
-        doc_id: DOC.into(),
-        mention_id: String::new(),
-        entity_id: String::new(),
-        label,
-        text: part.into(),
-        start,
-        end: start + part.chars().count(),
-        score,
-        source: "model".into(),
-        context: String::new(),
-        amount: None,
-        label_votes: None,
-    }
+    Span::new(byte..byte + part.len(), label, score, "model")
+}
+
+/// The stage's spans as the mentions a run writes.
+fn apply(text: &str, spans: Vec<Span>) -> Vec<Mention> {
+    Mention::from_spans(DOC, text, apply_document(text, spans))
 }
 
 /// (text, label, source) of each mention after the stage, checking offsets.
-fn run(text: &str, mentions: Vec<Mention>) -> Vec<(String, Label, String)> {
-    let out = apply_document(DOC, text, mentions);
+fn run(text: &str, spans: Vec<Span>) -> Vec<(String, Label, String)> {
+    let out = apply(text, spans);
     for (i, m) in out.iter().enumerate() {
         assert_eq!(m.mention_id, format!("{DOC}#{i}"));
         let by_offsets: String = text.chars().skip(m.start).take(m.end - m.start).collect();
@@ -193,8 +186,7 @@ fn a_fragment_ending_in_a_function_word_takes_the_next_name_or_goes() {
         ],
     );
     assert_eq!(got, vec![model("Port of Bar", Place)]);
-    let out = apply_document(
-        DOC,
+    let out = apply(
         text,
         vec![
             m(text, "Port of", 0, Place, 0.8),
@@ -254,7 +246,7 @@ fn a_repeated_name_gets_the_label_with_the_highest_summed_score() {
         m(text, "Radić", 2, Organisation, 0.4),
         m(text, "RADIĆ", 0, Person, 0.9),
     ];
-    let out = apply_document(DOC, text, mentions);
+    let out = apply(text, mentions);
     let got: Vec<(&str, Label)> = out.iter().map(|m| (m.text.as_str(), m.label)).collect();
     assert_eq!(
         got,

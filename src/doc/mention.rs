@@ -1,4 +1,5 @@
-use super::{Amount, Label};
+use super::text::{sentence_context, OffsetMap};
+use super::{Amount, Label, Span};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -42,5 +43,36 @@ impl Mention {
     /// The mention id of the `index`-th mention of `doc_id`.
     pub fn id_of(doc_id: &str, index: usize) -> String {
         format!("{doc_id}#{index}")
+    }
+
+    /// The mentions of one document's spans (byte offsets into `text`),
+    /// sorted by start and numbered `doc_id#0`, …: where code points, texts
+    /// and contexts are computed, once. Entity ids are left to resolve.
+    pub fn from_spans(doc_id: &str, text: &str, mut spans: Vec<Span>) -> Vec<Mention> {
+        spans.sort_by_key(|s| (s.bytes.start, s.bytes.end));
+        let bytes: Vec<usize> = spans
+            .iter()
+            .flat_map(|s| [s.bytes.start, s.bytes.end])
+            .collect();
+        let chars = OffsetMap::bytes_to_chars(text, &bytes);
+        let char_of = |byte: usize| chars.get(byte).unwrap_or(0);
+        spans
+            .into_iter()
+            .enumerate()
+            .map(|(index, s)| Mention {
+                doc_id: doc_id.to_string(),
+                mention_id: Mention::id_of(doc_id, index),
+                entity_id: String::new(),
+                label: s.label,
+                text: text[s.bytes.clone()].to_string(),
+                start: char_of(s.bytes.start),
+                end: char_of(s.bytes.end),
+                score: s.score,
+                source: s.source,
+                context: sentence_context(text, s.bytes.start, s.bytes.end),
+                amount: s.amount,
+                label_votes: s.votes,
+            })
+            .collect()
     }
 }

@@ -3,8 +3,11 @@
 //! in it, mentions are grouped into [`Entity`] records, and each document ends
 //! with a [`DocumentOutcome`].
 //!
-//! Offsets are Unicode code points into the original text, end-exclusive, as in
-//! Python `str` slicing and Label Studio.
+//! Between recognition and resolution a document's findings are [`Span`]s in
+//! byte offsets of its text; [`Mention::from_spans`] makes them mentions,
+//! whose offsets are Unicode code points into the original text,
+//! end-exclusive, as in Python `str` slicing and Label Studio
+//! ([`text::OffsetMap`] converts, both ways).
 
 mod amount;
 mod document;
@@ -12,6 +15,7 @@ mod entity;
 mod label;
 mod mention;
 pub mod script;
+mod span;
 pub mod text;
 
 pub use amount::{Amount, AmountKind};
@@ -19,3 +23,4 @@ pub use document::{DocStatus, Document, DocumentOutcome, MarkedSpan};
 pub use entity::Entity;
 pub use label::Label;
 pub use mention::{round_score, Mention};
+pub use span::Span;

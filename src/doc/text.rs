@@ -3,38 +3,63 @@
 
 use std::collections::HashMap;
 
-/// Code-point offsets of a set of byte offsets, found in one pass over the text.
-pub struct CharOffsets {
+/// Byte ↔ code-point offsets of one text, for the offsets asked for, found in
+/// one pass over the text: bytes are what the stages work in, code points
+/// what the outputs give (Python `str` slicing, Label Studio).
+pub struct OffsetMap {
     map: HashMap<usize, usize>,
 }
 
-impl CharOffsets {
-    /// `bytes` must lie on char boundaries of `text`.
-    pub fn of(text: &str, bytes: &[usize]) -> CharOffsets {
-        let mut wanted: Vec<usize> = bytes.to_vec();
+impl OffsetMap {
+    /// Code-point offsets of `bytes`, which must lie on char boundaries.
+    pub fn bytes_to_chars(text: &str, bytes: &[usize]) -> OffsetMap {
+        OffsetMap::walk(text, bytes, |chars, byte| (byte, chars))
+    }
+
+    /// Byte offsets of the code-point offsets `chars`; those past the end of
+    /// the text are missing from the map.
+    pub fn chars_to_bytes(text: &str, chars: &[usize]) -> OffsetMap {
+        OffsetMap::walk(text, chars, |chars, byte| (chars, byte))
+    }
+
+    /// One walk over the text's char boundaries (the end included), each
+    /// boundary seen as (code points, bytes); `key_value` says which of the
+    /// two is looked up and which is found.
+    fn walk(
+        text: &str,
+        wanted: &[usize],
+        key_value: impl Fn(usize, usize) -> (usize, usize),
+    ) -> OffsetMap {
+        let mut wanted: Vec<usize> = wanted.to_vec();
         wanted.sort_unstable();
         wanted.dedup();
         let mut map = HashMap::with_capacity(wanted.len());
         let mut next = wanted.iter().peekable();
-        let ends = text
+        let boundaries = text
             .char_indices()
             .map(|(b, _)| b)
             .chain(std::iter::once(text.len()));
-        for (chars, b) in ends.enumerate() {
+        for (chars, byte) in boundaries.enumerate() {
+            let (key, value) = key_value(chars, byte);
             while let Some(&&w) = next.peek() {
-                if w > b {
+                if w > key {
                     break;
                 }
-                map.insert(w, chars);
+                if w == key {
+                    map.insert(w, value);
+                }
                 next.next();
             }
+            if next.peek().is_none() {
+                break;
+            }
         }
-        CharOffsets { map }
+        OffsetMap { map }
     }
 
-    /// The code-point offset of byte offset `byte` (given to [`CharOffsets::of`]).
-    pub fn get(&self, byte: usize) -> usize {
-        self.map.get(&byte).copied().unwrap_or(0)
+    /// The offset mapped from `from` (one asked for), if it was found.
+    pub fn get(&self, from: usize) -> Option<usize> {
+        self.map.get(&from).copied()
     }
 }
 
@@ -115,13 +140,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn char_offsets() {
+    fn offsets_map_both_ways() {
         let text = "Šarić met Đurić.";
-        let offsets = CharOffsets::of(text, &[0, 8, text.len()]);
-        assert_eq!(offsets.get(0), 0);
+        let chars = OffsetMap::bytes_to_chars(text, &[0, 8, text.len()]);
+        assert_eq!(chars.get(0), Some(0));
         assert_eq!(&text[8..], "met Đurić.");
-        assert_eq!(offsets.get(8), 6);
-        assert_eq!(offsets.get(text.len()), 16);
+        assert_eq!(chars.get(8), Some(6));
+        assert_eq!(chars.get(text.len()), Some(16));
+        let bytes = OffsetMap::chars_to_bytes(text, &[16, 6, 0, 17]);
+        assert_eq!(bytes.get(6), Some(8));
+        assert_eq!(bytes.get(16), Some(text.len()));
+        assert_eq!(bytes.get(0), Some(0));
+        assert_eq!(bytes.get(17), None, "past the end");
     }
 
     #[test]

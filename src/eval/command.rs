@@ -3,9 +3,9 @@
 use crate::doc::script::latin_to_cyrillic;
 use crate::eval::conll::{read_conll, TypeMap};
 use crate::eval::{evaluate_types, Grouping, Tagger, SENTENCE_WINDOWS};
-use crate::model::{Decoder, Engine, LoadedModel, Precision};
-use crate::recognise::transformer::decode::Aggregation;
-use crate::recognise::transformer::WindowedPredictor;
+use crate::model::LoadedModel;
+use crate::recognise::pipeline::InferenceArgs;
+use crate::recognise::transformer::{Classifier, WindowedPredictor};
 use anyhow::Context;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -24,21 +24,8 @@ pub struct EvalArgs {
     /// Write `word gold predicted` lines (IOB2) for conlleval here.
     #[arg(long)]
     pub predictions: Option<PathBuf>,
-    /// Decoder (default: the one the model's config names).
-    #[arg(long, value_enum)]
-    pub decoder: Option<Decoder>,
-    /// Inference precision (default: as `nerpipe run` chooses it for this CPU).
-    #[arg(long, value_enum)]
-    pub precision: Option<Precision>,
-    /// Forward pass: nerpipe's own, or rust-bert's.
-    #[arg(long, value_enum, default_value = "nerpipe")]
-    pub engine: Engine,
-    #[arg(long, value_enum, default_value = "first")]
-    pub aggregation: Aggregation,
     #[arg(long, default_value_t = 64, value_parser = crate::cli::batch)]
     pub batch_size: usize,
-    #[arg(long, value_parser = crate::cli::threads)]
-    pub threads: Option<usize>,
     /// Entity types renamed or dropped in the data, `FROM=TO` (UNER: `OTH=O`).
     #[arg(long = "map-type", value_name = "FROM=TO")]
     pub map_type: Vec<String>,
@@ -51,23 +38,18 @@ pub struct EvalArgs {
     /// sentence alone.
     #[arg(long)]
     pub window: Option<usize>,
-    /// Sub-tokens shared by neighbouring windows (with --window).
-    #[arg(long, default_value_t = 32)]
-    pub overlap: usize,
-    /// Where windows end (with --window), as `nerpipe run --window-cuts`.
-    #[arg(long, value_enum, default_value = "sentences")]
-    pub window_cuts: crate::segment::WindowCuts,
-    /// Consistency rules over each -DOCSTART- document (as `nerpipe run`
-    /// applies them; `corpus` adds nothing here, eval has no entities).
-    #[arg(long, value_enum, default_value = "corpus")]
-    pub consistency: crate::consistency::Consistency,
     /// Transliterate the data's words from Serbian Latin to Cyrillic first.
     #[arg(long)]
     pub cyrillic: bool,
+    /// The flags `nerpipe run` has too (`--overlap` and `--window-cuts` apply
+    /// with `--window`).
+    #[command(flatten)]
+    pub inference: InferenceArgs,
 }
 
 pub fn run(args: &EvalArgs) -> crate::error::Result<()> {
-    if let Some(t) = args.threads {
+    let inference = &args.inference;
+    if let Some(t) = inference.threads {
         tch::set_num_threads(t as i32);
     }
     let mut sentences = read_conll(&args.data)?;
@@ -79,44 +61,36 @@ pub fn run(args: &EvalArgs) -> crate::error::Result<()> {
             s.words = s.words.iter().map(|w| latin_to_cyrillic(w)).collect();
         }
     }
-    let (precision, _) = Precision::resolve(args.precision, args.engine);
-    let model = LoadedModel::load_for(&args.model, precision, args.engine)?;
+    let windows = match args.window {
+        Some(w) => inference.windows(w)?,
+        None => SENTENCE_WINDOWS,
+    };
+    let (precision, _) = inference.precision();
+    let model = LoadedModel::load_for(&args.model, precision, inference.engine)?;
     let predictor = WindowedPredictor {
-        network: model.classifier(),
+        network: Classifier::of(&model),
         num_tags: model.config.tags.len(),
         start_id: model.segmenter.start_id,
         end_id: model.segmenter.end_id,
-        windows: match args.window {
-            Some(w) if w >= 8 && args.overlap * 2 < w - 2 => crate::segment::WindowSpec {
-                content: w - 2,
-                overlap: args.overlap,
-                cuts: args.window_cuts,
-            },
-            Some(_) => {
-                return Err(crate::Error::Usage(
-                    "--window must be at least 8 and more than twice --overlap plus 2".into(),
-                ))
-            }
-            None => SENTENCE_WINDOWS,
-        },
+        windows,
         batch_size: args.batch_size,
         model_tokens: Default::default(),
         pack_documents: false,
     };
-    let decoder = args.decoder.unwrap_or(model.config.decoder);
+    let decoder = inference.decoder.unwrap_or(model.config.decoder);
     let tagger = Tagger {
         predictor: &predictor,
         segmenter: &model.segmenter,
         tags: &model.config.parsed_tags,
         tag_names: &model.config.tags,
-        aggregation: args.aggregation,
+        aggregation: inference.aggregation,
         decoder,
         grouping: if args.window.is_some() {
             Grouping::Documents
         } else {
             Grouping::Sentences
         },
-        consistency: args.consistency,
+        consistency: inference.consistency,
         label_map: &model.config.label_map,
     };
     let (predicted, scores) = evaluate_types(&tagger, &mut sentences, &args.types)?;
@@ -127,7 +101,7 @@ pub fn run(args: &EvalArgs) -> crate::error::Result<()> {
         scores.tokens,
         decoder,
         precision,
-        args.consistency.as_str(),
+        inference.consistency.as_str(),
         scores.accuracy * 100.0,
         scores.micro.precision * 100.0,
         scores.micro.recall * 100.0,

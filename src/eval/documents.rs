@@ -1,31 +1,25 @@
 //! The consistency stage in `nerpipe eval`: each `-DOCSTART-` document is
 //! read as `nerpipe run` would see it (words joined by spaces, sentences by
-//! blank lines, so no rule joins two sentences), its predicted spans become
-//! mentions, [`crate::consistency::apply_document`] runs, and the mentions
-//! are written back as IOB2 tags. A mention that does not start and end on
-//! CoNLL word edges (a repeat inside "Japan-based" would) has no tags and is
-//! left out.
+//! blank lines, so no rule joins two sentences), its predicted spans go
+//! through the run's [`document_spans`] (the consistency rules; eval has no
+//! amounts and no marked names), and the spans are written back as IOB2
+//! tags. A span that does not start and end on CoNLL word edges (a repeat
+//! inside "Japan-based" would) has no tags and is left out.
 
-use crate::consistency::apply_document;
-use crate::doc::{round_score, Label, Mention};
+use crate::consistency::Consistency;
+use crate::doc::{round_score, Label, Span};
 use crate::eval::conll::Sentence;
+use crate::recognise::document_spans;
+use crate::recognise::transformer::decode::WordSpan;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
-
-/// A predicted span of one sentence: its words, entity type and score.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SentenceSpan {
-    pub words: Range<usize>,
-    pub kind: String,
-    pub score: f32,
-}
 
 /// Rewrites `tags` (IOB2, one list per sentence) of every document of
 /// `sentences` from its `spans` after the consistency rules. `label_map`
 /// maps the model's entity types to labels (and back, for the tags).
 pub fn apply_consistency(
     sentences: &[Sentence],
-    spans: &[Vec<SentenceSpan>],
+    spans: &[Vec<WordSpan>],
     tags: &mut [Vec<String>],
     label_map: &BTreeMap<String, Label>,
 ) {
@@ -52,71 +46,59 @@ pub fn apply_consistency(
 
 fn rewrite_document(
     sentences: &[Sentence],
-    spans: &[Vec<SentenceSpan>],
+    spans: &[Vec<WordSpan>],
     tags: &mut [Vec<String>],
     label_map: &BTreeMap<String, Label>,
     kind_of: &HashMap<Label, &str>,
 ) {
-    // The text, and each word's code-point range with its (sentence, word).
+    // The text, and each word's byte range with its (sentence, word).
     let mut text = String::new();
-    let mut chars = 0;
     let mut word_at_start: HashMap<usize, (usize, usize)> = HashMap::new();
     let mut word_at_end: HashMap<usize, (usize, usize)> = HashMap::new();
-    let mut word_start: Vec<Vec<usize>> = Vec::with_capacity(sentences.len());
+    let mut word_bytes: Vec<Vec<Range<usize>>> = Vec::with_capacity(sentences.len());
     for (s, sentence) in sentences.iter().enumerate() {
         if s > 0 {
             text.push_str("\n\n");
-            chars += 2;
         }
-        let mut starts = Vec::with_capacity(sentence.words.len());
+        let mut ranges = Vec::with_capacity(sentence.words.len());
         for (w, word) in sentence.words.iter().enumerate() {
             if w > 0 {
                 text.push(' ');
-                chars += 1;
             }
-            starts.push(chars);
-            word_at_start.insert(chars, (s, w));
+            let start = text.len();
             text.push_str(word);
-            chars += word.chars().count();
-            word_at_end.insert(chars, (s, w));
+            word_at_start.insert(start, (s, w));
+            word_at_end.insert(text.len(), (s, w));
+            ranges.push(start..text.len());
         }
-        word_start.push(starts);
+        word_bytes.push(ranges);
     }
-    let mut mentions = Vec::new();
+    let mut model_spans = Vec::new();
     for (s, sentence_spans) in spans.iter().enumerate() {
         for span in sentence_spans {
             let Some(&label) = label_map.get(&span.kind) else {
                 continue;
             };
-            let last = span.words.end - 1;
-            let start = word_start[s][span.words.start];
-            let end = word_start[s][last] + sentences[s].words[last].chars().count();
-            mentions.push(Mention {
-                doc_id: String::new(),
-                mention_id: String::new(),
-                entity_id: String::new(),
-                label,
-                // apply_document takes texts from the offsets.
-                text: String::new(),
-                start,
-                end,
-                score: round_score(span.score),
-                source: "model".into(),
-                context: String::new(),
-                amount: None,
-                label_votes: None,
-            });
+            let bytes =
+                word_bytes[s][span.words.start].start..word_bytes[s][span.words.end - 1].end;
+            model_spans.push(Span::new(bytes, label, round_score(span.score), "model"));
         }
     }
-    let mentions = apply_document("", &text, mentions);
+    let found = document_spans(
+        &text,
+        model_spans,
+        Vec::new(),
+        Vec::new(),
+        Consistency::Document,
+    );
     for sentence_tags in tags.iter_mut() {
         sentence_tags.iter_mut().for_each(|t| *t = "O".into());
     }
-    for m in mentions {
+    for span in found {
         let (Some(&(s, first)), Some(&(s_end, last)), Some(kind)) = (
-            word_at_start.get(&m.start),
-            word_at_end.get(&m.end),
-            kind_of.get(&m.label),
+            word_at_start.get(&span.bytes.start),
+            word_at_end.get(&span.bytes.end),
+            kind_of.get(&span.label),
         ) else {
             continue;
         };

@@ -6,6 +6,7 @@ pub mod command;
 pub mod conll;
 pub mod documents;
 
+use crate::recognise::transformer::decode::WordSpan;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
 
@@ -288,7 +289,7 @@ impl Tagger<'_> {
             })
             .collect::<anyhow::Result<_>>()?;
         let mut out = Vec::with_capacity(sentences.len());
-        let mut spans: Vec<Vec<documents::SentenceSpan>> = Vec::with_capacity(sentences.len());
+        let mut spans: Vec<Vec<WordSpan>> = Vec::with_capacity(sentences.len());
         // Chunks bound the memory of the probability buffers.
         for (chunk, group_chunk) in sequences.chunks(2048).zip(groups.chunks(2048)) {
             let refs: Vec<&crate::segment::TokenSequence> = chunk.iter().collect();
@@ -315,7 +316,7 @@ impl Tagger<'_> {
                             .filter_map(|span| {
                                 let start = span.words.start.max(words.start);
                                 let end = span.words.end.min(words.end);
-                                (start < end).then(|| documents::SentenceSpan {
+                                (start < end).then(|| WordSpan {
                                     words: start - words.start..end - words.start,
                                     kind: span.kind.clone(),
                                     score: span.score,

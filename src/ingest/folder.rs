@@ -396,9 +396,13 @@ fn document(id: &str, source: &str, format: FileFormat, e: Extracted) -> Item {
         .filter(|t| !t.trim().is_empty())
         .unwrap_or_else(|| title_of(&e.text, format == FileFormat::Markdown));
     let bytes: Vec<usize> = e.page_starts.to_vec();
-    let chars = crate::doc::text::CharOffsets::of(&e.text, &bytes);
+    let chars = crate::doc::text::OffsetMap::bytes_to_chars(&e.text, &bytes);
     let mut doc = Document::new(id, source, title, String::new(), format.name());
-    doc.page_starts = e.page_starts.iter().map(|&b| chars.get(b)).collect();
+    doc.page_starts = e
+        .page_starts
+        .iter()
+        .map(|&b| chars.get(b).unwrap_or(0))
+        .collect();
     doc.marked_spans = e.spans;
     doc.metadata = e.metadata;
     doc.encoding = e.encoding;

@@ -16,6 +16,11 @@ impl Shard {
     /// The whole corpus in one shard.
     pub const WHOLE: Shard = Shard { index: 0, count: 1 };
 
+    /// Whether this is the whole corpus (an unsharded run).
+    pub fn is_whole(&self) -> bool {
+        self.count == 1
+    }
+
     /// Parses `i/N`.
     pub fn parse(text: &str) -> anyhow::Result<Shard> {
         let (i, n) = text

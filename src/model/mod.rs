@@ -226,17 +226,6 @@ pub enum Network {
     Own(FastEncoder),
 }
 
-impl LoadedModel {
-    /// The network as the predictor calls it.
-    pub fn classifier(&self) -> crate::recognise::transformer::Classifier<'_> {
-        use crate::recognise::transformer::Classifier;
-        match &self.network {
-            Network::RustBert(n) => Classifier::RustBert(n.as_ref()),
-            Network::Own(e) => Classifier::Own(e),
-        }
-    }
-}
-
 /// The word-embedding matrix under its Hugging Face name.
 pub const WORD_EMBEDDINGS: &str = "bert.embeddings.word_embeddings.weight";
 

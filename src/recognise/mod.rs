@@ -1,33 +1,79 @@
-//! Recognise: the stages that find mentions in a document. The transformer
-//! model finds people, organisations, places and MISC; the amounts recogniser
-//! finds money, quantities, percentages, counts and durations. Their mentions
-//! are merged: where they overlap, the amount wins for those characters.
+//! Recognise: the stages that find spans in a document, each a
+//! [`Recogniser`] in a file of its own: the transformer model
+//! ([`transformer`]: people, organisations, places, MISC), the amounts rules
+//! ([`amounts`]: money, quantities, percentages, counts, durations) and the
+//! names a mail's headers mark ([`mail`]). [`document_spans`] puts one
+//! document's spans together (marked names over the model's, amounts over
+//! both, then the consistency rules), and [`pipeline`] is the per-document
+//! pipeline `nerpipe run` and `nerpipe eval` share: language → segment →
+//! recognise → consistency → resolve.
 
 pub mod amounts;
-
+pub mod mail;
+pub mod pipeline;
 pub mod transformer;
 
+use crate::consistency::{apply_document, Consistency};
+use crate::doc::{Document, Span};
+use crate::segment::TokenSequence;
 use std::ops::Range;
 
-/// A span found by some recogniser, in byte offsets of the document text.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Found<T> {
-    pub bytes: Range<usize>,
-    pub what: T,
+/// A document as the recognisers see it: its text, the language it is read
+/// in (ISO 639-1, "" when unknown) and its sub-tokens for the model of its
+/// route.
+pub struct Segmented<'a> {
+    pub document: &'a Document,
+    pub language: &'a str,
+    pub tokens: &'a TokenSequence,
 }
 
-/// Merges model spans with amount spans. An amount takes its characters from
-/// any model span overlapping it; what is left of that model span survives if
-/// it still holds a letter or digit (trimmed of spaces and punctuation, the
-/// larger side kept), else it is dropped. The result is sorted by start.
-pub fn merge_with_amounts<M: Clone, A: Clone>(
+/// Finds spans in documents, a batch at a time (the transformer batches its
+/// windows over the whole batch): for each document its spans, in byte
+/// offsets of its text, sorted by start.
+pub trait Recogniser {
+    fn recognise(&self, documents: &[Segmented<'_>]) -> Vec<Vec<Span>>;
+}
+
+/// `source` of the rule-based amount spans.
+pub const AMOUNTS_SOURCE: &str = "amounts";
+
+/// `source` of the spans a document's source marks (mail display names).
+pub const MARKED_SOURCE: &str = "mail-header";
+
+/// One document's spans from its recognisers: the names its source marks
+/// replace the model's spans they overlap; an amount takes its characters
+/// from any name span overlapping it ([`merge_with_amounts`]); then the
+/// consistency rules run, unless `consistency` is off. Sorted by start.
+pub fn document_spans(
     text: &str,
-    model: Vec<Found<M>>,
-    amounts: Vec<Found<A>>,
-) -> Vec<Found<Result<M, A>>> {
-    let mut out: Vec<Found<Result<M, A>>> = Vec::with_capacity(model.len() + amounts.len());
+    model: Vec<Span>,
+    marked: Vec<Span>,
+    amounts: Vec<Span>,
+    consistency: Consistency,
+) -> Vec<Span> {
+    let mut names: Vec<Span> = model
+        .into_iter()
+        .filter(|s| !marked.iter().any(|m| m.overlaps(&s.bytes)))
+        .collect();
+    names.extend(marked);
+    names.sort_by_key(|s| s.bytes.start);
+    let merged = merge_with_amounts(text, names, amounts);
+    if consistency.document_rules() {
+        apply_document(text, merged)
+    } else {
+        merged
+    }
+}
+
+/// Merges name spans with amount spans (both sorted by start). An amount
+/// takes its characters from any name span overlapping it; what is left of
+/// that span survives if it still holds a letter or digit (trimmed of spaces
+/// and punctuation, the larger side kept), else it is dropped. The result is
+/// sorted by start.
+pub fn merge_with_amounts(text: &str, names: Vec<Span>, amounts: Vec<Span>) -> Vec<Span> {
+    let mut out: Vec<Span> = Vec::with_capacity(names.len() + amounts.len());
     let mut next_amount = 0;
-    for span in model {
+    for mut span in names {
         let mut keep = span.bytes.clone();
         // Amounts are sorted and disjoint: skip those ending before this span.
         while next_amount < amounts.len() && amounts[next_amount].bytes.end <= span.bytes.start {
@@ -46,17 +92,12 @@ pub fn merge_with_amounts<M: Clone, A: Clone>(
             k += 1;
         }
         if let Some(trimmed) = trim_span(text, keep) {
-            out.push(Found {
-                bytes: trimmed,
-                what: Ok(span.what),
-            });
+            span.bytes = trimmed;
+            out.push(span);
         }
     }
-    out.extend(amounts.into_iter().map(|a| Found {
-        bytes: a.bytes,
-        what: Err(a.what),
-    }));
-    out.sort_by_key(|f| (f.bytes.start, f.bytes.end));
+    out.extend(amounts);
+    out.sort_by_key(|s| (s.bytes.start, s.bytes.end));
     out
 }
 
@@ -81,45 +122,71 @@ fn trim_span(text: &str, r: Range<usize>) -> Option<Range<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::doc::{Amount, AmountKind, Label};
 
-    fn found<T>(text: &str, part: &str, what: T) -> Found<T> {
+    fn found(text: &str, part: &str, label: Label) -> Span {
         let start = text.find(part).unwrap();
-        Found {
-            bytes: start..start + part.len(),
-            what,
-        }
+        Span::new(start..start + part.len(), label, 0.9, "model")
+    }
+
+    fn amount(text: &str, part: &str) -> Span {
+        let start = text.find(part).unwrap();
+        let value = Amount {
+            kind: AmountKind::Money,
+            value: "60000000".into(),
+            unit: "EUR".into(),
+            qualifier: None,
+            value_max: None,
+            lemma: None,
+        };
+        Span::amount(start..start + part.len(), value, AMOUNTS_SOURCE)
     }
 
     #[test]
     fn amounts_win_overlaps() {
         let text = "Police seized €60 million from Sky ECC users in Antwerp.";
         let model = vec![
-            found(text, "€60 million", "MISC"),
-            found(text, "Sky ECC", "ORG"),
-            found(text, "Antwerp", "LOC"),
+            found(text, "€60 million", Label::Misc),
+            found(text, "Sky ECC", Label::Organisation),
+            found(text, "Antwerp", Label::Place),
         ];
-        let amounts = vec![found(text, "€60 million", "money")];
-        let merged = merge_with_amounts(text, model, amounts);
-        let got: Vec<(&str, String)> = merged
+        let merged = merge_with_amounts(text, model, vec![amount(text, "€60 million")]);
+        let got: Vec<(&str, Label)> = merged
             .iter()
-            .map(|f| (&text[f.bytes.clone()], format!("{:?}", f.what)))
+            .map(|s| (&text[s.bytes.clone()], s.label))
             .collect();
         assert_eq!(
             got,
             vec![
-                ("€60 million", "Err(\"money\")".to_string()),
-                ("Sky ECC", "Ok(\"ORG\")".to_string()),
-                ("Antwerp", "Ok(\"LOC\")".to_string()),
+                ("€60 million", Label::Amount),
+                ("Sky ECC", Label::Organisation),
+                ("Antwerp", Label::Place),
             ]
         );
         // A model span reaching into an amount keeps its own part.
         let text = "Adriatic Freight 2,000 kilograms";
         let merged = merge_with_amounts(
             text,
-            vec![found(text, "Adriatic Freight 2,000", "ORG")],
-            vec![found(text, "2,000 kilograms", "quantity")],
+            vec![found(text, "Adriatic Freight 2,000", Label::Organisation)],
+            vec![amount(text, "2,000 kilograms")],
         );
         assert_eq!(&text[merged[0].bytes.clone()], "Adriatic Freight");
         assert_eq!(&text[merged[1].bytes.clone()], "2,000 kilograms");
+    }
+
+    #[test]
+    fn marked_names_replace_the_model_spans_they_overlap() {
+        let text = "From: Zoran Đurić <z@example.ba>";
+        let model = vec![found(text, "Zoran", Label::Place)];
+        let marked = vec![Span::new(
+            found(text, "Zoran Đurić", Label::Person).bytes,
+            Label::Person,
+            1.0,
+            MARKED_SOURCE,
+        )];
+        let spans = document_spans(text, model, marked, Vec::new(), Consistency::Off);
+        assert_eq!(spans.len(), 1);
+        assert_eq!(&text[spans[0].bytes.clone()], "Zoran Đurić");
+        assert_eq!(spans[0].source, MARKED_SOURCE);
     }
 }

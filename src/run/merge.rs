@@ -3,6 +3,7 @@
 //! top-level files are byte-identical to those of an unsharded run (which is
 //! itself one shard, merged).
 
+use super::counts::Counts;
 use crate::consistency::Consistency;
 use crate::ingest::shard::Shard;
 use crate::resolve::{ClassMerges, ClassVotes, EntityTable, Resolved};
@@ -10,20 +11,15 @@ use crate::run::store::{Manifest, ShardReader, ShardStore};
 use crate::sink::RunWriter;
 use anyhow::{bail, Context};
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
+use std::collections::{BTreeSet, BinaryHeap};
 use std::path::Path;
 
 /// Counts of a merged run.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct MergeSummary {
-    pub documents_ok: usize,
-    pub documents_failed: usize,
-    pub mentions: usize,
-    pub mentions_per_label: BTreeMap<String, usize>,
-    pub entities: usize,
+    #[serde(flatten)]
+    pub counts: Counts,
     pub shards: usize,
-    /// Mentions the model (not the amounts rules) found.
-    pub model_mentions: usize,
 }
 
 /// The shard count of the shard folders under `<out>/shards`, or `count`.
@@ -106,9 +102,9 @@ fn check_same_corpus(out: &Path, first: &Manifest, other: &Manifest) -> anyhow::
     )
 }
 
-/// Merges all shards of `out` into its top-level output files.
-pub fn merge(out: &Path, count: Option<usize>) -> anyhow::Result<(MergeSummary, Manifest)> {
-    let count = shard_count(out, count)?;
+/// The readers of the `count` shards of `out`, and shard 0's manifest; every
+/// shard must have run over the same corpus with the same model and options.
+fn open_shards(out: &Path, count: usize) -> anyhow::Result<(Vec<ShardReader>, Manifest)> {
     let mut readers = Vec::with_capacity(count);
     let mut first_manifest: Option<Manifest> = None;
     for index in 0..count {
@@ -137,18 +133,23 @@ pub fn merge(out: &Path, count: Option<usize>) -> anyhow::Result<(MergeSummary, 
         readers.push(reader);
     }
     let manifest = first_manifest.context("no shards to merge")?;
+    Ok((readers, manifest))
+}
+
+/// Merges all shards of `out` into its top-level output files: documents in
+/// corpus order (a heap over the shards' next results), each mention's
+/// entity id after the corpus rule, the entities over all of them.
+pub fn merge(out: &Path, count: Option<usize>) -> anyhow::Result<(MergeSummary, Manifest)> {
+    let count = shard_count(out, count)?;
+    let (mut readers, manifest) = open_shards(out, count)?;
     let class_merges = if corpus_consistency(&manifest) {
         class_votes(out, count)?
     } else {
         ClassMerges::default()
     };
-
     let mut writer = RunWriter::create(out)?;
     let mut table = EntityTable::new();
-    let mut summary = MergeSummary {
-        shards: count,
-        ..Default::default()
-    };
+    let mut counts = Counts::default();
     let mut heap = BinaryHeap::new();
     let mut pending = Vec::with_capacity(count);
     for (i, reader) in readers.iter_mut().enumerate() {
@@ -163,11 +164,6 @@ pub fn merge(out: &Path, count: Option<usize>) -> anyhow::Result<(MergeSummary, 
             continue;
         };
         writer.document(&result.document)?;
-        if result.document.is_ok() {
-            summary.documents_ok += 1;
-        } else {
-            summary.documents_failed += 1;
-        }
         for m in &mut result.mentions {
             let mut resolved = Resolved {
                 entity_id: std::mem::take(&mut m.mention.entity_id),
@@ -178,15 +174,8 @@ pub fn merge(out: &Path, count: Option<usize>) -> anyhow::Result<(MergeSummary, 
             m.mention.entity_id = resolved.entity_id.clone();
             writer.mention(&m.mention)?;
             table.add(&m.mention, &resolved);
-            *summary
-                .mentions_per_label
-                .entry(m.mention.label.to_string())
-                .or_default() += 1;
-            summary.mentions += 1;
-            if m.mention.source != super::recognisers::AMOUNTS_SOURCE {
-                summary.model_mentions += 1;
-            }
         }
+        counts.add(&result);
         let next = readers[i].next_result()?;
         if let Some(r) = &next {
             heap.push(Reverse((r.position.clone(), i)));
@@ -194,8 +183,12 @@ pub fn merge(out: &Path, count: Option<usize>) -> anyhow::Result<(MergeSummary, 
         pending[i] = next;
     }
     let entities = table.finish();
-    summary.entities = entities.len();
+    counts.entities = entities.len();
     writer.finish(&entities)?;
+    let summary = MergeSummary {
+        counts,
+        shards: count,
+    };
     Ok((summary, manifest))
 }
 
@@ -257,10 +250,10 @@ pub fn merge_run(
     super::run_json::write_merged_run_json(
         out,
         summary.shards,
-        &summary,
+        &summary.counts,
         started.elapsed().as_secs_f64(),
     )?;
     crate::sink::write_downstream(out, sqlite, report)?;
-    super::warn_if_no_model_mentions(summary.documents_ok, summary.model_mentions);
+    super::warn_if_no_model_mentions(&summary.counts);
     Ok(Some(summary))
 }

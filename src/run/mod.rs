@@ -7,25 +7,28 @@
 //! unsharded run then merges its one shard into the output files (the merge
 //! also applies the corpus rule of `--consistency corpus`).
 
+mod chunk;
+pub mod counts;
 pub mod guard;
 pub mod merge;
+pub mod plan;
 pub mod progress;
-mod recognisers;
 pub mod resolve_streams;
 pub mod run_json;
 pub mod store;
 mod stream;
 
 use crate::ingest::shard::Shard;
-use crate::ingest::{Corpus, Ingested, Item, Position, Selection};
-use crate::model::{Decoder, Engine, LoadedModel, Precision};
-use crate::recognise::transformer::decode::Aggregation;
-use crate::segment::WindowCuts;
-use recognisers::{failed_doc, Recognisers};
+use crate::ingest::{Corpus, Ingested, Item, Selection};
+use crate::model::LoadedModel;
+use crate::recognise::pipeline::{InferenceArgs, Pipeline};
+use chunk::{failed_doc, Entry};
+pub use counts::Counts;
+use plan::{Mode, RunPlan};
 use run_json::write_run_json;
 use serde_json::json;
 use std::collections::{BTreeMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 use store::{DocResult, Manifest, ShardStore};
 
@@ -49,36 +52,15 @@ pub struct RunArgs {
     /// the core's cache: 8 ran 1.1× faster than 32 (1 and 2 threads, AMX).
     #[arg(long, default_value_t = 8, value_parser = crate::cli::batch)]
     pub batch_size: usize,
-    /// Threads for tokenisation and libtorch (default: all cores).
-    #[arg(long, value_parser = crate::cli::threads)]
-    pub threads: Option<usize>,
-    /// How sub-token predictions become word predictions.
-    #[arg(long, value_enum, default_value = "first")]
-    pub aggregation: Aggregation,
     /// Drop model mentions scoring below this.
     #[arg(long, default_value_t = 0.0, value_parser = crate::cli::probability)]
     pub min_score: f32,
     /// Sub-tokens per model window, [CLS] and [SEP] included.
     #[arg(long, default_value_t = 128, value_parser = crate::cli::window)]
     pub window: usize,
-    /// Sub-tokens shared by neighbouring windows.
-    #[arg(long, default_value_t = 32, value_parser = crate::cli::overlap)]
-    pub overlap: usize,
-    /// Where windows of a long document end: at sentence starts without
-    /// overlap (the models read single sentences in training), or `fixed`
-    /// full windows overlapping by --overlap.
-    #[arg(long, value_enum, default_value = "sentences")]
-    pub window_cuts: WindowCuts,
-    /// Tag decoder (default: the one the model's config names).
-    #[arg(long, value_enum)]
-    pub decoder: Option<Decoder>,
-    /// Inference precision (default: bf16 with AMX, int8 with AVX512-VNNI but
-    /// no AMX, bf16 with AVX512-BF16, else fp32; run.json says which and why).
-    #[arg(long, value_enum)]
-    pub precision: Option<Precision>,
-    /// Forward pass: nerpipe's own, or rust-bert's.
-    #[arg(long, value_enum, default_value = "nerpipe")]
-    pub engine: Engine,
+    #[command(flatten)]
+    #[serde(flatten)]
+    pub inference: InferenceArgs,
     /// Let windows of different documents share a model row (own engine):
     /// faster on short documents, but scores may then differ in the fourth
     /// decimal between differently sharded or chunked runs.
@@ -108,11 +90,6 @@ pub struct RunArgs {
     /// Leave the output folder out of the corpus when it lies inside it.
     #[arg(long)]
     pub exclude_out: bool,
-    /// Consistency rules: `document` makes each document's mentions agree
-    /// (spans, fragments, one label per name, missed repeats); `corpus` also
-    /// makes a PERSON/ORGANISATION/PLACE conflict on one name one entity.
-    #[arg(long, value_enum, default_value = "corpus")]
-    pub consistency: crate::consistency::Consistency,
     /// Treat every document as this language (ISO 639-1: hr, sr, bs, en, ...)
     /// instead of detecting it from the text.
     #[arg(long, value_parser = crate::ingest::language::parse_code)]
@@ -131,16 +108,13 @@ pub struct RunArgs {
     pub quiet: bool,
 }
 
-/// Counts reported at the end of a run and in run.json.
+/// What a run reports at its end and in run.json.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct RunSummary {
-    pub documents_ok: usize,
-    pub documents_failed: usize,
+    #[serde(flatten)]
+    pub counts: Counts,
     /// Documents an earlier, interrupted run had already done.
     pub documents_resumed: usize,
-    pub mentions: usize,
-    pub mentions_per_label: BTreeMap<String, usize>,
-    pub entities: usize,
     /// Sub-tokens of the documents this process recognised.
     pub tokens: usize,
     /// Token positions the model computed for them (framing, window overlap
@@ -150,8 +124,6 @@ pub struct RunSummary {
     pub tokens_per_second: f64,
     /// Set for one shard of a sharded run (no top-level files).
     pub shard: Option<Shard>,
-    /// Mentions the model (not the amounts rules) found.
-    pub model_mentions: usize,
     /// Corpus entries that are not documents, by reason.
     pub skipped: BTreeMap<String, usize>,
 }
@@ -160,10 +132,11 @@ pub struct RunSummary {
 /// (damaged weights, a model for another language).
 const NO_MENTION_WARNING_DOCS: usize = 20;
 
-pub(crate) fn warn_if_no_model_mentions(documents_ok: usize, model_mentions: usize) {
-    if documents_ok >= NO_MENTION_WARNING_DOCS && model_mentions == 0 {
+pub(crate) fn warn_if_no_model_mentions(counts: &Counts) {
+    if counts.documents_ok >= NO_MENTION_WARNING_DOCS && counts.model_mentions == 0 {
         eprintln!(
-            "nerpipe: warning: the model found no mention in {documents_ok} documents: its weights may be damaged or the documents not in its language; check the model folder (nerpipe eval) before trusting this run"
+            "nerpipe: warning: the model found no mention in {} documents: its weights may be damaged or the documents not in its language; check the model folder (nerpipe eval) before trusting this run",
+            counts.documents_ok
         );
     }
 }
@@ -177,42 +150,25 @@ const CHUNK_CHARS: usize = 1 << 20;
 fn run_chunks(
     stream: impl Iterator<Item = Ingested>,
     chunk_docs: usize,
-    recognisers: &Recognisers,
+    pipeline: &Pipeline,
     claimed: &mut HashSet<String>,
     progress: &mut progress::Progress,
     summary: &mut RunSummary,
-    sink: &mut dyn FnMut(Vec<DocResult>, &mut RunSummary) -> anyhow::Result<()>,
+    sink: &mut dyn FnMut(Vec<DocResult>) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
-    let mut chunk: Vec<(Item, Position, bool)> = Vec::new();
+    let mut chunk: Vec<Entry> = Vec::new();
     let mut chunk_chars = 0;
-    let mut flush =
-        |chunk: &mut Vec<(Item, Position, bool)>, summary: &mut RunSummary| -> anyhow::Result<()> {
-            if chunk.is_empty() {
-                return Ok(());
-            }
-            let results = recognisers.process(std::mem::take(chunk));
-            for r in &results {
-                if r.document.is_ok() {
-                    summary.documents_ok += 1;
-                } else {
-                    summary.documents_failed += 1;
-                }
-                summary.tokens += r.document.tokens;
-                summary.mentions += r.mentions.len();
-                summary.model_mentions += r
-                    .mentions
-                    .iter()
-                    .filter(|m| m.mention.source != recognisers::AMOUNTS_SOURCE)
-                    .count();
-                for m in &r.mentions {
-                    *summary
-                        .mentions_per_label
-                        .entry(m.mention.label.to_string())
-                        .or_default() += 1;
-                }
-            }
-            sink(results, summary)
-        };
+    let mut flush = |chunk: &mut Vec<Entry>, summary: &mut RunSummary| -> anyhow::Result<()> {
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        let results = chunk::process(pipeline, std::mem::take(chunk));
+        for r in &results {
+            summary.counts.add(r);
+            summary.tokens += r.document.tokens;
+        }
+        sink(results)
+    };
     for ingested in stream {
         match ingested.item {
             None if ingested.already_done => {
@@ -243,10 +199,10 @@ fn run_chunks(
     flush(&mut chunk, summary)
 }
 
-/// The models as `args` ask for them (engine, precision resolved):
-/// `--model` first, then each `--model-for` folder in order.
-pub(super) fn load_models(args: &RunArgs) -> crate::error::Result<Vec<LoadedModel>> {
-    let (precision, _) = Precision::resolve(args.precision, args.engine);
+/// The models the plan asks for (engine, precision resolved): `--model`
+/// first, then each `--model-for` folder in order.
+fn load_models(plan: &RunPlan) -> crate::error::Result<Vec<LoadedModel>> {
+    let args = &plan.args;
     let mut seen = BTreeMap::new();
     for (language, dir) in &args.model_for {
         if let Some(other) = seen.insert(language, dir) {
@@ -259,8 +215,20 @@ pub(super) fn load_models(args: &RunArgs) -> crate::error::Result<Vec<LoadedMode
     }
     std::iter::once(&args.model)
         .chain(args.model_for.iter().map(|(_, dir)| dir))
-        .map(|dir| Ok(LoadedModel::load_for(dir, precision, args.engine)?))
+        .map(|dir| {
+            Ok(LoadedModel::load_for(
+                dir,
+                plan.precision,
+                args.inference.engine,
+            )?)
+        })
         .collect()
+}
+
+/// The pipeline over `models` as the plan sets it up.
+fn pipeline<'m>(plan: &RunPlan, models: &'m [LoadedModel]) -> crate::error::Result<Pipeline<'m>> {
+    let languages: Vec<String> = plan.args.model_for.iter().map(|(l, _)| l.clone()).collect();
+    Pipeline::new(models, &languages, plan.pipeline.clone())
 }
 
 /// `--model-for` as manifests and run.json record it: language, model
@@ -281,23 +249,28 @@ fn routed_models(args: &RunArgs, models: &[LoadedModel]) -> serde_json::Value {
 }
 
 /// The options that change results, recorded in manifests.
-fn result_options(args: &RunArgs, decoder: Decoder, models: &[LoadedModel]) -> serde_json::Value {
+fn result_options(
+    plan: &RunPlan,
+    pipeline: &Pipeline,
+    models: &[LoadedModel],
+) -> serde_json::Value {
+    let args = &plan.args;
     json!({
         "model_for": routed_models(args, models),
         "batch_size": args.batch_size,
-        "aggregation": args.aggregation,
+        "aggregation": args.inference.aggregation,
         "min_score": args.min_score,
         "window": args.window,
-        "overlap": args.overlap,
-        "window_cuts": args.window_cuts,
-        "decoder": decoder,
-        "precision": Precision::resolve(args.precision, args.engine).0,
-        "engine": args.engine,
+        "overlap": args.inference.overlap,
+        "window_cuts": args.inference.window_cuts,
+        "decoder": pipeline.decoder(),
+        "precision": plan.precision,
+        "engine": args.inference.engine,
         "pack_documents": args.pack_documents,
         "max_doc_bytes": args.max_doc_bytes,
         "chunk_docs": args.chunk_docs,
-        "threads": args.threads,
-        "consistency": args.consistency,
+        "threads": args.inference.threads,
+        "consistency": args.inference.consistency,
     })
 }
 
@@ -316,24 +289,28 @@ pub(crate) fn skipped_note(skipped: &BTreeMap<String, usize>) -> String {
 /// `nerpipe run`: the whole pipeline over a corpus (or a JSONL stream).
 pub fn run(args: &RunArgs) -> crate::error::Result<RunSummary> {
     let started = Instant::now();
-    if let Some(t) = args.threads {
+    let plan = RunPlan::resolve(args, |k| std::env::var(k).ok())?;
+    if let Some(t) = args.inference.threads {
         tch::set_num_threads(t as i32);
     }
-    if args.jsonl_out.is_some() || args.jsonl_in.is_some() {
-        return stream::run_stream(args, started);
+    match &plan.mode {
+        Mode::Stream { input, output } => stream::run_stream(&plan, input, output, started),
+        Mode::Folder { corpus, out, shard } => run_folder(&plan, corpus, out, *shard, started),
     }
-    let (Some(corpus_dir), Some(out)) = (&args.corpus, &args.out) else {
-        return Err(crate::Error::Usage(
-            "give --corpus and --out, or --jsonl-in and --jsonl-out".into(),
-        ));
-    };
-    let shard = Shard::of_run(args.shard.as_deref(), args.shard_count, |k| {
-        std::env::var(k).ok()
-    })?;
+}
+
+/// A corpus folder into an output folder (the whole corpus, or one shard).
+fn run_folder(
+    plan: &RunPlan,
+    corpus_dir: &Path,
+    out: &Path,
+    shard: Shard,
+    started: Instant,
+) -> crate::error::Result<RunSummary> {
+    let args = &plan.args;
     let excluded = guard::check_folders(corpus_dir, out, args.exclude_out)?;
-    let models = load_models(args)?;
-    let model = &models[0];
-    let recognisers = Recognisers::new(&models, args)?;
+    let models = load_models(plan)?;
+    let pipeline = pipeline(plan, &models)?;
     let corpus = Corpus::open_excluding(corpus_dir, excluded.as_deref())?;
     let quiet = args.quiet;
     let notify = &mut |message: String| {
@@ -343,39 +320,20 @@ pub fn run(args: &RunArgs) -> crate::error::Result<RunSummary> {
     };
     // Before the first write: one run at a time per folder, and only into a
     // folder whose files are nerpipe's.
-    let lock_dir = if shard.count == 1 {
-        out.clone()
-    } else {
-        ShardStore::dir_of(out, shard)
-    };
+    let work_dir = shard_dir(out, shard);
     guard::check_owned(out)?;
-    let _lock = guard::FolderLock::acquire(&lock_dir, notify)?;
-    let corpus_empty = corpus.is_empty();
-    let skipped = corpus.skipped.clone();
-    let previous = store::previous_stamps(out, shard);
-    let manifest = Manifest {
-        nerpipe_version: env!("CARGO_PKG_VERSION").into(),
-        model: model.name.clone(),
-        model_sha256: model.weights_sha256.clone(),
-        options: result_options(args, recognisers.decoder, &models),
-        shard,
-        corpus_files: corpus
-            .files()
-            .map(|(rel, path, size)| {
-                let stamp = store::stamp(path, size, previous.get(rel));
-                (rel.to_string(), stamp)
-            })
-            .collect(),
-    };
+    let _lock = guard::FolderLock::acquire(&work_dir, notify)?;
+    let manifest = manifest(plan, &pipeline, &models, &corpus, out, shard);
     let (mut store, resumed) = ShardStore::open(out, &manifest, notify)?;
     let mut summary = RunSummary {
         documents_resumed: resumed.documents,
-        shard: (shard.count > 1).then_some(shard),
-        skipped,
+        shard: (!shard.is_whole()).then_some(shard),
+        skipped: corpus.skipped.clone(),
         ..Default::default()
     };
     let mut claimed = resumed.claimed_ids;
     let mut progress = progress::Progress::new(corpus.total_bytes(), args.quiet);
+    let corpus_empty = corpus.is_empty();
     let selection = Selection {
         shard,
         done: resumed.done,
@@ -384,50 +342,106 @@ pub fn run(args: &RunArgs) -> crate::error::Result<RunSummary> {
     run_chunks(
         corpus.select(selection),
         args.chunk_docs,
-        &recognisers,
+        &pipeline,
         &mut claimed,
         &mut progress,
         &mut summary,
-        &mut |results, _| store.commit(&results),
+        &mut |results| store.commit(&results),
     )?;
-    summary.model_tokens = recognisers.model_tokens();
+    summary.model_tokens = pipeline.model_tokens();
     store.finish()?;
-    if shard.count == 1 {
+    finish_folder(plan, out, shard, &manifest, &mut summary, started)?;
+    progress.finish(&summary, out);
+    check_found_documents(plan, corpus_dir, corpus_empty, shard, &summary)?;
+    Ok(summary)
+}
+
+/// The folder a run works in and locks: the output folder of an unsharded
+/// run, else its shard's folder.
+fn shard_dir(out: &Path, shard: Shard) -> PathBuf {
+    if shard.is_whole() {
+        out.to_path_buf()
+    } else {
+        ShardStore::dir_of(out, shard)
+    }
+}
+
+/// What produced a shard's chunks: model, result options and corpus files.
+fn manifest(
+    plan: &RunPlan,
+    pipeline: &Pipeline,
+    models: &[LoadedModel],
+    corpus: &Corpus,
+    out: &Path,
+    shard: Shard,
+) -> Manifest {
+    let previous = store::previous_stamps(out, shard);
+    Manifest {
+        nerpipe_version: env!("CARGO_PKG_VERSION").into(),
+        model: models[0].name.clone(),
+        model_sha256: models[0].weights_sha256.clone(),
+        options: result_options(plan, pipeline, models),
+        shard,
+        corpus_files: corpus
+            .files()
+            .map(|(rel, path, size)| {
+                let stamp = store::stamp(path, size, previous.get(rel));
+                (rel.to_string(), stamp)
+            })
+            .collect(),
+    }
+}
+
+/// After the chunks: an unsharded run merges its one shard into the output
+/// files (whose counts, entities included, are the run's) and writes the
+/// downstream files; every run writes its run.json.
+fn finish_folder(
+    plan: &RunPlan,
+    out: &Path,
+    shard: Shard,
+    manifest: &Manifest,
+    summary: &mut RunSummary,
+    started: Instant,
+) -> crate::error::Result<()> {
+    if shard.is_whole() {
         let (merged, _) = merge::merge(out, Some(1))?;
-        summary.documents_ok = merged.documents_ok;
-        summary.documents_failed = merged.documents_failed;
-        summary.mentions = merged.mentions;
-        summary.mentions_per_label = merged.mentions_per_label;
-        summary.entities = merged.entities;
-        summary.model_mentions = merged.model_mentions;
+        summary.counts = merged.counts;
     }
     summary.seconds = started.elapsed().as_secs_f64();
     summary.tokens_per_second = summary.tokens as f64 / summary.seconds.max(1e-9);
-    let run_json_dir = if shard.count == 1 {
-        out.clone()
-    } else {
-        ShardStore::dir_of(out, shard)
-    };
-    write_run_json(&run_json_dir, args, &manifest, &summary)?;
-    if shard.count == 1 {
-        crate::sink::write_downstream(out, !args.no_sqlite, !args.no_report)?;
+    write_run_json(&shard_dir(out, shard), plan, manifest, summary)?;
+    if shard.is_whole() {
+        crate::sink::write_downstream(out, !plan.args.no_sqlite, !plan.args.no_report)?;
     }
-    progress.finish(&summary, out);
-    warn_if_no_model_mentions(summary.documents_ok, summary.model_mentions);
+    Ok(())
+}
+
+/// Warns (or with `--strict` fails) when the corpus held no documents, and
+/// when the model found no mention in many.
+fn check_found_documents(
+    plan: &RunPlan,
+    corpus_dir: &Path,
+    corpus_empty: bool,
+    shard: Shard,
+    summary: &RunSummary,
+) -> crate::error::Result<()> {
+    warn_if_no_model_mentions(&summary.counts);
+    let counts = &summary.counts;
     let no_documents =
-        corpus_empty || (shard.count == 1 && summary.documents_ok + summary.documents_failed == 0);
-    if no_documents {
-        let message = format!(
-            "no documents found in {} (looked for {} files in it and its subfolders{}{})",
-            corpus_dir.display(),
-            crate::ingest::extract::FileFormat::extensions(),
-            if summary.skipped.is_empty() { "" } else { "; " },
-            skipped_note(&summary.skipped)
-        );
-        if args.strict {
-            return Err(crate::Error::NoDocuments(message));
-        }
-        eprintln!("nerpipe: warning: {message}");
+        corpus_empty || (shard.is_whole() && counts.documents_ok + counts.documents_failed == 0);
+    if !no_documents {
+        return Ok(());
     }
-    Ok(summary)
+    let message = format!(
+        "no documents found in {} (looked for {} files in it and its subfolders{}{})",
+        corpus_dir.display(),
+        crate::ingest::extract::FileFormat::extensions(),
+        if summary.skipped.is_empty() { "" } else { "; " },
+        skipped_note(&summary.skipped)
+    );
+    if plan.args.strict {
+        return Err(crate::Error::NoDocuments(message));
+    }
+    eprintln!("nerpipe: warning: {message}");
+    Ok(())
 }

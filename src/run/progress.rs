@@ -43,8 +43,8 @@ impl Progress {
         let seconds = self.started.elapsed().as_secs_f64().max(1e-9);
         let message = format!(
             "{} documents, {} mentions, {:.0} tokens/s",
-            summary.documents_ok + summary.documents_failed,
-            summary.mentions,
+            summary.counts.documents_ok + summary.counts.documents_failed,
+            summary.counts.mentions,
             summary.tokens as f64 / seconds
         );
         if let Some(bar) = &self.bar {
@@ -66,17 +66,18 @@ impl Progress {
             return;
         }
         let labels: Vec<String> = summary
+            .counts
             .mentions_per_label
             .iter()
             .map(|(l, n)| format!("{l} {n}"))
             .collect();
         eprintln!(
             "nerpipe: {} documents ok, {} failed; {} mentions ({}); {} entities; {} tokens at {:.0} tokens/s; output in {}",
-            summary.documents_ok,
-            summary.documents_failed,
-            summary.mentions,
+            summary.counts.documents_ok,
+            summary.counts.documents_failed,
+            summary.counts.mentions,
             labels.join(", "),
-            summary.entities,
+            summary.counts.entities,
             summary.tokens,
             summary.tokens_per_second,
             out.display()
@@ -87,10 +88,10 @@ impl Progress {
                 crate::run::skipped_note(&summary.skipped)
             );
         }
-        if summary.documents_failed > 0 {
+        if summary.counts.documents_failed > 0 {
             eprintln!(
                 "nerpipe: warning: {} documents failed; see the status and error columns of {}",
-                summary.documents_failed,
+                summary.counts.documents_failed,
                 out.join("documents.csv").display()
             );
         }

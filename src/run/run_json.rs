@@ -1,7 +1,8 @@
 //! run.json: what a run did, with which model and options, and how fast.
 
+use super::counts::Counts;
+use super::plan::RunPlan;
 use super::store::{Manifest, ShardStore};
-use super::RunArgs;
 use super::RunSummary;
 use crate::atomic::write_atomic;
 use crate::ingest::shard::Shard;
@@ -14,7 +15,7 @@ use std::path::Path;
 pub fn write_merged_run_json(
     out: &Path,
     shards: usize,
-    summary: &super::merge::MergeSummary,
+    counts: &Counts,
     seconds: f64,
 ) -> anyhow::Result<()> {
     let shard0 = ShardStore::dir_of(out, Shard::new(0, shards)?).join("run.json");
@@ -25,11 +26,11 @@ pub fn write_merged_run_json(
     run["options"]["shard"] = serde_json::Value::Null;
     run["options"]["out"] = json!(out);
     run["counts"] = json!({
-        "documents_ok": summary.documents_ok,
-        "documents_failed": summary.documents_failed,
-        "mentions": summary.mentions,
-        "mentions_per_label": summary.mentions_per_label,
-        "entities": summary.entities,
+        "documents_ok": counts.documents_ok,
+        "documents_failed": counts.documents_failed,
+        "mentions": counts.mentions,
+        "mentions_per_label": counts.mentions_per_label,
+        "entities": counts.entities,
         "shards": shards,
     });
     run["timings"] = json!({ "merge_seconds": seconds });
@@ -39,14 +40,15 @@ pub fn write_merged_run_json(
     )
 }
 
+/// run.json of an unsharded run or of one shard, in `dir`.
 pub(super) fn write_run_json(
     dir: &Path,
-    args: &RunArgs,
+    plan: &RunPlan,
     manifest: &Manifest,
     summary: &RunSummary,
 ) -> anyhow::Result<()> {
-    let (precision, precision_reason) =
-        crate::model::Precision::resolve(args.precision, args.engine);
+    let args = &plan.args;
+    let counts = &summary.counts;
     let run = json!({
         "nerpipe_version": env!("CARGO_PKG_VERSION"),
         "model": {
@@ -58,21 +60,21 @@ pub(super) fn write_run_json(
         },
         "options": args,
         "counts": {
-            "documents_ok": summary.documents_ok,
-            "documents_failed": summary.documents_failed,
+            "documents_ok": counts.documents_ok,
+            "documents_failed": counts.documents_failed,
             "documents_resumed": summary.documents_resumed,
-            "mentions": summary.mentions,
-            "mentions_per_label": summary.mentions_per_label,
-            "entities": summary.entities,
+            "mentions": counts.mentions,
+            "mentions_per_label": counts.mentions_per_label,
+            "entities": counts.entities,
             "tokens": summary.tokens,
             "model_tokens": summary.model_tokens,
-            "model_mentions": summary.model_mentions,
+            "model_mentions": counts.model_mentions,
             "skipped": summary.skipped,
         },
         "inference": {
-            "engine": args.engine,
-            "precision": precision,
-            "precision_reason": precision_reason,
+            "engine": args.inference.engine,
+            "precision": plan.precision,
+            "precision_reason": plan.precision_reason,
         },
         "timings": {
             "seconds": summary.seconds,

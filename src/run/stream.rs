@@ -4,7 +4,8 @@
 //! (`--consistency corpus`) joined a PERSON and a NAME entity: a stream sees
 //! no corpus, only documents.
 
-use super::{progress, run_chunks, RunArgs, RunSummary};
+use super::plan::{RunPlan, StreamInput};
+use super::{load_models, pipeline, progress, run_chunks, RunSummary};
 use crate::atomic::AtomicFile;
 use crate::doc::{DocStatus, Mention};
 use crate::ingest::{Corpus, JsonlSource, Selection, Source};
@@ -92,19 +93,27 @@ fn refuse_foreign_file(path: &Path) -> anyhow::Result<()> {
     )
 }
 
-pub(super) fn run_stream(args: &RunArgs, started: Instant) -> crate::error::Result<RunSummary> {
-    let models = super::load_models(args)?;
-    let recognisers = super::Recognisers::new(&models, args)?;
+/// Documents from `input` through the pipeline, their mentions as JSON
+/// lines into `output` (a file, or `-` for standard output).
+pub(super) fn run_stream(
+    plan: &RunPlan,
+    input: &StreamInput,
+    output: &str,
+    started: Instant,
+) -> crate::error::Result<RunSummary> {
+    let args = &plan.args;
+    let models = load_models(plan)?;
+    let pipeline = pipeline(plan, &models)?;
     let selection = Selection {
         max_doc_bytes: args.max_doc_bytes,
         ..Default::default()
     };
-    let source: Box<dyn Source> = match (&args.jsonl_in, &args.corpus) {
-        (Some(path), _) if path == "-" => Box::new(JsonlSource {
+    let source: Box<dyn Source> = match input {
+        StreamInput::Jsonl(path) if path == "-" => Box::new(JsonlSource {
             name: "-".into(),
             reader: Box::new(std::io::stdin().lock()),
         }),
-        (Some(path), _) => {
+        StreamInput::Jsonl(path) => {
             let file = std::fs::File::open(path)
                 .with_context(|| format!("{path}: cannot read the JSONL input"))?;
             Box::new(JsonlSource {
@@ -112,22 +121,21 @@ pub(super) fn run_stream(args: &RunArgs, started: Instant) -> crate::error::Resu
                 reader: Box::new(std::io::BufReader::new(file)),
             })
         }
-        (None, Some(corpus)) => Box::new(Corpus::open(corpus)?),
-        (None, None) => return Err(crate::Error::Usage("give --corpus or --jsonl-in".into())),
+        StreamInput::Corpus(corpus) => Box::new(Corpus::open(corpus)?),
     };
     let stream = source.select(selection);
-    let mut sink = MentionStream::open(args.jsonl_out.as_deref())?;
+    let mut sink = MentionStream::open(Some(output))?;
     let mut summary = RunSummary::default();
     let mut progress = progress::Progress::new(0, true);
     let quiet = args.quiet;
     run_chunks(
         stream,
         args.chunk_docs,
-        &recognisers,
+        &pipeline,
         &mut HashSet::new(),
         &mut progress,
         &mut summary,
-        &mut |results, _| {
+        &mut |results| {
             for r in results {
                 if r.document.status == DocStatus::Error && !quiet {
                     eprintln!("nerpipe: {}: {}", r.document.source_path, r.document.error);
@@ -139,7 +147,7 @@ pub(super) fn run_stream(args: &RunArgs, started: Instant) -> crate::error::Resu
             Ok(sink.flush()?)
         },
     )?;
-    summary.model_tokens = recognisers.model_tokens();
+    summary.model_tokens = pipeline.model_tokens();
     // Committed only now: an interrupted stream leaves no half file behind.
     sink.finish()?;
     summary.seconds = started.elapsed().as_secs_f64();

@@ -17,8 +17,27 @@ mod tables;
 mod units;
 mod words;
 
-use crate::doc::Amount;
+use super::{Recogniser, Segmented, AMOUNTS_SOURCE};
+use crate::doc::{Amount, Span};
 use scanner::Scanner;
+
+/// The amounts rules as a recogniser: each document read in its language.
+pub struct AmountRules;
+
+impl Recogniser for AmountRules {
+    fn recognise(&self, documents: &[Segmented<'_>]) -> Vec<Vec<Span>> {
+        documents
+            .iter()
+            .map(|d| {
+                let language = Some(d.language).filter(|l| !l.is_empty());
+                find_amounts_in(&d.document.text, language)
+                    .into_iter()
+                    .map(|a| Span::amount(a.start..a.end, a.amount, AMOUNTS_SOURCE))
+                    .collect()
+            })
+            .collect()
+    }
+}
 
 /// An amount found in a text: where, and what it is worth.
 #[derive(Debug, Clone, PartialEq, Eq)]

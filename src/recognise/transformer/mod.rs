@@ -1,14 +1,72 @@
 //! The transformer recogniser: batches windows across documents, ordered by
-//! length to minimise padding, runs BertForTokenClassification and scatters the
-//! probabilities back to each sequence's sub-tokens.
+//! length to minimise padding, runs the model's token classifier (nerpipe's
+//! own forward, or rust-bert's BertForTokenClassification with `--engine
+//! rust-bert`), scatters the probabilities back to each sequence's
+//! sub-tokens and decodes them into spans ([`decode`]).
 
 pub mod decode;
 
-use crate::model::{FastEncoder, NerModel};
+use super::{Recogniser, Segmented};
+use crate::doc::{round_score, Span};
+use crate::model::{Decoder, FastEncoder, LoadedModel, NerModel, Network};
 use crate::segment::batch::{pack, Padded, Row};
 use crate::segment::{TokenSequence, WindowSpec};
+use decode::{decode_spans, Aggregation};
 use std::ops::Range;
 use tch::{Kind, Tensor};
+
+/// One model as a recogniser: its windowed predictor, tag decoder and the
+/// settings that turn word tags into spans.
+pub struct Transformer<'m> {
+    pub model: &'m LoadedModel,
+    pub predictor: WindowedPredictor<'m>,
+    pub decoder: Decoder,
+    pub aggregation: Aggregation,
+    /// Spans scoring below this are dropped.
+    pub min_score: f32,
+}
+
+impl Recogniser for Transformer<'_> {
+    fn recognise(&self, documents: &[Segmented<'_>]) -> Vec<Vec<Span>> {
+        let sequences: Vec<&TokenSequence> = documents.iter().map(|d| d.tokens).collect();
+        self.predictor
+            .predict(&sequences)
+            .iter()
+            .zip(sequences)
+            .map(|(probs, seq)| self.spans(seq, probs))
+            .collect()
+    }
+}
+
+impl Transformer<'_> {
+    /// The spans of one sequence's probabilities, in bytes of its text,
+    /// under the labels the model's `label_map` gives its entity types.
+    fn spans(&self, seq: &TokenSequence, probs: &[f32]) -> Vec<Span> {
+        let config = &self.model.config;
+        let (_, spans) = decode_spans(
+            probs,
+            &config.parsed_tags,
+            &seq.word_of_token,
+            seq.words.len(),
+            self.aggregation,
+            self.decoder,
+        );
+        spans
+            .into_iter()
+            .filter(|s| s.score >= self.min_score)
+            .filter_map(|s| {
+                let label = *config.label_map.get(&s.kind)?;
+                let bytes = seq.words[s.words.start].start..seq.words[s.words.end - 1].end;
+                Some(Span::new(
+                    bytes,
+                    label,
+                    round_score(s.score),
+                    &self.model.name,
+                ))
+            })
+            .collect()
+    }
+}
 
 /// The network that scores a batch.
 #[derive(Clone, Copy)]
@@ -19,7 +77,15 @@ pub enum Classifier<'m> {
     Own(&'m FastEncoder),
 }
 
-impl Classifier<'_> {
+impl<'m> Classifier<'m> {
+    /// The loaded network as the predictor calls it.
+    pub fn of(model: &'m LoadedModel) -> Classifier<'m> {
+        match &model.network {
+            Network::RustBert(n) => Classifier::RustBert(n.as_ref()),
+            Network::Own(e) => Classifier::Own(e),
+        }
+    }
+
     fn packs(&self) -> bool {
         matches!(self, Classifier::Own(_))
     }

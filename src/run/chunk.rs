@@ -1,0 +1,109 @@
+//! One chunk of the ingest stream through the pipeline
+//! ([`crate::recognise::pipeline`]): the chunk's documents go through it in
+//! one batch, its failed entries become error rows, and each result is kept
+//! with its place in the corpus for the chunk store.
+
+use super::store::{DocResult, ResolvedMention};
+use crate::doc::{DocStatus, Document, DocumentOutcome};
+use crate::ingest::{Failed, Item, Position};
+use crate::recognise::pipeline::{Analysed, Pipeline, Unreadable};
+
+/// An entry of a chunk: what ingest made of it, where it sits in the corpus,
+/// and whether it took its doc_id (later duplicates are refused).
+pub type Entry = (Item, Position, bool);
+
+/// Recognises and resolves the documents of one chunk, in order.
+pub fn process(pipeline: &Pipeline, entries: Vec<Entry>) -> Vec<DocResult> {
+    let mut places = Vec::with_capacity(entries.len());
+    let mut documents = Vec::new();
+    for (item, position, claimed_id) in entries {
+        match item {
+            Item::Document(d) => {
+                places.push((position, claimed_id, None));
+                documents.push(d);
+            }
+            Item::Failed(f) => places.push((position, claimed_id, Some(f))),
+        }
+    }
+    // The pipeline answers each document in order.
+    let mut analysed = pipeline.process(documents).into_iter();
+    places
+        .into_iter()
+        .map_while(|(position, claimed_id, failure)| {
+            Some(match failure {
+                Some(f) => failed_result(&f, position, claimed_id),
+                None => match analysed.next()? {
+                    Ok(a) => ok_result(a, position, claimed_id),
+                    Err(Unreadable { document, error }) => {
+                        failed_result(&failed_doc(&document, error), position, claimed_id)
+                    }
+                },
+            })
+        })
+        .collect()
+}
+
+fn ok_result(a: Analysed, position: Position, claimed_id: bool) -> DocResult {
+    let mentions: Vec<ResolvedMention> = a
+        .mentions
+        .into_iter()
+        .zip(a.resolved)
+        .map(|(mention, r)| ResolvedMention {
+            mention,
+            key: r.key,
+            group: r.group_label,
+        })
+        .collect();
+    let doc = a.document;
+    DocResult {
+        position,
+        claimed_id,
+        document: DocumentOutcome {
+            doc_id: doc.id.clone(),
+            source_path: doc.source_path.clone(),
+            title: doc.title.clone(),
+            format: doc.format.to_string(),
+            language: a.language.language,
+            script: a.language.script.to_string(),
+            language_source: a.language_source.to_string(),
+            pages: (doc.format == "pdf").then_some(doc.page_starts.len()),
+            encoding: doc.encoding.clone().unwrap_or_default(),
+            chars: doc.text.chars().count(),
+            tokens: a.tokens,
+            mentions: mentions.len(),
+            status: DocStatus::Ok,
+            error: String::new(),
+            metadata: document_metadata(&doc),
+            text: doc.text,
+        },
+        mentions,
+    }
+}
+
+/// The metadata documents.jsonl keeps: the source's, plus a PDF's page
+/// starts (code points), so a mention's page can be found from its offset.
+fn document_metadata(doc: &Document) -> serde_json::Map<String, serde_json::Value> {
+    let mut metadata = doc.metadata.clone();
+    if !doc.page_starts.is_empty() {
+        metadata.insert("page_starts".into(), serde_json::json!(doc.page_starts));
+    }
+    metadata
+}
+
+pub(super) fn failed_doc(doc: &Document, error: String) -> Failed {
+    Failed {
+        id: doc.id.clone(),
+        source_path: doc.source_path.clone(),
+        format: doc.format,
+        error,
+    }
+}
+
+fn failed_result(f: &Failed, position: Position, claimed_id: bool) -> DocResult {
+    DocResult {
+        position,
+        claimed_id,
+        document: DocumentOutcome::failed(&f.id, &f.source_path, f.format, &f.error),
+        mentions: Vec::new(),
+    }
+}

@@ -1,0 +1,105 @@
+//! The run plan: `nerpipe run`'s arguments resolved once, before any model
+//! loads (ripgrep's low-level → high-level arguments): where documents come
+//! from and where results go, which shard, the precision and why, and what
+//! the pipeline does with each document.
+
+use super::RunArgs;
+use crate::ingest::shard::Shard;
+use crate::model::Precision;
+use crate::recognise::pipeline::PipelineSettings;
+use crate::Error;
+use std::path::PathBuf;
+
+/// Where documents come from and where results go.
+#[derive(Debug, Clone)]
+pub enum Mode {
+    /// A corpus folder into an output folder, the whole corpus or one shard.
+    Folder {
+        corpus: PathBuf,
+        out: PathBuf,
+        shard: Shard,
+    },
+    /// Documents (a JSONL file or stream, or a corpus folder) into a stream
+    /// of mention lines.
+    Stream {
+        input: StreamInput,
+        /// A file, or `-` for standard output.
+        output: String,
+    },
+}
+
+/// What a stream run reads.
+#[derive(Debug, Clone)]
+pub enum StreamInput {
+    /// A JSONL file, or `-` for standard input.
+    Jsonl(String),
+    Corpus(PathBuf),
+}
+
+/// `nerpipe run` resolved.
+#[derive(Debug, Clone)]
+pub struct RunPlan {
+    pub mode: Mode,
+    pub precision: Precision,
+    /// Why that precision (run.json `inference.precision_reason`).
+    pub precision_reason: &'static str,
+    pub pipeline: PipelineSettings,
+    /// The arguments as given (run.json `options`).
+    pub args: RunArgs,
+}
+
+impl RunPlan {
+    /// Resolves `args`, refusing contradictions; `env` reads the scheduler's
+    /// variables (the shard index).
+    pub fn resolve(
+        args: &RunArgs,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> crate::error::Result<RunPlan> {
+        let mode = Self::mode(args, env)?;
+        let (precision, precision_reason) = args.inference.precision();
+        let inference = &args.inference;
+        let pipeline = PipelineSettings {
+            windows: inference.windows(args.window)?,
+            batch_size: args.batch_size,
+            pack_documents: args.pack_documents,
+            aggregation: inference.aggregation,
+            decoder: inference.decoder,
+            min_score: args.min_score,
+            consistency: inference.consistency,
+            language: args.language.clone(),
+            threads: inference.threads,
+            amounts: true,
+        };
+        Ok(RunPlan {
+            mode,
+            precision,
+            precision_reason,
+            pipeline,
+            args: args.clone(),
+        })
+    }
+
+    fn mode(args: &RunArgs, env: impl Fn(&str) -> Option<String>) -> crate::error::Result<Mode> {
+        let usage = |m: &str| Err(Error::Usage(m.into()));
+        match (&args.jsonl_in, &args.jsonl_out, &args.corpus, &args.out) {
+            (Some(_), _, _, Some(_)) => usage(
+                "--jsonl-in writes a stream of mention lines, not an output folder: give --jsonl-out FILE (or - for standard output) instead of --out, or read a folder with --corpus",
+            ),
+            (Some(input), Some(output), _, _) => Ok(Mode::Stream {
+                input: StreamInput::Jsonl(input.clone()),
+                output: output.clone(),
+            }),
+            (None, Some(output), Some(corpus), _) => Ok(Mode::Stream {
+                input: StreamInput::Corpus(corpus.clone()),
+                output: output.clone(),
+            }),
+            (None, None, Some(corpus), Some(out)) => Ok(Mode::Folder {
+                corpus: corpus.clone(),
+                out: out.clone(),
+                shard: Shard::of_run(args.shard.as_deref(), args.shard_count, env)?,
+            }),
+            (Some(_), None, _, None) => usage("--jsonl-in needs --jsonl-out FILE (or - for standard output)"),
+            _ => usage("give --corpus and --out, or --jsonl-in and --jsonl-out"),
+        }
+    }
+}
