@@ -84,13 +84,7 @@ fn rewrite_document(
             model_spans.push(Span::new(bytes, label, round_score(span.score), "model"));
         }
     }
-    let found = document_spans(
-        &text,
-        model_spans,
-        Vec::new(),
-        Vec::new(),
-        Consistency::Document,
-    );
+    let found = document_spans(&text, model_spans, Vec::new(), None, Consistency::Document);
     for sentence_tags in tags.iter_mut() {
         sentence_tags.iter_mut().for_each(|t| *t = "O".into());
     }

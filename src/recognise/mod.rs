@@ -41,14 +41,15 @@ pub const AMOUNTS_SOURCE: &str = "amounts";
 pub const MARKED_SOURCE: &str = "mail-header";
 
 /// One document's spans from its recognisers: the names its source marks
-/// replace the model's spans they overlap; an amount takes its characters
-/// from any name span overlapping it ([`merge_with_amounts`]); then the
-/// consistency rules run, unless `consistency` is off. Sorted by start.
+/// replace the model's spans they overlap; where the amounts rules ran
+/// (`amounts` is `Some`), an amount takes its characters from any name span
+/// overlapping it ([`merge_with_amounts`]); then the consistency rules run,
+/// unless `consistency` is off. Sorted by start.
 pub fn document_spans(
     text: &str,
     model: Vec<Span>,
     marked: Vec<Span>,
-    amounts: Vec<Span>,
+    amounts: Option<Vec<Span>>,
     consistency: Consistency,
 ) -> Vec<Span> {
     let mut names: Vec<Span> = model
@@ -57,7 +58,10 @@ pub fn document_spans(
         .collect();
     names.extend(marked);
     names.sort_by_key(|s| s.bytes.start);
-    let merged = merge_with_amounts(text, names, amounts);
+    let merged = match amounts {
+        Some(amounts) => merge_with_amounts(text, names, amounts),
+        None => names,
+    };
     if consistency.document_rules() {
         apply_document(text, merged)
     } else {
@@ -184,7 +188,7 @@ mod tests {
             1.0,
             MARKED_SOURCE,
         )];
-        let spans = document_spans(text, model, marked, Vec::new(), Consistency::Off);
+        let spans = document_spans(text, model, marked, None, Consistency::Off);
         assert_eq!(spans.len(), 1);
         assert_eq!(&text[spans[0].bytes.clone()], "Zoran Đurić");
         assert_eq!(spans[0].source, MARKED_SOURCE);

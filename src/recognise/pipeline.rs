@@ -299,11 +299,10 @@ impl<'m> Pipeline<'m> {
             tokens,
         }];
         let marked = MailHeaders.recognise(&segmented).pop().unwrap_or_default();
-        let amounts = if self.settings.amounts {
-            AmountRules.recognise(&segmented).pop().unwrap_or_default()
-        } else {
-            Vec::new()
-        };
+        let amounts = self
+            .settings
+            .amounts
+            .then(|| AmountRules.recognise(&segmented).pop().unwrap_or_default());
         let spans = document_spans(
             &document.text,
             model_spans,
