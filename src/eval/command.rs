@@ -2,8 +2,8 @@
 
 use crate::doc::script::latin_to_cyrillic;
 use crate::eval::conll::{read_conll, TypeMap};
-use crate::eval::{evaluate_types, Grouping, Tagger, SENTENCE_WINDOWS};
-use crate::model::LoadedModel;
+use crate::eval::{evaluate_types, Grouping, Scores, Tagger, SENTENCE_WINDOWS};
+use crate::model::{Decoder, LoadedModel, Precision};
 use crate::recognise::pipeline::InferenceArgs;
 use crate::recognise::transformer::{Classifier, WindowedPredictor};
 use anyhow::Context;
@@ -94,31 +94,10 @@ pub fn run(args: &EvalArgs) -> crate::error::Result<()> {
         label_map: &model.config.label_map,
     };
     let (predicted, scores) = evaluate_types(&tagger, &mut sentences, &args.types)?;
-    let mut report = format!(
-        "{}: {} sentences, {} tokens, decoder {:?}, precision {:?}, consistency {}\naccuracy {:.2}%; micro P {:.2}% R {:.2}% F1 {:.2}\n",
-        args.data.display(),
-        sentences.len(),
-        scores.tokens,
-        decoder,
-        precision,
-        inference.consistency.as_str(),
-        scores.accuracy * 100.0,
-        scores.micro.precision * 100.0,
-        scores.micro.recall * 100.0,
-        scores.micro.f1 * 100.0
+    print!(
+        "{}",
+        report(args, sentences.len(), decoder, precision, &scores)
     );
-    for (kind, prf) in &scores.per_type {
-        let _ = writeln!(
-            report,
-            "{kind:>8}: P {:.2}% R {:.2}% F1 {:.2}  ({} gold, {} predicted)",
-            prf.precision * 100.0,
-            prf.recall * 100.0,
-            prf.f1 * 100.0,
-            prf.gold,
-            prf.predicted
-        );
-    }
-    print!("{report}");
     if let Some(path) = &args.json {
         let json = serde_json::to_string_pretty(&scores).context("cannot serialise the scores")?;
         crate::atomic::write_atomic(path, json.as_bytes())
@@ -135,4 +114,39 @@ pub fn run(args: &EvalArgs) -> crate::error::Result<()> {
         crate::atomic::write_atomic(path, out.as_bytes())?;
     }
     Ok(())
+}
+
+/// The scores as `nerpipe eval` prints them: one line of totals, one per type.
+fn report(
+    args: &EvalArgs,
+    sentences: usize,
+    decoder: Decoder,
+    precision: Precision,
+    scores: &Scores,
+) -> String {
+    let mut report = format!(
+        "{}: {} sentences, {} tokens, decoder {:?}, precision {:?}, consistency {}\naccuracy {:.2}%; micro P {:.2}% R {:.2}% F1 {:.2}\n",
+        args.data.display(),
+        sentences,
+        scores.tokens,
+        decoder,
+        precision,
+        args.inference.consistency.as_str(),
+        scores.accuracy * 100.0,
+        scores.micro.precision * 100.0,
+        scores.micro.recall * 100.0,
+        scores.micro.f1 * 100.0
+    );
+    for (kind, prf) in &scores.per_type {
+        let _ = writeln!(
+            report,
+            "{kind:>8}: P {:.2}% R {:.2}% F1 {:.2}  ({} gold, {} predicted)",
+            prf.precision * 100.0,
+            prf.recall * 100.0,
+            prf.f1 * 100.0,
+            prf.gold,
+            prf.predicted
+        );
+    }
+    report
 }

@@ -87,48 +87,17 @@ pub fn resolve_streams(inputs: &[PathBuf], out: &Path) -> anyhow::Result<Resolve
         inputs: files.len(),
         ..Default::default()
     };
-    let mut finished: HashSet<String> = HashSet::new();
-    let mut current: Option<String> = None;
+    let mut order = DocumentOrder::default();
     for file in &files {
         let name = file.display().to_string();
-        let reader: Box<dyn BufRead> = if file.as_os_str() == "-" {
-            Box::new(std::io::stdin().lock())
-        } else {
-            Box::new(std::io::BufReader::new(
-                std::fs::File::open(file)
-                    .with_context(|| format!("{name}: cannot read the mention stream"))?,
-            ))
-        };
-        for (n, line) in reader.lines().enumerate() {
-            let line = line.with_context(|| format!("{name}:{}: cannot read", n + 1))?;
+        for (n, line) in open_stream(file, &name)?.lines().enumerate() {
+            let at = format!("{name}:{}", n + 1);
+            let line = line.with_context(|| format!("{at}: cannot read"))?;
             if line.trim().is_empty() {
                 continue;
             }
-            let mention: Mention = serde_json::from_str(&line).with_context(|| {
-                format!(
-                    "{name}:{}: not a mention line of `nerpipe run --jsonl-out`",
-                    n + 1
-                )
-            })?;
-            let group_label = group_of(&mention.entity_id).with_context(|| {
-                format!(
-                    "{name}:{}: entity_id {:?} is not one nerpipe makes (per-, ent- or amt-)",
-                    n + 1,
-                    mention.entity_id
-                )
-            })?;
-            if current.as_deref() != Some(mention.doc_id.as_str()) {
-                if let Some(done) = current.take() {
-                    finished.insert(done);
-                }
-                if finished.contains(&mention.doc_id) {
-                    bail!(
-                        "{name}:{}: document {:?} appears a second time after other documents: the streams overlap (a partition read twice?) or were not written by `nerpipe run --jsonl-out`",
-                        n + 1,
-                        mention.doc_id
-                    );
-                }
-                current = Some(mention.doc_id.clone());
+            let (mention, group_label) = parse_line(&line, &at)?;
+            if order.enter(&mention.doc_id, &at)? {
                 summary.documents += 1;
             }
             // The id stands for its (group label, key): the table only needs
@@ -149,25 +118,84 @@ pub fn resolve_streams(inputs: &[PathBuf], out: &Path) -> anyhow::Result<Resolve
     }
     let entities = table.finish();
     summary.entities = entities.len();
-    let mut entities_jsonl = AtomicFile::create(&out.join("entities.jsonl"))?;
-    let mut entities_csv = csv::Writer::from_writer(AtomicFile::create(&out.join("entities.csv"))?);
-    for e in &entities {
-        write_line(&mut entities_jsonl, e)?;
-        entities_csv.serialize(entity_row(e))?;
+    write_entities(out, &entities)?;
+    jsonl.commit()?;
+    commit_csv(csv)?;
+    Ok(summary)
+}
+
+/// A mention stream: a file, or `-` for standard input.
+fn open_stream(file: &Path, name: &str) -> anyhow::Result<Box<dyn BufRead>> {
+    Ok(if file.as_os_str() == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        Box::new(std::io::BufReader::new(
+            std::fs::File::open(file)
+                .with_context(|| format!("{name}: cannot read the mention stream"))?,
+        ))
+    })
+}
+
+/// A mention line and the group label its entity id stands for; `at`
+/// (`file:line`) names the line in errors.
+fn parse_line(line: &str, at: &str) -> anyhow::Result<(Mention, Label)> {
+    let mention: Mention = serde_json::from_str(line)
+        .with_context(|| format!("{at}: not a mention line of `nerpipe run --jsonl-out`"))?;
+    let group_label = group_of(&mention.entity_id).with_context(|| {
+        format!(
+            "{at}: entity_id {:?} is not one nerpipe makes (per-, ent- or amt-)",
+            mention.entity_id
+        )
+    })?;
+    Ok((mention, group_label))
+}
+
+/// The documents seen so far: each document's mentions must be consecutive.
+#[derive(Default)]
+struct DocumentOrder {
+    finished: HashSet<String>,
+    current: Option<String>,
+}
+
+impl DocumentOrder {
+    /// Enters a mention of `doc_id`: whether it starts a new document; an
+    /// error where the document came before, other documents in between.
+    fn enter(&mut self, doc_id: &str, at: &str) -> anyhow::Result<bool> {
+        if self.current.as_deref() == Some(doc_id) {
+            return Ok(false);
+        }
+        if let Some(done) = self.current.take() {
+            self.finished.insert(done);
+        }
+        if self.finished.contains(doc_id) {
+            bail!(
+                "{at}: document {doc_id:?} appears a second time after other documents: the streams overlap (a partition read twice?) or were not written by `nerpipe run --jsonl-out`"
+            );
+        }
+        self.current = Some(doc_id.to_string());
+        Ok(true)
+    }
+}
+
+/// entities.jsonl and entities.csv of `entities`, committed.
+fn write_entities(out: &Path, entities: &[crate::doc::Entity]) -> anyhow::Result<()> {
+    let mut jsonl = AtomicFile::create(&out.join("entities.jsonl"))?;
+    let mut csv = csv::Writer::from_writer(AtomicFile::create(&out.join("entities.csv"))?);
+    for e in entities {
+        write_line(&mut jsonl, e)?;
+        csv.serialize(entity_row(e))?;
     }
     if entities.is_empty() {
-        entities_csv.write_record(ENTITY_COLUMNS)?;
+        csv.write_record(ENTITY_COLUMNS)?;
     }
-    let commit = |w: csv::Writer<AtomicFile>| -> anyhow::Result<()> {
-        w.into_inner()
-            .map_err(|e| anyhow::anyhow!("cannot write a CSV file: {}", e.error()))?
-            .commit()
-    };
-    entities_jsonl.commit()?;
-    commit(entities_csv)?;
     jsonl.commit()?;
-    commit(csv)?;
-    Ok(summary)
+    commit_csv(csv)
+}
+
+fn commit_csv(w: csv::Writer<AtomicFile>) -> anyhow::Result<()> {
+    w.into_inner()
+        .map_err(|e| anyhow::anyhow!("cannot write a CSV file: {}", e.error()))?
+        .commit()
 }
 
 #[cfg(test)]
