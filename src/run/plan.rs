@@ -103,3 +103,93 @@ impl RunPlan {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        run: RunArgs,
+    }
+
+    fn plan(args: &[&str], env: &[(&str, &str)]) -> crate::error::Result<RunPlan> {
+        let cli = Cli::try_parse_from(std::iter::once("nerpipe").chain(args.iter().copied()))
+            .unwrap_or_else(|e| panic!("{args:?}: {e}"));
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        RunPlan::resolve(&cli.run, |k| {
+            env.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone())
+        })
+    }
+
+    #[test]
+    fn a_folder_run_is_whole_or_one_shard() {
+        let p = plan(&["--corpus", "c", "--out", "o"], &[]).unwrap();
+        match p.mode {
+            Mode::Folder { corpus, out, shard } => {
+                assert_eq!((corpus, out), ("c".into(), "o".into()));
+                assert_eq!(shard, Shard::WHOLE);
+            }
+            other => panic!("{other:?}"),
+        }
+        let p = plan(
+            &["--corpus", "c", "--out", "o", "--shard-count", "4"],
+            &[("SLURM_ARRAY_TASK_ID", "2")],
+        )
+        .unwrap();
+        assert!(matches!(p.mode, Mode::Folder { shard, .. } if shard == Shard::new(2, 4).unwrap()));
+        assert_eq!(p.pipeline.windows.content, 126);
+        assert!(p.pipeline.amounts);
+    }
+
+    #[test]
+    fn streams_read_jsonl_or_a_folder() {
+        let p = plan(&["--jsonl-in", "-", "--jsonl-out", "m.jsonl"], &[]).unwrap();
+        assert!(matches!(
+            p.mode,
+            Mode::Stream { input: StreamInput::Jsonl(ref i), ref output } if i == "-" && output == "m.jsonl"
+        ));
+        let p = plan(&["--corpus", "c", "--jsonl-out", "-"], &[]).unwrap();
+        assert!(
+            matches!(p.mode, Mode::Stream { input: StreamInput::Corpus(ref c), .. } if c.as_os_str() == "c")
+        );
+    }
+
+    #[test]
+    fn an_output_folder_with_a_jsonl_input_is_refused() {
+        let err = plan(&["--jsonl-in", "docs.jsonl", "--out", "o"], &[]).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert_eq!(
+            err.to_string(),
+            "--jsonl-in writes a stream of mention lines, not an output folder: give --jsonl-out FILE (or - for standard output) instead of --out, or read a folder with --corpus"
+        );
+    }
+
+    #[test]
+    fn windows_too_small_for_the_overlap_are_refused_before_any_model_loads() {
+        let err = plan(
+            &[
+                "--corpus",
+                "c",
+                "--out",
+                "o",
+                "--window",
+                "40",
+                "--overlap",
+                "19",
+            ],
+            &[],
+        )
+        .unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(
+            err.to_string().contains("--window must be at least 8"),
+            "{err}"
+        );
+    }
+}
