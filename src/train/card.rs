@@ -67,8 +67,26 @@ pub struct CardFacts<'a> {
     pub seconds: f64,
 }
 
+/// `text` with this machine's cache folder written `$NERPIPE_CACHE`, so a
+/// committed card names no path of the machine that trained it.
+fn portable(text: &str, cache: Option<&str>) -> String {
+    match cache.map(|c| c.trim_end_matches('/')) {
+        Some(cache) if !cache.is_empty() => text.replace(cache, "$NERPIPE_CACHE"),
+        _ => text.to_string(),
+    }
+}
+
+/// The training command as a reader reruns it: the binary as `nerpipe`
+/// (wherever this one was), paths under the cache as `$NERPIPE_CACHE/…`.
+fn portable_command(command_line: &str, cache: Option<&str>) -> String {
+    let args = command_line.split_once(' ').map_or("", |(_, rest)| rest);
+    portable(&format!("nerpipe {args}"), cache)
+}
+
 pub fn model_card(f: &CardFacts) -> String {
     let args = f.args;
+    let cache = std::env::var("NERPIPE_CACHE").ok();
+    let cache = cache.as_deref();
     let mut s = String::new();
     let name = args
         .out
@@ -80,7 +98,7 @@ pub fn model_card(f: &CardFacts) -> String {
     let _ = writeln!(
         s,
         "- Base encoder: `{}` ({})",
-        args.base.display(),
+        portable(&args.base.display().to_string(), cache),
         base_name(&args.base)
     );
     let _ = writeln!(
@@ -117,7 +135,11 @@ pub fn model_card(f: &CardFacts) -> String {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
     let _ = writeln!(s, "- Weights stored as fp16; loading restores fp32.\n");
-    let _ = writeln!(s, "Command:\n\n```\n{}\n```\n", f.command_line);
+    let _ = writeln!(
+        s,
+        "Command:\n\n```\n{}\n```\n",
+        portable_command(f.command_line, cache)
+    );
     let names: Vec<String> = f
         .dev
         .iter()
@@ -148,4 +170,19 @@ fn base_name(base: &Path) -> String {
         })
         .or_else(|| base.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_else(|| "unknown".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cards_name_no_path_of_the_training_machine() {
+        let line = "/tmp/x/nerpipe-train train --base /root/.cache/nerpipe/base/e5 --out models/m";
+        assert_eq!(
+            portable_command(line, Some("/root/.cache/nerpipe/")),
+            "nerpipe train --base $NERPIPE_CACHE/base/e5 --out models/m"
+        );
+        assert_eq!(portable("/data/e5", None), "/data/e5");
+    }
 }
