@@ -61,12 +61,8 @@ enum Command {
         /// The output folder of the run.
         out: PathBuf,
     },
-    /// Print the database schema.
-    Schema {
-        /// Print PostgreSQL's DDL (the only schema printed so far).
-        #[arg(long)]
-        postgres: bool,
-    },
+    /// Print the PostgreSQL schema (DDL) that `load --postgres` creates.
+    Schema,
     /// Write the HTML review report of an output folder again.
     Report {
         out: PathBuf,
@@ -231,7 +227,7 @@ fn execute(command: Command, command_line: &str) -> nerpipe::error::Result<()> {
             };
             eprintln!("nerpipe: {}", describe_load(&out, &counts));
         }
-        Command::Schema { postgres: _ } => print!("{}", nerpipe::sink::schema::postgres_ddl()),
+        Command::Schema => print!("{}", nerpipe::sink::schema::postgres_ddl()),
         Command::Report { out, corpus } => {
             let corpus = RunInfo::read(&out)?.corpus(&out, corpus.as_deref())?;
             nerpipe::sink::report::write_report(&out, &corpus)?;

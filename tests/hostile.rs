@@ -511,7 +511,7 @@ fn hostile_invocations(corpus: &str, out: &str, model: &str) -> Vec<Vec<String>>
         model,
     ]));
     calls.push(base(&["eval", "--data", "/nonexistent", "--model", model]));
-    calls.push(base(&["schema", "--postgres", "--bogus"]));
+    calls.push(base(&["schema", "--bogus"]));
     calls
 }
 

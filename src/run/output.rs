@@ -93,13 +93,6 @@ pub fn run_id(out: &Path, run: &RunInfo) -> anyhow::Result<String> {
     Ok(digest[..8].iter().map(|b| format!("{b:02x}")).collect())
 }
 
-/// FNV-1a, 64 bits: a short, dependency-free content hash for stable ids.
-pub fn fnv1a64(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
-
 /// Streams a JSON-lines file of `T`; errors name the file and line.
 pub fn read_jsonl<T: DeserializeOwned>(
     path: &Path,
