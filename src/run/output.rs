@@ -1,9 +1,10 @@
 //! Reading a finished run's output folder back: the streaming readers the
 //! downstream steps (SQLite, PostgreSQL, report, Label Studio) share.
 //!
-//! Document texts are not in the output folder; [`DocumentsWithMentions`]
-//! re-reads them from the corpus and merge-joins them with mentions.jsonl,
-//! which is in corpus order, so neither file has to fit in memory.
+//! documents.jsonl keeps each document's text, but [`DocumentsWithMentions`]
+//! (the report and the Label Studio export) still re-reads the texts from the
+//! corpus and merge-joins them with mentions.jsonl, which is in corpus order,
+//! so neither file has to fit in memory.
 
 use crate::doc::Document;
 use crate::doc::{DocumentOutcome, Entity, Mention};

@@ -1,8 +1,9 @@
 //! `--jsonl-in` / `--jsonl-out`: documents in, mention lines out, for pipes
 //! (Spark's `RDD.pipe`, shell pipelines). Entity ids are the same as in a run
 //! with an output folder, except where that run's corpus rule
-//! (`--consistency corpus`) joined a PERSON and a NAME entity: a stream sees
-//! no corpus, only documents.
+//! (`--consistency corpus`, `resolve::corpus`) gave one match key, PERSON in
+//! some documents and ORGANISATION or PLACE in others, a single entity: a
+//! stream sees no corpus, only documents.
 
 use super::{progress, run_chunks, RunArgs, RunSummary};
 use crate::doc::{DocStatus, Mention};

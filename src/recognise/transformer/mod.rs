@@ -1,6 +1,8 @@
 //! The transformer recogniser: batches windows across documents, ordered by
-//! length to minimise padding, runs BertForTokenClassification and scatters the
-//! probabilities back to each sequence's sub-tokens.
+//! length to minimise padding, runs the network ([`Classifier`]: nerpipe's own
+//! forward by default, which packs short windows several to a row, or
+//! rust-bert's BertForTokenClassification with `--engine rust-bert`) and
+//! scatters the probabilities back to each sequence's sub-tokens.
 
 pub mod decode;
 
