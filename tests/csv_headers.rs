@@ -165,15 +165,7 @@ fn written_headers_start_with_the_released_headers() {
     assert_eq!(header, nerpipe::sink::csv::DOCUMENT_COLUMNS);
     assert_eq!(rows.len(), 2);
     let cells: Vec<(&str, &str)> = [
-        "doc_id",
-        "chars",
-        "tokens",
-        "mentions",
-        "status",
-        "format",
-        "language",
-        "script",
-        "pages",
+        "doc_id", "chars", "tokens", "mentions", "status", "format", "language", "script", "pages",
         "encoding",
     ]
     .iter()
