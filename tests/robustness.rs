@@ -419,6 +419,39 @@ fn resolve_over_stream_pieces_equals_a_folder_run() {
 
     let parts = dir.path().join("parts");
     std::fs::create_dir(&parts).unwrap();
+#[test]
+fn stream_to_a_pipe_closed_early_ends_quietly_with_exit_0() {
+    // Documents dense with amounts, one chunk each: their mention lines (about
+    // 1.5 MB) overflow any pipe buffer, so nerpipe writes after the reader
+    // went away and meets a broken pipe.
+    let dir = tempfile::tempdir().unwrap();
+    let text: Vec<String> = (2..102).map(|n| format!("{n} tonnes")).collect();
+    let text = format!("Police seized {} of cocaine", text.join(", "));
+    let input = dir.path().join("amounts.jsonl");
+    let lines: Vec<String> = (0..40)
+        .map(|d| serde_json::json!({"id": format!("d{d}"), "text": text}).to_string())
+        .collect();
+    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nerpipe"))
+        .args(["run", "--jsonl-in", input.to_str().unwrap()])
+        .args(["--jsonl-out", "-", "--model", &model_arg()])
+        .args(["--chunk-docs", "1", "--quiet"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::BufRead;
+    let mut reader = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    reader.read_line(&mut first).unwrap();
+    let mention: Mention = serde_json::from_str(&first).unwrap();
+    assert_eq!(mention.mention_id, "d0#0");
+    drop(reader); // `| head -1`
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+    assert_eq!(output.status.code(), Some(0));
+}
+
     for (i, piece) in [&lines[..1], &lines[1..]].iter().enumerate() {
         let input = dir.path().join(format!("in-{i}.jsonl"));
         std::fs::write(&input, piece.join("\n") + "\n").unwrap();
