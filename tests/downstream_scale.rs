@@ -22,6 +22,8 @@ fn ten_thousand_documents() {
     let mut mentions =
         std::io::BufWriter::new(std::fs::File::create(out.join("mentions.jsonl")).unwrap());
     let mut docs = csv::Writer::from_path(out.join("documents.csv")).unwrap();
+    let mut docs_jsonl =
+        std::io::BufWriter::new(std::fs::File::create(out.join("documents.jsonl")).unwrap());
     let mut entities: Vec<Entity> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut total = 0usize;
@@ -89,7 +91,7 @@ fn ten_thousand_documents() {
             mentions.write_all(b"\n").unwrap();
             total += 1;
         }
-        docs.serialize(nerpipe::sink::csv::document_row(&DocumentOutcome {
+        let outcome = DocumentOutcome {
             doc_id: id.clone(),
             source_path: format!("news.jsonl:{}", d + 1),
             title: format!("Report {d}."),
@@ -99,11 +101,15 @@ fn ten_thousand_documents() {
             status: DocStatus::Ok,
             error: String::new(),
             format: "jsonl".into(),
+            text: text.clone(),
             ..DocumentOutcome::failed("", "", "", "")
-        }))
-        .unwrap();
+        };
+        docs.serialize(nerpipe::sink::csv::document_row(&outcome))
+            .unwrap();
+        serde_json::to_writer(&mut docs_jsonl, &outcome).unwrap();
+        docs_jsonl.write_all(b"\n").unwrap();
     }
-    drop((jsonl, mentions));
+    drop((jsonl, mentions, docs_jsonl));
     docs.flush().unwrap();
     let mut f = std::fs::File::create(out.join("entities.jsonl")).unwrap();
     for e in &entities {
@@ -146,9 +152,18 @@ fn ten_thousand_documents() {
     let tasks =
         nerpipe::sink::labelstudio::export(&out, &corpus, &dir.path().join("ls.json")).unwrap();
     assert_eq!(tasks, 10_000);
-    let counts =
-        nerpipe::sink::labelstudio::import(&dir.path().join("ls.json"), &dir.path().join("back"))
-            .unwrap();
+    // A reviewer who accepts the predictions submits them as the annotation
+    // (only annotations are imported).
+    let mut exported: Vec<serde_json::Value> =
+        serde_json::from_slice(&std::fs::read(dir.path().join("ls.json")).unwrap()).unwrap();
+    for (i, t) in exported.iter_mut().enumerate() {
+        t["id"] = serde_json::json!(i + 1);
+        t["annotations"] =
+            serde_json::json!([{"id": i + 1, "result": t["predictions"][0]["result"].clone()}]);
+    }
+    let reviewed = dir.path().join("ls-export.json");
+    std::fs::write(&reviewed, serde_json::to_vec(&exported).unwrap()).unwrap();
+    let counts = nerpipe::sink::labelstudio::import(&reviewed, &dir.path().join("back")).unwrap();
     assert_eq!(counts.mentions, total);
     println!(
         "label studio round trip: {:.1} s",
