@@ -2,6 +2,7 @@
 
 use clap::{Parser, Subcommand};
 use nerpipe::sink::read::RunInfo;
+use nerpipe::terminal::print_stdout;
 use nerpipe::Error;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -61,12 +62,8 @@ enum Command {
         /// The output folder of the run.
         out: PathBuf,
     },
-    /// Print the database schema.
-    Schema {
-        /// Print PostgreSQL's DDL (the only schema printed so far).
-        #[arg(long)]
-        postgres: bool,
-    },
+    /// Print the PostgreSQL schema (DDL) that `load --postgres` creates.
+    Schema,
     /// Write the HTML review report of an output folder again.
     Report {
         out: PathBuf,
@@ -201,7 +198,8 @@ fn execute(command: Command, command_line: &str) -> nerpipe::error::Result<()> {
             sqlite,
             out,
         } => load(postgres, sqlite, &out)?,
-        Command::Schema { postgres: _ } => print!("{}", nerpipe::sink::schema::postgres_ddl()),
+        Command::Schema => print_stdout(&nerpipe::sink::schema::postgres_ddl())
+            .map_err(|e| anyhow::anyhow!("cannot write to standard output: {e}"))?,
         Command::Report { out, corpus } => {
             let corpus = RunInfo::read(&out)?.corpus(&out, corpus.as_deref())?;
             nerpipe::sink::report::write_report(&out, &corpus)?;

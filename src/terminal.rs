@@ -24,3 +24,14 @@ pub fn println(bar: &ProgressBar, line: &str) {
         bar.println(line);
     }
 }
+
+/// Writes `text` to standard output. A reader that went away (`| head`)
+/// ends the output quietly, as ripgrep does; other write errors are errors.
+pub fn print_stdout(text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e),
+        _ => Ok(()),
+    }
+}

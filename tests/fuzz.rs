@@ -93,6 +93,20 @@ fn fuzz_amounts() {
     assert!(n > 0);
 }
 
+/// The items a JSONL file of these bytes yields: one for a file that starts
+/// as UTF-16 (refused whole), else one per line (after a UTF-8 byte-order
+/// mark) that is not blank: a document, or an error row for a line that is
+/// not UTF-8 or not a document.
+fn jsonl_items(raw: &[u8]) -> usize {
+    if raw.starts_with(b"\xFF\xFE") || raw.starts_with(b"\xFE\xFF") {
+        return 1;
+    }
+    let raw = raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw);
+    raw.split(|&b| b == b'\n')
+        .filter(|line| std::str::from_utf8(line).map_or(true, |l| !l.trim().is_empty()))
+        .count()
+}
+
 #[test]
 #[ignore = "long: run with make fuzz"]
 fn fuzz_ingest() {
@@ -127,11 +141,18 @@ fn fuzz_ingest() {
         std::fs::write(dir.path().join("a.txt"), raw).expect("write");
         std::fs::write(dir.path().join("b.md"), raw).expect("write");
         std::fs::write(dir.path().join("c.jsonl"), raw).expect("write");
-        let items: Vec<_> = Corpus::open(dir.path())
+        let ids: Vec<String> = Corpus::open(dir.path())
             .expect("corpus")
             .documents()
+            .map(|(item, _)| match item {
+                Item::Document(d) => d.id,
+                Item::Failed(f) => f.id,
+            })
             .collect();
-        assert!(items.len() >= 2);
+        // a.txt and b.md are one item each (a document or an error row),
+        // whatever their bytes; c.jsonl one per line that is not blank.
+        assert_eq!(ids.len(), 2 + jsonl_items(raw), "{ids:?}");
+        assert_eq!(ids[..2], ["a.txt", "b.md"]);
     });
     assert!(n > 0);
 }

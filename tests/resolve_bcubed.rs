@@ -79,10 +79,10 @@ fn bcubed(pairs: &[(String, String)]) -> (f64, f64) {
 fn bcubed_against_gold() {
     let docs = load();
     let total: usize = docs.iter().map(Vec::len).sum();
-    assert!(
-        docs.len() >= 6 && total >= 90,
-        "{} docs, {total} mentions",
-        docs.len()
+    assert_eq!(
+        (docs.len(), total),
+        (8, 110),
+        "documents and mentions of the gold set"
     );
 
     let mut table = EntityTable::new();
@@ -110,11 +110,17 @@ fn bcubed_against_gold() {
     }
     let counted: usize = entities.iter().map(|e| e.mention_count).sum();
     assert_eq!(counted, total);
+    assert_eq!(entities.len(), 44);
 
     let (p, r) = bcubed(&pairs);
     println!("B-cubed over {total} mentions: precision {p:.4} recall {r:.4}");
-    assert!(p >= 0.97, "precision {p:.4}");
-    assert!(r >= 0.90, "recall {r:.4}");
+    // Pinned: a change to resolution shows here; update the figures when it
+    // is meant (a wrong merge costs precision, a missed one recall).
+    assert_eq!(
+        (format!("{p:.4}"), format!("{r:.4}")),
+        ("1.0000".to_string(), "0.9111".to_string()),
+        "B-cubed precision and recall"
+    );
 }
 
 #[test]

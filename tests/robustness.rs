@@ -106,14 +106,54 @@ fn three_shards_merged_equal_an_unsharded_run() {
     assert!(String::from_utf8_lossy(&incomplete.stderr).contains("shard 0 of 3 is missing"));
 }
 
+/// The committed chunk files of a shard folder (a chunk is written under a
+/// temporary name and renamed: `NNNNNNNN.jsonl` is complete).
+fn committed_chunks(shard: &Path) -> usize {
+    std::fs::read_dir(shard.join("chunks")).map_or(0, |d| {
+        d.filter(|e| {
+            let name = e.as_ref().unwrap().file_name();
+            let name = name.to_string_lossy();
+            name.strip_suffix(".jsonl")
+                .is_some_and(|n| n.len() == 8 && n.bytes().all(|b| b.is_ascii_digit()))
+        })
+        .count()
+    })
+}
+
+/// Starts `nerpipe args` and SIGKILLs it as soon as the shard folder holds
+/// more than `before` committed chunks: a kill between two chunk commits,
+/// on a progress signal rather than a guess at the machine's speed.
+fn kill_after_next_chunk(args: &[String], shard: &Path, before: usize) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nerpipe"))
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while committed_chunks(shard) <= before {
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("the run ended ({status}) before it committed a chunk");
+        }
+        if started.elapsed() > Duration::from_secs(600) {
+            child.kill().unwrap();
+            panic!("no chunk committed within 10 minutes");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    assert!(
+        !shard.join("DONE").exists(),
+        "the run finished before it was killed"
+    );
+}
+
 #[test]
 fn killed_runs_resume_to_identical_output() {
     let corpus = repo().join("corpus");
     let reference = tempfile::tempdir().unwrap();
-    let started = Instant::now();
     run_corpus(&corpus, reference.path(), &["--chunk-docs", "2"]);
-    // Kill points as fractions of an uninterrupted run, whatever the machine's speed.
-    let full = started.elapsed();
 
     let out = tempfile::tempdir().unwrap();
     let args = |out: &Path| {
@@ -129,32 +169,13 @@ fn killed_runs_resume_to_identical_output() {
             "2".into(),
         ]
     };
-    let mut killed_mid_run = 0;
-    for fraction in [0.15, 0.35, 0.5, 0.65, 0.8] {
-        let delay = full.mul_f64(fraction);
-        let mut child = Command::new(env!("CARGO_BIN_EXE_nerpipe"))
-            .args(args(out.path()))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let started = Instant::now();
-        while started.elapsed() < delay {
-            if child.try_wait().unwrap().is_some() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        if child.try_wait().unwrap().is_none() {
-            child.kill().unwrap(); // SIGKILL
-            child.wait().unwrap();
-            let chunks = out.path().join("shards/0-of-1/chunks");
-            let committed = std::fs::read_dir(&chunks).map(|d| d.count()).unwrap_or(0);
-            if committed > 0 && !out.path().join("shards/0-of-1/DONE").exists() {
-                killed_mid_run += 1;
-            }
-        }
-    }
+    // Killed after its first chunk, then killed again once the resumed run
+    // has committed one more: every kill lands between two chunk commits.
+    let shard = out.path().join("shards/0-of-1");
+    kill_after_next_chunk(&args(out.path()), &shard, 0);
+    let first = committed_chunks(&shard);
+    kill_after_next_chunk(&args(out.path()), &shard, first);
+    assert!(committed_chunks(&shard) > first);
     // The chunks committed before the last run, with the tokens of their documents.
     let chunk_dir = out.path().join("shards/0-of-1/chunks");
     let mut kept: Vec<(std::path::PathBuf, Vec<u8>)> = Vec::new();
@@ -178,10 +199,6 @@ fn killed_runs_resume_to_identical_output() {
         last.status.success(),
         "{}",
         String::from_utf8_lossy(&last.stderr)
-    );
-    assert!(
-        killed_mid_run > 0,
-        "no kill landed between two chunk commits"
     );
     assert_same_outputs(reference.path(), out.path());
     // Resume reused the committed chunks as they were and did not recompute
@@ -400,6 +417,39 @@ fn jsonl_stream_in_and_out() {
         .any(|m| m.doc_id == "s1" && m.text == "Podgorica"));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("-:2: malformed JSONL line"), "{stderr}");
+}
+
+#[test]
+fn stream_to_a_pipe_closed_early_ends_quietly_with_exit_0() {
+    // Documents dense with amounts, one chunk each: their mention lines (about
+    // 1.5 MB) overflow any pipe buffer, so nerpipe writes after the reader
+    // went away and meets a broken pipe.
+    let dir = tempfile::tempdir().unwrap();
+    let text: Vec<String> = (2..102).map(|n| format!("{n} tonnes")).collect();
+    let text = format!("Police seized {} of cocaine", text.join(", "));
+    let input = dir.path().join("amounts.jsonl");
+    let lines: Vec<String> = (0..40)
+        .map(|d| serde_json::json!({"id": format!("d{d}"), "text": text}).to_string())
+        .collect();
+    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nerpipe"))
+        .args(["run", "--jsonl-in", input.to_str().unwrap()])
+        .args(["--jsonl-out", "-", "--model", &model_arg()])
+        .args(["--chunk-docs", "1", "--quiet"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::BufRead;
+    let mut reader = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    reader.read_line(&mut first).unwrap();
+    let mention: Mention = serde_json::from_str(&first).unwrap();
+    assert_eq!(mention.mention_id, "d0#0");
+    drop(reader); // `| head -1`
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+    assert_eq!(output.status.code(), Some(0));
 }
 
 /// Mention streams written in pieces (as Spark's partitions write them) and

@@ -94,10 +94,8 @@ pub fn run(args: &EvalArgs) -> crate::error::Result<()> {
         label_map: &model.config.label_map,
     };
     let (predicted, scores) = evaluate_types(&tagger, &mut sentences, &args.types)?;
-    print!(
-        "{}",
-        report(args, sentences.len(), decoder, precision, &scores)
-    );
+    crate::terminal::print_stdout(&report(args, sentences.len(), decoder, precision, &scores))
+        .context("cannot write the scores to standard output")?;
     if let Some(path) = &args.json {
         let json = serde_json::to_string_pretty(&scores).context("cannot serialise the scores")?;
         crate::atomic::write_atomic(path, json.as_bytes())

@@ -1,7 +1,10 @@
-//! A corpus folder: `.txt` and `.md` files are one document each (title: the
-//! first non-empty line, without Markdown `#`s; doc_id: the path relative to
-//! the corpus root, with `/` separators); `.jsonl` files hold one document a
-//! line. Other files are skipped. Files are visited in sorted path order.
+//! A corpus folder: every file in a format of [`FileFormat`] goes to its
+//! extractor (one document a file; `.jsonl` one a line, `.mbox` one a message,
+//! mail attachments one each; doc_id: the path relative to the corpus root,
+//! with `/` separators). A document file that cannot be used becomes an error
+//! row; files in other formats, and symlinks and special files that are not
+//! documents (`Skip`), are skipped and counted by reason. Files are visited
+//! in sorted path order.
 
 use super::extract::{self, Extracted, FileFormat};
 use super::jsonl::read_jsonl;

@@ -3,14 +3,19 @@
 //! [`Source`] is the seam; [`folder::Corpus`] (a folder of files) and
 //! [`jsonl::JsonlSource`] (a JSONL file or standard input) implement it.
 //!
-//! - `.txt` and `.md` files are one document each; the title is the first
-//!   non-empty line (without Markdown `#`s); doc_id is the path relative to the
-//!   corpus root, with `/` separators.
+//! - Every file in a format [`extract`] reads (`.txt`, `.md`, `.html`/`.htm`,
+//!   `.pdf`, `.docx`, `.odt`, `.eml`) is one document, plus one per readable
+//!   attachment of a mail; an `.mbox` holds one per message. The title comes
+//!   from the format (first non-empty line without Markdown `#`s, `og:title`,
+//!   PDF Info, Subject, ...); doc_id is the path relative to the corpus root,
+//!   with `/` separators.
 //! - `.jsonl` files hold one document per line: `id` (string or number) and
 //!   `text` are required, `title` is optional, other fields are kept as
 //!   metadata.
-//! - Other files are skipped. Files are visited in sorted path order, so runs
-//!   are deterministic.
+//! - Files in other formats, symlinks to folders, to files outside the corpus
+//!   or to nothing, and FIFOs, sockets and devices are skipped and counted by
+//!   reason ([`folder::Corpus::skipped`], run.json `counts.skipped`). Files are
+//!   visited in sorted path order, so runs are deterministic.
 //!
 //! A document that cannot be read becomes a [`Failed`] item naming the file and
 //! the problem; it never stops the walk.

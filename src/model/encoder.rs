@@ -111,20 +111,6 @@ impl NerModel {
         };
         output.logits
     }
-
-    /// Writes the weights as fp16 safetensors.
-    pub fn save_fp16(&self, path: &Path) -> anyhow::Result<()> {
-        let mut named: Vec<(String, Tensor)> = self
-            .vs
-            .variables()
-            .into_iter()
-            .map(|(name, t)| (name, t.to_kind(Kind::Half)))
-            .collect();
-        named.sort_by(|a, b| a.0.cmp(&b.0));
-        let tmp = crate::atomic::TempPath::beside(path)?;
-        Tensor::write_safetensors(&named, tmp.path())?;
-        tmp.commit()
-    }
 }
 
 fn lookup(vs: &nn::VarStore, name: &str) -> Tensor {

@@ -1,6 +1,8 @@
 //! Segment: turns text into the sub-token sequence the model reads, keeping for
 //! every sub-token the word it belongs to and for every word its place in the
-//! text, then cuts long sequences into overlapping windows.
+//! text, then cuts long sequences into model-sized windows: by default at
+//! sentence starts with no overlap, overlapping only through a sentence longer
+//! than half a window (`--window-cuts fixed`: always overlapping).
 
 pub mod batch;
 pub mod sentences;

@@ -1,5 +1,5 @@
-//! Windows: long sequences cut into overlapping model-sized pieces, and which
-//! window owns (predicts) each sub-token.
+//! Windows: long sequences cut into model-sized pieces (at sentence starts,
+//! or overlapping), and which window owns (predicts) each sub-token.
 
 use std::ops::Range;
 

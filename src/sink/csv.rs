@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
-/// The header contract: columns are only ever added at the end.
+/// The header contract: columns are only ever added at the end, never
+/// renamed or moved (`tests/csv_headers.rs` pins each released header).
 pub const MENTION_COLUMNS: [&str; 15] = [
     "doc_id",
     "mention_id",
@@ -34,16 +35,16 @@ pub const DOCUMENT_COLUMNS: [&str; 13] = [
     "doc_id",
     "source_path",
     "title",
-    "format",
-    "language",
-    "script",
-    "pages",
-    "encoding",
     "chars",
     "tokens",
     "mentions",
     "status",
     "error",
+    "format",
+    "language",
+    "script",
+    "pages",
+    "encoding",
 ];
 
 pub const ENTITY_COLUMNS: [&str; 13] = [
@@ -142,16 +143,16 @@ pub struct DocumentRow<'a> {
     pub doc_id: Cow<'a, str>,
     pub source_path: Cow<'a, str>,
     pub title: Cow<'a, str>,
-    pub format: Cow<'a, str>,
-    pub language: Cow<'a, str>,
-    pub script: Cow<'a, str>,
-    pub pages: Option<usize>,
-    pub encoding: Cow<'a, str>,
     pub chars: usize,
     pub tokens: usize,
     pub mentions: usize,
     pub status: DocStatus,
     pub error: Cow<'a, str>,
+    pub format: Cow<'a, str>,
+    pub language: Cow<'a, str>,
+    pub script: Cow<'a, str>,
+    pub pages: Option<usize>,
+    pub encoding: Cow<'a, str>,
 }
 
 /// A row of entities.csv ([`ENTITY_COLUMNS`]).
@@ -203,16 +204,16 @@ pub fn document_row(d: &DocumentOutcome) -> DocumentRow<'_> {
         doc_id: cell(&d.doc_id),
         source_path: cell(&d.source_path),
         title: csv_text(&d.title, TITLE_CELL_CHARS),
-        format: cell(&d.format),
-        language: cell(&d.language),
-        script: cell(&d.script),
-        pages: d.pages,
-        encoding: cell(&d.encoding),
         chars: d.chars,
         tokens: d.tokens,
         mentions: d.mentions,
         status: d.status,
         error: cell(&d.error),
+        format: cell(&d.format),
+        language: cell(&d.language),
+        script: cell(&d.script),
+        pages: d.pages,
+        encoding: cell(&d.encoding),
     }
 }
 

@@ -24,19 +24,6 @@ use std::path::Path;
 pub const FROM_NAME: &str = "label";
 pub const TO_NAME: &str = "text";
 
-/// A labelling config matching the exported tasks, for the project settings.
-pub const LABEL_CONFIG: &str = r##"<View>
-  <Labels name="label" toName="text">
-    <Label value="PERSON" background="#aa9cfc"/>
-    <Label value="ORGANISATION" background="#7aecec"/>
-    <Label value="PLACE" background="#feca74"/>
-    <Label value="AMOUNT" background="#e4e7d2"/>
-    <Label value="MISC" background="#c887fb"/>
-  </Labels>
-  <Text name="text" value="$text"/>
-</View>
-"##;
-
 /// The region id of a mention: Label Studio ids are short and plain, and
 /// doc_ids may hold any character, so use `m` + the mention's number.
 fn region_id(m: &Mention, index: usize) -> String {

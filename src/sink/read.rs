@@ -1,9 +1,10 @@
 //! Reading a finished run's output folder back: the streaming readers the
 //! downstream steps (SQLite, PostgreSQL, report, Label Studio) share.
 //!
-//! Document texts are not in the output folder; [`DocumentsWithMentions`]
-//! re-reads them from the corpus and merge-joins them with mentions.jsonl,
-//! which is in corpus order, so neither file has to fit in memory.
+//! documents.jsonl keeps each document's text, but [`DocumentsWithMentions`]
+//! (the report and the Label Studio export) still re-reads the texts from the
+//! corpus and merge-joins them with mentions.jsonl, which is in corpus order,
+//! so neither file has to fit in memory.
 
 use crate::doc::Document;
 use crate::doc::{DocumentOutcome, Entity, Mention};
@@ -91,13 +92,6 @@ pub fn run_id(out: &Path, run: &RunInfo) -> anyhow::Result<String> {
     }
     let digest = hash.finalize();
     Ok(digest[..8].iter().map(|b| format!("{b:02x}")).collect())
-}
-
-/// FNV-1a, 64 bits: a short, dependency-free content hash for stable ids.
-pub fn fnv1a64(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
 }
 
 /// Streams a JSON-lines file of `T`; errors name the file and line.

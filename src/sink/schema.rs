@@ -366,7 +366,7 @@ pub struct LoadCounts {
     pub already_loaded: bool,
 }
 
-/// `nerpipe schema --postgres`.
+/// `nerpipe schema`.
 pub fn postgres_ddl() -> String {
     Dialect::Postgres.ddl()
 }

@@ -7,8 +7,9 @@
 //! small set of number words; everything else is skipped a word at a time.
 //! Values are kept as exact decimal digit strings (no floating point).
 //! Allocation happens only once a candidate has been found. The words
-//! (number words, currencies, units, qualifiers, count-noun lemmas) are data:
-//! `data/*.tsv`, loaded once by `tables`.
+//! (number words, currencies, units, qualifiers, count-noun lemmas, and the
+//! word lists of `lexicon`) are data: `data/*.tsv`, loaded once by `tables`
+//! and `lexicon`.
 
 mod lexicon;
 mod numbers;

@@ -93,7 +93,7 @@ impl Hasher for Fnv {
 type Map<V> = HashMap<String, V, BuildHasherDefault<Fnv>>;
 
 /// Rows of a TSV file: comment lines (`#`) and blank lines skipped.
-fn rows(tsv: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
+pub(super) fn rows(tsv: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
     tsv.lines()
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .map(|l| l.split('\t').collect())

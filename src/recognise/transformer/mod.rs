@@ -1,8 +1,9 @@
 //! The transformer recogniser: batches windows across documents, ordered by
-//! length to minimise padding, runs the model's token classifier (nerpipe's
-//! own forward, or rust-bert's BertForTokenClassification with `--engine
-//! rust-bert`), scatters the probabilities back to each sequence's
-//! sub-tokens and decodes them into spans ([`decode`]).
+//! length to minimise padding, runs the network ([`Classifier`]: nerpipe's own
+//! forward by default, which packs short windows several to a row, or
+//! rust-bert's BertForTokenClassification with `--engine rust-bert`),
+//! scatters the probabilities back to each sequence's sub-tokens and decodes
+//! them into spans ([`decode`]).
 
 pub mod decode;
 
