@@ -11,7 +11,7 @@
 
 use super::{Attachment, Extracted, MarkedSpan};
 use crate::doc::Label;
-use mail_parser::{Address, Message, MessageParser, MimeHeaders};
+use mail_parser::{Address, MessageParser, MimeHeaders};
 use serde_json::Value;
 
 /// Words that make a display name an organisation's ("Uprava policije").
@@ -206,7 +206,7 @@ fn write_address_line(
 /// part where there is one (its charset is the document's encoding), else
 /// the HTML part read as [`super::html`] reads a page (no charset: the HTML
 /// reader decides), else nothing.
-fn body_of(message: &Message<'_>) -> (String, Option<String>) {
+fn body_of(message: &mail_parser::Message<'_>) -> (String, Option<String>) {
     if let Some(part) = message
         .text_bodies()
         .next()
@@ -235,7 +235,7 @@ fn body_of(message: &Message<'_>) -> (String, Option<String>) {
 /// name's format), and the names of the others, which the metadata lists so
 /// that nothing is dropped without a trace. Path separators in a name become
 /// `_` so that a name cannot point outside the message.
-fn attachments_of(message: &Message<'_>) -> (Vec<Attachment>, Vec<Value>) {
+fn attachments_of(message: &mail_parser::Message<'_>) -> (Vec<Attachment>, Vec<Value>) {
     let mut attachments = Vec::new();
     let mut skipped = Vec::new();
     for (i, part) in message.attachments().enumerate() {
