@@ -53,18 +53,9 @@ pub fn read_jsonl(
                     return Some(not_done(item, read, position));
                 }
             }
-            let item = if !complete {
-                failed(&source, &source, too_large(read, selection.max_doc_bytes))
-            } else {
-                match std::str::from_utf8(&buf) {
-                    Ok(l) if l.trim().is_empty() => continue,
-                    Ok(l) => parse_jsonl_line(l.trim(), &source),
-                    Err(e) => failed(
-                        &source,
-                        &source,
-                        format!("invalid UTF-8 at byte {} of the line", e.valid_up_to()),
-                    ),
-                }
+            let Some(item) = line_item(&buf, (read, complete), &source, selection.max_doc_bytes)
+            else {
+                continue;
             };
             let id = match &item {
                 Item::Document(d) => d.id.as_str(),
@@ -73,6 +64,24 @@ pub fn read_jsonl(
             let wanted = selection.shard.owns(id);
             return Some(not_done(wanted.then_some(item), read, position));
         }
+    })
+}
+
+/// What a line read as `(bytes read, line fits)` holds: its document, or
+/// its error row (too long, not UTF-8, not a document object); `None` for a
+/// blank line, which is no document.
+fn line_item(buf: &[u8], (read, complete): (u64, bool), source: &str, limit: u64) -> Option<Item> {
+    if !complete {
+        return Some(failed(source, source, too_large(read, limit)));
+    }
+    Some(match std::str::from_utf8(buf) {
+        Ok(l) if l.trim().is_empty() => return None,
+        Ok(l) => parse_jsonl_line(l.trim(), source),
+        Err(e) => failed(
+            source,
+            source,
+            format!("invalid UTF-8 at byte {} of the line", e.valid_up_to()),
+        ),
     })
 }
 
