@@ -285,21 +285,51 @@ fn read_mail(
     size: u64,
     selection: &Selection,
 ) -> Vec<(Position, Item)> {
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
+    let messages = match mail_messages(relative, path, format, size, selection) {
+        Ok(messages) => messages,
+        Err(problem) => {
             return vec![(
                 Position::new(relative, 0),
-                failed(relative, relative, format!("cannot read: {e}")),
+                failed(relative, relative, problem),
             )]
         }
     };
+    let mut out = Vec::new();
+    let mut ordinal = u64::from(format == FileFormat::Mbox);
+    for (id, message) in messages {
+        let source = if format == FileFormat::Eml {
+            relative.to_string()
+        } else {
+            id.clone()
+        };
+        read_message(
+            relative,
+            (&id, &source),
+            &message,
+            selection,
+            &mut ordinal,
+            &mut out,
+        );
+    }
+    out
+}
+
+/// The messages of a mail file with their ids: the file itself (`.eml`) or
+/// each message of an mbox (`path:N`). `Err` is a problem that makes the
+/// whole file one error row (unreadable, an `.eml` over the size limit, an
+/// mbox with no message); an mbox's messages are held to the limit one by
+/// one instead, so one huge message does not lose the others.
+fn mail_messages(
+    relative: &str,
+    path: &Path,
+    format: FileFormat,
+    size: u64,
+    selection: &Selection,
+) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
     let messages: Vec<(String, Vec<u8>)> = if format == FileFormat::Eml {
         if size > selection.max_doc_bytes {
-            return vec![(
-                Position::new(relative, 0),
-                failed(relative, relative, too_large(size, selection.max_doc_bytes)),
-            )];
+            return Err(too_large(size, selection.max_doc_bytes));
         }
         vec![(relative.to_string(), bytes)]
     } else {
@@ -310,81 +340,80 @@ fn read_mail(
             .collect()
     };
     if messages.is_empty() {
-        return vec![(
-            Position::new(relative, 0),
-            failed(
-                relative,
-                relative,
-                "no messages in the mbox file (none starts with a \"From \" line)",
-            ),
-        )];
+        return Err("no messages in the mbox file (none starts with a \"From \" line)".into());
     }
-    let mut out = Vec::new();
-    let mut ordinal = u64::from(format == FileFormat::Mbox);
-    for (id, message) in messages {
-        let source = if format == FileFormat::Eml {
-            relative.to_string()
-        } else {
-            id.clone()
-        };
-        let position = Position::new(relative, ordinal);
-        ordinal += 1;
-        if message.len() as u64 > selection.max_doc_bytes {
-            out.push((
-                position,
-                failed(
-                    &id,
-                    &source,
-                    too_large(message.len() as u64, selection.max_doc_bytes),
-                ),
-            ));
-            continue;
+    Ok(messages)
+}
+
+/// Appends one message's document (or error row) to `out`, then its
+/// attachments', at the positions from `*ordinal` on. A message's `(id,
+/// source)` are its own; its attachments are ids under its Message-ID and
+/// sources `path:ordinal`, so each stays addressable on its own.
+fn read_message(
+    relative: &str,
+    (id, source): (&str, &str),
+    message: &[u8],
+    selection: &Selection,
+    ordinal: &mut u64,
+    out: &mut Vec<(Position, Item)>,
+) {
+    let position = Position::new(relative, *ordinal);
+    *ordinal += 1;
+    if message.len() as u64 > selection.max_doc_bytes {
+        let problem = too_large(message.len() as u64, selection.max_doc_bytes);
+        out.push((position, failed(id, source, problem)));
+        return;
+    }
+    let mut extracted = match extract::email::extract(message) {
+        Ok(e) => e,
+        Err(problem) => {
+            out.push((position, failed(id, source, problem)));
+            return;
         }
-        let mut extracted = match extract::email::extract(&message) {
-            Ok(e) => e,
-            Err(problem) => {
-                out.push((position, failed(&id, &source, problem)));
-                continue;
-            }
-        };
-        let parent = extracted
-            .metadata
-            .get("message_id")
-            .and_then(|v| v.as_str())
-            .unwrap_or(&id)
-            .to_string();
-        let attachments = std::mem::take(&mut extracted.attachments);
-        out.push((position, document(&id, &source, FileFormat::Eml, extracted)));
-        for attachment in attachments {
-            let id = format!("{parent}/{}", attachment.name);
-            let source = format!("{relative}:{ordinal}");
-            let position = Position::new(relative, ordinal);
-            ordinal += 1;
-            let Some(format) = FileFormat::of_name(&attachment.name) else {
-                continue;
-            };
-            let item = extract::extract(&attachment.bytes, format)
-                .map(|mut e| {
-                    e.metadata.insert(
-                        "attached_to".into(),
-                        serde_json::Value::String(parent.clone()),
-                    );
-                    e
-                })
-                .map_or_else(
-                    |problem| match failed(&id, &source, problem) {
-                        Item::Failed(f) => Item::Failed(Failed {
-                            format: format.name(),
-                            ..f
-                        }),
-                        other => other,
-                    },
-                    |e| document(&id, &source, format, e),
-                );
+    };
+    let parent = extracted
+        .metadata
+        .get("message_id")
+        .and_then(|v| v.as_str())
+        .unwrap_or(id)
+        .to_string();
+    let attachments = std::mem::take(&mut extracted.attachments);
+    out.push((position, document(id, source, FileFormat::Eml, extracted)));
+    for attachment in attachments {
+        let source = format!("{relative}:{}", *ordinal);
+        let position = Position::new(relative, *ordinal);
+        *ordinal += 1;
+        if let Some(item) = read_attachment(&parent, &source, attachment) {
             out.push((position, item));
         }
     }
-    out
+}
+
+/// An attachment's document, marked `attached_to` its message, or its error
+/// row (with the attachment's format, not the mail's); `None` for a name of
+/// no known format (the message keeps only those that have one).
+fn read_attachment(parent: &str, source: &str, attachment: extract::Attachment) -> Option<Item> {
+    let id = format!("{parent}/{}", attachment.name);
+    let format = FileFormat::of_name(&attachment.name)?;
+    let item = extract::extract(&attachment.bytes, format)
+        .map(|mut e| {
+            e.metadata.insert(
+                "attached_to".into(),
+                serde_json::Value::String(parent.to_string()),
+            );
+            e
+        })
+        .map_or_else(
+            |problem| match failed(&id, source, problem) {
+                Item::Failed(f) => Item::Failed(Failed {
+                    format: format.name(),
+                    ..f
+                }),
+                other => other,
+            },
+            |e| document(&id, source, format, e),
+        );
+    Some(item)
 }
 
 /// The document of an extraction, or its error row when the text is empty or

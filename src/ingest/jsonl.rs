@@ -33,12 +33,7 @@ pub fn read_jsonl(
                         let wanted = selection.wants(&position, &source);
                         // An unreadable stream ends here.
                         finished = true;
-                        return Some(Ingested {
-                            item: wanted.then_some(item),
-                            already_done: false,
-                            bytes: 0,
-                            position,
-                        });
+                        return Some(not_done(wanted.then_some(item), 0, position));
                     }
                 };
             if selection.done(&position) {
@@ -50,48 +45,68 @@ pub fn read_jsonl(
                 });
             }
             if line_no == 1 {
-                if let Some(problem) = utf16_start(&buf) {
+                if let Some(problem) = first_line_encoding(&mut buf) {
                     // The rest of the file is not UTF-8 lines either.
                     finished = true;
                     let wanted = selection.shard.owns(&source);
-                    return Some(Ingested {
-                        item: wanted.then(|| failed(&source, &source, problem)),
-                        already_done: false,
-                        bytes: read,
-                        position,
-                    });
-                }
-                // A UTF-8 byte-order mark (Windows editors write one) is no text.
-                if buf.starts_with(UTF8_BOM) {
-                    buf.drain(..UTF8_BOM.len());
+                    let item = wanted.then(|| failed(&source, &source, problem));
+                    return Some(not_done(item, read, position));
                 }
             }
-            let item = if !complete {
-                failed(&source, &source, too_large(read, selection.max_doc_bytes))
-            } else {
-                match std::str::from_utf8(&buf) {
-                    Ok(l) if l.trim().is_empty() => continue,
-                    Ok(l) => parse_jsonl_line(l.trim(), &source),
-                    Err(e) => failed(
-                        &source,
-                        &source,
-                        format!("invalid UTF-8 at byte {} of the line", e.valid_up_to()),
-                    ),
-                }
+            let Some(item) = line_item(&buf, (read, complete), &source, selection.max_doc_bytes)
+            else {
+                continue;
             };
             let id = match &item {
                 Item::Document(d) => d.id.as_str(),
                 Item::Failed(f) => f.id.as_str(),
             };
             let wanted = selection.shard.owns(id);
-            return Some(Ingested {
-                item: wanted.then_some(item),
-                already_done: false,
-                bytes: read,
-                position,
-            });
+            return Some(not_done(wanted.then_some(item), read, position));
         }
     })
+}
+
+/// What a line read as `(bytes read, line fits)` holds: its document, or
+/// its error row (too long, not UTF-8, not a document object); `None` for a
+/// blank line, which is no document.
+fn line_item(buf: &[u8], (read, complete): (u64, bool), source: &str, limit: u64) -> Option<Item> {
+    if !complete {
+        return Some(failed(source, source, too_large(read, limit)));
+    }
+    Some(match std::str::from_utf8(buf) {
+        Ok(l) if l.trim().is_empty() => return None,
+        Ok(l) => parse_jsonl_line(l.trim(), source),
+        Err(e) => failed(
+            source,
+            source,
+            format!("invalid UTF-8 at byte {} of the line", e.valid_up_to()),
+        ),
+    })
+}
+
+/// A line this run reads (not one an interrupted run already processed);
+/// `item` is `None` where the line belongs to another shard.
+fn not_done(item: Option<Item>, bytes: u64, position: Position) -> Ingested {
+    Ingested {
+        item,
+        already_done: false,
+        bytes,
+        position,
+    }
+}
+
+/// Checks the first line's encoding: the problem when the file is UTF-16
+/// (none of its lines can be read then), else drops a UTF-8 byte-order mark
+/// (Windows editors write one), which is no text.
+fn first_line_encoding(buf: &mut Vec<u8>) -> Option<String> {
+    if let Some(problem) = utf16_start(buf) {
+        return Some(problem);
+    }
+    if buf.starts_with(UTF8_BOM) {
+        buf.drain(..UTF8_BOM.len());
+    }
+    None
 }
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";

@@ -150,39 +150,17 @@ impl ModelConfig {
         let mut bert: BertConfig = serde_json::from_value(Value::Object(raw.clone()))
             .map_err(|e| model_error(path, format!("not a BERT config: {e}")))?;
         let section = raw.get("nerpipe").cloned().unwrap_or(Value::Null);
+        let has_word_shapes = word_shapes_of(path, &section)?;
+        let decoder = decoder_of(path, &section)?;
         let mut config = ModelConfig {
             tags: Vec::new(),
             parsed_tags: Vec::new(),
             label_map: BTreeMap::new(),
-            has_word_shapes: false,
-            decoder: Decoder::Greedy,
+            has_word_shapes,
+            decoder,
             raw,
             bert: bert.clone(),
         };
-        if let Some(shapes) = section.get("word_shapes") {
-            let names: Vec<String> = serde_json::from_value(shapes.clone()).map_err(|_| {
-                model_error(path, "nerpipe.word_shapes must be a list of shape names")
-            })?;
-            if names != WORD_SHAPES {
-                return Err(model_error(
-                    path,
-                    format!(
-                        "nerpipe.word_shapes {names:?} differs from the shapes this nerpipe computes {WORD_SHAPES:?}"
-                    ),
-                ));
-            }
-            config.has_word_shapes = true;
-        }
-        match section.get("decoder").and_then(Value::as_str) {
-            None | Some("greedy") => {}
-            Some("viterbi") => config.decoder = Decoder::Viterbi,
-            Some(other) => {
-                return Err(model_error(
-                    path,
-                    format!("nerpipe.decoder is {other:?}; use \"viterbi\" or \"greedy\""),
-                ))
-            }
-        }
         let Some(id2label) = bert.id2label.clone() else {
             if require_labels {
                 return Err(model_error(
@@ -192,57 +170,112 @@ impl ModelConfig {
             }
             return Ok(config);
         };
-        let mut tags = vec![String::new(); id2label.len()];
-        for (id, name) in &id2label {
-            let slot = usize::try_from(*id)
-                .ok()
-                .and_then(|i| tags.get_mut(i))
-                .ok_or_else(|| {
-                    model_error(
-                        path,
-                        format!("id2label ids must be 0..{} without gaps", id2label.len()),
-                    )
-                })?;
-            *slot = name.clone();
-        }
-        let parsed: Vec<Tag> = tags
-            .iter()
-            .map(|t| {
-                Tag::parse(t).ok_or_else(|| {
-                    model_error(path, format!("label {t:?} is not O, B-TYPE or I-TYPE"))
-                })
-            })
-            .collect::<Result<_, _>>()?;
-        let map: BTreeMap<String, String> = match section.get("label_map") {
-            Some(v) => serde_json::from_value(v.clone()).map_err(|_| {
-                model_error(
-                    path,
-                    "nerpipe.label_map must map entity types to label names",
-                )
-            })?,
-            None => BTreeMap::new(),
-        };
-        for kind in parsed.iter().filter_map(Tag::kind) {
-            if config.label_map.contains_key(kind) {
-                continue;
-            }
-            let target = map.get(kind).map(String::as_str).unwrap_or(kind);
-            let label = crate::doc::Label::parse(target).ok_or_else(|| {
-                model_error(
-                    path,
-                    format!(
-                        "entity type {kind:?} has no output label: add it to \"nerpipe\": {{\"label_map\": {{\"{kind}\": \"PERSON|ORGANISATION|PLACE|MISC\"}}}}"
-                    ),
-                )
-            })?;
-            config.label_map.insert(kind.to_string(), label);
-        }
+        let (tags, parsed) = tags_of(path, &id2label)?;
+        config.label_map = label_map_of(path, &section, &parsed)?;
         bert.label2id = None;
         config.bert = bert;
         config.tags = tags;
         config.parsed_tags = parsed;
         Ok(config)
     }
+}
+
+/// Whether the model was trained with word-shape features
+/// (`nerpipe.word_shapes`). The list must be the shapes this nerpipe computes,
+/// in order: a model fed other shapes than it learnt would tag silently worse.
+fn word_shapes_of(path: &Path, section: &Value) -> Result<bool, ModelError> {
+    let Some(shapes) = section.get("word_shapes") else {
+        return Ok(false);
+    };
+    let names: Vec<String> = serde_json::from_value(shapes.clone())
+        .map_err(|_| model_error(path, "nerpipe.word_shapes must be a list of shape names"))?;
+    if names != WORD_SHAPES {
+        return Err(model_error(
+            path,
+            format!(
+                "nerpipe.word_shapes {names:?} differs from the shapes this nerpipe computes {WORD_SHAPES:?}"
+            ),
+        ));
+    }
+    Ok(true)
+}
+
+/// The model's decoder (`nerpipe.decoder`, greedy when absent); anything
+/// else is refused rather than decoded greedily unnoticed.
+fn decoder_of(path: &Path, section: &Value) -> Result<Decoder, ModelError> {
+    match section.get("decoder").and_then(Value::as_str) {
+        None | Some("greedy") => Ok(Decoder::Greedy),
+        Some("viterbi") => Ok(Decoder::Viterbi),
+        Some(other) => Err(model_error(
+            path,
+            format!("nerpipe.decoder is {other:?}; use \"viterbi\" or \"greedy\""),
+        )),
+    }
+}
+
+/// The tag names by id, and parsed: ids must number the classifier's outputs
+/// 0..n without gaps, and every name must be a BIO tag the decoders know.
+fn tags_of(
+    path: &Path,
+    id2label: &std::collections::HashMap<i64, String>,
+) -> Result<(Vec<String>, Vec<Tag>), ModelError> {
+    let mut tags = vec![String::new(); id2label.len()];
+    for (id, name) in id2label {
+        let slot = usize::try_from(*id)
+            .ok()
+            .and_then(|i| tags.get_mut(i))
+            .ok_or_else(|| {
+                model_error(
+                    path,
+                    format!("id2label ids must be 0..{} without gaps", id2label.len()),
+                )
+            })?;
+        *slot = name.clone();
+    }
+    let parsed: Vec<Tag> = tags
+        .iter()
+        .map(|t| {
+            Tag::parse(t)
+                .ok_or_else(|| model_error(path, format!("label {t:?} is not O, B-TYPE or I-TYPE")))
+        })
+        .collect::<Result<_, _>>()?;
+    Ok((tags, parsed))
+}
+
+/// The output label of every entity type the tags name: `nerpipe.label_map`'s
+/// where it maps the type, else the type itself, which must then be a label
+/// name. A type with neither is refused at load, not dropped at run time.
+fn label_map_of(
+    path: &Path,
+    section: &Value,
+    parsed: &[Tag],
+) -> Result<BTreeMap<String, crate::doc::Label>, ModelError> {
+    let map: BTreeMap<String, String> = match section.get("label_map") {
+        Some(v) => serde_json::from_value(v.clone()).map_err(|_| {
+            model_error(
+                path,
+                "nerpipe.label_map must map entity types to label names",
+            )
+        })?,
+        None => BTreeMap::new(),
+    };
+    let mut label_map = BTreeMap::new();
+    for kind in parsed.iter().filter_map(Tag::kind) {
+        if label_map.contains_key(kind) {
+            continue;
+        }
+        let target = map.get(kind).map(String::as_str).unwrap_or(kind);
+        let label = crate::doc::Label::parse(target).ok_or_else(|| {
+            model_error(
+                path,
+                format!(
+                    "entity type {kind:?} has no output label: add it to \"nerpipe\": {{\"label_map\": {{\"{kind}\": \"PERSON|ORGANISATION|PLACE|MISC\"}}}}"
+                ),
+            )
+        })?;
+        label_map.insert(kind.to_string(), label);
+    }
+    Ok(label_map)
 }
 
 /// Id → tag map as written into config.json.

@@ -149,6 +149,71 @@ impl Linear {
     }
 }
 
+/// A network's tensors by name, taken as fp32 whatever the network holds,
+/// so that each is converted once, into what [`FastEncoder`]'s forward needs.
+struct Weights<'a> {
+    vars: &'a std::collections::HashMap<String, Tensor>,
+    precision: Precision,
+}
+
+impl Weights<'_> {
+    fn get(&self, name: &str) -> anyhow::Result<Tensor> {
+        self.vars
+            .get(name)
+            .map(|t| t.detach().to_kind(Kind::Float))
+            .ok_or_else(|| anyhow::anyhow!("the model has no tensor {name}"))
+    }
+
+    fn linear(&self, prefix: &str) -> anyhow::Result<Linear> {
+        Linear::new(
+            self.get(&format!("{prefix}.weight"))?,
+            self.get(&format!("{prefix}.bias"))?,
+            self.precision,
+        )
+    }
+
+    fn ln(&self, prefix: &str) -> anyhow::Result<(Tensor, Tensor)> {
+        Ok((
+            self.get(&format!("{prefix}.weight"))?,
+            self.get(&format!("{prefix}.bias"))?,
+        ))
+    }
+
+    /// Encoder layer `i` with Q, K and V fused into one matrix (one
+    /// multiplication instead of three); `None` past the last layer, as the
+    /// config's layer count is not needed to find them.
+    fn layer(&self, i: usize) -> anyhow::Result<Option<Layer>> {
+        let p = format!("bert.encoder.layer.{i}");
+        if !self
+            .vars
+            .contains_key(&format!("{p}.attention.self.query.weight"))
+        {
+            return Ok(None);
+        }
+        let part = |w: &str| self.get(&format!("{p}.attention.self.{w}"));
+        let qkv_w = Tensor::cat(
+            &[
+                part("query.weight")?,
+                part("key.weight")?,
+                part("value.weight")?,
+            ],
+            0,
+        );
+        let qkv_b = Tensor::cat(
+            &[part("query.bias")?, part("key.bias")?, part("value.bias")?],
+            0,
+        );
+        Ok(Some(Layer {
+            qkv: Linear::new(qkv_w, qkv_b, self.precision)?,
+            out: self.linear(&format!("{p}.attention.output.dense"))?,
+            ln1: self.ln(&format!("{p}.attention.output.LayerNorm"))?,
+            ffn_in: self.linear(&format!("{p}.intermediate.dense"))?,
+            ffn_out: self.linear(&format!("{p}.output.dense"))?,
+            ln2: self.ln(&format!("{p}.output.LayerNorm"))?,
+        }))
+    }
+}
+
 pub struct FastEncoder {
     word: Tensor,
     /// Position embeddings plus the token-type-0 row.
@@ -178,56 +243,19 @@ impl FastEncoder {
             );
         }
         let vars = network.vs.variables();
-        let get = |name: &str| -> anyhow::Result<Tensor> {
-            vars.get(name)
-                .map(|t| t.detach().to_kind(Kind::Float))
-                .ok_or_else(|| anyhow::anyhow!("the model has no tensor {name}"))
+        let weights = Weights {
+            vars: &vars,
+            precision,
         };
         let kind = match precision {
             Precision::Fp32 | Precision::Int8 => Kind::Float,
             Precision::Bf16 => Kind::BFloat16,
         };
-        let linear = |prefix: &str| -> anyhow::Result<Linear> {
-            Linear::new(
-                get(&format!("{prefix}.weight"))?,
-                get(&format!("{prefix}.bias"))?,
-                precision,
-            )
-        };
-        let ln = |prefix: &str| -> anyhow::Result<(Tensor, Tensor)> {
-            Ok((
-                get(&format!("{prefix}.weight"))?,
-                get(&format!("{prefix}.bias"))?,
-            ))
-        };
         let mut layers = Vec::new();
-        for i in 0.. {
-            let p = format!("bert.encoder.layer.{i}");
-            if !vars.contains_key(&format!("{p}.attention.self.query.weight")) {
-                break;
-            }
-            let part = |w: &str| get(&format!("{p}.attention.self.{w}"));
-            let qkv_w = Tensor::cat(
-                &[
-                    part("query.weight")?,
-                    part("key.weight")?,
-                    part("value.weight")?,
-                ],
-                0,
-            );
-            let qkv_b = Tensor::cat(
-                &[part("query.bias")?, part("key.bias")?, part("value.bias")?],
-                0,
-            );
-            layers.push(Layer {
-                qkv: Linear::new(qkv_w, qkv_b, precision)?,
-                out: linear(&format!("{p}.attention.output.dense"))?,
-                ln1: ln(&format!("{p}.attention.output.LayerNorm"))?,
-                ffn_in: linear(&format!("{p}.intermediate.dense"))?,
-                ffn_out: linear(&format!("{p}.output.dense"))?,
-                ln2: ln(&format!("{p}.output.LayerNorm"))?,
-            });
+        while let Some(layer) = weights.layer(layers.len())? {
+            layers.push(layer);
         }
+        let get = |name: &str| weights.get(name);
         let token_type0 = get("bert.embeddings.token_type_embeddings.weight")?.get(0);
         Ok(FastEncoder {
             // Looked up, not multiplied: bf16 halves its memory at no cost.
@@ -238,7 +266,7 @@ impl FastEncoder {
                 .as_ref()
                 .map(|_| get(&format!("{}.weight", super::SHAPE_EMBEDDING)))
                 .transpose()?,
-            emb_ln: ln("bert.embeddings.LayerNorm")?,
+            emb_ln: weights.ln("bert.embeddings.LayerNorm")?,
             layers,
             classifier: (get("classifier.weight")?, get("classifier.bias")?),
             heads,
@@ -246,7 +274,6 @@ impl FastEncoder {
             kind,
         })
     }
-
     /// Whether the matrix multiplications run in bf16.
     pub fn multiplies_in_bf16(&self) -> bool {
         self.kind == Kind::BFloat16

@@ -124,48 +124,11 @@ impl ShardStore {
             .with_context(|| format!("{}: cannot create the shard folder", chunks.display()))?;
         remove_temporaries(&chunks);
         let _ = std::fs::remove_file(dir.join(DONE));
-        let mut resumed = Resumed::default();
-        let mut next_chunk = 0;
         let files = chunk_files(&chunks)?;
         let old = read_old_manifest(&dir.join(MANIFEST), files.len(), notify);
-        match old {
+        let (resumed, next_chunk) = match old {
             Some(old) if old.incompatibility(manifest).is_none() => {
-                let mut stale = 0;
-                for (number, path) in files {
-                    let results = read_chunk(&path)?;
-                    let changed = results.iter().any(|r| {
-                        old.corpus_files.get(&r.position.file)
-                            != manifest.corpus_files.get(&r.position.file)
-                    });
-                    if changed {
-                        stale += 1;
-                        std::fs::remove_file(&path).with_context(|| {
-                            format!("{}: cannot remove a stale chunk", path.display())
-                        })?;
-                        continue;
-                    }
-                    next_chunk = next_chunk.max(number + 1);
-                    for r in results {
-                        if r.claimed_id {
-                            resumed.claimed_ids.insert(r.document.doc_id.clone());
-                        }
-                        resumed.done.insert(r.position);
-                        resumed.documents += 1;
-                    }
-                }
-                if stale > 0 {
-                    notify(format!(
-                        "{}: {stale} chunks hold documents of corpus files that changed; redoing them",
-                        dir.display()
-                    ));
-                }
-                if resumed.documents > 0 {
-                    notify(format!(
-                        "{}: resuming, {} documents already done",
-                        dir.display(),
-                        resumed.documents
-                    ));
-                }
+                Self::keep_chunks(&dir, &old, manifest, files, notify)?
             }
             Some(old) => {
                 let why = old.incompatibility(manifest).unwrap_or_default();
@@ -174,25 +137,68 @@ impl ShardStore {
                     dir.display(),
                     files.len()
                 ));
-                for (_, path) in files {
-                    std::fs::remove_file(&path).with_context(|| {
-                        format!("{}: cannot remove a stale chunk", path.display())
-                    })?;
-                }
+                remove_chunks(files, "a stale chunk")?;
+                (Resumed::default(), 0)
             }
             None => {
-                for (_, path) in files {
-                    std::fs::remove_file(&path).with_context(|| {
-                        format!("{}: cannot remove a chunk without manifest", path.display())
-                    })?;
-                }
+                remove_chunks(files, "a chunk without manifest")?;
+                (Resumed::default(), 0)
             }
-        }
+        };
         write_atomic(
             &dir.join(MANIFEST),
             serde_json::to_string_pretty(manifest)?.as_bytes(),
         )?;
         Ok((ShardStore { dir, next_chunk }, resumed))
+    }
+
+    /// The chunks of a run `old` whose options `manifest` shares: keeps those
+    /// whose corpus files are unchanged (their documents are not redone) and
+    /// removes the others. Returns what they hold and the next chunk number.
+    fn keep_chunks(
+        dir: &Path,
+        old: &Manifest,
+        manifest: &Manifest,
+        files: Vec<(usize, PathBuf)>,
+        notify: &mut dyn FnMut(String),
+    ) -> anyhow::Result<(Resumed, usize)> {
+        let mut resumed = Resumed::default();
+        let mut next_chunk = 0;
+        let mut stale = 0;
+        for (number, path) in files {
+            let results = read_chunk(&path)?;
+            let changed = results.iter().any(|r| {
+                old.corpus_files.get(&r.position.file)
+                    != manifest.corpus_files.get(&r.position.file)
+            });
+            if changed {
+                stale += 1;
+                remove_chunk(&path, "a stale chunk")?;
+                continue;
+            }
+            next_chunk = next_chunk.max(number + 1);
+            for r in results {
+                if r.claimed_id {
+                    resumed.claimed_ids.insert(r.document.doc_id.clone());
+                }
+                resumed.done.insert(r.position);
+                resumed.documents += 1;
+            }
+        }
+        if stale > 0 {
+            notify(format!(
+                "{}: {stale} chunks hold documents of corpus files that changed; redoing them",
+                dir.display()
+            ));
+        }
+        if resumed.documents > 0 {
+            notify(format!(
+                "{}: resuming, {} documents already done",
+                dir.display(),
+                resumed.documents
+            ));
+        }
+        Ok((resumed, next_chunk))
     }
 
     /// Commits one chunk of results atomically.
@@ -263,6 +269,20 @@ pub fn remove_temporaries(dir: &Path) {
 }
 
 /// Chunk files of a shard folder, by number.
+/// Removes a chunk file whose documents must be redone; `what` says in an
+/// error which kind of chunk could not go ("a stale chunk").
+fn remove_chunk(path: &Path, what: &str) -> anyhow::Result<()> {
+    std::fs::remove_file(path).with_context(|| format!("{}: cannot remove {what}", path.display()))
+}
+
+/// [`remove_chunk`] for every file of a shard that starts again.
+fn remove_chunks(files: Vec<(usize, PathBuf)>, what: &str) -> anyhow::Result<()> {
+    for (_, path) in files {
+        remove_chunk(&path, what)?;
+    }
+    Ok(())
+}
+
 fn chunk_files(chunks: &Path) -> anyhow::Result<Vec<(usize, PathBuf)>> {
     let mut out = Vec::new();
     for e in

@@ -256,28 +256,8 @@ pub fn import(file: &Path, dest_dir: &Path) -> anyhow::Result<ImportCounts> {
     let mut conll_out = AtomicFile::create(&conll_path)?;
     let mut counts = ImportCounts::default();
     for (n, task) in tasks.iter().enumerate() {
-        let at = task_name(task, n);
-        let data = task.get("data").with_context(|| {
-            format!(
-                "{}: {at} has no \"data\" (export as JSON, not JSON_MIN or CSV)",
-                file.display()
-            )
-        })?;
-        let text = data
-            .get("text")
-            .and_then(Value::as_str)
-            .with_context(|| format!("{}: {at} has no data.text string", file.display()))?;
-        let doc_id = match data.get("doc_id") {
-            Some(Value::String(s)) => s.clone(),
-            Some(Value::Number(x)) => x.to_string(),
-            _ => format!(
-                "label-studio-task-{}",
-                task.get("id")
-                    .and_then(Value::as_i64)
-                    .unwrap_or(n as i64 + 1)
-            ),
-        };
-        let at = format!("{at} (doc_id {doc_id:?})");
+        let (data, text, doc_id) = task_document(file, task, n)?;
+        let at = format!("{} (doc_id {doc_id:?})", task_name(task, n));
         counts.tasks += 1;
         let list = |key: &str| task.get(key).and_then(Value::as_array);
         if list("predictions").is_some_and(|p| p.iter().any(|p| !p.is_object())) {
@@ -300,13 +280,7 @@ pub fn import(file: &Path, dest_dir: &Path) -> anyhow::Result<ImportCounts> {
         counts.annotated += 1;
         let mentions = task_mentions(text, &doc_id, data, results)
             .map_err(|problem| anyhow::anyhow!("{}: {at}: {problem}", file.display()))?;
-        for m in &mentions {
-            serde_json::to_writer(&mut mentions_out, m)
-                .with_context(|| format!("{}: cannot write", mentions_path.display()))?;
-            mentions_out
-                .write_all(b"\n")
-                .with_context(|| format!("{}: cannot write", mentions_path.display()))?;
-        }
+        write_mentions(&mut mentions_out, &mentions_path, &mentions)?;
         counts.mentions += mentions.len();
         counts.sentences += write_conll(&mut conll_out, text, &mentions)
             .with_context(|| format!("{}: cannot write", conll_path.display()))?;
@@ -322,6 +296,49 @@ pub fn import(file: &Path, dest_dir: &Path) -> anyhow::Result<ImportCounts> {
     mentions_out.commit()?;
     conll_out.commit()?;
     Ok(counts)
+}
+
+/// A task's `data`, its text and its doc_id (`data.doc_id`, else one made
+/// from the task's id), which every mention and error of the task names.
+/// A task without text cannot be imported: the whole import stops on it.
+fn task_document<'t>(
+    file: &Path,
+    task: &'t Value,
+    n: usize,
+) -> anyhow::Result<(&'t Value, &'t str, String)> {
+    let at = task_name(task, n);
+    let data = task.get("data").with_context(|| {
+        format!(
+            "{}: {at} has no \"data\" (export as JSON, not JSON_MIN or CSV)",
+            file.display()
+        )
+    })?;
+    let text = data
+        .get("text")
+        .and_then(Value::as_str)
+        .with_context(|| format!("{}: {at} has no data.text string", file.display()))?;
+    let doc_id = match data.get("doc_id") {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(x)) => x.to_string(),
+        _ => format!(
+            "label-studio-task-{}",
+            task.get("id")
+                .and_then(Value::as_i64)
+                .unwrap_or(n as i64 + 1)
+        ),
+    };
+    Ok((data, text, doc_id))
+}
+
+/// Appends a task's mentions to mentions.jsonl, one JSON object a line.
+fn write_mentions(out: &mut AtomicFile, path: &Path, mentions: &[Mention]) -> anyhow::Result<()> {
+    for m in mentions {
+        serde_json::to_writer(&mut *out, m)
+            .with_context(|| format!("{}: cannot write", path.display()))?;
+        out.write_all(b"\n")
+            .with_context(|| format!("{}: cannot write", path.display()))?;
+    }
+    Ok(())
 }
 
 fn task_name(task: &Value, n: usize) -> String {

@@ -155,53 +155,91 @@ fn write(path: &Path, content: &str) -> anyhow::Result<()> {
     std::fs::write(path, content).with_context(|| format!("{}: cannot write", path.display()))
 }
 
+/// The site into `dir`, in the order the links need: the entity table first
+/// (it places every entity's section), then the document pages (they note
+/// where each entity occurs), then the pages that link to both.
 fn build(out: &Path, corpus: &Path, dir: &Path) -> anyhow::Result<()> {
     let run = RunInfo::read(out)?;
+    let table = write_entity_table(out, dir)?;
+    let docs = write_document_pages(out, corpus, dir, &table)?;
+    write_entity_pages(dir, &table.entities, &docs.occurrences, &docs.titles)?;
+    let (ok, failed) = write_document_lists(out, dir, &docs.numbers)?;
+    write_index_page(dir, &run, &table, (ok, failed), docs.mention_total)
+}
 
-    // Entities: table data files, and where each one's detail section goes.
+/// Splits the entities into entity pages of at most [`ENTITY_PAGE_ENTITIES`]
+/// entities and [`ENTITY_PAGE_LINKS`] document links. The index table and the
+/// entity pages both page with it, so the anchors the one links to are the
+/// ones the other writes.
+struct EntityPager {
+    page: usize,
+    on_page: usize,
+    links_on_page: usize,
+}
+
+impl EntityPager {
+    fn new() -> Self {
+        EntityPager {
+            page: 1,
+            on_page: 0,
+            links_on_page: 0,
+        }
+    }
+
+    /// Puts `e` on the current page, or on a new one when it would overflow
+    /// the current one (returns true then: the previous page is complete).
+    fn place(&mut self, e: &Entity) -> bool {
+        let links = e.document_count.min(ENTITY_DOC_CAP);
+        let new_page = self.on_page > 0
+            && (self.on_page >= ENTITY_PAGE_ENTITIES
+                || self.links_on_page + links > ENTITY_PAGE_LINKS);
+        if new_page {
+            self.page += 1;
+            self.on_page = 0;
+            self.links_on_page = 0;
+        }
+        self.on_page += 1;
+        self.links_on_page += links;
+        new_page
+    }
+}
+
+/// The entities as the index table saw them, kept for the pages after it.
+struct EntityTable {
+    /// In the run's order, their document lists emptied (the detail pages
+    /// list documents from the corpus pass instead).
+    entities: Vec<Entity>,
+    /// Where each entity id's detail section goes.
+    places: HashMap<String, EntityPlace>,
+    label_counts: HashMap<Label, usize>,
+    /// Data files written (`data/entities-NNNN.js`), at least one.
+    chunks: usize,
+}
+
+/// Streams entities.jsonl into the index table's data files, placing each
+/// entity on its entity page as it goes, so that document pages can link
+/// mentions to entities before any entity page is written.
+fn write_entity_table(out: &Path, dir: &Path) -> anyhow::Result<EntityTable> {
     let mut entities: Vec<Entity> = Vec::new();
     let mut places: HashMap<String, EntityPlace> = HashMap::new();
-    let (mut page_no, mut on_page, mut links_on_page) = (1usize, 0usize, 0usize);
+    let mut pager = EntityPager::new();
     let mut chunk: Vec<serde_json::Value> = Vec::new();
     let mut chunks = 0usize;
     let mut label_counts: HashMap<Label, usize> = HashMap::new();
     for e in read_entities(out)? {
         let mut e = e?;
-        let links = e.document_count.min(ENTITY_DOC_CAP);
-        if on_page > 0
-            && (on_page >= ENTITY_PAGE_ENTITIES || links_on_page + links > ENTITY_PAGE_LINKS)
-        {
-            page_no += 1;
-            on_page = 0;
-            links_on_page = 0;
-        }
-        on_page += 1;
-        links_on_page += links;
+        pager.place(&e);
         let place = EntityPlace {
-            page: page_no,
+            page: pager.page,
             index: entities.len(),
         };
         places.insert(e.id.clone(), place);
         *label_counts.entry(e.label).or_default() += 1;
-        chunk.push(serde_json::json!([
-            place.index,
-            e.label.as_str(),
-            e.canonical,
-            e.aliases.join(" | "),
-            e.mention_count,
-            e.document_count,
-            e.score,
-            e.amount.as_ref().map(|a| a.kind),
-            e.amount.as_ref().map(|a| &a.value),
-            value_real(e.amount.as_ref().map(|a| a.value.as_str())),
-            e.amount.as_ref().map(|a| &a.unit),
-            place.page,
-        ]));
+        chunk.push(table_row(place, &e));
         if chunk.len() == TABLE_CHUNK {
             chunks += 1;
             write_chunk(dir, chunks, &mut chunk)?;
         }
-        // The detail pages list documents from the corpus pass instead.
         e.documents = Vec::new();
         entities.push(e);
     }
@@ -209,10 +247,54 @@ fn build(out: &Path, corpus: &Path, dir: &Path) -> anyhow::Result<()> {
         chunks += 1;
         write_chunk(dir, chunks, &mut chunk)?;
     }
+    Ok(EntityTable {
+        entities,
+        places,
+        label_counts,
+        chunks,
+    })
+}
 
-    // Documents: one page each, streamed with their mentions.
-    let mut occurrences: Vec<Vec<Occurrence>> = entities.iter().map(|_| Vec::new()).collect();
-    let mut doc_numbers: HashMap<String, usize> = HashMap::new();
+/// One row of the index table, in the column order [`INDEX_JS`] reads.
+fn table_row(place: EntityPlace, e: &Entity) -> serde_json::Value {
+    serde_json::json!([
+        place.index,
+        e.label.as_str(),
+        e.canonical,
+        e.aliases.join(" | "),
+        e.mention_count,
+        e.document_count,
+        e.score,
+        e.amount.as_ref().map(|a| a.kind),
+        e.amount.as_ref().map(|a| &a.value),
+        value_real(e.amount.as_ref().map(|a| a.value.as_str())),
+        e.amount.as_ref().map(|a| &a.unit),
+        place.page,
+    ])
+}
+
+/// What the document pages leave for the entity pages, the document list
+/// and the index summary.
+struct DocumentPages {
+    /// Per entity (by its place's index), the documents it occurs in.
+    occurrences: Vec<Vec<Occurrence>>,
+    /// The page number of each doc_id (its first document).
+    numbers: HashMap<String, usize>,
+    /// Each page's title (the doc_id where the title is blank), by number - 1.
+    titles: Vec<String>,
+    mention_total: usize,
+}
+
+/// Writes one page per document, streamed with their mentions, noting
+/// where each entity occurs as it goes.
+fn write_document_pages(
+    out: &Path,
+    corpus: &Path,
+    dir: &Path,
+    table: &EntityTable,
+) -> anyhow::Result<DocumentPages> {
+    let mut occurrences: Vec<Vec<Occurrence>> = table.entities.iter().map(|_| Vec::new()).collect();
+    let mut numbers: HashMap<String, usize> = HashMap::new();
     let mut titles: Vec<String> = Vec::new();
     let mut mention_total = 0usize;
     let mut joined = DocumentsWithMentions::open(out, corpus)?.peekable();
@@ -220,50 +302,74 @@ fn build(out: &Path, corpus: &Path, dir: &Path) -> anyhow::Result<()> {
         let item = item?;
         let n = titles.len() + 1;
         let has_next = joined.peek().is_some();
-        for (k, m) in item.mentions.iter().enumerate() {
-            if let Some(place) = places.get(&m.entity_id) {
-                let occ = &mut occurrences[place.index];
-                match occ.last_mut() {
-                    Some(last) if last.doc == n => last.count += 1,
-                    _ => occ.push(Occurrence {
-                        doc: n,
-                        mention: k,
-                        count: 1,
-                    }),
-                }
-            }
-        }
+        note_occurrences(&mut occurrences, &table.places, n, &item.mentions);
         mention_total += item.mentions.len();
-        let html = document_page(n, has_next, &item.document, &item.mentions, &places);
+        let html = document_page(n, has_next, &item.document, &item.mentions, &table.places);
         write(&dir.join("docs").join(format!("{n}.html")), &html)?;
-        doc_numbers.insert(item.document.id.clone(), n);
+        numbers.insert(item.document.id.clone(), n);
         titles.push(if item.document.title.trim().is_empty() {
             item.document.id
         } else {
             item.document.title
         });
     }
+    Ok(DocumentPages {
+        occurrences,
+        numbers,
+        titles,
+        mention_total,
+    })
+}
 
-    write_entity_pages(dir, &entities, &occurrences, &titles)?;
-    let (ok, failed) = write_document_lists(out, dir, &doc_numbers)?;
+/// Counts the mentions of document `n` per entity, keeping the first one
+/// (the entity page links to it).
+fn note_occurrences(
+    occurrences: &mut [Vec<Occurrence>],
+    places: &HashMap<String, EntityPlace>,
+    n: usize,
+    mentions: &[Mention],
+) {
+    for (k, m) in mentions.iter().enumerate() {
+        if let Some(place) = places.get(&m.entity_id) {
+            let occ = &mut occurrences[place.index];
+            match occ.last_mut() {
+                Some(last) if last.doc == n => last.count += 1,
+                _ => occ.push(Occurrence {
+                    doc: n,
+                    mention: k,
+                    count: 1,
+                }),
+            }
+        }
+    }
+}
 
+/// `index.html`: the run's summary line, the table's controls, and the data
+/// files loaded by script tags (so the page opens from disk, with no fetch).
+fn write_index_page(
+    dir: &Path,
+    run: &RunInfo,
+    table: &EntityTable,
+    (ok, failed): (usize, usize),
+    mention_total: usize,
+) -> anyhow::Result<()> {
     let mut summary = format!(
         "<h1>Entities</h1><p class=\"meta\">Model {} · {} documents ({} failed) · {} mentions · {} entities: ",
         escape(&run.model_name),
         ok + failed,
         failed,
         mention_total,
-        entities.len()
+        table.entities.len()
     );
     for l in Label::ALL {
         let _ = write!(
             summary,
             "<span class=\"chip\" data-label=\"{l}\">{l} {}</span> ",
-            label_counts.get(&l).unwrap_or(&0)
+            table.label_counts.get(&l).unwrap_or(&0)
         );
     }
     summary.push_str("</p>");
-    let scripts: String = (1..=chunks)
+    let scripts: String = (1..=table.chunks)
         .map(|c| format!("<script src=\"data/entities-{c:04}.js\"></script>\n"))
         .collect();
     let body = format!("{summary}\n{INDEX_CONTROLS}\n<script>window.NERPIPE_ENTITIES=[];</script>\n{scripts}<script>{INDEX_JS}</script>");
@@ -428,7 +534,7 @@ fn write_entity_pages(
     occurrences: &[Vec<Occurrence>],
     titles: &[String],
 ) -> anyhow::Result<()> {
-    let (mut page_no, mut on_page, mut links_on_page) = (1usize, 0usize, 0usize);
+    let mut pager = EntityPager::new();
     let mut body = String::new();
     let flush = |page_no: usize, body: &mut String| -> anyhow::Result<()> {
         let html = page(
@@ -444,66 +550,64 @@ fn write_entity_pages(
         )
     };
     for (i, e) in entities.iter().enumerate() {
-        // Same paging rule as in `build`, so the anchors computed there hold.
-        let links = e.document_count.min(ENTITY_DOC_CAP);
-        if on_page > 0
-            && (on_page >= ENTITY_PAGE_ENTITIES || links_on_page + links > ENTITY_PAGE_LINKS)
-        {
-            flush(page_no, &mut body)?;
-            page_no += 1;
-            on_page = 0;
-            links_on_page = 0;
+        // The pager of `write_entity_table`, so the anchors placed there hold.
+        if pager.place(e) {
+            flush(pager.page - 1, &mut body)?;
         }
-        on_page += 1;
-        links_on_page += links;
-        let _ = write!(
-            body,
-            "<section id=\"e{i}\"><h2>{} <span class=\"chip\" data-label=\"{l}\">{l}</span></h2>\
-             <p class=\"meta\">id <code>{}</code> · {} mentions in {} documents · mean score {:.4}",
-            escape(&e.canonical),
-            escape(&e.id),
-            e.mention_count,
-            e.document_count,
-            e.score,
-            l = e.label
-        );
-        if let Some(a) = &e.amount {
-            let _ = write!(
-                body,
-                " · {} {} {}",
-                a.kind,
-                escape(&a.value),
-                escape(&a.unit)
-            );
-        }
-        let _ = write!(
-            body,
-            "<br>aliases: {}</p><ul>",
-            escape(&e.aliases.join(" | "))
-        );
-        let occ = &occurrences[i];
-        for o in occ.iter().take(ENTITY_DOC_CAP) {
-            let title = titles.get(o.doc - 1).map(String::as_str).unwrap_or("");
-            let _ = write!(
-                body,
-                "<li><a href=\"../docs/{d}.html#m{m}\">{}</a> ({} mention{})</li>",
-                escape(title),
-                o.count,
-                if o.count == 1 { "" } else { "s" },
-                d = o.doc,
-                m = o.mention
-            );
-        }
-        if occ.len() > ENTITY_DOC_CAP {
-            let _ = write!(
-                body,
-                "<li>… and {} more documents</li>",
-                occ.len() - ENTITY_DOC_CAP
-            );
-        }
-        body.push_str("</ul></section>\n");
+        entity_section(&mut body, i, e, &occurrences[i], titles);
     }
-    flush(page_no, &mut body)
+    flush(pager.page, &mut body)
+}
+
+/// One entity's section of its entity page: the facts, the aliases, and a
+/// link to its first mention in each document (up to [`ENTITY_DOC_CAP`],
+/// the rest counted, so one frequent entity cannot make a page huge).
+fn entity_section(body: &mut String, i: usize, e: &Entity, occ: &[Occurrence], titles: &[String]) {
+    let _ = write!(
+        body,
+        "<section id=\"e{i}\"><h2>{} <span class=\"chip\" data-label=\"{l}\">{l}</span></h2>\
+         <p class=\"meta\">id <code>{}</code> · {} mentions in {} documents · mean score {:.4}",
+        escape(&e.canonical),
+        escape(&e.id),
+        e.mention_count,
+        e.document_count,
+        e.score,
+        l = e.label
+    );
+    if let Some(a) = &e.amount {
+        let _ = write!(
+            body,
+            " · {} {} {}",
+            a.kind,
+            escape(&a.value),
+            escape(&a.unit)
+        );
+    }
+    let _ = write!(
+        body,
+        "<br>aliases: {}</p><ul>",
+        escape(&e.aliases.join(" | "))
+    );
+    for o in occ.iter().take(ENTITY_DOC_CAP) {
+        let title = titles.get(o.doc - 1).map(String::as_str).unwrap_or("");
+        let _ = write!(
+            body,
+            "<li><a href=\"../docs/{d}.html#m{m}\">{}</a> ({} mention{})</li>",
+            escape(title),
+            o.count,
+            if o.count == 1 { "" } else { "s" },
+            d = o.doc,
+            m = o.mention
+        );
+    }
+    if occ.len() > ENTITY_DOC_CAP {
+        let _ = write!(
+            body,
+            "<li>… and {} more documents</li>",
+            occ.len() - ENTITY_DOC_CAP
+        );
+    }
+    body.push_str("</ul></section>\n");
 }
 
 /// Writes the document list pages; returns (ok, failed) counts.

@@ -177,62 +177,20 @@ pub fn train(args: &TrainArgs, command_line: &str) -> crate::error::Result<Score
     if let Some(t) = args.threads {
         tch::set_num_threads(t as i32);
     }
-    let map = TypeMap::parse(&args.map_type).map_err(|e| crate::Error::Usage(e.to_string()))?;
-    let options = data::DataOptions {
-        map: &map,
-        cyrillic: &args.cyrillic_copies,
-        ascii_share: args.ascii_copies,
-    };
-    let mut augment_rng = Rng(args.seed ^ 0xA5A5_A5A5);
-    let files = data::read_train_files(&args.train, &options, &mut augment_rng)?;
-    if files.iter().all(|f| f.sentences.is_empty()) {
-        return Err(anyhow::anyhow!("the training files hold no sentences").into());
-    }
-    let dev = dev_sets(args, &map)?;
-    let tags = data::tag_set(&files);
-    let base_config = ModelConfig::load(&args.base.join("config.json"), false)?;
-    let tokenizer_path = args.base.join("tokenizer.json");
-    let segmenter = Segmenter::new(load_tokenizer(&tokenizer_path)?, &tokenizer_path)?;
+    let data = training_data(args)?;
     let with_shapes = !args.no_word_shapes;
-    let (examples, truncated) = data::examples(&segmenter, &files, &tags, args.max_len)?;
-    if args.label_smoothing > 0.0 && examples.iter().any(|e| !e.open.is_empty()) {
-        return Err(crate::Error::Usage(
-            "--label-smoothing needs training files that all annotate the same types".into(),
-        ));
-    }
-    let mut network = base_network(args, &base_config, &tags, with_shapes)?;
+    let mut network = base_network(args, &data.base_config, &data.tags, with_shapes)?;
     network.set_precision(args.precision);
     let trainable = trainable_variables(&network, args.freeze_word_embeddings);
     let mut optimizer = MasterAdamW::new(trainable, args.weight_decay);
     let run = Run {
         args,
-        segmenter: &segmenter,
-        tags: &tags,
-        dev: &dev,
-        examples: &examples,
+        segmenter: &data.segmenter,
+        tags: &data.tags,
+        dev: &data.dev,
+        examples: &data.examples,
     };
-    // The model folder is complete from the first epoch on (weights of the
-    // best epoch so far, MODEL.md with every epoch), so an interrupted run
-    // leaves a usable model.
-    let mut folder_written = false;
-    let mut write_folder = |progress: &Progress| -> anyhow::Result<()> {
-        if !folder_written {
-            card::write_model_folder(args, &base_config, &tags, with_shapes)?;
-            folder_written = true;
-        }
-        let best_epoch = progress.best.map_or(0, |(e, _)| e);
-        let card = card::model_card(&card::CardFacts {
-            args,
-            command_line,
-            files: &files,
-            dev: &dev,
-            truncated,
-            log: &progress.log,
-            best_epoch,
-            seconds: progress.seconds,
-        });
-        crate::atomic::write_atomic(&args.out.join("MODEL.md"), card.as_bytes())
-    };
+    let mut write_folder = folder_writer(args, command_line, &data);
     let (progress, best_scores) =
         run.epochs(&mut network, &mut optimizer, started, &mut write_folder)?;
     progress.best.context("no epoch was trained")?;
@@ -249,6 +207,87 @@ pub fn train(args: &TrainArgs, command_line: &str) -> crate::error::Result<Score
         .next()
         .map(|(_, s)| s)
         .unwrap_or_default())
+}
+
+/// What a run trains and scores on, read and checked before any network is
+/// built, so that bad data or arguments fail in seconds, not after loading.
+struct TrainingData {
+    files: Vec<data::TrainFile>,
+    dev: Vec<DevSet>,
+    tags: Vec<String>,
+    base_config: ModelConfig,
+    segmenter: Segmenter,
+    examples: Vec<Example>,
+    /// Training sentences cut at `--max-len` (the model card says how many).
+    truncated: usize,
+}
+
+/// Reads the training files (augmented with the seed's own random stream,
+/// so a run is reproducible), the dev sets and the base's tokenizer, and
+/// makes the training examples.
+fn training_data(args: &TrainArgs) -> crate::error::Result<TrainingData> {
+    let map = TypeMap::parse(&args.map_type).map_err(|e| crate::Error::Usage(e.to_string()))?;
+    let options = data::DataOptions {
+        map: &map,
+        cyrillic: &args.cyrillic_copies,
+        ascii_share: args.ascii_copies,
+    };
+    let mut augment_rng = Rng(args.seed ^ 0xA5A5_A5A5);
+    let files = data::read_train_files(&args.train, &options, &mut augment_rng)?;
+    if files.iter().all(|f| f.sentences.is_empty()) {
+        return Err(anyhow::anyhow!("the training files hold no sentences").into());
+    }
+    let dev = dev_sets(args, &map)?;
+    let tags = data::tag_set(&files);
+    let base_config = ModelConfig::load(&args.base.join("config.json"), false)?;
+    let tokenizer_path = args.base.join("tokenizer.json");
+    let segmenter = Segmenter::new(load_tokenizer(&tokenizer_path)?, &tokenizer_path)?;
+    let (examples, truncated) = data::examples(&segmenter, &files, &tags, args.max_len)?;
+    if args.label_smoothing > 0.0 && examples.iter().any(|e| !e.open.is_empty()) {
+        return Err(crate::Error::Usage(
+            "--label-smoothing needs training files that all annotate the same types".into(),
+        ));
+    }
+    Ok(TrainingData {
+        files,
+        dev,
+        tags,
+        base_config,
+        segmenter,
+        examples,
+        truncated,
+    })
+}
+
+/// What is written after every epoch. The model folder is complete from the
+/// first epoch on (weights of the best epoch so far, MODEL.md with every
+/// epoch), so an interrupted run leaves a usable model; its fixed files are
+/// written at the first call only.
+fn folder_writer<'a>(
+    args: &'a TrainArgs,
+    command_line: &'a str,
+    data: &'a TrainingData,
+) -> impl FnMut(&Progress) -> anyhow::Result<()> + 'a {
+    let with_shapes = !args.no_word_shapes;
+    let mut folder_written = false;
+    move |progress: &Progress| -> anyhow::Result<()> {
+        if !folder_written {
+            card::write_model_folder(args, &data.base_config, &data.tags, with_shapes)?;
+            folder_written = true;
+        }
+        let best_epoch = progress.best.map_or(0, |(e, _)| e);
+        let card = card::model_card(&card::CardFacts {
+            args,
+            command_line,
+            files: &data.files,
+            dev: &data.dev,
+            truncated: data.truncated,
+            log: &progress.log,
+            best_epoch,
+            seconds: progress.seconds,
+        });
+        crate::atomic::write_atomic(&args.out.join("MODEL.md"), card.as_bytes())
+    }
 }
 
 fn dev_sets(args: &TrainArgs, map: &TypeMap) -> anyhow::Result<Vec<DevSet>> {

@@ -107,41 +107,7 @@ pub fn extract(bytes: &[u8]) -> Result<Extracted, String> {
             _ => message.cc(),
         };
         let Some(address) = address else { continue };
-        text.push_str(header);
-        text.push_str(": ");
-        let mut written = Vec::new();
-        for (i, addr) in addresses(address).into_iter().enumerate() {
-            if i > 0 {
-                text.push_str(", ");
-            }
-            let name = addr.0.as_deref().map(clean_name).filter(|n| !n.is_empty());
-            if let Some(name) = &name {
-                let start = text.len();
-                text.push_str(name);
-                if let Some(label) = label_of_name(name) {
-                    spans.push(MarkedSpan {
-                        start,
-                        end: text.len(),
-                        label,
-                    });
-                }
-            }
-            if let Some(email) = &addr.1 {
-                if name.is_some() {
-                    text.push(' ');
-                }
-                text.push('<');
-                text.push_str(email);
-                text.push('>');
-            }
-            written.push(match (&name, &addr.1) {
-                (Some(n), Some(e)) => format!("{n} <{e}>"),
-                (Some(n), None) => n.clone(),
-                (None, Some(e)) => e.clone(),
-                (None, None) => String::new(),
-            });
-        }
-        text.push('\n');
+        let written = write_address_line(&mut text, &mut spans, header, address);
         metadata.insert(
             header.to_ascii_lowercase(),
             Value::Array(written.into_iter().map(Value::String).collect()),
@@ -166,33 +132,110 @@ pub fn extract(bytes: &[u8]) -> Result<Extracted, String> {
     if let Some(id) = message.message_id() {
         metadata.insert("message_id".into(), Value::String(id.to_string()));
     }
-    let mut encoding = None;
-    let body = if let Some(part) = message
-        .text_bodies()
-        .next()
-        .filter(|p| p.is_text() && !p.is_text_html())
-    {
-        encoding = part
-            .content_type()
-            .and_then(|c| c.attribute("charset"))
-            .map(|c| c.to_ascii_lowercase());
-        message
-            .body_text(0)
-            .map(|b| b.into_owned())
-            .unwrap_or_default()
-    } else if let Some(html) = message.body_html(0) {
-        super::html::extract(html.as_bytes())
-            .map(|e| e.text)
-            .unwrap_or_default()
-    } else {
-        String::new()
-    };
+    let (body, encoding) = body_of(&message);
     let body = body.replace("\r\n", "\n");
     let body = body.trim_matches(['\n', ' ']);
     if !body.is_empty() {
         text.push('\n');
         text.push_str(body);
     }
+    let (attachments, skipped) = attachments_of(&message);
+    if !skipped.is_empty() {
+        metadata.insert("attachments_not_read".into(), Value::Array(skipped));
+    }
+    Ok(Extracted {
+        title: subject,
+        text,
+        metadata,
+        attachments,
+        encoding,
+        spans,
+        ..Extracted::default()
+    })
+}
+
+/// Writes one address header line ("To: Ana Kovač <ana@...>, ...") into
+/// `text`, marking the display names that are names in `spans`, and returns
+/// the mailboxes as the metadata keeps them ("Name <address>"): the line is
+/// what the model reads, the metadata what a reviewer filters on.
+fn write_address_line(
+    text: &mut String,
+    spans: &mut Vec<MarkedSpan>,
+    header: &str,
+    address: &Address<'_>,
+) -> Vec<String> {
+    text.push_str(header);
+    text.push_str(": ");
+    let mut written = Vec::new();
+    for (i, addr) in addresses(address).into_iter().enumerate() {
+        if i > 0 {
+            text.push_str(", ");
+        }
+        let name = addr.0.as_deref().map(clean_name).filter(|n| !n.is_empty());
+        if let Some(name) = &name {
+            let start = text.len();
+            text.push_str(name);
+            if let Some(label) = label_of_name(name) {
+                spans.push(MarkedSpan {
+                    start,
+                    end: text.len(),
+                    label,
+                });
+            }
+        }
+        if let Some(email) = &addr.1 {
+            if name.is_some() {
+                text.push(' ');
+            }
+            text.push('<');
+            text.push_str(email);
+            text.push('>');
+        }
+        written.push(match (&name, &addr.1) {
+            (Some(n), Some(e)) => format!("{n} <{e}>"),
+            (Some(n), None) => n.clone(),
+            (None, Some(e)) => e.clone(),
+            (None, None) => String::new(),
+        });
+    }
+    text.push('\n');
+    written
+}
+
+/// The message's body and the charset it was decoded from: the text/plain
+/// part where there is one (its charset is the document's encoding), else
+/// the HTML part read as [`super::html`] reads a page (no charset: the HTML
+/// reader decides), else nothing.
+fn body_of(message: &mail_parser::Message<'_>) -> (String, Option<String>) {
+    if let Some(part) = message
+        .text_bodies()
+        .next()
+        .filter(|p| p.is_text() && !p.is_text_html())
+    {
+        let encoding = part
+            .content_type()
+            .and_then(|c| c.attribute("charset"))
+            .map(|c| c.to_ascii_lowercase());
+        let body = message
+            .body_text(0)
+            .map(|b| b.into_owned())
+            .unwrap_or_default();
+        (body, encoding)
+    } else if let Some(html) = message.body_html(0) {
+        let body = super::html::extract(html.as_bytes())
+            .map(|e| e.text)
+            .unwrap_or_default();
+        (body, None)
+    } else {
+        (String::new(), None)
+    }
+}
+
+/// The attachments the folder source can read as documents (by their file
+/// name's format), and the names of the others, which the metadata lists so
+/// that nothing is dropped without a trace. Path separators in a name become
+/// `_` so that a name cannot point outside the message.
+fn attachments_of(message: &mail_parser::Message<'_>) -> (Vec<Attachment>, Vec<Value>) {
     let mut attachments = Vec::new();
     let mut skipped = Vec::new();
     for (i, part) in message.attachments().enumerate() {
@@ -209,18 +252,7 @@ pub fn extract(bytes: &[u8]) -> Result<Extracted, String> {
             skipped.push(Value::String(name));
         }
     }
-    if !skipped.is_empty() {
-        metadata.insert("attachments_not_read".into(), Value::Array(skipped));
-    }
-    Ok(Extracted {
-        title: subject,
-        text,
-        metadata,
-        attachments,
-        encoding,
-        spans,
-        ..Extracted::default()
-    })
+    (attachments, skipped)
 }
 
 /// The messages of an mbox file, each as its raw bytes (the `From ` line

@@ -243,87 +243,107 @@ fn content_root(page: &Html) -> NodeRef<'_, Node> {
 /// The text under `root`: blocks separated by a blank line, `<br>` a line
 /// break, table cells by a tab.
 fn text_of(root: NodeRef<'_, Node>) -> String {
-    let mut out = String::new();
+    let mut text = TextWriter::default();
     let mut skipping: Option<ego_tree::NodeId> = None;
-    let mut pre = 0usize;
-    let mut pending_space = false;
-    let paragraph_break = |out: &mut String| {
-        let trimmed = out.trim_end_matches([' ', '\t']).len();
-        out.truncate(trimmed);
-        if !out.is_empty() && !out.ends_with("\n\n") {
-            out.push_str(if out.ends_with('\n') { "\n" } else { "\n\n" });
-        }
-    };
     for edge in root.traverse() {
         match edge {
             Edge::Open(n) if skipping.is_none() => match n.value() {
-                Node::Element(e) if n != root && is_dropped(n) => {
-                    let _ = e;
-                    skipping = Some(n.id());
-                }
-                Node::Element(e) => {
-                    let name = e.name();
-                    if BLOCK_ELEMENTS.contains(&name) {
-                        paragraph_break(&mut out);
-                        pending_space = false;
-                    } else if name == "br" {
-                        let trimmed = out.trim_end_matches(' ').len();
-                        out.truncate(trimmed);
-                        out.push('\n');
-                        pending_space = false;
-                    } else if CELL_ELEMENTS.contains(&name)
-                        && !out.is_empty()
-                        && !out.ends_with('\n')
-                    {
-                        out.push('\t');
-                        pending_space = false;
-                    }
-                    if name == "pre" {
-                        pre += 1;
-                    }
-                }
-                Node::Text(t) => {
-                    if pre > 0 {
-                        out.push_str(t);
-                        continue;
-                    }
-                    for (i, piece) in t.split([' ', '\t', '\n', '\r', '\x0c']).enumerate() {
-                        if i > 0 {
-                            pending_space = true;
-                        }
-                        if piece.is_empty() {
-                            continue;
-                        }
-                        if pending_space
-                            && !out.is_empty()
-                            && !out.ends_with(['\n', ' ', '\t', '\u{a0}'])
-                        {
-                            out.push(' ');
-                        }
-                        pending_space = false;
-                        out.push_str(piece);
-                    }
-                }
+                Node::Element(_) if n != root && is_dropped(n) => skipping = Some(n.id()),
+                Node::Element(e) => text.open(e.name()),
+                Node::Text(t) => text.text(t),
                 _ => {}
             },
             Edge::Close(n) if skipping == Some(n.id()) => skipping = None,
             Edge::Close(n) if skipping.is_none() => {
                 if let Some(name) = element_name(n) {
-                    if BLOCK_ELEMENTS.contains(&name) {
-                        paragraph_break(&mut out);
-                        pending_space = false;
-                    } else if name == "tr" {
-                        out.push('\n');
-                    }
-                    if name == "pre" {
-                        pre = pre.saturating_sub(1);
-                    }
+                    text.close(name);
                 }
             }
             _ => {}
         }
     }
-    out.trim_end().to_string()
+    text.out.trim_end().to_string()
+}
+
+/// The text [`text_of`] writes, element by element: HTML's whitespace
+/// collapses to one space between words (owed in `pending_space` until the
+/// next word, so none ends a line), except inside `<pre>`, which keeps it.
+#[derive(Default)]
+struct TextWriter {
+    out: String,
+    /// `<pre>` elements open around the current node.
+    pre: usize,
+    pending_space: bool,
+}
+
+impl TextWriter {
+    /// Ends a paragraph: spaces and tabs at the end of the text are dropped,
+    /// and it ends in a blank line (once, however many blocks close).
+    fn paragraph_break(&mut self) {
+        let out = &mut self.out;
+        let trimmed = out.trim_end_matches([' ', '\t']).len();
+        out.truncate(trimmed);
+        if !out.is_empty() && !out.ends_with("\n\n") {
+            out.push_str(if out.ends_with('\n') { "\n" } else { "\n\n" });
+        }
+        self.pending_space = false;
+    }
+
+    /// An element opens: a block starts a paragraph, `<br>` a line, a table
+    /// cell a tab (except the row's first).
+    fn open(&mut self, name: &str) {
+        if BLOCK_ELEMENTS.contains(&name) {
+            self.paragraph_break();
+        } else if name == "br" {
+            let trimmed = self.out.trim_end_matches(' ').len();
+            self.out.truncate(trimmed);
+            self.out.push('\n');
+            self.pending_space = false;
+        } else if CELL_ELEMENTS.contains(&name) && !self.out.is_empty() && !self.out.ends_with('\n')
+        {
+            self.out.push('\t');
+            self.pending_space = false;
+        }
+        if name == "pre" {
+            self.pre += 1;
+        }
+    }
+
+    /// An element closes: a block ends its paragraph, a table row its line.
+    fn close(&mut self, name: &str) {
+        if BLOCK_ELEMENTS.contains(&name) {
+            self.paragraph_break();
+        } else if name == "tr" {
+            self.out.push('\n');
+        }
+        if name == "pre" {
+            self.pre = self.pre.saturating_sub(1);
+        }
+    }
+
+    /// A text node: as it is inside `<pre>`, else its words one space apart.
+    fn text(&mut self, t: &str) {
+        if self.pre > 0 {
+            self.out.push_str(t);
+            return;
+        }
+        for (i, piece) in t.split([' ', '\t', '\n', '\r', '\x0c']).enumerate() {
+            if i > 0 {
+                self.pending_space = true;
+            }
+            if piece.is_empty() {
+                continue;
+            }
+            if self.pending_space
+                && !self.out.is_empty()
+                && !self.out.ends_with(['\n', ' ', '\t', '\u{a0}'])
+            {
+                self.out.push(' ');
+            }
+            self.pending_space = false;
+            self.out.push_str(piece);
+        }
+    }
 }
 
 fn meta_content<'a>(page: &'a Html, names: &[&str]) -> Option<&'a str> {

@@ -59,78 +59,93 @@ impl WordNumber {
     /// Reads the next word (ending at `end`); false when it cannot continue
     /// the number.
     pub(super) fn push(&mut self, nw: Nw, end: usize) -> bool {
+        match nw {
+            Nw::ScaleOne(k) if self.last == Last::None => {
+                // "milijun", "tisuću": one of the scale
+                self.st.cur = 1;
+                self.last = Last::A;
+                return self.push(Nw::Scale(k), end);
+            }
+            Nw::ScaleOne(k) => return self.push(Nw::Scale(k), end),
+            _ => {}
+        }
+        if !self.follows(nw) {
+            return false;
+        }
+        self.add(nw);
+        self.st.ntok += 1;
+        self.st.end = end;
+        true
+    }
+
+    /// Whether `nw` may follow the words read so far: the grammar of
+    /// spelled-out numbers ("two hundred and five", not "five two"), kept
+    /// apart from the arithmetic of [`Self::add`] so each reads as a table.
+    /// A scale-with-one is read by [`Self::push`] as its scale.
+    fn follows(&self, nw: Nw) -> bool {
         use Last as L;
-        let (st, last, half) = (&mut self.st, self.last, self.half);
+        let (last, half) = (self.last, self.half);
+        match nw {
+            Nw::A => matches!(last, L::None | L::Half),
+            Nw::Half => last == L::None,
+            Nw::Unit(_) => {
+                !half && matches!(last, L::None | L::Hundred | L::Scale | L::And | L::Tens)
+            }
+            Nw::Teen(_) | Nw::Tens(_) => {
+                !half && matches!(last, L::None | L::Hundred | L::Scale | L::And)
+            }
+            Nw::Hundreds(_) => !half && matches!(last, L::None | L::Scale | L::And),
+            Nw::Hundred => {
+                !half && matches!(last, L::Unit | L::A) && (1..=9).contains(&self.st.cur)
+            }
+            Nw::Scale(k) => {
+                matches!(
+                    last,
+                    L::Unit | L::Teen | L::Tens | L::Hundred | L::A | L::Half
+                ) && k < self.prev_scale
+            }
+            Nw::Dozen => matches!(last, L::A | L::Unit | L::Teen | L::Tens),
+            Nw::And => !half && matches!(last, L::Hundred | L::Scale),
+            Nw::ScaleOne(_) | Nw::Abbr(_) | Nw::Quarter => false,
+        }
+    }
+
+    /// Adds `nw`, which [`Self::follows`] allowed, to the value read so far.
+    fn add(&mut self, nw: Nw) {
+        use Last as L;
+        let st = &mut self.st;
         match nw {
             Nw::A => {
-                if !matches!(last, L::None | L::Half) {
-                    return false;
-                }
                 st.cur = 1;
                 self.last = L::A;
             }
             Nw::Half => {
-                if last != L::None {
-                    return false;
-                }
                 self.half = true;
                 self.last = L::Half;
             }
-            Nw::Unit(v) => {
-                if half || !matches!(last, L::None | L::Hundred | L::Scale | L::And | L::Tens) {
-                    return false;
-                }
+            Nw::Unit(v) | Nw::Teen(v) | Nw::Tens(v) => {
                 st.cur += v as u128;
                 st.simple = None;
-                self.last = L::Unit;
-            }
-            Nw::Teen(v) | Nw::Tens(v) => {
-                if half || !matches!(last, L::None | L::Hundred | L::Scale | L::And) {
-                    return false;
-                }
-                st.cur += v as u128;
-                st.simple = None;
-                self.last = if matches!(nw, Nw::Teen(_)) {
-                    L::Teen
-                } else {
-                    L::Tens
+                self.last = match nw {
+                    Nw::Unit(_) => L::Unit,
+                    Nw::Teen(_) => L::Teen,
+                    _ => L::Tens,
                 };
             }
             Nw::Hundreds(v) => {
-                if half || !matches!(last, L::None | L::Scale | L::And) {
-                    return false;
-                }
                 st.cur += v as u128;
                 st.simple = None;
                 st.mult = true;
                 self.last = L::Hundred;
             }
-            Nw::ScaleOne(k) if last == L::None => {
-                // "milijun", "tisuću": one of the scale
-                st.cur = 1;
-                self.last = L::A;
-                return self.push(Nw::Scale(k), end);
-            }
-            Nw::ScaleOne(k) => return self.push(Nw::Scale(k), end),
-            Nw::Abbr(_) | Nw::Quarter => return false,
             Nw::Hundred => {
-                if half || !matches!(last, L::Unit | L::A) || !(1..=9).contains(&st.cur) {
-                    return false;
-                }
                 st.cur *= 100;
                 st.simple = None;
                 st.mult = true;
                 self.last = L::Hundred;
             }
             Nw::Scale(k) => {
-                if !matches!(
-                    last,
-                    L::Unit | L::Teen | L::Tens | L::Hundred | L::A | L::Half
-                ) || k >= self.prev_scale
-                {
-                    return false;
-                }
-                if last == L::Half {
+                if self.last == L::Half {
                     // "pola milijuna", "half million"
                     st.cur = 1;
                 }
@@ -148,24 +163,15 @@ impl WordNumber {
                 self.last = L::Scale;
             }
             Nw::Dozen => {
-                if !matches!(last, L::A | L::Unit | L::Teen | L::Tens) {
-                    return false;
-                }
                 st.cur *= 12;
                 st.simple = None;
                 st.mult = true;
                 self.last = L::Dozen;
             }
-            Nw::And => {
-                if half || !matches!(last, L::Hundred | L::Scale) {
-                    return false;
-                }
-                self.last = L::And;
-            }
+            Nw::And => self.last = L::And,
+            // Never allowed by `follows`.
+            Nw::ScaleOne(_) | Nw::Abbr(_) | Nw::Quarter => {}
         }
-        self.st.ntok += 1;
-        self.st.end = end;
-        true
     }
 
     /// Whether the words read so far make a whole number.

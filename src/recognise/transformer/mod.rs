@@ -154,6 +154,31 @@ impl WindowedPredictor<'_> {
     /// furthest from an edge. Windows are batched longest first; with nerpipe's
     /// own forward, short windows share rows (up to a full window's length).
     pub fn predict(&self, sequences: &[&TokenSequence]) -> Vec<Vec<f32>> {
+        let (mut jobs, owners) = self.jobs(sequences);
+        // Longest first; ties keep input order, so batches are deterministic.
+        jobs.sort_by_key(|job| std::cmp::Reverse(job.range.len()));
+        let capacity = if self.network.packs() && self.pack_documents {
+            self.windows.content + 2
+        } else {
+            0
+        };
+        let mut rows = pack_rows(&jobs, capacity);
+        let mut out: Vec<Vec<f32>> = sequences
+            .iter()
+            .map(|s| vec![0.0; s.len() * self.num_tags])
+            .collect();
+        // Rows of one width bucket batch together (stable: order kept within).
+        rows.sort_by_key(|r| std::cmp::Reverse(row_width(&jobs, r)));
+        for batch in self.batches(&jobs, &rows) {
+            self.predict_batch(sequences, (&jobs, &owners), batch, &mut out);
+        }
+        out
+    }
+
+    /// The windows of every sequence as jobs (in sequence order), and per
+    /// sequence which window owns each token: the window where it sits
+    /// furthest from an edge, whose scores it keeps.
+    fn jobs(&self, sequences: &[&TokenSequence]) -> (Vec<Job>, Vec<Vec<usize>>) {
         let mut jobs = Vec::new();
         let mut owners = Vec::with_capacity(sequences.len());
         for (s, seq) in sequences.iter().enumerate() {
@@ -167,81 +192,91 @@ impl WindowedPredictor<'_> {
                 });
             }
         }
-        // Longest first; ties keep input order, so batches are deterministic.
-        jobs.sort_by_key(|job| std::cmp::Reverse(job.range.len()));
-        let capacity = if self.network.packs() && self.pack_documents {
-            self.windows.content + 2
-        } else {
-            0
-        };
-        let rows = pack_rows(&jobs, capacity);
-        let mut out: Vec<Vec<f32>> = sequences
-            .iter()
-            .map(|s| vec![0.0; s.len() * self.num_tags])
-            .collect();
-        // Rows of one width bucket batch together (stable: order kept within).
-        let bucket = |row: &Vec<usize>| {
-            let len: usize = row.iter().map(|&j| jobs[j].range.len() + 2).sum();
-            len.div_ceil(WIDTH_STEP) * WIDTH_STEP
-        };
-        let mut rows = rows;
-        rows.sort_by_key(|r| std::cmp::Reverse(bucket(r)));
+        (jobs, owners)
+    }
+
+    /// Cuts `rows` (sorted by width bucket) into batches of at most
+    /// `batch_size` rows of one bucket each, so that no row is padded past
+    /// its own bucket's width.
+    fn batches<'r>(&self, jobs: &[Job], rows: &'r [Vec<usize>]) -> Vec<&'r [Vec<usize>]> {
         let mut batches: Vec<&[Vec<usize>]> = Vec::new();
         let mut from = 0;
         for to in 1..=rows.len() {
-            let boundary = to == rows.len() || bucket(&rows[to]) != bucket(&rows[from]);
+            let boundary =
+                to == rows.len() || row_width(jobs, &rows[to]) != row_width(jobs, &rows[from]);
             if boundary || to - from == self.batch_size.max(1) {
                 batches.push(&rows[from..to]);
                 from = to;
             }
         }
-        for batch in batches {
-            let pieces: Vec<Vec<Row>> = batch
-                .iter()
-                .map(|row| {
-                    row.iter()
-                        .map(|&j| {
-                            let (seq, range) = (sequences[jobs[j].seq], jobs[j].range.clone());
-                            Row {
-                                ids: &seq.ids[range.clone()],
-                                shapes: &seq.shapes[range],
-                                labels: None,
-                            }
-                        })
-                        .collect()
-                })
-                .collect();
-            let mut refs: Vec<Vec<&Row>> = pieces.iter().map(|r| r.iter().collect()).collect();
-            let empty = Row {
-                ids: &[],
-                shapes: &[],
-                labels: None,
-            };
-            if self.network.needs_full_batches() {
-                refs.resize_with(self.batch_size.max(refs.len()), || vec![&empty]);
-            }
-            let input = pack(&refs, self.start_id, self.end_id, bucket(&batch[0]));
-            self.model_tokens
-                .set(self.model_tokens.get() + refs.len() * input.width);
-            let probs = self.network.logits(&input).softmax(-1, Kind::Float);
-            let flat: Vec<f32> = Vec::<f32>::try_from(probs.flatten(0, -1))
-                .expect("a float tensor converts to Vec<f32>");
-            let placed = batch.iter().flatten().zip(&input.pieces);
-            for (&j, &(r, offset)) in placed {
-                let job = &jobs[j];
-                let dest = &mut out[job.seq];
-                for (k, t) in job.range.clone().enumerate() {
-                    if owners[job.seq][t] != job.window {
-                        continue;
-                    }
-                    let src = (r * input.width + offset + 1 + k) * self.num_tags;
-                    dest[t * self.num_tags..(t + 1) * self.num_tags]
-                        .copy_from_slice(&flat[src..src + self.num_tags]);
+        batches
+    }
+
+    /// Runs one batch of rows through the network and copies each token's
+    /// probabilities into `out` where the token's window owns it.
+    fn predict_batch(
+        &self,
+        sequences: &[&TokenSequence],
+        (jobs, owners): (&[Job], &[Vec<usize>]),
+        batch: &[Vec<usize>],
+        out: &mut [Vec<f32>],
+    ) {
+        let pieces: Vec<Vec<Row>> = batch
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .map(|&j| {
+                        let (seq, range) = (sequences[jobs[j].seq], jobs[j].range.clone());
+                        Row {
+                            ids: &seq.ids[range.clone()],
+                            shapes: &seq.shapes[range],
+                            labels: None,
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut refs: Vec<Vec<&Row>> = pieces.iter().map(|r| r.iter().collect()).collect();
+        let empty = Row {
+            ids: &[],
+            shapes: &[],
+            labels: None,
+        };
+        if self.network.needs_full_batches() {
+            refs.resize_with(self.batch_size.max(refs.len()), || vec![&empty]);
+        }
+        let input = pack(
+            &refs,
+            self.start_id,
+            self.end_id,
+            row_width(jobs, &batch[0]),
+        );
+        self.model_tokens
+            .set(self.model_tokens.get() + refs.len() * input.width);
+        let probs = self.network.logits(&input).softmax(-1, Kind::Float);
+        let flat: Vec<f32> = Vec::<f32>::try_from(probs.flatten(0, -1))
+            .expect("a float tensor converts to Vec<f32>");
+        let placed = batch.iter().flatten().zip(&input.pieces);
+        for (&j, &(r, offset)) in placed {
+            let job = &jobs[j];
+            let dest = &mut out[job.seq];
+            for (k, t) in job.range.clone().enumerate() {
+                if owners[job.seq][t] != job.window {
+                    continue;
                 }
+                let src = (r * input.width + offset + 1 + k) * self.num_tags;
+                dest[t * self.num_tags..(t + 1) * self.num_tags]
+                    .copy_from_slice(&flat[src..src + self.num_tags]);
             }
         }
-        out
     }
+}
+
+/// A row's padded width: its windows with their start and end tokens,
+/// rounded up to [`WIDTH_STEP`] (so it depends on the row's content only).
+fn row_width(jobs: &[Job], row: &[usize]) -> usize {
+    let len: usize = row.iter().map(|&j| jobs[j].range.len() + 2).sum();
+    len.div_ceil(WIDTH_STEP) * WIDTH_STEP
 }
 
 /// Rows of job indices: each job alone (`capacity` 0), or first-fit packing
