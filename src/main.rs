@@ -1,7 +1,6 @@
 //! The `nerpipe` command line; the work is done in the library.
 
 use clap::{Parser, Subcommand};
-use nerpipe::sink::read::RunInfo;
 use nerpipe::terminal::print_stdout;
 use nerpipe::Error;
 use std::path::{Path, PathBuf};
@@ -65,12 +64,7 @@ enum Command {
     /// Print the PostgreSQL schema (DDL) that `load --postgres` creates.
     Schema,
     /// Write the HTML review report of an output folder again.
-    Report {
-        out: PathBuf,
-        /// Corpus the run read (default: the one in run.json).
-        #[arg(long)]
-        corpus: Option<PathBuf>,
-    },
+    Report { out: PathBuf },
     /// Export a run as Label Studio tasks with pre-annotations, or as
     /// FollowTheMoney entities (JSON lines) for Aleph.
     #[command(group = clap::ArgGroup::new("format").required(true))]
@@ -81,9 +75,6 @@ enum Command {
         /// The output folder of the run, exported as FollowTheMoney entities.
         #[arg(long = "ftm", value_name = "OUT", group = "format")]
         ftm: Option<PathBuf>,
-        /// Corpus the run read (default: the one in run.json).
-        #[arg(long)]
-        corpus: Option<PathBuf>,
         /// File to write (default: OUT/label-studio-tasks.json, OUT/ftm.jsonl).
         #[arg(long)]
         dest: Option<PathBuf>,
@@ -136,13 +127,11 @@ fn main() -> ExitCode {
 fn export(
     label_studio: Option<PathBuf>,
     ftm: Option<PathBuf>,
-    corpus: Option<PathBuf>,
     dest: Option<PathBuf>,
 ) -> nerpipe::error::Result<()> {
     if let Some(out) = ftm {
         let dest = dest.unwrap_or_else(|| out.join("ftm.jsonl"));
-        let corpus = RunInfo::read(&out)?.corpus(&out, corpus.as_deref())?;
-        let counts = nerpipe::sink::ftm::export(&out, &corpus, &dest)?;
+        let counts = nerpipe::sink::ftm::export(&out, &dest)?;
         let total: usize = counts.values().sum();
         let per: Vec<String> = counts.iter().map(|(s, n)| format!("{s} {n}")).collect();
         eprintln!(
@@ -152,8 +141,7 @@ fn export(
         );
     } else if let Some(out) = label_studio {
         let dest = dest.unwrap_or_else(|| out.join("label-studio-tasks.json"));
-        let corpus = RunInfo::read(&out)?.corpus(&out, corpus.as_deref())?;
-        let tasks = nerpipe::sink::labelstudio::export(&out, &corpus, &dest)?;
+        let tasks = nerpipe::sink::labelstudio::export(&out, &dest)?;
         eprintln!(
             "nerpipe: wrote {tasks} Label Studio tasks to {}",
             dest.display()
@@ -200,16 +188,12 @@ fn execute(command: Command, command_line: &str) -> nerpipe::error::Result<()> {
         } => load(postgres, sqlite, &out)?,
         Command::Schema => print_stdout(&nerpipe::sink::schema::postgres_ddl())
             .map_err(|e| anyhow::anyhow!("cannot write to standard output: {e}"))?,
-        Command::Report { out, corpus } => {
-            let corpus = RunInfo::read(&out)?.corpus(&out, corpus.as_deref())?;
-            nerpipe::sink::report::write_report(&out, &corpus)?;
-        }
+        Command::Report { out } => nerpipe::sink::report::write_report(&out)?,
         Command::Export {
             label_studio,
             ftm,
-            corpus,
             dest,
-        } => export(label_studio, ftm, corpus, dest)?,
+        } => export(label_studio, ftm, dest)?,
         Command::Import { label_studio, out } => {
             let counts = nerpipe::sink::labelstudio::import(&label_studio, &out)?;
             eprintln!(

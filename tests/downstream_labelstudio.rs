@@ -74,7 +74,7 @@ fn check_conll(text: &str) -> Vec<Vec<(String, String)>> {
 fn export_then_import_gives_the_mentions_back() {
     let run = fake_run::fake_run();
     let tasks_file = run.dir.path().join("tasks.json");
-    assert_eq!(export(&run.out, &run.corpus, &tasks_file).unwrap(), 3);
+    assert_eq!(export(&run.out, &tasks_file).unwrap(), 3);
     let tasks: Vec<Value> =
         serde_json::from_str(&std::fs::read_to_string(&tasks_file).unwrap()).unwrap();
     let first = &tasks[0];
@@ -172,7 +172,7 @@ fn export_then_import_gives_the_mentions_back() {
 fn reviewed_annotations_win() {
     let run = fake_run::fake_run();
     let tasks_file = run.dir.path().join("tasks.json");
-    export(&run.out, &run.corpus, &tasks_file).unwrap();
+    export(&run.out, &tasks_file).unwrap();
     let mut tasks: Vec<Value> =
         serde_json::from_str(&std::fs::read_to_string(&tasks_file).unwrap()).unwrap();
     let text = tasks[1]["data"]["text"].as_str().unwrap().to_string();

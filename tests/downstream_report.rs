@@ -77,7 +77,7 @@ fn tags_with(html: &str, name: &str) -> Vec<String> {
 }
 
 fn report_dir(run: &fake_run::FakeRun) -> PathBuf {
-    nerpipe::sink::report::write_report(&run.out, &run.corpus).unwrap();
+    nerpipe::sink::report::write_report(&run.out).unwrap();
     run.out.join("report")
 }
 
@@ -143,7 +143,7 @@ fn report_files_are_split_and_escaped() {
         );
     }
     // Written again: replaced, no temporary folders left.
-    nerpipe::sink::report::write_report(&run.out, &run.corpus).unwrap();
+    nerpipe::sink::report::write_report(&run.out).unwrap();
     let stray: Vec<_> = std::fs::read_dir(&run.out)
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())

@@ -125,7 +125,7 @@ fn ten_thousand_documents() {
     );
 
     let t = Instant::now();
-    nerpipe::sink::report::write_report(&out, &corpus).unwrap();
+    nerpipe::sink::report::write_report(&out).unwrap();
     println!("report: {:.1} s", t.elapsed().as_secs_f64());
     let mut largest = (0u64, String::new());
     let mut files = 0;
@@ -149,8 +149,7 @@ fn ten_thousand_documents() {
     nerpipe::sink::sqlite::write_sqlite(&out).unwrap();
     println!("sqlite: {:.1} s", t.elapsed().as_secs_f64());
     let t = Instant::now();
-    let tasks =
-        nerpipe::sink::labelstudio::export(&out, &corpus, &dir.path().join("ls.json")).unwrap();
+    let tasks = nerpipe::sink::labelstudio::export(&out, &dir.path().join("ls.json")).unwrap();
     assert_eq!(tasks, 10_000);
     // A reviewer who accepts the predictions submits them as the annotation
     // (only annotations are imported).

@@ -22,7 +22,7 @@ fn lines(path: &Path) -> Vec<Value> {
 fn fake_run_as_ftm_entities() {
     let run = fake_run::fake_run();
     let dest = run.dir.path().join("ftm.jsonl");
-    let counts = export(&run.out, &run.corpus, &dest).unwrap();
+    let counts = export(&run.out, &dest).unwrap();
     let expected: BTreeMap<String, usize> = [
         ("Article", 3),
         ("Mention", 11),
@@ -85,7 +85,7 @@ fn fake_run_as_ftm_entities() {
     );
     // Stable: the same run gives the same bytes.
     let again = run.dir.path().join("again.jsonl");
-    export(&run.out, &run.corpus, &again).unwrap();
+    export(&run.out, &again).unwrap();
     assert_eq!(
         std::fs::read(&dest).unwrap(),
         std::fs::read(&again).unwrap()
@@ -137,7 +137,7 @@ fn followthemoney_accepts_every_entity_of_the_sample_run() {
 
     let run = fake_run::fake_run();
     let fake = dir.path().join("fake.jsonl");
-    let counts = export(&run.out, &run.corpus, &fake).unwrap();
+    let counts = export(&run.out, &fake).unwrap();
     assert_eq!(validate(&python, &fake), counts);
 
     let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus");

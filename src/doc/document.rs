@@ -25,17 +25,9 @@ pub struct Document {
     /// Code-point offset in `text` where each page starts (PDF), so a
     /// mention's page is the last start at or before its offset.
     pub page_starts: Vec<usize>,
-    /// Spans the source marks itself (a mail's sender and recipients).
-    pub marked_spans: Vec<MarkedSpan>,
-}
-
-/// A span the source itself marks, with byte offsets into the text: the
-/// display names of a mail's From/To/Cc lines.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MarkedSpan {
-    pub start: usize,
-    pub end: usize,
-    pub label: super::Label,
+    /// Spans the source marks itself (a mail's sender and recipients,
+    /// source [`super::span::MARKED_SOURCE`], score 1).
+    pub marked_spans: Vec<super::Span>,
 }
 
 impl Document {

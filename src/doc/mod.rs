@@ -15,12 +15,12 @@ mod entity;
 mod label;
 mod mention;
 pub mod script;
-mod span;
+pub mod span;
 pub mod text;
 
 pub use amount::{Amount, AmountKind};
-pub use document::{DocStatus, Document, DocumentOutcome, MarkedSpan};
+pub use document::{DocStatus, Document, DocumentOutcome};
 pub use entity::Entity;
 pub use label::Label;
 pub use mention::{round_score, Mention};
-pub use span::Span;
+pub use span::{Span, MARKED_SOURCE};

@@ -2,6 +2,10 @@ use super::{Amount, Label};
 use std::collections::BTreeMap;
 use std::ops::Range;
 
+/// `source` of the spans a document's source marks itself (a mail's
+/// From/To/Cc display names).
+pub const MARKED_SOURCE: &str = "mail-header";
+
 /// A stretch of a document's text and what a stage says it is: the one span
 /// shape every stage between recognition and the writers reads and
 /// transforms (spaCy's `Span`). Offsets are bytes into the document's text;
@@ -34,6 +38,11 @@ impl Span {
             amount: None,
             votes: None,
         }
+    }
+
+    /// A name the document's source marks itself.
+    pub fn marked(bytes: Range<usize>, label: Label) -> Span {
+        Span::new(bytes, label, 1.0, MARKED_SOURCE)
     }
 
     /// An amount span found by the rules of `source`.

@@ -37,8 +37,7 @@ pub trait Recogniser {
 /// `source` of the rule-based amount spans.
 pub const AMOUNTS_SOURCE: &str = "amounts";
 
-/// `source` of the spans a document's source marks (mail display names).
-pub const MARKED_SOURCE: &str = "mail-header";
+pub use crate::doc::MARKED_SOURCE;
 
 /// One document's spans from its recognisers: the names its source marks
 /// replace the model's spans they overlap; where the amounts rules ran

@@ -213,9 +213,9 @@ struct Known {
     canonical: String,
 }
 
-/// Writes the run in `out` as FtM JSON lines to `dest`; texts and metadata
-/// are re-read from `corpus`. Returns the number of entities per schema.
-pub fn export(out: &Path, corpus: &Path, dest: &Path) -> anyhow::Result<BTreeMap<String, usize>> {
+/// Writes the run in `out` as FtM JSON lines to `dest` (texts and metadata
+/// from its documents.jsonl). Returns the number of entities per schema.
+pub fn export(out: &Path, dest: &Path) -> anyhow::Result<BTreeMap<String, usize>> {
     let mut file = AtomicFile::create(dest)?;
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     let mut write = |entity: Value, counts: &mut BTreeMap<String, usize>| -> anyhow::Result<()> {
@@ -241,11 +241,11 @@ pub fn export(out: &Path, corpus: &Path, dest: &Path) -> anyhow::Result<BTreeMap
             },
         );
     }
-    for item in DocumentsWithMentions::open(out, corpus)? {
+    for item in DocumentsWithMentions::open(out)? {
         let item = item?;
         let article = article(&item.document, &item.mentions, &known);
         write(article, &mut counts)?;
-        for mention in mentions(&item.document.id, &item.mentions, &known) {
+        for mention in mentions(&item.document.doc_id, &item.mentions, &known) {
             write(mention, &mut counts)?;
         }
     }
@@ -269,7 +269,7 @@ fn legal_entity(e: &Entity) -> Option<Value> {
 }
 
 fn article(
-    doc: &crate::doc::Document,
+    doc: &crate::doc::DocumentOutcome,
     mentions: &[Mention],
     known: &HashMap<String, Known>,
 ) -> Value {
@@ -300,7 +300,7 @@ fn article(
             props.add("namesMentioned", &k.canonical);
         }
     }
-    props.entity(&document_ftm_id(&doc.id), "Article")
+    props.entity(&document_ftm_id(&doc.doc_id), "Article")
 }
 
 /// One Mention per entity the document mentions, in first-mention order.

@@ -38,9 +38,9 @@ fn region_id(m: &Mention, index: usize) -> String {
     }
 }
 
-/// Writes the run in `out` as Label Studio tasks to `dest` (a JSON array);
-/// texts are re-read from `corpus`. Returns the number of tasks.
-pub fn export(out: &Path, corpus: &Path, dest: &Path) -> anyhow::Result<usize> {
+/// Writes the run in `out` as Label Studio tasks to `dest` (a JSON array;
+/// texts from its documents.jsonl). Returns the number of tasks.
+pub fn export(out: &Path, dest: &Path) -> anyhow::Result<usize> {
     let run = RunInfo::read(out)?;
     let sha: String = run.weights_sha256.chars().take(12).collect();
     let model_version = if sha.is_empty() {
@@ -52,7 +52,7 @@ pub fn export(out: &Path, corpus: &Path, dest: &Path) -> anyhow::Result<usize> {
     let mut tasks = 0usize;
     let write_err = |e: std::io::Error| anyhow::anyhow!("{}: cannot write: {e}", dest.display());
     file.write_all(b"[").map_err(write_err)?;
-    for item in DocumentsWithMentions::open(out, corpus)? {
+    for item in DocumentsWithMentions::open(out)? {
         let item = item?;
         let doc = &item.document;
         let mut results = Vec::with_capacity(item.mentions.len());
@@ -86,7 +86,7 @@ pub fn export(out: &Path, corpus: &Path, dest: &Path) -> anyhow::Result<usize> {
             prediction["score"] = json!(round_score(mean as f32));
         }
         let task = json!({
-            "data": {"text": doc.text, "doc_id": doc.id, "title": doc.title, "nerpipe_mentions": known},
+            "data": {"text": doc.text, "doc_id": doc.doc_id, "title": doc.title, "nerpipe_mentions": known},
             "predictions": [prediction],
         });
         file.write_all(if tasks == 0 { b"\n" } else { b",\n" })

@@ -65,14 +65,13 @@ impl RunWriter {
 }
 
 /// The downstream files of a finished output folder: nerpipe.sqlite and the
-/// HTML review report (whose document pages re-read the corpus run.json names).
+/// HTML review report.
 pub fn write_downstream(out: &Path, sqlite: bool, report: bool) -> anyhow::Result<()> {
     if sqlite {
         sqlite::write_sqlite(out)?;
     }
     if report {
-        let corpus = crate::sink::read::RunInfo::read(out)?.corpus(out, None)?;
-        report::write_report(out, &corpus)?;
+        report::write_report(out)?;
     }
     Ok(())
 }

@@ -1,17 +1,11 @@
 //! Reading a finished run's output folder back: the streaming readers the
-//! downstream steps (SQLite, PostgreSQL, report, Label Studio) share.
-//!
-//! documents.jsonl keeps each document's text, but [`DocumentsWithMentions`]
-//! (the report and the Label Studio export) still re-reads the texts from the
-//! corpus and merge-joins them with mentions.jsonl, which is in corpus order,
-//! so neither file has to fit in memory.
+//! downstream steps (SQLite, PostgreSQL, report, Label Studio, FtM) share.
+//! documents.jsonl keeps each document's text, so nothing here re-reads the
+//! corpus.
 
-use crate::doc::Document;
 use crate::doc::{DocumentOutcome, Entity, Mention};
-use crate::ingest::{Corpus, Item};
 use anyhow::Context;
 use serde::de::DeserializeOwned;
-use std::collections::HashSet;
 use std::io::{BufRead, BufReader};
 use std::iter::Peekable;
 use std::path::{Path, PathBuf};
@@ -22,7 +16,7 @@ pub struct RunInfo {
     pub nerpipe_version: String,
     pub model_name: String,
     pub weights_sha256: String,
-    /// `options.corpus`, as written by `nerpipe run`.
+    /// `options.corpus`, as written by `nerpipe run` (the runs table).
     pub corpus: Option<PathBuf>,
     /// run.json as it is on disk.
     pub raw: String,
@@ -55,18 +49,6 @@ impl RunInfo {
                 .map(PathBuf::from),
             raw,
         })
-    }
-
-    /// The corpus to re-read document texts from: `given` (a `--corpus`
-    /// option) when there is one, else the one run.json names.
-    pub fn corpus(&self, out: &Path, given: Option<&Path>) -> anyhow::Result<PathBuf> {
-        match (given, &self.corpus) {
-            (Some(c), _) => Ok(c.to_path_buf()),
-            (None, Some(c)) => Ok(c.clone()),
-            (None, None) => {
-                anyhow::bail!("{}: run.json names no corpus: pass --corpus", out.display())
-            }
-        }
     }
 }
 
@@ -160,48 +142,43 @@ pub fn char_slice(text: &str, start: usize, end: usize) -> Option<&str> {
 
 /// One ok document of the run with its mentions, in corpus order.
 pub struct DocumentMentions {
-    pub document: Document,
+    pub document: DocumentOutcome,
     pub mentions: Vec<Mention>,
 }
 
-/// Merge-joins the corpus (re-read) with mentions.jsonl by doc_id. Documents
-/// that failed in the run, and later duplicates of a doc_id, are skipped as the
-/// run skipped them.
+/// Merge-joins documents.jsonl (which keeps each document's text) with
+/// mentions.jsonl by doc_id; both are in corpus order, so neither has to fit
+/// in memory. Documents that failed in the run (a later duplicate of a doc_id
+/// among them) have no mentions and are skipped.
 pub struct DocumentsWithMentions {
-    documents: Box<dyn Iterator<Item = (Item, u64)>>,
+    documents: Box<dyn Iterator<Item = anyhow::Result<DocumentOutcome>>>,
     mentions: Peekable<Box<dyn Iterator<Item = anyhow::Result<Mention>>>>,
-    seen: HashSet<String>,
-    corpus: PathBuf,
     mentions_path: PathBuf,
     done: bool,
 }
 
 impl DocumentsWithMentions {
-    pub fn open(out: &Path, corpus: &Path) -> anyhow::Result<DocumentsWithMentions> {
+    pub fn open(out: &Path) -> anyhow::Result<DocumentsWithMentions> {
         let mentions: Box<dyn Iterator<Item = anyhow::Result<Mention>>> =
             Box::new(read_mentions(out)?);
         Ok(DocumentsWithMentions {
-            documents: Box::new(Corpus::open(corpus)?.documents()),
+            documents: Box::new(read_documents(out)?),
             mentions: mentions.peekable(),
-            seen: HashSet::new(),
-            corpus: corpus.to_path_buf(),
             mentions_path: out.join("mentions.jsonl"),
             done: false,
         })
     }
 
     fn step(&mut self) -> anyhow::Result<Option<DocumentMentions>> {
-        for (item, _) in self.documents.by_ref() {
-            let Item::Document(document) = item else {
-                continue;
-            };
-            if !self.seen.insert(document.id.clone()) {
+        for document in self.documents.by_ref() {
+            let document = document?;
+            if !document.is_ok() {
                 continue;
             }
             let mut mentions = Vec::new();
             while let Some(next) = self
                 .mentions
-                .next_if(|m| m.as_ref().map_or(true, |m| m.doc_id == document.id))
+                .next_if(|m| m.as_ref().map_or(true, |m| m.doc_id == document.doc_id))
             {
                 mentions.push(next?);
             }
@@ -210,12 +187,11 @@ impl DocumentsWithMentions {
         if let Some(left) = self.mentions.next() {
             let left = left?;
             anyhow::bail!(
-                "{}: mention {} is for document {:?}, which is not in the corpus {} at that point \
-                 (has the corpus changed since the run?)",
+                "{}: mention {} is for document {:?}, which documents.jsonl does not have at that point \
+                 (are the two files from different runs?)",
                 self.mentions_path.display(),
                 left.mention_id,
                 left.doc_id,
-                self.corpus.display()
             );
         }
         Ok(None)
@@ -242,11 +218,11 @@ pub fn check_offsets(text: &str, m: &Mention) -> Result<(), String> {
     match char_slice(text, m.start, m.end) {
         Some(s) if s == m.text => Ok(()),
         Some(s) => Err(format!(
-            "mention {} says {:?} at {}..{}, but the corpus text there is {:?} (has the corpus changed since the run?)",
+            "mention {} says {:?} at {}..{}, but the document text there is {:?} (are mentions.jsonl and documents.jsonl from different runs?)",
             m.mention_id, m.text, m.start, m.end, s
         )),
         None => Err(format!(
-            "mention {} at {}..{} is beyond the end of the document (has the corpus changed since the run?)",
+            "mention {} at {}..{} is beyond the end of the document (are mentions.jsonl and documents.jsonl from different runs?)",
             m.mention_id, m.start, m.end
         )),
     }

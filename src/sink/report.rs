@@ -137,8 +137,8 @@ struct Occurrence {
     count: usize,
 }
 
-/// Writes `<out>/report/` for the run in `out`; texts are re-read from `corpus`.
-pub fn write_report(out: &Path, corpus: &Path) -> anyhow::Result<()> {
+/// Writes `<out>/report/` for the run in `out` (texts from its documents.jsonl).
+pub fn write_report(out: &Path) -> anyhow::Result<()> {
     let dest = out.join("report");
     let tmp = TempPath::beside(&dest)?;
     for sub in ["", "data", "docs", "entities"] {
@@ -146,7 +146,7 @@ pub fn write_report(out: &Path, corpus: &Path) -> anyhow::Result<()> {
         std::fs::create_dir_all(&dir)
             .with_context(|| format!("{}: cannot create", dir.display()))?;
     }
-    build(out, corpus, tmp.path())
+    build(out, tmp.path())
         .with_context(|| format!("{}: cannot write the report", dest.display()))?;
     tmp.commit()
 }
@@ -158,10 +158,10 @@ fn write(path: &Path, content: &str) -> anyhow::Result<()> {
 /// The site into `dir`, in the order the links need: the entity table first
 /// (it places every entity's section), then the document pages (they note
 /// where each entity occurs), then the pages that link to both.
-fn build(out: &Path, corpus: &Path, dir: &Path) -> anyhow::Result<()> {
+fn build(out: &Path, dir: &Path) -> anyhow::Result<()> {
     let run = RunInfo::read(out)?;
     let table = write_entity_table(out, dir)?;
-    let docs = write_document_pages(out, corpus, dir, &table)?;
+    let docs = write_document_pages(out, dir, &table)?;
     write_entity_pages(dir, &table.entities, &docs.occurrences, &docs.titles)?;
     let (ok, failed) = write_document_lists(out, dir, &docs.numbers)?;
     write_index_page(dir, &run, &table, (ok, failed), docs.mention_total)
@@ -207,7 +207,7 @@ impl EntityPager {
 /// The entities as the index table saw them, kept for the pages after it.
 struct EntityTable {
     /// In the run's order, their document lists emptied (the detail pages
-    /// list documents from the corpus pass instead).
+    /// list documents from the document pass instead).
     entities: Vec<Entity>,
     /// Where each entity id's detail section goes.
     places: HashMap<String, EntityPlace>,
@@ -289,7 +289,6 @@ struct DocumentPages {
 /// where each entity occurs as it goes.
 fn write_document_pages(
     out: &Path,
-    corpus: &Path,
     dir: &Path,
     table: &EntityTable,
 ) -> anyhow::Result<DocumentPages> {
@@ -297,7 +296,7 @@ fn write_document_pages(
     let mut numbers: HashMap<String, usize> = HashMap::new();
     let mut titles: Vec<String> = Vec::new();
     let mut mention_total = 0usize;
-    let mut joined = DocumentsWithMentions::open(out, corpus)?.peekable();
+    let mut joined = DocumentsWithMentions::open(out)?.peekable();
     while let Some(item) = joined.next() {
         let item = item?;
         let n = titles.len() + 1;
@@ -306,9 +305,9 @@ fn write_document_pages(
         mention_total += item.mentions.len();
         let html = document_page(n, has_next, &item.document, &item.mentions, &table.places);
         write(&dir.join("docs").join(format!("{n}.html")), &html)?;
-        numbers.insert(item.document.id.clone(), n);
+        numbers.insert(item.document.doc_id.clone(), n);
         titles.push(if item.document.title.trim().is_empty() {
-            item.document.id
+            item.document.doc_id
         } else {
             item.document.title
         });
@@ -459,7 +458,7 @@ fn highlight(
 fn document_page(
     n: usize,
     has_next: bool,
-    doc: &crate::doc::Document,
+    doc: &crate::doc::DocumentOutcome,
     mentions: &[Mention],
     places: &HashMap<String, EntityPlace>,
 ) -> String {
@@ -478,7 +477,7 @@ fn document_page(
     let mut body = format!(
         "<h1>{}</h1><p class=\"meta\">doc_id <code>{}</code> · {} · {} mentions</p>{}",
         escape(&doc.title),
-        escape(&doc.id),
+        escape(&doc.doc_id),
         escape(&doc.source_path),
         mentions.len(),
         legend()

@@ -5,12 +5,13 @@
 //! body (the text/plain part, else the HTML part as [`super::html`] reads
 //! it). mail-parser decodes quoted-printable, base64 and the charsets the
 //! region's mail uses (windows-1250, ISO-8859-2, ...). Display names in the
-//! From/To/Cc lines that are names become [`MarkedSpan`]s: PERSON, or
+//! From/To/Cc lines that are names become marked [`Span`]s: PERSON, or
 //! ORGANISATION when a word of [`ORGANISATION_WORDS`] is in them. Attachments
 //! are handed back as files; the folder source makes them documents.
 
-use super::{Attachment, Extracted, MarkedSpan};
+use super::{Attachment, Extracted};
 use crate::doc::Label;
+use crate::doc::Span;
 use mail_parser::{Address, MessageParser, MimeHeaders};
 use serde_json::Value;
 
@@ -160,7 +161,7 @@ pub fn extract(bytes: &[u8]) -> Result<Extracted, String> {
 /// what the model reads, the metadata what a reviewer filters on.
 fn write_address_line(
     text: &mut String,
-    spans: &mut Vec<MarkedSpan>,
+    spans: &mut Vec<Span>,
     header: &str,
     address: &Address<'_>,
 ) -> Vec<String> {
@@ -176,11 +177,7 @@ fn write_address_line(
             let start = text.len();
             text.push_str(name);
             if let Some(label) = label_of_name(name) {
-                spans.push(MarkedSpan {
-                    start,
-                    end: text.len(),
-                    label,
-                });
+                spans.push(Span::marked(start..text.len(), label));
             }
         }
         if let Some(email) = &addr.1 {
@@ -364,7 +361,7 @@ Darko Šarić je platio 100.000 KM."
         let spans: Vec<(&str, Label)> = e
             .spans
             .iter()
-            .map(|s| (&e.text[s.start..s.end], s.label))
+            .map(|s| (&e.text[s.bytes.clone()], s.label))
             .collect();
         assert_eq!(
             spans,

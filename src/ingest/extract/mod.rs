@@ -38,7 +38,7 @@ pub struct Extracted {
     /// leaves it open (plain text, mail bodies).
     pub encoding: Option<String>,
     /// Spans the format marks itself (mail display names).
-    pub spans: Vec<MarkedSpan>,
+    pub spans: Vec<crate::doc::Span>,
 }
 
 /// The text of a one-document file in `format`.
@@ -70,8 +70,6 @@ pub struct Attachment {
     pub name: String,
     pub bytes: Vec<u8>,
 }
-
-pub use crate::doc::MarkedSpan;
 
 /// The formats a corpus folder reads, by file extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
