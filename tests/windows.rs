@@ -73,7 +73,7 @@ fn batched_equals_window_by_window(model: &LoadedModel, seq: &TokenSequence) {
         assert_eq!(overlapping, 0, "{windows:?}");
     }
     let predictor = |batch_size| WindowedPredictor {
-        network: nerpipe::recognise::transformer::Classifier::of(&model),
+        network: nerpipe::recognise::transformer::Classifier::of(model),
         num_tags: model.config.tags.len(),
         start_id: cls,
         end_id: sep,
@@ -196,7 +196,7 @@ fn packing_texts() -> Vec<String> {
 
 fn predictor(model: &LoadedModel, spec: WindowSpec, batch_size: usize) -> WindowedPredictor<'_> {
     WindowedPredictor {
-        network: nerpipe::recognise::transformer::Classifier::of(&model),
+        network: nerpipe::recognise::transformer::Classifier::of(model),
         num_tags: model.config.tags.len(),
         start_id: model.segmenter.start_id,
         end_id: model.segmenter.end_id,

@@ -109,7 +109,7 @@ pub struct Analysed {
 
 /// A document the pipeline could not read (its tokenizer failed), and why.
 pub struct Unreadable {
-    pub document: Document,
+    pub document: Box<Document>,
     pub error: String,
 }
 
@@ -211,7 +211,7 @@ impl<'m> Pipeline<'m> {
                 |(((document, (language, source, _)), tokens), spans)| match tokens {
                     Ok(tokens) => Ok(self.finish(document, language, source, &tokens, spans)),
                     Err(e) => Err(Unreadable {
-                        document,
+                        document: Box::new(document),
                         error: e.to_string(),
                     }),
                 },
