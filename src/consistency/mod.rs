@@ -181,6 +181,7 @@ fn to_mentions(doc_id: &str, text: &str, mut spans: Vec<Span>) -> Vec<Mention> {
             context: sentence_context(text, s.bytes.start, s.bytes.end),
             amount: s.amount,
             label_votes: s.votes,
+            lemma: String::new(),
         })
         .collect()
 }

@@ -25,6 +25,7 @@ fn m(text: &str, part: &str, occurrence: usize, label: Label, score: f32) -> Men
         context: String::new(),
         amount: None,
         label_votes: None,
+        lemma: String::new(),
     }
 }
 

@@ -25,6 +25,14 @@ pub struct Mention {
     pub context: String,
     #[serde(flatten, with = "super::amount::columns")]
     pub amount: Option<Amount>,
+    /// The name in the nominative, as the resolve stage's lemmatiser reads it
+    /// ("Darka Šarića" → "Darko Šarić", "NATO-a" → "NATO"); empty before
+    /// resolution and for amounts, whose lemma (the counted noun's) is
+    /// `amount.lemma`. Both are written as one `lemma` field (right after
+    /// the amount columns, where the amount's was): [`Mention::lemma`].
+    /// A record read back puts an amount's lemma here.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub lemma: String,
     /// Where the consistency stage voted on this mention's surface form
     /// because its mentions disagreed: each label with the summed score of
     /// the mentions that had it (the highest won). JSONL and the chunk store
@@ -39,6 +47,18 @@ pub fn round_score(score: f32) -> f32 {
 }
 
 impl Mention {
+    /// The mention's lemma: the name's, or for an amount its counted noun's
+    /// (empty where there is none).
+    pub fn lemma(&self) -> &str {
+        if !self.lemma.is_empty() {
+            return &self.lemma;
+        }
+        self.amount
+            .as_ref()
+            .and_then(|a| a.lemma.as_deref())
+            .unwrap_or("")
+    }
+
     /// The mention id of the `index`-th mention of `doc_id`.
     pub fn id_of(doc_id: &str, index: usize) -> String {
         format!("{doc_id}#{index}")

@@ -105,6 +105,7 @@ fn rewrite_document(
                 context: String::new(),
                 amount: None,
                 label_votes: None,
+                lemma: String::new(),
             });
         }
     }

@@ -186,6 +186,7 @@ impl<'m> Recognisers<'m> {
                 if self.consistency.document_rules() {
                     mentions = apply_document(&doc.id, &doc.text, mentions);
                 }
+                crate::resolve::lemmatise(&mut mentions, &language.language);
                 let resolved = resolve_document(&mentions);
                 let mentions: Vec<ResolvedMention> = mentions
                     .into_iter()
@@ -309,6 +310,7 @@ impl<'m> Recognisers<'m> {
                     context: sentence_context(&doc.text, f.bytes.start, f.bytes.end),
                     amount,
                     label_votes: None,
+                    lemma: String::new(),
                 }
             })
             .collect()
