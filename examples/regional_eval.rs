@@ -2,10 +2,12 @@
 //! span F1, entity grouping of case forms and canonical names, for hr, sr
 //! and sr in Cyrillic.
 //!
-//! Usage: `regional_eval [DATA] [--bin PATH] [--work DIR] [--sets hr,sr,sr-cyrl]`
+//! Usage: `regional_eval [DATA] [--bin PATH] [--work DIR] [--sets hr,sr,sr-cyrl] [--reuse]`
 //! (DATA defaults to `../shared/datasets`, the binary to
 //! `target/release/nerpipe`, the work folder to `target/regional-eval`).
-//! `SHOW=1` prints every split inflected name and every wrong canonical.
+//! `--reuse` scores the outputs a previous call left in the work folder
+//! instead of running again. `SHOW=1` prints every split inflected name,
+//! every run entity holding several gold groups and every wrong canonical.
 //!
 //! **Articles.** `ud-{hr,sr}-set/*-dev.conllu` give each token's form, lemma
 //! and `SpaceAfter=No`, and `# newdoc id` groups its sentences into articles;
@@ -24,7 +26,10 @@
 //! **Gold.** Every gold span has its character offsets, its type and its
 //! lemma: the UD lemmas of its tokens joined with spaces. The gold grouping
 //! of a set (all its articles together) puts spans with the same lower-cased
-//! lemma in one group ("Darka Šarića" and "Darko Šarić" → "darko šarić").
+//! lemma in one group ("Darka Šarića" and "Darko Šarić" → "darko šarić"); a
+//! PER span starting with a possessive adjective (UD `Poss=Yes`: "Šarićev",
+//! lemma "šarićev") is grouped with its person ("šarić"), as nerpipe
+//! attaches possessives to their person.
 //!
 //! **Measures** (per set):
 //! - *span P/R/F1*: run mentions labelled PERSON/ORGANISATION/PLACE (as
@@ -37,6 +42,10 @@
 //!   |E(m) ∩ G(m)| / |E(m)|, recall |E(m) ∩ G(m)| / |G(m)|, with E(m) the found
 //!   mentions in m's run entity and G(m) those in m's gold group; averaged
 //!   over M, F1 their harmonic mean.
+//! - *B-cubed, all, surnames linked*: the same, with a one-word PER gold
+//!   lemma that is the last word of exactly one multi-word PER lemma of its
+//!   article grouped with that person ("Sanadera" with "Ivo Sanader"), as
+//!   nerpipe and a reader group them (the lemma grouping keeps them apart).
 //! - *B-cubed, inflected*: the same over the found mentions whose gold group
 //!   is written in 2+ distinct surface forms among the set's found mentions
 //!   ("Beograd", "Beogradu"), E and G restricted to them.
@@ -44,8 +53,9 @@
 //!   word (a proper name: not "vlada" for "Vlade") and with a
 //!   found mention written otherwise (compared case-insensitively: "Beogradu"
 //!   for "Beograd"); right when the run entity holding most of the group's
-//!   found mentions (first on ties) has the lemma as its canonical
-//!   (case-insensitive).
+//!   found mentions (first on ties) has the lemma as its canonical, or as
+//!   the last word of its canonical (a surname linked to the full name:
+//!   "Sanadera" in the entity "Ivo Sanader"), compared case-insensitively.
 use nerpipe::doc::script::latin_to_cyrillic;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -56,6 +66,8 @@ struct Token {
     lemma: String,
     space_after: bool,
     tag: String,
+    /// UD `Poss=Yes`: a possessive adjective ("Šarićev").
+    possessive: bool,
 }
 
 struct Article {
@@ -103,6 +115,7 @@ fn parse_conllu(text: &str) -> Vec<Article> {
                 lemma: cols[2].to_string(),
                 space_after: !cols[9].contains("SpaceAfter=No"),
                 tag: "O".to_string(),
+                possessive: cols[5].contains("Poss=Yes"),
             });
         }
     }
@@ -166,6 +179,20 @@ fn load(data: &Path, lang: &str, cyrillic: bool) -> Vec<Article> {
     articles
 }
 
+/// The gold group of a lemma: lower-cased; a person's possessive adjective
+/// ("šarićev", "šarićeva") groups with the person ("šarić").
+fn group_of(lemma: &str, possessive: bool) -> String {
+    let lower = lemma.to_lowercase();
+    if possessive {
+        for suffix in ["ov", "ev", "in", "ов", "ев", "ин"] {
+            if let Some(base) = lower.strip_suffix(suffix) {
+                return base.trim_end_matches('-').to_string();
+            }
+        }
+    }
+    lower
+}
+
 /// An article's text and its gold spans.
 fn build(a: &Article) -> (String, Vec<Span>) {
     let mut text = String::new();
@@ -190,16 +217,20 @@ fn build(a: &Article) -> (String, Vec<Span>) {
             }
             let start = push(&mut text, "");
             let end = push(&mut text, &tok.form);
-            if let Some(sp) = open.as_mut() {
+            if let Some(sp) = open.as_mut().filter(|_| inside) {
                 sp.end = end;
                 sp.lemma.push(' ');
                 sp.lemma.push_str(&tok.lemma);
             } else if tok.tag != "O" {
+                let kind = match &tok.tag[2..] {
+                    "PER" if tok.possessive => "POSS",
+                    k => k,
+                };
                 open = Some(Span {
                     doc: format!("{}.txt", a.id),
                     start,
                     end,
-                    kind: tok.tag[2..].to_string(),
+                    kind: kind.to_string(),
                     group: String::new(),
                     text: String::new(),
                     lemma: tok.lemma.clone(),
@@ -214,33 +245,51 @@ fn build(a: &Article) -> (String, Vec<Span>) {
     let chars: Vec<char> = text.chars().collect();
     for sp in &mut spans {
         sp.text = chars[sp.start..sp.end].iter().collect();
-        sp.group = sp.lemma.to_lowercase();
+        sp.group = group_of(&sp.lemma, sp.kind == "POSS");
+        if sp.kind == "POSS" {
+            sp.kind = "PER".into();
+        }
     }
     (text, spans)
 }
 
 /// Runs the binary over the articles; returns the run's mentions and the
 /// canonical name of each entity.
-fn run(bin: &Path, work: &Path, docs: &[(String, String)]) -> (Vec<Span>, HashMap<String, String>) {
+fn run(
+    bin: &Path,
+    work: &Path,
+    docs: &[(String, String)],
+    reuse: bool,
+) -> (Vec<Span>, HashMap<String, String>) {
     let corpus = work.join("corpus");
     let out = work.join("out");
-    for dir in [&corpus, &out] {
+    if !(reuse && out.join("entities.csv").exists()) {
+        run_binary(bin, &corpus, &out, docs);
+    }
+    read_run(&out)
+}
+
+fn run_binary(bin: &Path, corpus: &Path, out: &Path, docs: &[(String, String)]) {
+    for dir in [corpus, out] {
         if dir.exists() {
             std::fs::remove_dir_all(dir).expect("clear work folder");
         }
     }
-    std::fs::create_dir_all(&corpus).expect("work folder");
+    std::fs::create_dir_all(corpus).expect("work folder");
     for (id, text) in docs {
         std::fs::write(corpus.join(id), text).expect("write article");
     }
     let status = Command::new(bin)
         .args(["run", "--quiet", "--no-report", "--no-sqlite", "--corpus"])
-        .arg(&corpus)
+        .arg(corpus)
         .arg("--out")
-        .arg(&out)
+        .arg(out)
         .status()
         .unwrap_or_else(|e| panic!("{}: {e}", bin.display()));
     assert!(status.success(), "nerpipe run failed: {status}");
+}
+
+fn read_run(out: &Path) -> (Vec<Span>, HashMap<String, String>) {
     let mut mentions = Vec::new();
     let mut r = csv::Reader::from_path(out.join("mentions.csv")).expect("mentions.csv");
     let h = r.headers().expect("header").clone();
@@ -390,7 +439,9 @@ fn canonical_score(
         }
         let best = count.iter().rev().max_by_key(|c| c.1).expect("one vote").0;
         let name = canonical.get(best).map(String::as_str).unwrap_or("");
-        if name.to_lowercase() == *group {
+        let lower = name.to_lowercase();
+        let surname = lower.split(' ').next_back() == Some(group);
+        if lower == *group || surname {
             right += 1;
         } else if show {
             println!("  canonical {name:?} for lemma {group:?}");
@@ -413,15 +464,53 @@ fn show_splits(items: &[(&Span, String)], inflected: &HashSet<String>) {
     }
 }
 
+/// The article's gold spans with a one-word PER lemma that is the last word
+/// of exactly one multi-word PER lemma of the article grouped with it
+/// ("sanader" with "ivo sanader"), as a reader groups them.
+fn link_surnames(spans: &[Span]) -> Vec<Span> {
+    let full: HashSet<&str> = spans
+        .iter()
+        .filter(|s| s.kind == "PER" && s.group.contains(' '))
+        .map(|s| s.group.as_str())
+        .collect();
+    spans
+        .iter()
+        .map(|s| {
+            let mut s = s.clone();
+            if s.kind == "PER" && !s.group.contains(' ') {
+                let owners: Vec<&&str> = full
+                    .iter()
+                    .filter(|f| f.rsplit(' ').next() == Some(s.group.as_str()))
+                    .collect();
+                if let [one] = owners[..] {
+                    s.group = one.to_string();
+                }
+            }
+            s
+        })
+        .collect()
+}
+
+fn show_merges(items: &[(&Span, String)]) {
+    let mut by_entity: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
+    for (g, e) in items {
+        *by_entity.entry(e).or_default().entry(&g.group).or_default() += 1;
+    }
+    for (entity, groups) in by_entity.iter().filter(|(_, g)| g.len() > 1) {
+        println!("  merged in {entity}: {groups:?}");
+    }
+}
+
 struct Row {
     set: String,
     span: Prf,
     inflected: Prf,
     all: Prf,
+    all_linked: Prf,
     canonical: (usize, usize),
 }
 
-fn evaluate(data: &Path, bin: &Path, work: &Path, set: &str, show: bool) -> Row {
+fn evaluate(data: &Path, bin: &Path, work: &Path, set: &str, show: bool, reuse: bool) -> Row {
     let (lang, cyrillic) = match set {
         "sr-cyrl" => ("sr", true),
         other => (other, false),
@@ -429,12 +518,14 @@ fn evaluate(data: &Path, bin: &Path, work: &Path, set: &str, show: bool) -> Row 
     let articles = load(data, lang, cyrillic);
     let mut docs = Vec::new();
     let mut gold = Vec::new();
+    let mut linked = Vec::new();
     for a in &articles {
         let (text, spans) = build(a);
         docs.push((format!("{}.txt", a.id), text));
+        linked.extend(link_surnames(&spans));
         gold.extend(spans);
     }
-    let (run_mentions, canonical) = run(bin, &work.join(set), &docs);
+    let (run_mentions, canonical) = run(bin, &work.join(set), &docs, reuse);
     let items = found(&gold, &run_mentions);
     let inflected = inflected_groups(&items);
     let infl_items: Vec<_> = items
@@ -445,12 +536,14 @@ fn evaluate(data: &Path, bin: &Path, work: &Path, set: &str, show: bool) -> Row 
     if show {
         println!("{set}:");
         show_splits(&items, &inflected);
+        show_merges(&items);
     }
     Row {
         set: set.to_string(),
         span: span_prf(&gold, &run_mentions),
         inflected: bcubed(&infl_items),
         all: bcubed(&items),
+        all_linked: bcubed(&found(&linked, &run_mentions)),
         canonical: canonical_score(&items, &canonical, show),
     }
 }
@@ -469,6 +562,10 @@ fn print_table(rows: &[Row]) {
     });
     line("B-cubed F1 (P / R), all found mentions", &|r| r.all.cell());
     line(
+        "the same, a surname grouped with the article's one full name",
+        &|r| r.all_linked.cell(),
+    );
+    line(
         "canonical = nominative, single-word names seen inflected",
         &|r| {
             let (a, b) = r.canonical;
@@ -482,19 +579,22 @@ fn main() {
     let mut bin = PathBuf::from("target/release/nerpipe");
     let mut work = PathBuf::from("target/regional-eval");
     let mut sets = "hr,sr,sr-cyrl".to_string();
+    let mut reuse_flag = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--bin" => bin = args.next().expect("--bin PATH").into(),
             "--work" => work = args.next().expect("--work DIR").into(),
             "--sets" => sets = args.next().expect("--sets LIST"),
+            "--reuse" => reuse_flag = true,
             _ => data = a.into(),
         }
     }
     let show = std::env::var("SHOW").is_ok_and(|v| v == "1");
+    let reuse = std::mem::take(&mut reuse_flag);
     let rows: Vec<Row> = sets
         .split(',')
-        .map(|set| evaluate(&data, &bin, &work, set, show))
+        .map(|set| evaluate(&data, &bin, &work, set, show, reuse))
         .collect();
     print_table(&rows);
 }

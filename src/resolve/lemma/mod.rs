@@ -71,7 +71,7 @@ pub fn lemmatise(mentions: &mut [Mention], language: &str) {
         let lemma = match m.label {
             Label::Amount => continue,
             Label::Person => person(&words, &doc, &surnames),
-            Label::Place => words.iter().map(|w| name_word(w, &doc)).collect(),
+            Label::Place => words.iter().map(|w| name_word(w, &doc, true)).collect(),
             Label::Organisation | Label::Misc => organisation(&words, &doc),
         };
         if m.label == Label::Person && lemma.len() > 1 {
@@ -179,7 +179,9 @@ fn candidates(word: &str, paradigm: Paradigm) -> Vec<(String, When)> {
         }
         let stem_last = lower.chars().nth(n - e - 1).unwrap_or('a');
         let when = match r.when {
-            When::Consonant if !is_consonant(stem_last) => When::Attested,
+            When::Consonant if !is_consonant(stem_last) || matches!(stem_last, 'j' | 'ј') => {
+                When::Attested
+            }
             w => w,
         };
         let c = replace_ending(word, e, &r.replacement);
@@ -215,7 +217,9 @@ fn oblique(lower: &str) -> bool {
 }
 
 /// The lemma of one word of a place or organisation name (rules 1–5).
-fn name_word(word: &str, doc: &DocWords) -> String {
+/// `vowel_defaults`: whether "-e"/"-i" → "-a" are default readings (places:
+/// "Tuzli" → Tuzla); organisation heads may be plural ("Narodne novine").
+fn name_word(word: &str, doc: &DocWords, vowel_defaults: bool) -> String {
     if let Some(stem) = acronym_stem(word) {
         return stem.to_string();
     }
@@ -235,7 +239,12 @@ fn name_word(word: &str, doc: &DocWords) -> String {
         .find(|(c, _)| listed(c))
         .or_else(|| cands.iter().find(|(_, w)| *w == When::Always))
         .or_else(|| cands.iter().find(|(c, _)| written(c)))
-        .or_else(|| cands.iter().find(|(_, w)| *w == When::Consonant))
+        .or_else(|| {
+            cands.iter().find(|(c, w)| {
+                *w == When::Consonant
+                    && (vowel_defaults || c.chars().count() < word.chars().count())
+            })
+        })
         .or_else(|| {
             cands
                 .iter()
@@ -248,13 +257,13 @@ fn name_word(word: &str, doc: &DocWords) -> String {
 fn organisation(words: &[&str], doc: &DocWords) -> Vec<String> {
     let mut out: Vec<String> = words.iter().map(|w| w.to_string()).collect();
     if let Some(first) = words.first() {
-        out[0] = name_word(first, doc);
+        out[0] = name_word(first, doc, false);
         let adjective = ["sk", "čk", "ck", "ск", "чк", "цк"]
             .iter()
             .any(|a| out[0].to_lowercase().contains(a))
             && out[0] != *first;
         if adjective && words.len() > 1 {
-            out[1] = name_word(words[1], doc);
+            out[1] = name_word(words[1], doc, false);
         }
     }
     out
@@ -291,7 +300,7 @@ fn surname(words: &[&str], doc: &DocWords, surnames: &HashSet<String>) -> Option
     }
     cands
         .iter()
-        .find(|(_, w)| *w == When::Consonant)
+        .find(|(_, w)| matches!(w, When::Consonant | When::Agreement))
         .map(|(c, _)| c.clone())
 }
 
@@ -348,6 +357,7 @@ fn person(words: &[&str], doc: &DocWords, surnames: &HashSet<String>) -> Vec<Str
     if words.len() == 1 {
         let poss = candidates(last, Paradigm::Possessive);
         let cands = candidates(last, Paradigm::Person);
+        let romanian = last.to_lowercase().ends_with("scu");
         let pick = poss
             .iter()
             .chain(cands.iter())
@@ -356,6 +366,11 @@ fn person(words: &[&str], doc: &DocWords, surnames: &HashSet<String>) -> Vec<Str
                 poss.iter()
                     .chain(cands.iter())
                     .filter(|(c, _)| surnames.contains(&c.to_lowercase())),
+            )
+            .chain(
+                cands
+                    .iter()
+                    .filter(|(_, w)| *w == When::Consonant && !romanian),
             )
             .next();
         if let Some((c, _)) = pick {

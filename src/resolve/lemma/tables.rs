@@ -10,6 +10,8 @@ use std::sync::OnceLock;
 pub(super) enum When {
     Always,
     Consonant,
+    /// Persons: where the given name agrees; otherwise as `Attested`.
+    Agreement,
     Attested,
 }
 
@@ -68,6 +70,7 @@ fn rules() -> Vec<Rule> {
         let when = match r.get(3).copied().unwrap_or("attested") {
             "always" => When::Always,
             "consonant" => When::Consonant,
+            "agreement" => When::Agreement,
             _ => When::Attested,
         };
         let (ending, replacement) = (r[1].trim(), r.get(2).map_or("", |s| s.trim()));

@@ -133,6 +133,29 @@ fn places_and_organisations_in_the_nominative() {
         lemmas("sr", &[(Loc, "Београду"), (Org, "НАТО-а")]),
         ["Београд", "НАТО"]
     );
+    assert_eq!(
+        lemmas(
+            "hr",
+            &[
+                (Loc, "Kipru"),
+                (Loc, "Gradini"),
+                (Loc, "Zagorju"),
+                (Loc, "Helsinki"),
+                (Org, "Narodne novine"),
+                (Per, "Račanom"),
+                (Per, "Basescu"),
+            ]
+        ),
+        [
+            "Kipar",
+            "Gradina",
+            "Zagorje",
+            "Helsinki",
+            "Narodne novine",
+            "Račan",
+            "Basescu"
+        ]
+    );
 }
 
 #[test]
