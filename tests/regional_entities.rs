@@ -60,7 +60,11 @@ fn regional_names_are_one_entity_each_in_the_nominative() {
         ("ORGANISATION", "USKOK", 3),
         ("ORGANISATION", "Tužilaštvo BiH", 1),
         ("ORGANISATION", "Tužilaštvo Bosne i Hercegovine", 1),
-        ("ORGANISATION", "Uprava za indirektno oporezivanje Bosne i Hercegovine", 1),
+        (
+            "ORGANISATION",
+            "Uprava za indirektno oporezivanje Bosne i Hercegovine",
+            1,
+        ),
         ("PLACE", "Brčko", 1),
         ("PLACE", "Beograd", 3),
         ("PLACE", "Нови Сад", 4),
@@ -120,7 +124,14 @@ fn mentions_carry_their_lemma() {
     assert_eq!(lemma_of("Новом Саду"), "Нови Сад");
     assert_eq!(lemma_of("pet carinika"), "carinik");
     let same = |a: &str, b: &str| {
-        let id = |t: &str| mentions.iter().find(|m| m.text == t).unwrap().entity_id.clone();
+        let id = |t: &str| {
+            mentions
+                .iter()
+                .find(|m| m.text == t)
+                .unwrap()
+                .entity_id
+                .clone()
+        };
         id(a) == id(b)
     };
     assert!(same("Darku Šariću", "Šarićev"));

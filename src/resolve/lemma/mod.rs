@@ -37,7 +37,7 @@ mod tests;
 use super::keys::core_form;
 use super::Class;
 use crate::doc::{Label, Mention};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use tables::{is_consonant, tables, Paradigm, When};
 
 /// Languages (ISO 639-1/3) whose names are lemmatised.
@@ -46,47 +46,66 @@ const INFLECTING: &[&str] = &["hr", "sr", "bs", "sh", "hbs", "cnr", "me"];
 /// Sets each mention's `lemma` (amounts keep theirs in `amount.lemma`).
 /// `language` is the document's (ISO 639-1); all mentions are of one document.
 pub fn lemmatise(mentions: &mut [Mention], language: &str) {
-    let cores: Vec<String> = mentions
-        .iter()
-        .map(|m| core_form(&m.text, Class::of(m.label)).0)
-        .collect();
-    if !INFLECTING.contains(&language) {
-        for (m, core) in mentions.iter_mut().zip(cores) {
-            if m.label != Label::Amount {
-                m.lemma = core;
+    // A document repeats its names: each (label, text) is read once.
+    let mut distinct: Vec<(Label, String)> = Vec::new();
+    let mut of_mention: Vec<Option<usize>> = Vec::with_capacity(mentions.len());
+    {
+        let mut index: HashMap<(Label, &str), usize> = HashMap::new();
+        for m in mentions.iter() {
+            if m.label == Label::Amount {
+                of_mention.push(None);
+                continue;
             }
+            let i = *index.entry((m.label, m.text.as_str())).or_insert_with(|| {
+                distinct.push((m.label, core_form(&m.text, Class::of(m.label)).0));
+                distinct.len() - 1
+            });
+            of_mention.push(Some(i));
         }
-        return;
     }
-    let doc = DocWords::of(mentions, &cores);
-    let persons_first = {
-        let mut order: Vec<usize> = (0..mentions.len()).collect();
-        order.sort_by_key(|&i| cores[i].split_whitespace().count() < 2);
-        order
+    let lemmas = if INFLECTING.contains(&language) {
+        lemmas_of(&distinct)
+    } else {
+        distinct.into_iter().map(|(_, core)| core).collect()
     };
+    for (m, i) in mentions.iter_mut().zip(of_mention) {
+        if let Some(i) = i {
+            m.lemma = lemmas[i].clone();
+        }
+    }
+}
+
+/// The lemma of each distinct (label, core form) of a document.
+fn lemmas_of(distinct: &[(Label, String)]) -> Vec<String> {
+    let doc = DocWords::of(distinct);
+    let mut order: Vec<usize> = (0..distinct.len()).collect();
+    // Multi-word persons first: their surnames decide one-word mentions.
+    order.sort_by_key(|&i| !distinct[i].1.contains(' '));
     let mut surnames = doc.surnames.clone();
-    for i in persons_first {
-        let m = &mentions[i];
-        let words: Vec<&str> = cores[i].split_whitespace().collect();
-        let lemma = match m.label {
-            Label::Amount => continue,
+    let mut out = vec![String::new(); distinct.len()];
+    for i in order {
+        let (label, core) = &distinct[i];
+        let words: Vec<&str> = core.split_whitespace().collect();
+        let lemma = match label {
             Label::Person => person(&words, &doc, &surnames),
             Label::Place => words.iter().map(|w| name_word(w, &doc, true)).collect(),
-            Label::Organisation | Label::Misc => organisation(&words, &doc),
+            _ => organisation(&words, &doc),
         };
-        if m.label == Label::Person && lemma.len() > 1 {
+        if *label == Label::Person && lemma.len() > 1 {
             surnames.insert(lemma[lemma.len() - 1].to_lowercase());
         }
-        mentions[i].lemma = lemma.join(" ");
+        out[i] = lemma.join(" ");
     }
+    out
 }
 
 /// What the document's mentions write, lowercase.
 struct DocWords {
     /// Words of place, organisation and other names.
     names: HashSet<String>,
-    /// Default lemmas (rules 3) of those words.
-    defaults: HashSet<String>,
+    /// Default lemmas (rules 3) of those words, each with a word it is the
+    /// default of.
+    defaults: HashMap<String, String>,
     /// Words of person names.
     person: HashSet<String>,
     /// Last words of multi-word person names.
@@ -94,16 +113,16 @@ struct DocWords {
 }
 
 impl DocWords {
-    fn of(mentions: &[Mention], cores: &[String]) -> DocWords {
+    fn of(distinct: &[(Label, String)]) -> DocWords {
         let mut d = DocWords {
             names: HashSet::new(),
-            defaults: HashSet::new(),
+            defaults: HashMap::new(),
             person: HashSet::new(),
             surnames: HashSet::new(),
         };
-        for (m, core) in mentions.iter().zip(cores) {
+        for (label, core) in distinct {
             let words: Vec<&str> = core.split_whitespace().collect();
-            match m.label {
+            match label {
                 Label::Amount => {}
                 Label::Person => {
                     d.person.extend(words.iter().map(|w| w.to_lowercase()));
@@ -114,10 +133,11 @@ impl DocWords {
                 _ => d.names.extend(words.iter().map(|w| w.to_lowercase())),
             }
         }
-        let defaults: HashSet<String> = d
-            .names
-            .iter()
-            .filter_map(|w| default_reading(w, Paradigm::Name))
+        let mut names: Vec<&String> = d.names.iter().collect();
+        names.sort();
+        let defaults: HashMap<String, String> = names
+            .into_iter()
+            .filter_map(|w| Some((default_reading(w, Paradigm::Name)?, w.clone())))
             .collect();
         d.defaults = defaults;
         d
@@ -172,7 +192,15 @@ fn candidates(word: &str, paradigm: Paradigm) -> Vec<(String, When)> {
     let lower = word.to_lowercase();
     let n = lower.chars().count();
     let mut out: Vec<(String, When)> = Vec::new();
-    for r in tables().rules.iter().filter(|r| r.paradigm == paradigm) {
+    let t = tables();
+    let Some(last) = lower.chars().next_back() else {
+        return Vec::new();
+    };
+    let rows = t
+        .by_last
+        .get(&(paradigm, last))
+        .map_or(&[][..], Vec::as_slice);
+    for r in rows.iter().map(|&i| &t.rules[i]) {
         let e = r.ending.chars().count();
         if n < e + 2 || !lower.ends_with(r.ending.as_str()) {
             continue;
@@ -246,9 +274,12 @@ fn name_word(word: &str, doc: &DocWords, vowel_defaults: bool) -> String {
             })
         })
         .or_else(|| {
-            cands
-                .iter()
-                .find(|(c, _)| doc.defaults.contains(&c.to_lowercase()))
+            // Another word's default reading ("Beograda" beside "Beogradu").
+            cands.iter().find(|(c, _)| {
+                doc.defaults
+                    .get(&c.to_lowercase())
+                    .is_some_and(|source| *source != lower)
+            })
         });
     pick.map_or_else(|| word.to_string(), |(c, _)| c.clone())
 }

@@ -2,7 +2,7 @@
 //! Cyrillic rows made from the Latin ones.
 
 use crate::doc::script::latin_to_cyrillic;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 /// When a rule's candidate is taken (see `data/endings.tsv`).
@@ -16,7 +16,7 @@ pub(super) enum When {
 }
 
 /// Which words a rule applies to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(super) enum Paradigm {
     /// Places, organisations: nouns and adjectives.
     Name,
@@ -35,6 +35,9 @@ pub(super) struct Rule {
 
 pub(super) struct Tables {
     pub rules: Vec<Rule>,
+    /// Indexes into `rules` by paradigm and the ending's last letter, in
+    /// table order.
+    pub by_last: HashMap<(Paradigm, char), Vec<usize>>,
     /// Lowercase nominatives (names.tsv), Latin and Cyrillic.
     pub names: HashSet<String>,
     /// Lowercase given names (given_names.tsv), Latin and Cyrillic.
@@ -91,11 +94,21 @@ fn rules() -> Vec<Rule> {
 
 pub(super) fn tables() -> &'static Tables {
     static TABLES: OnceLock<Tables> = OnceLock::new();
-    TABLES.get_or_init(|| Tables {
-        rules: rules(),
-        names: word_set(include_str!("data/names.tsv"), None),
-        given: word_set(include_str!("data/given_names.tsv"), None),
-        masculine_a: word_set(include_str!("data/given_names.tsv"), Some("m")),
+    TABLES.get_or_init(|| {
+        let rules = rules();
+        let mut by_last: HashMap<(Paradigm, char), Vec<usize>> = HashMap::new();
+        for (i, r) in rules.iter().enumerate() {
+            if let Some(c) = r.ending.chars().next_back() {
+                by_last.entry((r.paradigm, c)).or_default().push(i);
+            }
+        }
+        Tables {
+            rules,
+            by_last,
+            names: word_set(include_str!("data/names.tsv"), None),
+            given: word_set(include_str!("data/given_names.tsv"), None),
+            masculine_a: word_set(include_str!("data/given_names.tsv"), Some("m")),
+        }
     })
 }
 
