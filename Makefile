@@ -15,7 +15,7 @@ EN_MODEL ?= models/conll03-minilm-l6
 DATA ?= ../shared/datasets
 BIN := target/release/nerpipe
 
-.PHONY: run test engines bench language-eval lint fmt model model-multilingual base-multilingual models libtorch build fuzz
+.PHONY: run test engines bench language-eval regional-eval lint fmt model model-multilingual base-multilingual models libtorch build fuzz
 
 libtorch: $(LIBTORCH)/.nerpipe-complete
 $(LIBTORCH)/.nerpipe-complete:
@@ -62,6 +62,12 @@ bench: build
 # Cyrillic) and CoNLL-2003 dev documents; SHOW=1 prints each miss.
 language-eval: libtorch
 	$(CARGO) run --release --locked --example language_eval -- $(DATA)
+
+# Whole-article NER and entity grouping on UNER + UD hr/sr dev (sr also in
+# Cyrillic) with the built binary's defaults; SHOW=1 prints every split
+# inflected name and wrong canonical (see examples/regional_eval.rs).
+regional-eval: build models
+	$(CARGO) run --release --locked --example regional_eval -- $(DATA) --bin $(BIN)
 
 lint: libtorch
 	$(CARGO) fmt --check

@@ -2,10 +2,13 @@
 //! Zipf-like from 50,000 entities (people, organisations, places; full names,
 //! bare surnames, titles, possessives, acronyms, diacritics dropped).
 //!
-//! cargo run --release --example bench_resolve   (single-threaded; pin with taskset)
+//! cargo run --release --example bench_resolve [-- --language LANG]
+//! (single-threaded; pin with taskset). Every document is lemmatised as
+//! LANG (default `hr`: the names inflect, the slowest case) before it is
+//! resolved, as `nerpipe run` does.
 
 use nerpipe::doc::{Label, Mention};
-use nerpipe::resolve::{resolve_document, EntityTable};
+use nerpipe::resolve::{lemmatise, resolve_document, EntityTable};
 use std::time::{Duration, Instant};
 
 const MENTIONS: usize = 1_000_000;
@@ -258,6 +261,12 @@ fn peak_rss_kib() -> u64 {
 }
 
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let language = args
+        .iter()
+        .position(|a| a == "--language")
+        .and_then(|i| args.get(i + 1))
+        .map_or("hr", String::as_str);
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let ents = entities(&mut rng);
     // Zipf(1) over entities in random rank order.
@@ -323,10 +332,12 @@ fn main() {
                 context: String::new(),
                 amount: None,
                 label_votes: None,
+                lemma: String::new(),
             });
         }
         made += n;
         let t = Instant::now();
+        lemmatise(&mut ms, language);
         let resolved = resolve_document(&ms);
         for (m, r) in ms.iter().zip(&resolved) {
             table.add(m, r);
@@ -340,6 +351,7 @@ fn main() {
     let all = start_all.elapsed();
     let aliases: usize = entities.iter().map(|e| e.aliases.len()).sum();
     let doc_refs: usize = entities.iter().map(|e| e.documents.len()).sum();
+    println!("language {language}");
     println!(
         "{made} mentions, {doc_no} documents -> {} entities ({aliases} aliases, {doc_refs} entity-document pairs)",
         entities.len()

@@ -85,7 +85,7 @@ fn amount() -> Amount {
         unit: "t".into(),
         qualifier: Some("between".into()),
         value_max: Some("10".into()),
-        lemma: None,
+        lemma: Some("tona".into()),
     }
 }
 
@@ -125,6 +125,7 @@ fn write_run(out: &Path) {
             source: "amounts".into(),
             context: text.into(),
             amount: Some(amount()),
+            lemma: String::new(),
             label_votes: None,
         })
         .unwrap();
@@ -197,6 +198,8 @@ fn written_headers_start_with_the_released_headers() {
     assert_eq!(cell(&header, &rows[0], "end"), "23");
     assert_eq!(cell(&header, &rows[0], "value_max"), "10");
     assert_eq!(cell(&header, &rows[0], "qualifier"), "between");
+    // An amount's lemma is its counted noun's (`Mention::lemma`).
+    assert_eq!(cell(&header, &rows[0], "lemma"), "tona");
 
     let (header, rows) = read(&out.path().join("entities.csv"));
     assert_prefix("entities.csv", &header, &RELEASED_ENTITIES);

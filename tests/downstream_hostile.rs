@@ -105,7 +105,8 @@ fn ids_read_the_same_in_every_column_and_list() {
 fn ranges_and_qualifiers_reach_the_csvs() {
     let (h, mentions) = records("mentions.csv");
     assert_eq!(h, MENTION_COLUMNS);
-    assert_eq!(&h[h.len() - 2..], ["value_max", "qualifier"]);
+    // Columns are only ever added at the end: value_max, qualifier, lemma.
+    assert_eq!(&h[h.len() - 3..], ["value_max", "qualifier", "lemma"]);
     let amounts: Vec<(String, String, String, String)> = mentions
         .iter()
         .filter(|m| !m[column(&h, "value")].is_empty())

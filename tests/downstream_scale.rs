@@ -86,6 +86,7 @@ fn ten_thousand_documents() {
                 context: String::new(),
                 amount: None,
                 label_votes: None,
+                lemma: String::new(),
             };
             serde_json::to_writer(&mut mentions, &m).unwrap();
             mentions.write_all(b"\n").unwrap();

@@ -39,6 +39,7 @@ fn load() -> Vec<Vec<Gold>> {
             context: String::new(),
             amount: None,
             label_votes: None,
+            lemma: String::new(),
         };
         let g = Gold {
             mention,

@@ -31,6 +31,7 @@ fn mentions_of(doc: &str, text: &str, name: &str) -> Vec<Mention> {
                 context: String::new(),
                 amount: None,
                 label_votes: None,
+                lemma: String::new(),
             }
         })
         .collect()

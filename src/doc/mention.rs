@@ -26,6 +26,14 @@ pub struct Mention {
     pub context: String,
     #[serde(flatten, with = "super::amount::columns")]
     pub amount: Option<Amount>,
+    /// The name in the nominative, as the resolve stage's lemmatiser reads it
+    /// ("Darka Šarića" → "Darko Šarić", "NATO-a" → "NATO"); empty before
+    /// resolution and for amounts, whose lemma (the counted noun's) is
+    /// `amount.lemma`. Both are written as one `lemma` field (right after
+    /// the amount columns, where the amount's was): [`Mention::lemma`].
+    /// A record read back puts an amount's lemma here.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub lemma: String,
     /// Where the consistency stage voted on this mention's surface form
     /// because its mentions disagreed: each label with the summed score of
     /// the mentions that had it (the highest won). JSONL and the chunk store
@@ -40,6 +48,18 @@ pub fn round_score(score: f32) -> f32 {
 }
 
 impl Mention {
+    /// The mention's lemma: the name's, or for an amount its counted noun's
+    /// (empty where there is none).
+    pub fn lemma(&self) -> &str {
+        if !self.lemma.is_empty() {
+            return &self.lemma;
+        }
+        self.amount
+            .as_ref()
+            .and_then(|a| a.lemma.as_deref())
+            .unwrap_or("")
+    }
+
     /// The mention id of the `index`-th mention of `doc_id`.
     pub fn id_of(doc_id: &str, index: usize) -> String {
         format!("{doc_id}#{index}")
@@ -47,7 +67,8 @@ impl Mention {
 
     /// The mentions of one document's spans (byte offsets into `text`),
     /// sorted by start and numbered `doc_id#0`, …: where code points, texts
-    /// and contexts are computed, once. Entity ids are left to resolve.
+    /// and contexts are computed, once. Lemmas and entity ids are left to
+    /// resolve.
     pub fn from_spans(doc_id: &str, text: &str, mut spans: Vec<Span>) -> Vec<Mention> {
         spans.sort_by_key(|s| (s.bytes.start, s.bytes.end));
         let bytes: Vec<usize> = spans
@@ -71,6 +92,7 @@ impl Mention {
                 source: s.source,
                 context: sentence_context(text, s.bytes.start, s.bytes.end),
                 amount: s.amount,
+                lemma: String::new(),
                 label_votes: s.votes,
             })
             .collect()

@@ -11,7 +11,7 @@ use crate::consistency::Consistency;
 use crate::doc::{Document, Mention, Span};
 use crate::ingest::language::{self, Detected};
 use crate::model::{Decoder, Engine, LoadedModel, Precision};
-use crate::resolve::{resolve_document, Resolved};
+use crate::resolve::{lemmatise, resolve_document, Resolved};
 use crate::segment::{TokenSequence, WindowCuts, WindowSpec};
 use crate::Error;
 use anyhow::Context;
@@ -311,6 +311,7 @@ impl<'m> Pipeline<'m> {
             self.settings.consistency,
         );
         let mut mentions = Mention::from_spans(&document.id, &document.text, spans);
+        lemmatise(&mut mentions, &language.language);
         let resolved = resolve_document(&mentions);
         for (mention, r) in mentions.iter_mut().zip(&resolved) {
             mention.entity_id = r.entity_id.clone();

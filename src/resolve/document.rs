@@ -98,7 +98,10 @@ fn mention_infos(mentions: &[Mention]) -> Vec<Info> {
                     poss: Possessive::None,
                 };
             }
-            let (core, poss) = core_form(&m.text, class);
+            let (mut core, poss) = core_form(&m.text, class);
+            if !m.lemma.is_empty() {
+                core = core_form(&m.lemma, class).0;
+            }
             let mut key = normalise_key(&core);
             if key.is_empty() {
                 key = normalise_key(&m.text);

@@ -26,12 +26,19 @@
 //!   documents and ORGANISATION/PLACE ones in others is one entity, in the
 //!   class most of its mentions have ([`ClassVotes`], a first pass of the merge).
 //!
+//! - A mention's match key is made from its lemma where [`lemmatise`] set
+//!   one: case forms of a name in Croatian, Serbian, Bosnian and
+//!   Montenegrin meet ("Beogradu" = "Beograd", "Darka Šarića" = "Darko
+//!   Šarić"), and the entity's canonical name is its most frequent lemma,
+//!   the nominative in the script the documents use most.
+//!
 //! [`keys`] makes match keys and ids, [`document`] links within a document,
 //! [`table`] accumulates entities across documents, [`corpus`] joins classes.
 
 mod corpus;
 mod document;
 mod keys;
+mod lemma;
 mod table;
 #[cfg(test)]
 mod tests;
@@ -39,6 +46,7 @@ mod tests;
 pub use corpus::{ClassMerges, ClassVotes};
 pub use document::resolve_document;
 pub use keys::{entity_id, normalise_key};
+pub use lemma::lemmatise;
 pub use table::EntityTable;
 
 use crate::doc::Label;

@@ -47,6 +47,8 @@ struct Acc {
     id: String,
     class: Class,
     forms: Forms,
+    /// The mentions' lemmas (their text where they have none): the canonical.
+    lemmas: Forms,
     label_counts: [u32; 5],
     label_scores: [f64; 5],
     count: usize,
@@ -102,6 +104,7 @@ impl EntityTable {
                     id: resolved.entity_id.clone(),
                     class,
                     forms: Forms::default(),
+                    lemmas: Forms::default(),
                     label_counts: [0; 5],
                     label_scores: [0.0; 5],
                     count: 0,
@@ -115,6 +118,12 @@ impl EntityTable {
         };
         let acc = &mut self.entities[e];
         acc.forms.add(&mention.text, self.seq);
+        let lemma = if mention.lemma.is_empty() {
+            &mention.text
+        } else {
+            &mention.lemma
+        };
+        acc.lemmas.add(lemma, self.seq);
         self.seq += 1;
         let li = mention.label.index();
         acc.label_counts[li] += 1;
@@ -128,8 +137,12 @@ impl EntityTable {
         }
         if acc.amount.is_none() && mention.label == Label::Amount {
             // A qualifier ("more than") belongs to a mention, not to the entity.
+            // A record read back has the amount's lemma on the mention.
             acc.amount = mention.amount.clone().map(|a| Amount {
                 qualifier: None,
+                lemma: a
+                    .lemma
+                    .or_else(|| (!mention.lemma.is_empty()).then(|| mention.lemma.clone())),
                 ..a
             });
         }
@@ -169,7 +182,7 @@ impl EntityTable {
                     label: Label::ALL[win],
                     canonical: match &acc.amount {
                         Some(amount) if acc.class == Class::Amount => amount.canonical(),
-                        _ => canonical(&acc.forms, acc.class),
+                        _ => canonical(&acc.lemmas, acc.class),
                     },
                     aliases: {
                         let mut a: Vec<String> =
@@ -191,20 +204,27 @@ impl EntityTable {
     }
 }
 
-/// Most frequent multi-word form (titles, article and possessive removed),
-/// else most frequent form; ties to the first seen.
+/// Most frequent multi-word lemma (titles, article and possessive removed),
+/// else most frequent lemma; ties to the first seen. Forms differing only in
+/// letter case count together ("BEOGRAD" for "Beograd"), shown as written
+/// in a form that is not all capitals where there is one.
 fn canonical(forms: &Forms, class: Class) -> String {
+    let shouting = |s: &str| !s.chars().any(char::is_lowercase);
     let mut agg: Vec<(String, u32, u64)> = Vec::new();
     let mut pos: HashMap<String, usize> = HashMap::new();
     for (text, count, first) in &forms.list {
         let (core, _) = core_form(text, class);
-        match pos.get(&core) {
+        match pos.get(&core.to_lowercase()) {
             Some(&p) => {
-                agg[p].1 += count;
-                agg[p].2 = agg[p].2.min(*first);
+                let a = &mut agg[p];
+                a.1 += count;
+                a.2 = a.2.min(*first);
+                if shouting(&a.0) && !shouting(&core) {
+                    a.0 = core;
+                }
             }
             None => {
-                pos.insert(core.clone(), agg.len());
+                pos.insert(core.to_lowercase(), agg.len());
                 agg.push((core, *count, *first));
             }
         }

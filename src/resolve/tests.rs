@@ -17,6 +17,7 @@ fn m(doc: &str, start: usize, text: &str, label: Label) -> Mention {
         context: String::new(),
         amount: None,
         label_votes: None,
+        lemma: String::new(),
     }
 }
 

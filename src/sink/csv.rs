@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 /// The header contract: columns are only ever added at the end, never
 /// renamed or moved (`tests/csv_headers.rs` pins each released header).
-pub const MENTION_COLUMNS: [&str; 15] = [
+pub const MENTION_COLUMNS: [&str; 16] = [
     "doc_id",
     "mention_id",
     "entity_id",
@@ -29,6 +29,7 @@ pub const MENTION_COLUMNS: [&str; 15] = [
     "unit",
     "value_max",
     "qualifier",
+    "lemma",
 ];
 
 pub const DOCUMENT_COLUMNS: [&str; 13] = [
@@ -135,6 +136,10 @@ pub struct MentionRow<'a> {
     pub unit: Option<Cow<'a, str>>,
     pub value_max: Option<Cow<'a, str>>,
     pub qualifier: Option<Cow<'a, str>>,
+    /// The name's nominative ([`Mention::lemma`]); for amounts the counted
+    /// noun's lemma. Added after `qualifier` (the header contract).
+    #[serde(default)]
+    pub lemma: Option<Cow<'a, str>>,
 }
 
 /// A row of documents.csv ([`DOCUMENT_COLUMNS`]).
@@ -196,6 +201,7 @@ pub fn mention_row(m: &Mention) -> MentionRow<'_> {
             .amount
             .as_ref()
             .and_then(|a| a.qualifier.as_deref().map(cell)),
+        lemma: Some(m.lemma()).filter(|l| !l.is_empty()).map(cell),
     }
 }
 

@@ -439,6 +439,7 @@ fn task_mentions(
             context: context(&chars, start, end),
             amount: None,
             label_votes: None,
+            lemma: String::new(),
         })
         .collect())
 }

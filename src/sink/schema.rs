@@ -184,6 +184,7 @@ pub const MENTIONS: Table = Table {
         nullable("value_max", Text),
         nullable("value_max_real", ValueNumber("value_max_numeric")),
         nullable("qualifier", Text),
+        nullable("lemma", Text),
     ],
     primary_key: &["run_id", "mention_id"],
     foreign_keys: &[
@@ -507,6 +508,7 @@ pub fn mention_row(run_id: &str, m: &Mention) -> Vec<SqlValue> {
         value_max.into(),
         value_real(value_max).into(),
         amount.and_then(|a| a.qualifier.as_deref()).into(),
+        Some(m.lemma()).filter(|l| !l.is_empty()).into(),
     ]
 }
 
@@ -526,7 +528,7 @@ mod tests {
         assert!(pg.contains("loaded_at timestamptz NOT NULL DEFAULT now()"));
         assert!(sqlite.contains("    value_real REAL,\n"));
         assert!(sqlite.contains(
-            "    value_max_real REAL,\n    qualifier TEXT,\n    PRIMARY KEY (run_id, mention_id),"
+            "    value_max_real REAL,\n    qualifier TEXT,\n    lemma TEXT,\n    PRIMARY KEY (run_id, mention_id),"
         ));
     }
 

@@ -149,6 +149,7 @@ pub fn fake_run() -> FakeRun {
                 lemma: None,
             }),
             label_votes: None,
+            lemma: String::new(),
         });
     }
     let mentions: Vec<Mention> = per_doc.concat();
