@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{nerpipe, read_csv, repo};
+use common::{read_csv, repo, run_corpus};
 use std::collections::BTreeMap;
 
 #[derive(serde::Deserialize)]
@@ -24,22 +24,11 @@ struct MentionRow {
 }
 
 fn run_regional(out: &std::path::Path) {
-    let corpus = repo().join("corpus/regional");
-    let model = repo().join("models/multilingual-e5-small-ner");
-    let o = nerpipe(&[
-        "run",
-        "--corpus",
-        corpus.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--model",
-        model.to_str().unwrap(),
-        "--threads",
-        "1",
-        "--quiet",
-        "--no-report",
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    run_corpus(
+        &repo().join("corpus/regional"),
+        out,
+        &["--threads", "1", "--no-report"],
+    );
 }
 
 #[test]
