@@ -128,3 +128,37 @@ fn broken_input_names_the_file() {
     assert!(err.contains("entities.jsonl:1"), "{err}");
     assert!(!run.out.join("nerpipe.sqlite").exists());
 }
+
+#[test]
+fn a_database_made_before_the_lemma_column_gains_it() {
+    let run = fake_run::fake_run();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("older.sqlite");
+    // The schema as nerpipe made it before mentions had a lemma.
+    let ddl = nerpipe::sink::schema::Dialect::Sqlite
+        .ddl()
+        .replace("    lemma TEXT,\n", "");
+    assert!(!ddl.contains("lemma"), "{ddl}");
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute_batch(&ddl)
+        .unwrap();
+    nerpipe::sink::sqlite::load(&db, &run.out).unwrap();
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let columns: Vec<String> = conn
+        .prepare("SELECT name FROM pragma_table_info('mentions')")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(columns.last().map(String::as_str), Some("lemma"));
+    let loaded: i64 = conn
+        .query_row("SELECT count(*) FROM mentions", [], |r| r.get(0))
+        .unwrap();
+    let written = std::fs::read_to_string(run.out.join("mentions.jsonl"))
+        .unwrap()
+        .lines()
+        .count() as i64;
+    assert_eq!(loaded, written);
+}

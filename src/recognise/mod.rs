@@ -109,17 +109,38 @@ fn trimmed_len(text: &str, r: &Range<usize>) -> usize {
 }
 
 /// The span without leading/trailing spaces and punctuation; `None` if no
-/// letter or digit is left.
+/// letter or digit is left. A final period the last word keeps as the
+/// training data writes it ("d.o.o.", "W.") stays.
 fn trim_span(text: &str, r: Range<usize>) -> Option<Range<usize>> {
     if r.start >= r.end {
         return None;
     }
     let s = text.get(r.clone())?;
     let start = s.find(|c: char| c.is_alphanumeric())?;
-    let end = s
+    let mut end = s
         .rfind(|c: char| c.is_alphanumeric())
-        .map(|i| i + s[i..].chars().next().map_or(1, char::len_utf8))?;
-    Some(r.start + start..r.start + end)
+        .map(|i| r.start + i + s[i..].chars().next().map_or(1, char::len_utf8))?;
+    if end < r.end && period_belongs_to_word(text, end) {
+        end += 1;
+    }
+    Some(r.start + start..end)
+}
+
+/// Whether the period at byte `end` ends the word before it, as
+/// [`crate::segment::words::split`] reads the text around.
+fn period_belongs_to_word(text: &str, end: usize) -> bool {
+    if text.as_bytes().get(end) != Some(&b'.') {
+        return false;
+    }
+    let from = text[..end]
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let to = crate::doc::text::ceil_boundary(text, end + 32);
+    crate::segment::words::split(&text[from..to])
+        .iter()
+        .any(|w| from + w.start < end && from + w.end == end + 1)
 }
 
 #[cfg(test)]
@@ -175,6 +196,18 @@ mod tests {
         );
         assert_eq!(&text[merged[0].bytes.clone()], "Adriatic Freight");
         assert_eq!(&text[merged[1].bytes.clone()], "2,000 kilograms");
+        // A company's "d.o.o." keeps its period; a sentence's end does not.
+        let text = "Adriatic Bulk Services d.o.o. paid Sava Petrol.";
+        let merged = merge_with_amounts(
+            text,
+            vec![
+                found(text, "Adriatic Bulk Services d.o.o.", Label::Organisation),
+                found(text, "Sava Petrol.", Label::Organisation),
+            ],
+            Vec::new(),
+        );
+        let got: Vec<&str> = merged.iter().map(|s| &text[s.bytes.clone()]).collect();
+        assert_eq!(got, ["Adriatic Bulk Services d.o.o.", "Sava Petrol"]);
     }
 
     #[test]

@@ -146,18 +146,21 @@ fn check_schema(tx: &mut Transaction<'_>) -> anyhow::Result<()> {
     if columns > 0 && scoped == 0 {
         anyhow::bail!("{}", Dialect::Postgres.old_schema_hint());
     }
-    let existing: Vec<String> = tx
-        .query(
-            "SELECT column_name::text FROM information_schema.columns
-             WHERE table_schema = 'nerpipe' AND table_name = 'documents'",
-            &[],
-        )?
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
-    if !existing.is_empty() {
-        for alter in Dialect::Postgres.added_columns_ddl(&DOCUMENTS, &existing) {
-            tx.batch_execute(&alter)?;
+    // Tables made by an earlier nerpipe gain the columns added since.
+    for table in [&DOCUMENTS, &MENTIONS] {
+        let existing: Vec<String> = tx
+            .query(
+                "SELECT column_name::text FROM information_schema.columns
+                 WHERE table_schema = 'nerpipe' AND table_name = $1",
+                &[&table.name],
+            )?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        if !existing.is_empty() {
+            for alter in Dialect::Postgres.added_columns_ddl(table, &existing) {
+                tx.batch_execute(&alter)?;
+            }
         }
     }
     Ok(())

@@ -112,13 +112,16 @@ fn check_schema(tx: &rusqlite::Transaction<'_>) -> anyhow::Result<()> {
     if tables > 0 && scoped == 0 {
         anyhow::bail!("{}", Dialect::Sqlite.old_schema_hint());
     }
-    let mut columns = tx.prepare("SELECT name FROM pragma_table_info('documents')")?;
-    let existing = columns
-        .query_map([], |r| r.get::<_, String>(0))?
-        .collect::<Result<Vec<String>, _>>()?;
-    if !existing.is_empty() {
-        for alter in Dialect::Sqlite.added_columns_ddl(&DOCUMENTS, &existing) {
-            tx.execute(&alter, [])?;
+    // Tables made by an earlier nerpipe gain the columns added since.
+    for table in [&DOCUMENTS, &MENTIONS] {
+        let mut columns = tx.prepare("SELECT name FROM pragma_table_info(?1)")?;
+        let existing = columns
+            .query_map([table.name], |r| r.get::<_, String>(0))?
+            .collect::<Result<Vec<String>, _>>()?;
+        if !existing.is_empty() {
+            for alter in Dialect::Sqlite.added_columns_ddl(table, &existing) {
+                tx.execute(&alter, [])?;
+            }
         }
     }
     Ok(())
