@@ -374,7 +374,12 @@ fn pdf_and_docx_reports_give_exact_spans_and_pages() {
     for expected in [
         // Company names with their legal form, as the training data
         // annotates them (run-time words keep "d.o.o." whole).
-        (Label::Organisation, "Adriatic Bulk Services d.o.o.", 72, 101),
+        (
+            Label::Organisation,
+            "Adriatic Bulk Services d.o.o.",
+            72,
+            101,
+        ),
         (Label::Organisation, "Neretva Consulting d.o.o.", 263, 288),
         (Label::Place, "Mostar", 289, 295),
         (Label::Person, "Goran Šarić", 428, 439),

@@ -331,9 +331,12 @@ impl Dialect {
         table
             .columns
             .iter()
-            .filter(|c| !c.not_null && !existing.iter().any(|e| e == c.name))
-            .map(|c| {
-                let (name, ty) = self.column(c);
+            .filter(|c| !c.not_null)
+            // Compared under the dialect's own name (PostgreSQL keeps a
+            // value's exact number as `value_numeric`).
+            .map(|c| self.column(c))
+            .filter(|(name, _)| !existing.iter().any(|e| e == name))
+            .map(|(name, ty)| {
                 format!(
                     "ALTER TABLE {}{} ADD COLUMN {name} {ty}",
                     self.prefix(),
@@ -551,5 +554,26 @@ mod tests {
             alias_rows("r", &e).next().unwrap().len(),
             ENTITY_ALIASES.columns.len()
         );
+    }
+
+    #[test]
+    fn added_columns_are_only_the_missing_ones_under_their_dialect_names() {
+        let columns = |d: Dialect| -> Vec<String> {
+            MENTIONS
+                .columns
+                .iter()
+                .map(|c| d.column(c).0.to_string())
+                .filter(|n| n != "lemma")
+                .collect()
+        };
+        for dialect in [Dialect::Sqlite, Dialect::Postgres] {
+            let alters = dialect.added_columns_ddl(&MENTIONS, &columns(dialect));
+            assert_eq!(alters.len(), 1, "{alters:?}");
+            assert!(
+                alters[0].ends_with("mentions ADD COLUMN lemma TEXT")
+                    || alters[0].ends_with("mentions ADD COLUMN lemma text"),
+                "{alters:?}"
+            );
+        }
     }
 }
