@@ -27,9 +27,9 @@
 //! lemma: the UD lemmas of its tokens joined with spaces. The gold grouping
 //! of a set (all its articles together) puts spans with the same lower-cased
 //! lemma in one group ("Darka Šarića" and "Darko Šarić" → "darko šarić"); a
-//! PER span starting with a possessive adjective (UD `Poss=Yes`: "Šarićev",
-//! lemma "šarićev") is grouped with its person ("šarić"), as nerpipe
-//! attaches possessives to their person.
+//! span starting with a possessive adjective (UD `Poss=Yes`: "Šarićev",
+//! lemma "šarićev"; "HDZ-ova", lemma "HDZ-ov") is grouped with the name it
+//! is made from ("šarić", "hdz"), as nerpipe attaches possessives to it.
 //!
 //! **Measures** (per set):
 //! - *span P/R/F1*: run mentions labelled PERSON/ORGANISATION/PLACE (as
@@ -179,15 +179,31 @@ fn load(data: &Path, lang: &str, cyrillic: bool) -> Vec<Article> {
     articles
 }
 
-/// The gold group of a lemma: lower-cased; a person's possessive adjective
-/// ("šarićev", "šarićeva") groups with the person ("šarić").
+/// The gold group of a lemma: lower-cased; a possessive adjective groups
+/// with its owner, as nerpipe attaches possessives to the name they are made
+/// from: "-ov"/"-ev" after a consonant stem ("šarićev" → "šarić", "hdz-ov"
+/// → "hdz", "audijev" → "audi"), "-in" after an a-stem ("maradonin" →
+/// "maradona", "marijin" → "marija").
 fn group_of(lemma: &str, possessive: bool) -> String {
     let lower = lemma.to_lowercase();
-    if possessive {
-        for suffix in ["ov", "ev", "in", "ов", "ев", "ин"] {
-            if let Some(base) = lower.strip_suffix(suffix) {
-                return base.trim_end_matches('-').to_string();
+    if !possessive {
+        return lower;
+    }
+    for suffix in ["ov", "ev", "ов", "ев"] {
+        if let Some(base) = lower.strip_suffix(suffix) {
+            let base = base.trim_end_matches('-');
+            // "Audi" → "Audijev": the j between a final i and the suffix.
+            for (ij, i) in [("ij", "i"), ("иј", "и")] {
+                if let Some(stem) = base.strip_suffix(ij) {
+                    return format!("{stem}{i}");
+                }
             }
+            return base.to_string();
+        }
+    }
+    for (suffix, a) in [("in", "a"), ("ин", "а")] {
+        if let Some(base) = lower.strip_suffix(suffix) {
+            return format!("{}{a}", base.trim_end_matches('-'));
         }
     }
     lower
@@ -223,14 +239,14 @@ fn build(a: &Article) -> (String, Vec<Span>) {
                 sp.lemma.push_str(&tok.lemma);
             } else if tok.tag != "O" {
                 let kind = match &tok.tag[2..] {
-                    "PER" if tok.possessive => "POSS",
-                    k => k,
+                    k if tok.possessive => format!("POSS-{k}"),
+                    k => k.to_string(),
                 };
                 open = Some(Span {
                     doc: format!("{}.txt", a.id),
                     start,
                     end,
-                    kind: kind.to_string(),
+                    kind,
                     group: String::new(),
                     text: String::new(),
                     lemma: tok.lemma.clone(),
@@ -245,9 +261,11 @@ fn build(a: &Article) -> (String, Vec<Span>) {
     let chars: Vec<char> = text.chars().collect();
     for sp in &mut spans {
         sp.text = chars[sp.start..sp.end].iter().collect();
-        sp.group = group_of(&sp.lemma, sp.kind == "POSS");
-        if sp.kind == "POSS" {
-            sp.kind = "PER".into();
+        if let Some(kind) = sp.kind.strip_prefix("POSS-") {
+            sp.group = group_of(&sp.lemma, true);
+            sp.kind = kind.to_string();
+        } else {
+            sp.group = group_of(&sp.lemma, false);
         }
     }
     (text, spans)

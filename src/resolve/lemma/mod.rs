@@ -9,10 +9,10 @@
 //!
 //! Rules over the declension endings of names (`data/endings.tsv`) propose
 //! candidate nominatives for each word; the document decides between them:
-//! 1. a word listed in `data/names.tsv` (places, organisation head nouns) is
-//!    its own lemma;
+//! 1. a word listed in `data/names.tsv` (places, organisation head nouns) or
+//!    `data/places.tsv` (countries and cities) is its own lemma;
 //! 2. a candidate written as a word of another mention of the document
-//!    ("Beograd" beside "Beogradu") or listed in `data/names.tsv` wins;
+//!    ("Beograd" beside "Beogradu") or listed there wins;
 //! 3. else the rule marked as the default reading ("-iji" → "-ija",
 //!    "-u" after a consonant → nothing, "-ića" → "-ić");
 //! 4. else a candidate that is another word's default lemma in the document;
@@ -156,6 +156,16 @@ fn acronym_stem(word: &str) -> Option<&str> {
     (ending_ok && stem_ok && upper * 2 >= stem.chars().count()).then_some(stem)
 }
 
+/// "Sky-a" → "Sky", "IDC-ovih" → "IDC": a capitalised name with a case or
+/// possessive ending after a hyphen.
+fn hyphen_stem(word: &str) -> Option<String> {
+    let (stem, _) = candidates(word, Paradigm::Hyphen)
+        .into_iter()
+        .find(|(_, w)| *w == When::Always)?;
+    let mut chars = stem.chars();
+    (chars.next().is_some_and(char::is_uppercase) && chars.next().is_some()).then_some(stem)
+}
+
 /// A candidate: the word with `ending` replaced, in the word's case.
 fn replace_ending(word: &str, ending_chars: usize, replacement: &str) -> String {
     let n = word.chars().count();
@@ -251,6 +261,14 @@ fn name_word(word: &str, doc: &DocWords, vowel_defaults: bool) -> String {
     if let Some(stem) = acronym_stem(word) {
         return stem.to_string();
     }
+    if let Some(stem) = hyphen_stem(word) {
+        return stem;
+    }
+    // An acronym ("YUCOM", "CEFTA") is no shouted case form.
+    let shouted = word.chars().all(|c| !c.is_alphabetic() || c.is_uppercase());
+    if shouted && word.chars().count() <= 5 {
+        return word.to_string();
+    }
     let lower = word.to_lowercase();
     let t = tables();
     if t.names.contains(&lower) || !word.chars().any(char::is_alphabetic) {
@@ -284,8 +302,27 @@ fn name_word(word: &str, doc: &DocWords, vowel_defaults: bool) -> String {
     pick.map_or_else(|| word.to_string(), |(c, _)| c.clone())
 }
 
-/// An organisation's head (its first word) and the adjective's noun after it.
+/// "Appleova" → "Apple": a possessive adjective made from a name that the
+/// document writes or names.tsv lists.
+fn possessive_owner(word: &str, doc: &DocWords) -> Option<String> {
+    let lower = word.to_lowercase();
+    candidates(word, Paradigm::Possessive)
+        .into_iter()
+        .map(|(c, _)| c)
+        .find(|c| {
+            let l = c.to_lowercase();
+            l != lower && (doc.names.contains(&l) || tables().names.contains(&l))
+        })
+}
+
+/// An organisation's head (its first word) and the adjective's noun after it;
+/// a one-word possessive adjective is its owner's name.
 fn organisation(words: &[&str], doc: &DocWords) -> Vec<String> {
+    if let [word] = words {
+        if let Some(owner) = possessive_owner(word, doc) {
+            return vec![owner];
+        }
+    }
     let mut out: Vec<String> = words.iter().map(|w| w.to_string()).collect();
     if let Some(first) = words.first() {
         out[0] = name_word(first, doc, false);
@@ -379,6 +416,61 @@ fn given_name(g: &str, masculine: bool, doc: &DocWords) -> String {
     }
 }
 
+/// The lemma of a one-word person: a surname rule ("-ića" → "-ić"), the
+/// a-stem the document shows, a surname of the document, else the consonant
+/// stem ("Račanom" → Račan).
+fn one_word_person(word: &str, doc: &DocWords, surnames: &HashSet<String>) -> String {
+    let poss = candidates(word, Paradigm::Possessive);
+    let cands = candidates(word, Paradigm::Person);
+    let lower = word.to_lowercase();
+    // Romanian surnames keep their -u ("Basescu", "Basesku", "Басеску").
+    let romanian = ["scu", "sku", "ску"].iter().any(|e| lower.ends_with(e));
+    let both = || poss.iter().chain(cands.iter());
+    both()
+        .find(|(_, w)| *w == When::Always)
+        .map(|(c, _)| c.clone())
+        .or_else(|| a_stem(word, &cands, doc))
+        .or_else(|| {
+            both()
+                .find(|(c, _)| surnames.contains(&c.to_lowercase()))
+                .map(|(c, _)| c.clone())
+        })
+        .or_else(|| {
+            cands
+                .iter()
+                .find(|(_, w)| *w == When::Consonant && !romanian)
+                .map(|(c, _)| c.clone())
+        })
+        .unwrap_or_else(|| word.to_string())
+}
+
+/// "Budišu" → "Budiša" where the document writes the name in two or more
+/// of the a-stem's forms, one of them "Budiše" or "Budiši" (endings that
+/// only a name in -a takes in the singular, a woman's or a man's), and
+/// never "Budiš". One form alone proves nothing ("Marije").
+fn a_stem(word: &str, cands: &[(String, When)], doc: &DocWords) -> Option<String> {
+    let ends_in_a = |w: &str| w.ends_with(['a', 'а', 'A', 'А']);
+    let nominative = if ends_in_a(word) {
+        word.to_string()
+    } else {
+        cands.iter().map(|(c, _)| c).find(|c| ends_in_a(c))?.clone()
+    };
+    let lower = nominative.to_lowercase();
+    let a = lower.chars().next_back()?;
+    let stem = &lower[..lower.len() - a.len_utf8()];
+    let endings: [&str; 5] = if a == 'а' {
+        ["е", "и", "а", "у", "ом"]
+    } else {
+        ["e", "i", "a", "u", "om"]
+    };
+    let written: Vec<&str> = endings
+        .into_iter()
+        .filter(|x| doc.person.contains(&format!("{stem}{x}")))
+        .collect();
+    let shown = written.len() >= 2 && endings[..2].iter().any(|x| written.contains(x));
+    (shown && !doc.person.contains(stem)).then_some(nominative)
+}
+
 /// The lemma of each word of a person's name.
 fn person(words: &[&str], doc: &DocWords, surnames: &HashSet<String>) -> Vec<String> {
     let mut out: Vec<String> = words.iter().map(|w| w.to_string()).collect();
@@ -386,27 +478,7 @@ fn person(words: &[&str], doc: &DocWords, surnames: &HashSet<String>) -> Vec<Str
         return out;
     };
     if words.len() == 1 {
-        let poss = candidates(last, Paradigm::Possessive);
-        let cands = candidates(last, Paradigm::Person);
-        let romanian = last.to_lowercase().ends_with("scu");
-        let pick = poss
-            .iter()
-            .chain(cands.iter())
-            .filter(|(_, w)| *w == When::Always)
-            .chain(
-                poss.iter()
-                    .chain(cands.iter())
-                    .filter(|(c, _)| surnames.contains(&c.to_lowercase())),
-            )
-            .chain(
-                cands
-                    .iter()
-                    .filter(|(_, w)| *w == When::Consonant && !romanian),
-            )
-            .next();
-        if let Some((c, _)) = pick {
-            out[0] = c.clone();
-        }
+        out[0] = one_word_person(last, doc, surnames);
         return out;
     }
     let n = words.len();

@@ -24,6 +24,8 @@ pub(super) enum Paradigm {
     Person,
     /// Possessive adjectives of surnames.
     Possessive,
+    /// Case and possessive endings after a hyphen ("Sky-a").
+    Hyphen,
 }
 
 pub(super) struct Rule {
@@ -38,7 +40,7 @@ pub(super) struct Tables {
     /// Indexes into `rules` by paradigm and the ending's last letter, in
     /// table order.
     pub by_last: HashMap<(Paradigm, char), Vec<usize>>,
-    /// Lowercase nominatives (names.tsv), Latin and Cyrillic.
+    /// Lowercase nominatives (names.tsv, places.tsv), Latin and Cyrillic.
     pub names: HashSet<String>,
     /// Lowercase given names (given_names.tsv), Latin and Cyrillic.
     pub given: HashSet<String>,
@@ -68,6 +70,7 @@ fn rules() -> Vec<Rule> {
         let paradigm = match r[0] {
             "person" => Paradigm::Person,
             "possessive" => Paradigm::Possessive,
+            "hyphen" => Paradigm::Hyphen,
             _ => Paradigm::Name,
         };
         let when = match r.get(3).copied().unwrap_or("attested") {
@@ -105,7 +108,13 @@ pub(super) fn tables() -> &'static Tables {
         Tables {
             rules,
             by_last,
-            names: word_set(include_str!("data/names.tsv"), None),
+            names: [
+                include_str!("data/names.tsv"),
+                include_str!("data/places.tsv"),
+            ]
+            .into_iter()
+            .flat_map(|text| word_set(text, None))
+            .collect(),
             given: word_set(include_str!("data/given_names.tsv"), None),
             masculine_a: word_set(include_str!("data/given_names.tsv"), Some("m")),
         }

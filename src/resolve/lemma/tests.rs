@@ -208,3 +208,71 @@ fn case_forms_make_one_entity_named_in_the_nominative() {
         ["Darko Šarić", "Ivan Kovač", "Ivana Horvat", "Beograd"]
     );
 }
+
+#[test]
+fn foreign_names_acronyms_and_possessives_of_organisations() {
+    // Case endings after a hyphen on any name, a j after a final -y or -i,
+    // listed countries and cities (places.tsv), -nga/-rga genitives; an
+    // acronym in capitals is no shouted case form; an organisation's
+    // possessive joins the organisation the document names.
+    assert_eq!(
+        lemmas(
+            "hr",
+            &[
+                (Org, "Sky-a"),
+                (Org, "IDC-ovih"),
+                (Org, "YUCOM"),
+                (Loc, "Helsinkija"),
+                (Loc, "Islanda"),
+                (Loc, "Porta"),
+                (Org, "Boeinga"),
+                (Loc, "Hamburga"),
+                (Loc, "Tonga"),
+                (Org, "Apple"),
+                (Org, "Appleova"),
+                (Org, "Googleovih"),
+                (Per, "Harryju"),
+            ]
+        ),
+        [
+            "Sky",
+            "IDC",
+            "YUCOM",
+            "Helsinki",
+            "Island",
+            "Porto",
+            "Boeing",
+            "Hamburg",
+            "Tonga",
+            "Apple",
+            "Apple",
+            "Googleovih",
+            "Harry"
+        ]
+    );
+    assert_eq!(
+        lemmas("sr", &[(Loc, "Хелсинкија"), (Org, "ЈУКОМ")]),
+        ["Хелсинки", "ЈУКОМ"]
+    );
+}
+
+#[test]
+fn a_name_in_a_shows_its_nominative_through_its_other_forms() {
+    // "Camille" and "Camillu" can only be forms of Camilla; one form alone
+    // proves nothing, and a written "Budiš" makes "Budišu" his dative.
+    assert_eq!(
+        lemmas(
+            "hr",
+            &[(Per, "Camillu"), (Per, "Camille"), (Per, "Camilla")]
+        ),
+        ["Camilla", "Camilla", "Camilla"]
+    );
+    assert_eq!(
+        lemmas("hr", &[(Per, "Budišu"), (Per, "Budiše"), (Per, "Budiš")]),
+        ["Budiš", "Budiše", "Budiš"]
+    );
+    assert_eq!(
+        lemmas("sr", &[(Per, "Басеску"), (Per, "Basesku")]),
+        ["Басеску", "Basesku"]
+    );
+}
