@@ -378,6 +378,22 @@ fn span_prf(gold: &[Span], run: &[Span]) -> Prf {
     }
 }
 
+/// Prints the gold spans the run missed and the run's spans that are not gold.
+fn show_span_errors(gold: &[Span], run: &[Span]) {
+    let key = |s: &Span| (s.doc.clone(), s.start, s.end, s.kind.clone());
+    let gold_set: HashSet<_> = gold.iter().map(key).collect();
+    let run_set: HashSet<_> = run.iter().filter(|s| s.kind != "MISC").map(key).collect();
+    for g in gold.iter().filter(|g| !run_set.contains(&key(g))) {
+        println!("  missed {} {:?} in {}", g.kind, g.text, g.doc);
+    }
+    for m in run
+        .iter()
+        .filter(|m| m.kind != "MISC" && !gold_set.contains(&key(m)))
+    {
+        println!("  extra {} {:?} in {}", m.kind, m.text, m.doc);
+    }
+}
+
 /// Found mentions: (gold span, run entity id).
 fn found<'a>(gold: &'a [Span], run: &[Span]) -> Vec<(&'a Span, String)> {
     let by_pos: HashMap<(&str, usize, usize), &Span> = gold
@@ -553,6 +569,7 @@ fn evaluate(data: &Path, bin: &Path, work: &Path, set: &str, show: bool, reuse: 
         .collect();
     if show {
         println!("{set}:");
+        show_span_errors(&gold, &run_mentions);
         show_splits(&items, &inflected);
         show_merges(&items);
     }

@@ -15,6 +15,9 @@
 //!   `data/abbreviations.tsv` ("dr.", "tzv.", "St.", "Inc.") and Croatian and
 //!   Serbian ordinals before a lower-case word ("14. svibnja", "2009.
 //!   godine"); a sentence's final period stays a word of its own;
+//! - a period between a word and lower-case letters or digits, with no space,
+//!   stays inside: web addresses and file names ("Index.hr", "Vlast.net",
+//!   "www.blogger.ba", "Setup.exe"), as the training data has them;
 //! - digits with a decimal comma or a thousands dot stay one word ("4,5",
 //!   "5.000"), but "2020.4" (a footnote after a year) is three words.
 
@@ -139,7 +142,10 @@ fn word_end(scan: &Scan, start: usize) -> usize {
                     && scan.clitic_end(end).is_none()
             }
             Some(',') => numeric(scan, start, end) && scan.is(end + 1, |c| c.is_ascii_digit()),
-            Some('.') => numeric(scan, start, end) && thousands(scan, end + 1),
+            Some('.') => {
+                (numeric(scan, start, end) && thousands(scan, end + 1))
+                    || address_dot(scan, start, end)
+            }
             _ => false,
         };
         if !joins {
@@ -151,6 +157,19 @@ fn word_end(scan: &Scan, start: usize) -> usize {
         return period_chain(scan, end + 1);
     }
     end
+}
+
+/// A period inside a web address or file name: after two or more word
+/// characters, before ASCII lower-case letters or digits ("Index.hr").
+fn address_dot(scan: &Scan, start: usize, end: usize) -> bool {
+    let before = scan.slice(start, end);
+    before.chars().count() >= 2
+        && !numeric(scan, start, end)
+        && scan.is(end + 1, |c| c.is_ascii_lowercase())
+        && scan
+            .slice(end + 1, scan.run_end(end + 1))
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
 }
 
 fn numeric(scan: &Scan, start: usize, end: usize) -> bool {
@@ -314,6 +333,21 @@ mod tests {
             ]
         );
         assert_eq!(words("Bio je tu."), ["Bio", "je", "tu", "."]);
+        assert_eq!(
+            words("Portal Index.hr i www.blogger.ba, Sarajevo-x.com. Kraj.Novi"),
+            [
+                "Portal",
+                "Index.hr",
+                "i",
+                "www.blogger.ba",
+                ",",
+                "Sarajevo-x.com",
+                ".",
+                "Kraj",
+                ".",
+                "Novi"
+            ]
+        );
         assert_eq!(words("Plan B"), ["Plan", "B"]);
     }
 }
