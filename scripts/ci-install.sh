@@ -2,7 +2,7 @@
 # Installs the Debian packages the downstream tests use, if missing: chromium
 # (HTML report checks), sqlite3 (the SQLite CLI check), postgresql (the load
 # test; start it with scripts/ci-postgres.sh), python3-venv (the followthemoney
-# venv, scripts/ftm-venv.sh). Idempotent, quiet, no TTY needed.
+# venv, scripts/ftm-venv.sh), patchelf (make install). Idempotent, quiet, no TTY needed.
 set -euo pipefail
 
 missing=()
@@ -12,6 +12,8 @@ command -v sqlite3 >/dev/null || missing+=(sqlite3)
 compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null || missing+=(postgresql)
 # scripts/ftm-venv.sh needs venv with ensurepip (Debian splits it out).
 python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
+# make install sets the installed binary's library path with patchelf.
+command -v patchelf >/dev/null || missing+=(patchelf)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" != 0 ]; then

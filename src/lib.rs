@@ -31,5 +31,6 @@ pub mod train;
 
 pub use error::Error;
 
-/// The model `nerpipe run` and `nerpipe eval` use when `--model` is not given.
-pub const DEFAULT_MODEL: &str = "models/multilingual-e5-small-ner";
+/// The model `nerpipe run` and `nerpipe eval` use when neither `--model`
+/// nor `NERPIPE_MODEL` names one (see [`model::lookup`]).
+pub use model::lookup::DEFAULT_MODEL_NAME;

@@ -1,6 +1,6 @@
 //! The `nerpipe` command line; the work is done in the library.
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use nerpipe::terminal::print_stdout;
 use nerpipe::Error;
 use std::path::{Path, PathBuf};
@@ -110,10 +110,26 @@ enum Command {
     },
     /// Score a model on a CoNLL file (entity-level, as conlleval).
     Eval(nerpipe::eval::command::EvalArgs),
+    /// List the models nerpipe finds (where `--model NAME` looks): name,
+    /// languages, labels, size and folder.
+    Models,
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions { shell: clap_complete::Shell },
+    /// Print the manual page (roff), as `make install` installs it.
+    Man,
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let mut command = Cli::command();
+    // The default model is looked up only when the version is asked for.
+    if std::env::args_os().skip(1).any(|a| a == "--version") {
+        let search = nerpipe::model::lookup::SearchContext::of_process();
+        command = command.long_version(nerpipe::model::lookup::version_text(&search));
+    }
+    let cli = match Cli::from_arg_matches(&command.get_matches()) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     let command_line = std::env::args().collect::<Vec<_>>().join(" ");
     match execute(cli.command, &command_line) {
         Ok(()) => ExitCode::SUCCESS,
@@ -214,8 +230,48 @@ fn execute(command: Command, command_line: &str) -> nerpipe::error::Result<()> {
             );
         }
         Command::ConvertE5 { input, out } => convert_e5(&input, &out)?,
+        Command::Models => print_stdout(&models_table())
+            .map_err(|e| anyhow::anyhow!("cannot write to standard output: {e}"))?,
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "nerpipe", &mut script);
+            print_stdout(&String::from_utf8_lossy(&script))
+                .map_err(|e| anyhow::anyhow!("cannot write to standard output: {e}"))?;
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut page)
+                .map_err(|e| anyhow::anyhow!("cannot render the manual page: {e}"))?;
+            print_stdout(&String::from_utf8_lossy(&page))
+                .map_err(|e| anyhow::anyhow!("cannot write to standard output: {e}"))?;
+        }
     }
     Ok(())
+}
+
+/// `nerpipe models`: one tab-separated line per model found, with a header.
+fn models_table() -> String {
+    use nerpipe::model::lookup::{ModelSummary, SearchContext};
+    let mut out = String::from("name\tlanguages\tlabels\tsize_mb\tfolder\tfound_in\n");
+    for (name, dir, origin) in SearchContext::of_process().models() {
+        let Some(s) = ModelSummary::read(&dir) else {
+            continue;
+        };
+        let languages = if s.languages.is_empty() {
+            "-".to_string()
+        } else {
+            s.languages.join(",")
+        };
+        out.push_str(&format!(
+            "{name}\t{languages}\t{}\t{:.1}\t{}\t{}\n",
+            s.labels.join(","),
+            s.bytes as f64 / 1_048_576.0,
+            dir.display(),
+            origin.describe()
+        ));
+    }
+    out
 }
 
 /// `nerpipe merge`, with its one-line summary.

@@ -142,7 +142,9 @@ fn followthemoney_accepts_every_entity_of_the_sample_run() {
 
     let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus");
     let out = dir.path().join("sample");
-    let model = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(nerpipe::DEFAULT_MODEL);
+    let model = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("models")
+        .join(nerpipe::DEFAULT_MODEL_NAME);
     let nerpipe = |args: &[&str]| {
         let o = Command::new(env!("CARGO_BIN_EXE_nerpipe"))
             .args(args)

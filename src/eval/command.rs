@@ -15,9 +15,9 @@ pub struct EvalArgs {
     /// CoNLL file with gold tags (IOB1 or IOB2).
     #[arg(long)]
     pub data: PathBuf,
-    /// Model folder.
-    #[arg(long, default_value = crate::DEFAULT_MODEL)]
-    pub model: PathBuf,
+    /// Model folder, or a model's name (looked up as `nerpipe run --model`).
+    #[arg(long, value_name = "FOLDER|NAME")]
+    pub model: Option<PathBuf>,
     /// Write the scores as JSON here.
     #[arg(long)]
     pub json: Option<PathBuf>,
@@ -66,7 +66,11 @@ pub fn run(args: &EvalArgs) -> crate::error::Result<()> {
         None => SENTENCE_WINDOWS,
     };
     let (precision, _) = inference.precision();
-    let model = LoadedModel::load_for(&args.model, precision, inference.engine)?;
+    let dir = crate::model::lookup::locate(
+        args.model.as_deref(),
+        &crate::model::lookup::SearchContext::of_process(),
+    )?;
+    let model = LoadedModel::load_for(&dir, precision, inference.engine)?;
     let predictor = WindowedPredictor {
         network: Classifier::of(&model),
         num_tags: model.config.tags.len(),

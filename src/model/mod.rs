@@ -18,6 +18,7 @@ mod config;
 pub mod e5s1;
 mod encoder;
 mod fast;
+pub mod lookup;
 
 pub use config::{id2label_json, Decoder, Engine, ModelConfig, Precision, Tag};
 pub use encoder::{read_safetensors, NerModel};

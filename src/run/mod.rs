@@ -41,11 +41,16 @@ pub struct RunArgs {
     /// Output folder (created if needed).
     #[arg(long, required_unless_present = "jsonl_out")]
     pub out: Option<PathBuf>,
-    /// Model folder.
-    #[arg(long, default_value = crate::DEFAULT_MODEL)]
-    pub model: PathBuf,
-    /// A model for the documents of one language, `LANG=FOLDER` (repeatable),
-    /// e.g. `en=models/conll03-minilm-l6`; other languages use --model.
+    /// Model folder, or a model's name. Default: NERPIPE_MODEL, else
+    /// multilingual-e5-small-ner. A name is searched for in NERPIPE_MODELS
+    /// (folders separated by ':'), then PREFIX/share/nerpipe/models beside
+    /// an installed binary, then the checkout's models/; `nerpipe models`
+    /// lists what it finds.
+    #[arg(long, value_name = "FOLDER|NAME")]
+    pub model: Option<PathBuf>,
+    /// A model for the documents of one language, `LANG=FOLDER` or
+    /// `LANG=NAME` (repeatable), e.g. `en=conll03-minilm-l6`; other
+    /// languages use --model.
     #[arg(long = "model-for", value_name = "LANG=FOLDER", value_parser = crate::cli::model_for)]
     pub model_for: Vec<(String, PathBuf)>,
     /// Windows per model call. Small batches keep a layer's activations in
@@ -204,7 +209,7 @@ fn run_chunks(
 fn load_models(plan: &RunPlan) -> crate::error::Result<Vec<LoadedModel>> {
     let args = &plan.args;
     let mut seen = BTreeMap::new();
-    for (language, dir) in &args.model_for {
+    for (language, dir) in args.model_for.iter() {
         if let Some(other) = seen.insert(language, dir) {
             return Err(crate::Error::Usage(format!(
                 "--model-for gives two models for {language} ({} and {}): keep one",
@@ -213,8 +218,8 @@ fn load_models(plan: &RunPlan) -> crate::error::Result<Vec<LoadedModel>> {
             )));
         }
     }
-    std::iter::once(&args.model)
-        .chain(args.model_for.iter().map(|(_, dir)| dir))
+    std::iter::once(&plan.model)
+        .chain(plan.model_for.iter())
         .map(|dir| {
             Ok(LoadedModel::load_for(
                 dir,

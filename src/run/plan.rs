@@ -5,6 +5,7 @@
 
 use super::RunArgs;
 use crate::ingest::shard::Shard;
+use crate::model::lookup::{locate, SearchContext};
 use crate::model::Precision;
 use crate::recognise::pipeline::PipelineSettings;
 use crate::Error;
@@ -44,6 +45,10 @@ pub struct RunPlan {
     /// Why that precision (run.json `inference.precision_reason`).
     pub precision_reason: &'static str,
     pub pipeline: PipelineSettings,
+    /// The model folder (`--model` looked up: [`crate::model::lookup`]).
+    pub model: PathBuf,
+    /// The folder of each `--model-for`, in its order.
+    pub model_for: Vec<PathBuf>,
     /// The arguments as given (run.json `options`).
     pub args: RunArgs,
 }
@@ -55,7 +60,14 @@ impl RunPlan {
         args: &RunArgs,
         env: impl Fn(&str) -> Option<String>,
     ) -> crate::error::Result<RunPlan> {
-        let mode = Self::mode(args, env)?;
+        let mode = Self::mode(args, &env)?;
+        let search = SearchContext::with_env(&env);
+        let model = locate(args.model.as_deref(), &search)?;
+        let model_for = args
+            .model_for
+            .iter()
+            .map(|(_, given)| locate(Some(given), &search))
+            .collect::<Result<Vec<_>, _>>()?;
         let (precision, precision_reason) = args.inference.precision();
         let inference = &args.inference;
         let pipeline = PipelineSettings {
@@ -75,11 +87,13 @@ impl RunPlan {
             precision,
             precision_reason,
             pipeline,
+            model,
+            model_for,
             args: args.clone(),
         })
     }
 
-    fn mode(args: &RunArgs, env: impl Fn(&str) -> Option<String>) -> crate::error::Result<Mode> {
+    fn mode(args: &RunArgs, env: &impl Fn(&str) -> Option<String>) -> crate::error::Result<Mode> {
         let usage = |m: &str| Err(Error::Usage(m.into()));
         match (&args.jsonl_in, &args.jsonl_out, &args.corpus, &args.out) {
             (Some(_), _, _, Some(_)) => usage(

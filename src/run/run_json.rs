@@ -53,7 +53,7 @@ pub(super) fn write_run_json(
         "nerpipe_version": env!("CARGO_PKG_VERSION"),
         "model": {
             "name": manifest.model,
-            "path": args.model,
+            "path": plan.model,
             "weights_sha256": manifest.model_sha256,
             // `--model-for`: the models that read documents of one language.
             "by_language": manifest.options["model_for"],

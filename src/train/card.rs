@@ -33,6 +33,9 @@ pub fn write_model_folder(
     if with_shapes {
         section["word_shapes"] = json!(WORD_SHAPES);
     }
+    if !args.languages.is_empty() {
+        section["languages"] = json!(args.languages);
+    }
     if args.freeze_word_embeddings {
         let sha256 = crate::model::write_frozen_embeddings(&args.base, &args.out)?;
         section["frozen_embeddings"] = json!({

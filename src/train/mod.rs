@@ -35,6 +35,10 @@ pub struct TrainArgs {
     /// Dev files scored after every epoch; the epoch with the best mean F1 is kept.
     #[arg(long, required = true, num_args = 1..)]
     pub dev: Vec<PathBuf>,
+    /// Languages of the training data (ISO 639-1, comma-separated), written
+    /// to config.json for `nerpipe models`.
+    #[arg(long, value_delimiter = ',', value_name = "LANG,...")]
+    pub languages: Vec<String>,
     /// Dev files (Serbian Latin) also scored transliterated to Cyrillic.
     #[arg(long, num_args = 1..)]
     pub cyrillic_dev: Vec<PathBuf>,

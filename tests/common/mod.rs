@@ -12,7 +12,7 @@ pub fn repo() -> PathBuf {
 pub fn default_model() -> PathBuf {
     std::env::var_os("NERPIPE_TEST_MODEL")
         .map(PathBuf::from)
-        .unwrap_or_else(|| repo().join(nerpipe::DEFAULT_MODEL))
+        .unwrap_or_else(|| repo().join("models").join(nerpipe::DEFAULT_MODEL_NAME))
 }
 
 pub fn nerpipe(args: &[&str]) -> Output {
