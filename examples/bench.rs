@@ -136,9 +136,12 @@ fn main() -> anyhow::Result<()> {
 }
 
 /// Text extraction alone, one core, per format: each sample file of that
-/// format in the corpus extracted again and again for about a second.
+/// format in the corpus extracted again and again for about a second, in
+/// this process and then through `nerpipe run`'s extraction worker (the
+/// overhead of isolating parsers in a process of their own).
 fn extraction_throughput(corpus: &Path) -> anyhow::Result<()> {
     use nerpipe::ingest::extract::{extract, FileFormat};
+    use nerpipe::ingest::isolate;
     let mut by_format: std::collections::BTreeMap<&str, (FileFormat, Vec<Vec<u8>>)> =
         Default::default();
     for entry in walkdir::WalkDir::new(corpus).sort_by_file_name() {
@@ -152,23 +155,47 @@ fn extraction_throughput(corpus: &Path) -> anyhow::Result<()> {
                 .push(std::fs::read(entry.path())?);
         }
     }
-    println!("text extraction, 1 thread, the corpus's files of each format:");
-    for (name, (format, files)) in by_format {
+    let throughput = |files: &[Vec<u8>], run: &dyn Fn(&[u8])| {
         let bytes: usize = files.iter().map(Vec::len).sum();
         let started = Instant::now();
         let mut passes = 0usize;
         while started.elapsed().as_secs_f64() < 1.0 {
-            for f in &files {
-                let _ = std::hint::black_box(extract(std::hint::black_box(f), format));
+            for f in files {
+                run(std::hint::black_box(f));
             }
             passes += 1;
         }
-        let seconds = started.elapsed().as_secs_f64();
+        (
+            passes,
+            (bytes * passes) as f64 / 1e6 / started.elapsed().as_secs_f64(),
+        )
+    };
+    let in_process: Vec<(usize, f64)> = by_format
+        .values()
+        .map(|(format, files)| {
+            throughput(files, &|f| {
+                let _ = std::hint::black_box(extract(f, *format));
+            })
+        })
+        .collect();
+    isolate::enable(
+        binary()?,
+        isolate::Limits {
+            seconds: 60,
+            memory_mib: 2048,
+        },
+    );
+    println!("text extraction, 1 thread, the corpus's files of each format (in this process; through the worker, as nerpipe run does):");
+    for ((name, (format, files)), (passes, mbs)) in by_format.iter().zip(in_process) {
+        let (_, isolated) = throughput(files, &|f| {
+            let _ = std::hint::black_box(isolate::extract(f, *format));
+        });
+        let bytes: usize = files.iter().map(Vec::len).sum();
         println!(
-            "  {name:<5} {:>3} files, {:>8} bytes × {passes:>5}: {:>8.1} MB/s",
+            "  {name:<5} {:>3} files, {:>8} bytes × {passes:>5}: {mbs:>8.1} MB/s; worker {isolated:>8.1} MB/s ({:.2}×)",
             files.len(),
             bytes,
-            (bytes * passes) as f64 / 1e6 / seconds
+            isolated / mbs
         );
     }
     Ok(())

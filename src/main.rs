@@ -117,6 +117,9 @@ enum Command {
     Completions { shell: clap_complete::Shell },
     /// Print the manual page (roff), as `make install` installs it.
     Man,
+    /// Extract files sent on standard input (run's worker process).
+    #[command(name = "extract-worker", hide = true)]
+    ExtractWorker,
 }
 
 fn main() -> ExitCode {
@@ -185,6 +188,10 @@ fn describe_load(out: &Path, c: &nerpipe::sink::schema::LoadCounts) -> String {
 fn execute(command: Command, command_line: &str) -> nerpipe::error::Result<()> {
     match command {
         Command::Run(args) => {
+            // This binary answers `extract-worker`: parsers run in workers.
+            if let Ok(exe) = std::env::current_exe() {
+                nerpipe::ingest::isolate::enable(exe, args.extraction_limits());
+            }
             let summary = nerpipe::run::run(&args)?;
             if args.strict && summary.counts.documents_failed > 0 {
                 return Err(Error::DocumentsFailed(summary.counts.documents_failed));
@@ -238,6 +245,8 @@ fn execute(command: Command, command_line: &str) -> nerpipe::error::Result<()> {
             print_stdout(&String::from_utf8_lossy(&script))
                 .map_err(|e| anyhow::anyhow!("cannot write to standard output: {e}"))?;
         }
+        Command::ExtractWorker => nerpipe::ingest::isolate::worker_main()
+            .map_err(|e| anyhow::anyhow!("extraction worker: {e}"))?,
         Command::Man => {
             let mut page = Vec::new();
             clap_mangen::Man::new(Cli::command())

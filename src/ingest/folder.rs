@@ -7,9 +7,11 @@
 //! in sorted path order.
 
 use super::extract::{self, Extracted, FileFormat};
+use super::isolate;
 use super::jsonl::read_jsonl;
 use super::{
-    check_text, failed, title_of, too_large, Failed, Ingested, Item, Position, Selection, Source,
+    check_text, failed, text_too_large, title_of, too_large, Failed, Ingested, Item, Position,
+    Selection, Source,
 };
 use crate::doc::Document;
 use std::io::BufReader;
@@ -364,7 +366,7 @@ fn read_message(
         out.push((position, failed(id, source, problem)));
         return;
     }
-    let mut extracted = match extract::email::extract(message) {
+    let mut extracted = match isolate::extract(message, FileFormat::Eml) {
         Ok(e) => e,
         Err(problem) => {
             out.push((position, failed(id, source, problem)));
@@ -383,7 +385,7 @@ fn read_message(
         let source = format!("{relative}:{}", *ordinal);
         let position = Position::new(relative, *ordinal);
         *ordinal += 1;
-        if let Some(item) = read_attachment(&parent, &source, attachment) {
+        if let Some(item) = read_attachment(&parent, &source, attachment, selection.max_doc_bytes) {
             out.push((position, item));
         }
     }
@@ -392,10 +394,15 @@ fn read_message(
 /// An attachment's document, marked `attached_to` its message, or its error
 /// row (with the attachment's format, not the mail's); `None` for a name of
 /// no known format (the message keeps only those that have one).
-fn read_attachment(parent: &str, source: &str, attachment: extract::Attachment) -> Option<Item> {
+fn read_attachment(
+    parent: &str,
+    source: &str,
+    attachment: extract::Attachment,
+    limit: u64,
+) -> Option<Item> {
     let id = format!("{parent}/{}", attachment.name);
     let format = FileFormat::of_name(&attachment.name)?;
-    let item = extract::extract(&attachment.bytes, format)
+    let item = extract_within(&attachment.bytes, format, limit)
         .map(|mut e| {
             e.metadata.insert(
                 "attached_to".into(),
@@ -494,9 +501,19 @@ fn read_file(relative: &str, path: &Path, format: FileFormat, size: u64, limit: 
         Ok(b) => b,
         Err(e) => return failed(relative, relative, format!("cannot read: {e}")),
     };
-    match extract::extract(&bytes, format) {
+    match extract_within(&bytes, format, limit) {
         Ok(e) => document(relative, relative, format, e),
         Err(problem) => failed(relative, relative, problem),
+    }
+}
+
+/// A file's text (in a worker where extraction is isolated), refused when
+/// it is longer than `limit`.
+fn extract_within(bytes: &[u8], format: FileFormat, limit: u64) -> Result<Extracted, String> {
+    let extracted = isolate::extract(bytes, format)?;
+    match text_too_large(extracted.text.len(), limit) {
+        Some(problem) => Err(problem),
+        None => Ok(extracted),
     }
 }
 

@@ -41,6 +41,7 @@ pub enum Item {
 
 pub mod extract;
 pub mod folder;
+pub mod isolate;
 pub mod jsonl;
 pub mod language;
 pub mod shard;
@@ -167,6 +168,14 @@ pub(crate) fn check_text(text: &str) -> Result<(), String> {
 
 pub(crate) fn too_large(size: u64, limit: u64) -> String {
     format!("document too large: {size} bytes (limit {limit}; raise --max-doc-bytes to accept it)")
+}
+
+/// The extracted text of a file over `limit`: a small file can hold a great
+/// deal of text (a compressed DOCX), and the model's time grows with it.
+pub(crate) fn text_too_large(bytes: usize, limit: u64) -> Option<String> {
+    (bytes as u64 > limit).then(|| {
+        format!("extracted text too large: {bytes} bytes (limit {limit}; raise --max-doc-bytes to accept it)")
+    })
 }
 
 /// The first non-empty line, trimmed (Markdown heading marks removed).

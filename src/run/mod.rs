@@ -88,6 +88,15 @@ pub struct RunArgs {
     /// Refuse documents larger than this many bytes (error row).
     #[arg(long, default_value_t = crate::ingest::DEFAULT_MAX_DOC_BYTES, value_parser = crate::cli::bytes)]
     pub max_doc_bytes: u64,
+    /// Seconds one file's text extraction may take (PDF, DOCX, ODT, HTML,
+    /// e-mail: each is read in a worker process); past it the file gets an
+    /// error row and the run goes on.
+    #[arg(long, default_value_t = 60, value_parser = crate::cli::count)]
+    pub extract_timeout: usize,
+    /// Memory (MiB of heap) a file's extraction may use before it gets an
+    /// error row instead.
+    #[arg(long, default_value_t = 2048, value_parser = crate::cli::count)]
+    pub extract_memory: usize,
     /// Documents per committed chunk: smaller chunks lose less work to a
     /// crash, larger ones batch better.
     #[arg(long, default_value_t = 256, value_parser = crate::cli::count)]
@@ -111,6 +120,16 @@ pub struct RunArgs {
     /// No progress and no summary on stderr.
     #[arg(long)]
     pub quiet: bool,
+}
+
+impl RunArgs {
+    /// The bounds `--extract-timeout` and `--extract-memory` set.
+    pub fn extraction_limits(&self) -> crate::ingest::isolate::Limits {
+        crate::ingest::isolate::Limits {
+            seconds: self.extract_timeout as u64,
+            memory_mib: self.extract_memory as u64,
+        }
+    }
 }
 
 /// What a run reports at its end and in run.json.
@@ -208,16 +227,6 @@ fn run_chunks(
 /// first, then each `--model-for` folder in order.
 fn load_models(plan: &RunPlan) -> crate::error::Result<Vec<LoadedModel>> {
     let args = &plan.args;
-    let mut seen = BTreeMap::new();
-    for (language, dir) in args.model_for.iter() {
-        if let Some(other) = seen.insert(language, dir) {
-            return Err(crate::Error::Usage(format!(
-                "--model-for gives two models for {language} ({} and {}): keep one",
-                other.display(),
-                dir.display()
-            )));
-        }
-    }
     std::iter::once(&plan.model)
         .chain(plan.model_for.iter())
         .map(|dir| {

@@ -61,6 +61,16 @@ impl RunPlan {
         env: impl Fn(&str) -> Option<String>,
     ) -> crate::error::Result<RunPlan> {
         let mode = Self::mode(args, &env)?;
+        let mut seen = std::collections::BTreeMap::new();
+        for (language, dir) in &args.model_for {
+            if let Some(other) = seen.insert(language, dir) {
+                return Err(Error::Usage(format!(
+                    "--model-for gives two models for {language} ({} and {}): keep one",
+                    other.display(),
+                    dir.display()
+                )));
+            }
+        }
         let search = SearchContext::with_env(&env);
         let model = locate(args.model.as_deref(), &search)?;
         let model_for = args

@@ -1,0 +1,204 @@
+//! Files that stop a parser — a stack overflow, a loop, a memory climb, a
+//! small file with a huge text — fail alone: each gets its own error row
+//! saying what happened, the good documents' results are those of a run
+//! without them, and a rerun (resume) gives the same outputs. All files are
+//! built here.
+
+mod common;
+
+use common::{nerpipe, repo};
+use std::io::Write;
+use std::path::Path;
+
+fn zip_of(parts: &[(&str, &str)]) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, text) in parts {
+        let options =
+            zip::write::FileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        zip.start_file(*name, options).unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+/// A DOCX whose paragraph sits inside `depth` nested content controls.
+fn nested_docx(depth: usize) -> Vec<u8> {
+    let paragraph = "<w:p><w:r><w:t>Darko Šarić</w:t></w:r></w:p>";
+    let body = format!(
+        "{}{paragraph}{}",
+        "<w:sdt><w:sdtContent>".repeat(depth),
+        "</w:sdtContent></w:sdt>".repeat(depth)
+    );
+    let document = format!(
+        r#"<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
+    );
+    zip_of(&[("word/document.xml", &document)])
+}
+
+/// A DOCX of `bytes` bytes of text that compresses to almost nothing.
+fn wordy_docx(bytes: usize) -> Vec<u8> {
+    let words = "Darko Šarić i Zoran Đurić u Beogradu. ".repeat(bytes / 40);
+    let document = format!(
+        r#"<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>{words}</w:t></w:r></w:p></w:body></w:document>"#
+    );
+    zip_of(&[("word/document.xml", &document)])
+}
+
+/// An ODT whose paragraph holds `n` runs of 1024 spaces (`<text:s>`).
+fn spaces_odt(n: usize) -> Vec<u8> {
+    let body = format!(
+        "<text:p>Darko Šarić{}</text:p>",
+        r#"<text:s text:c="1024"/>"#.repeat(n)
+    );
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:text>{body}</office:text></office:body></office:document-content>"#
+    );
+    zip_of(&[
+        ("mimetype", "application/vnd.oasis.opendocument.text"),
+        ("content.xml", &content),
+    ])
+}
+
+/// A PDF whose one page names itself as its parent.
+fn self_parent_pdf() -> Vec<u8> {
+    let stream = "BT /F1 12 Tf 72 720 Td (Darko Saric) Tj ET";
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 3 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>".to_string(),
+        format!(
+            "<< /Length {} >>\nstream\n{stream}\nendstream",
+            stream.len()
+        ),
+    ];
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, object) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend_from_slice(format!("{} 0 obj\n{object}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = pdf.len();
+    pdf.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for offset in offsets {
+        pdf.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
+    }
+    pdf.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    pdf
+}
+
+const GOOD: [&str; 2] = ["bs-sipa-tuzla.txt", "hr-rijeka-luka.txt"];
+
+fn good_corpus(dir: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    for name in GOOD {
+        std::fs::copy(repo().join("corpus/regional").join(name), dir.join(name)).unwrap();
+    }
+}
+
+fn run(corpus: &Path, out: &Path) {
+    let model = common::default_model();
+    let output = nerpipe(&[
+        "run",
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--model",
+        model.to_str().unwrap(),
+        "--quiet",
+        "--no-report",
+        "--extract-timeout",
+        "5",
+        "--extract-memory",
+        "256",
+        "--max-doc-bytes",
+        "1000000",
+    ]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+fn read(out: &Path, file: &str) -> String {
+    std::fs::read_to_string(out.join(file)).unwrap()
+}
+
+#[test]
+fn files_that_stop_a_parser_fail_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let hostile = tmp.path().join("hostile");
+    good_corpus(&hostile);
+    let files: [(&str, Vec<u8>); 4] = [
+        ("deep.docx", nested_docx(30_000)),
+        ("loop.pdf", self_parent_pdf()),
+        ("spaces.odt", spaces_odt(300_000)),
+        ("wordy.docx", wordy_docx(2_000_000)),
+    ];
+    for (name, bytes) in &files {
+        assert!(bytes.len() < 300_000, "{name} is small on disk");
+        std::fs::write(hostile.join(name), bytes).unwrap();
+    }
+    let clean = tmp.path().join("clean");
+    good_corpus(&clean);
+
+    let started = std::time::Instant::now();
+    run(&hostile, &tmp.path().join("out"));
+    // The loop ends at the 5 s limit; the rest takes seconds.
+    assert!(started.elapsed().as_secs() < 120, "{:?}", started.elapsed());
+    run(&clean, &tmp.path().join("clean-out"));
+    let out = tmp.path().join("out");
+    let mut errors: Vec<String> = read(&out, "errors.jsonl")
+        .lines()
+        .map(str::to_string)
+        .collect();
+    errors.sort();
+    assert_eq!(
+        errors,
+        [
+            r#"{"doc_id":"deep.docx","source_path":"deep.docx","error":"stack overflow in the DOCX extractor (nesting too deep)"}"#,
+            r#"{"doc_id":"loop.pdf","source_path":"loop.pdf","error":"extraction exceeded 5 s (the PDF extractor did not finish)"}"#,
+            r#"{"doc_id":"spaces.odt","source_path":"spaces.odt","error":"extraction exceeded 256 MiB of memory (the ODT extractor)"}"#,
+            // 50 000 sentences of 42 bytes (Š, ć, Đ take two), less the final space.
+            r#"{"doc_id":"wordy.docx","source_path":"wordy.docx","error":"extracted text too large: 2099999 bytes (limit 1000000; raise --max-doc-bytes to accept it)"}"#,
+        ]
+    );
+    let clean_out = tmp.path().join("clean-out");
+    assert_eq!(read(&out, "mentions.csv"), read(&clean_out, "mentions.csv"));
+    assert_eq!(read(&out, "entities.csv"), read(&clean_out, "entities.csv"));
+    let run_json: serde_json::Value = serde_json::from_str(&read(&out, "run.json")).unwrap();
+    assert_eq!(run_json["options"]["extract_timeout"], 5);
+    assert_eq!(run_json["options"]["extract_memory"], 256);
+
+    // A rerun resumes: the failed files count as done, nothing changes.
+    let before: Vec<String> = [
+        "mentions.csv",
+        "errors.jsonl",
+        "documents.csv",
+        "entities.csv",
+    ]
+    .iter()
+    .map(|f| read(&out, f))
+    .collect();
+    run(&hostile, &out);
+    let after: Vec<String> = [
+        "mentions.csv",
+        "errors.jsonl",
+        "documents.csv",
+        "entities.csv",
+    ]
+    .iter()
+    .map(|f| read(&out, f))
+    .collect();
+    assert_eq!(before, after);
+}
