@@ -213,13 +213,13 @@ fn a_mail_gives_its_message_and_attachments() {
         ]
     );
     assert!(spans(&mentions, "leak.eml").contains(&(Label::Person, "Darko Šarić", 189, 200)));
-    let attachment = &documents["leak-0042@example.ba/izvjestaj.html"];
+    let attachment = &documents["leak.eml/leak-0042@example.ba/izvjestaj.html"];
     assert_eq!(attachment.format, "html");
     assert_eq!(attachment.source_path, "leak.eml:1");
     assert_eq!(attachment.metadata["attached_to"], "leak-0042@example.ba");
     assert_eq!(attachment.text, "Zoran Đurić je platio carinike u Baru.");
     assert!(
-        spans(&mentions, "leak-0042@example.ba/izvjestaj.html").contains(&(
+        spans(&mentions, "leak.eml/leak-0042@example.ba/izvjestaj.html").contains(&(
             Label::Person,
             "Zoran Đurić",
             0,

@@ -202,3 +202,50 @@ fn files_that_stop_a_parser_fail_alone() {
     .collect();
     assert_eq!(before, after);
 }
+
+/// A mail with one text attachment, its Message-ID as given.
+fn mail_with_attachment(message_id: &str, name: &str) -> String {
+    format!(
+        "From: Ana <a@example.ba>\r\nSubject: Izvještaj\r\nMessage-ID: {message_id}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nU prilogu.\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Disposition: attachment; filename=\"{name}\"\r\n\r\nDarko Šarić je stigao u Bar.\r\n--b--\r\n"
+    )
+}
+
+#[test]
+fn no_mail_part_takes_the_id_of_a_corpus_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus");
+    std::fs::create_dir_all(corpus.join("news")).unwrap();
+    std::fs::write(corpus.join("news/story.txt"), "Zoran Đurić je u Beogradu.").unwrap();
+    // Message-ID <news> with story.txt once gave the id news/story.txt.
+    std::fs::write(
+        corpus.join("forged.eml"),
+        mail_with_attachment("<news>", "story.txt"),
+    )
+    .unwrap();
+    // Path separators and control characters in a Message-ID and a name.
+    std::fs::write(
+        corpus.join("odd.eml"),
+        mail_with_attachment("<../x/\u{1b}y@ex>", "../a\u{1b}.txt"),
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    common::run_corpus(&corpus, &out, &["--no-report", "--no-sqlite"]);
+    let mut ids: Vec<String> = read(&out, "documents.csv")
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().to_string())
+        .collect();
+    ids.sort();
+    assert_eq!(
+        ids,
+        [
+            "forged.eml",
+            "forged.eml/news/story.txt",
+            "news/story.txt",
+            "odd.eml",
+            // The mail extractor already turns a name's "/" into "_".
+            "odd.eml/..%2Fx%2F%1By@ex/.._a%1B.txt",
+        ]
+    );
+    assert_eq!(read(&out, "errors.jsonl"), "");
+}

@@ -279,7 +279,10 @@ fn select_items(
 /// positions number them from 0 (an `.eml`'s message) or 1 (an mbox's first
 /// message) in that order; a message's id is the file's path (`.eml`) or
 /// `path:N` (the N-th message of an mbox), an attachment's
-/// `<Message-ID>/<file name>`.
+/// `path/<Message-ID>/<file name>` (`.eml`) or `path/N/<Message-ID>/<file
+/// name>` (mbox; `-` for a message without Message-ID), the Message-ID and
+/// name escaped as file names are, `/` too: under the mail file's own path,
+/// no mail can give a part the id of a corpus file.
 fn read_mail(
     relative: &str,
     path: &Path,
@@ -349,8 +352,8 @@ fn mail_messages(
 
 /// Appends one message's document (or error row) to `out`, then its
 /// attachments', at the positions from `*ordinal` on. A message's `(id,
-/// source)` are its own; its attachments are ids under its Message-ID and
-/// sources `path:ordinal`, so each stays addressable on its own.
+/// source)` are its own; its attachments are ids under the mail file's path
+/// ([`read_mail`]) and sources `path:ordinal`, so each stays addressable.
 fn read_message(
     relative: &str,
     (id, source): (&str, &str),
@@ -373,19 +376,26 @@ fn read_message(
             return;
         }
     };
-    let parent = extracted
+    let message_id = extracted
         .metadata
         .get("message_id")
-        .and_then(|v| v.as_str())
-        .unwrap_or(id)
-        .to_string();
+        .and_then(|v| v.as_str());
+    let parent = message_id.unwrap_or(id).to_string();
+    // "box.mbox:3" → "box.mbox/3": the mail file's path, then the message.
+    let mail_root = match id.strip_prefix(relative).and_then(|n| n.strip_prefix(':')) {
+        Some(n) => format!("{relative}/{n}"),
+        None => relative.to_string(),
+    };
+    let namespace = format!("{mail_root}/{}", message_id.map_or("-".into(), escape_part));
     let attachments = std::mem::take(&mut extracted.attachments);
     out.push((position, document(id, source, FileFormat::Eml, extracted)));
     for attachment in attachments {
         let source = format!("{relative}:{}", *ordinal);
         let position = Position::new(relative, *ordinal);
         *ordinal += 1;
-        if let Some(item) = read_attachment(&parent, &source, attachment, selection.max_doc_bytes) {
+        let id = format!("{namespace}/{}", escape_part(&attachment.name));
+        let ids = (id.as_str(), parent.as_str(), source.as_str());
+        if let Some(item) = read_attachment(ids, attachment, selection.max_doc_bytes) {
             out.push((position, item));
         }
     }
@@ -395,12 +405,10 @@ fn read_message(
 /// row (with the attachment's format, not the mail's); `None` for a name of
 /// no known format (the message keeps only those that have one).
 fn read_attachment(
-    parent: &str,
-    source: &str,
+    (id, parent, source): (&str, &str, &str),
     attachment: extract::Attachment,
     limit: u64,
 ) -> Option<Item> {
-    let id = format!("{parent}/{}", attachment.name);
     let format = FileFormat::of_name(&attachment.name)?;
     let item = extract_within(&attachment.bytes, format, limit)
         .map(|mut e| {
@@ -411,14 +419,14 @@ fn read_attachment(
             e
         })
         .map_or_else(
-            |problem| match failed(&id, source, problem) {
+            |problem| match failed(id, source, problem) {
                 Item::Failed(f) => Item::Failed(Failed {
                     format: format.name(),
                     ..f
                 }),
                 other => other,
             },
-            |e| document(&id, source, format, e),
+            |e| document(id, source, format, e),
         );
     Some(item)
 }
@@ -459,6 +467,19 @@ fn relative_id(root: &Path, path: &Path) -> String {
         .map(|c| escape_name(c.as_os_str()))
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// A part of an id taken from inside a file (a Message-ID, an attachment's
+/// name): escaped as a file name, and `/`, `\\` and a lone `.` or `..` too,
+/// so it stays one component.
+fn escape_part(part: &str) -> String {
+    match part {
+        "." => "%2E".into(),
+        ".." => "%2E%2E".into(),
+        _ => escape_name(std::ffi::OsStr::new(part))
+            .replace('/', "%2F")
+            .replace('\\', "%5C"),
+    }
 }
 
 pub(crate) fn escape_name(name: &std::ffi::OsStr) -> String {
