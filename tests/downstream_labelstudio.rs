@@ -343,3 +343,45 @@ fn bad_regions_name_the_file_and_task() {
     );
     assert!(err.contains("\"Animal\""), "{err}");
 }
+
+#[test]
+fn malformed_annotations_are_errors_naming_the_task() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(Value, &str); 5] = [
+        (
+            json!({"id": 11, "result": "oops"}),
+            r#"annotation 11: result is "oops", not a list of regions"#,
+        ),
+        (
+            json!({"id": 12, "result": {}}),
+            "annotation 12: result is {}, not a list of regions",
+        ),
+        (
+            json!({"id": 13, "result": null}),
+            "annotation 13: result is null, not a list of regions",
+        ),
+        (
+            json!({"id": 14, "was_cancelled": "yes", "result": []}),
+            r#"annotation 14: was_cancelled is "yes", not true or false"#,
+        ),
+        (
+            json!({"id": 15, "result": [{"value": {"labels": []}}, {"value": null}]}),
+            r#"annotation 15: region #2 is {"value":null}, not a region with a value object"#,
+        ),
+    ];
+    for (n, (annotation, problem)) in cases.into_iter().enumerate() {
+        let tasks = json!([{"id": 300 + n, "data": {"text": "Darko Šarić", "doc_id": "d"},
+                            "annotations": [annotation]}]);
+        let file = dir.path().join(format!("ls-{n}.json"));
+        std::fs::write(&file, tasks.to_string()).unwrap();
+        let err = import(&file, &dir.path().join(format!("out-{n}"))).unwrap_err();
+        assert_eq!(
+            format!("{err:#}"),
+            format!(
+                "{}: task {} (doc_id \"d\"): {problem}",
+                file.display(),
+                300 + n
+            )
+        );
+    }
+}

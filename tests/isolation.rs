@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{nerpipe, repo};
+use common::repo;
 use std::io::Write;
 use std::path::Path;
 
@@ -62,36 +62,16 @@ fn spaces_odt(n: usize) -> Vec<u8> {
 /// A PDF whose one page names itself as its parent.
 fn self_parent_pdf() -> Vec<u8> {
     let stream = "BT /F1 12 Tf 72 720 Td (Darko Saric) Tj ET";
-    let objects = [
-        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
-        "<< /Type /Page /Parent 3 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>".to_string(),
-        format!(
-            "<< /Length {} >>\nstream\n{stream}\nendstream",
-            stream.len()
-        ),
-    ];
-    let mut pdf = b"%PDF-1.4\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, object) in objects.iter().enumerate() {
-        offsets.push(pdf.len());
-        pdf.extend_from_slice(format!("{} 0 obj\n{object}\nendobj\n", i + 1).as_bytes());
-    }
-    let xref = pdf.len();
-    pdf.extend_from_slice(
-        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    let contents = format!(
+        "<< /Length {} >>\nstream\n{stream}\nendstream",
+        stream.len()
     );
-    for offset in offsets {
-        pdf.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
-    }
-    pdf.extend_from_slice(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objects.len() + 1
-        )
-        .as_bytes(),
-    );
-    pdf
+    common::pdf_of(&[
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 3 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+        &contents,
+    ])
 }
 
 const GOOD: [&str; 2] = ["bs-sipa-tuzla.txt", "hr-rijeka-luka.txt"];
@@ -104,29 +84,17 @@ fn good_corpus(dir: &Path) {
 }
 
 fn run(corpus: &Path, out: &Path) {
-    let model = common::default_model();
-    let output = nerpipe(&[
-        "run",
-        "--corpus",
-        corpus.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--model",
-        model.to_str().unwrap(),
-        "--quiet",
+    let limits = [
         "--no-report",
         "--extract-timeout",
         "5",
         "--extract-memory",
         "256",
-        "--max-doc-bytes",
-        "1000000",
-    ]);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    ];
+    common::run_corpus(
+        corpus,
+        out,
+        &[&limits[..], &["--max-doc-bytes", "1000000"]].concat(),
     );
 }
 

@@ -146,6 +146,9 @@ impl ImportCounts {
 enum Skip {
     Unannotated,
     Cancelled,
+    /// An annotation that is not what Label Studio writes: imported as
+    /// "no entities here" it would teach the model wrong, so it is an error.
+    Malformed(String),
 }
 
 /// Said when an export holds ids where nerpipe needs the records.
@@ -276,6 +279,9 @@ pub fn import(file: &Path, dest_dir: &Path) -> anyhow::Result<ImportCounts> {
                 counts.skipped_cancelled += 1;
                 continue;
             }
+            Err(Skip::Malformed(problem)) => {
+                anyhow::bail!("{}: {at}: {problem}", file.display())
+            }
         };
         counts.annotated += 1;
         let mentions = task_mentions(text, &doc_id, data, results)
@@ -358,20 +364,49 @@ fn chosen_annotation(task: &Value) -> Result<&[Value], Skip> {
     if annotations.is_empty() {
         return Err(Skip::Unannotated);
     }
-    let annotation = annotations
-        .iter()
-        .filter(|a| {
-            !a.get("was_cancelled")
-                .and_then(Value::as_bool)
-                .unwrap_or(false)
-        })
+    let id = |a: &Value| {
+        a.get("id")
+            .map_or_else(|| "?".to_string(), Value::to_string)
+    };
+    let mut live = Vec::new();
+    for a in annotations {
+        match a.get("was_cancelled") {
+            None | Some(Value::Null) | Some(Value::Bool(false)) => live.push(a),
+            Some(Value::Bool(true)) => {}
+            Some(other) => {
+                return Err(Skip::Malformed(format!(
+                    "annotation {}: was_cancelled is {other}, not true or false",
+                    id(a)
+                )))
+            }
+        }
+    }
+    let annotation = live
+        .into_iter()
         .max_by_key(|a| recency(a))
         .ok_or(Skip::Cancelled)?;
-    Ok(annotation
-        .get("result")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or(&[]))
+    let results = match annotation.get("result") {
+        Some(Value::Array(results)) => results,
+        other => {
+            return Err(Skip::Malformed(format!(
+                "annotation {}: result is {}, not a list of regions",
+                id(annotation),
+                other.map_or_else(|| "missing".to_string(), Value::to_string)
+            )))
+        }
+    };
+    match results
+        .iter()
+        .position(|r| !r.is_object() || r.get("value").is_some_and(|v| !v.is_object()))
+    {
+        Some(i) => Err(Skip::Malformed(format!(
+            "annotation {}: region #{} is {}, not a region with a value object",
+            id(annotation),
+            i + 1,
+            results[i]
+        ))),
+        None => Ok(results),
+    }
 }
 
 fn task_mentions(

@@ -224,7 +224,10 @@ fn copy_rows(
     ))?;
     let mut w = BinaryCopyInWriter::new(sink, &copy_types(table));
     for row in rows {
-        let row = row?;
+        let mut row = row?;
+        for (cell, column) in row.iter_mut().zip(table.columns.iter()) {
+            without_nul(cell, column.ty);
+        }
         let cells: Vec<&(dyn ToSql + Sync)> =
             row.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
         w.write(&cells)
@@ -263,6 +266,41 @@ fn stage(
     let mentions = read_mentions(out)?.map(|m| Ok(mention_row(run_id, &m?)));
     counts.mentions = copy_rows(tx, &MENTIONS, mentions)?;
     Ok(())
+}
+
+/// PostgreSQL stores no NUL character, in text or in jsonb (`\u0000`): each
+/// becomes U+FFFD, so one document's NUL never fails the load (SQLite, CSV
+/// and JSONL keep it as it is).
+fn without_nul(cell: &mut SqlValue, ty: SqlType) {
+    let SqlValue::Text(s) = cell else {
+        return;
+    };
+    match ty {
+        SqlType::Json if s.contains("\\u0000") => {
+            if let Ok(mut v) = serde_json::from_str::<serde_json::Value>(s) {
+                replace_nul_in_json(&mut v);
+                *s = v.to_string();
+            }
+        }
+        _ if s.contains('\0') => *s = s.replace('\0', "\u{FFFD}"),
+        _ => {}
+    }
+}
+
+fn replace_nul_in_json(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => *s = s.replace('\0', "\u{FFFD}"),
+        Value::Array(items) => items.iter_mut().for_each(replace_nul_in_json),
+        Value::Object(map) => {
+            let entries: Vec<(String, Value)> = std::mem::take(map).into_iter().collect();
+            for (k, mut value) in entries {
+                replace_nul_in_json(&mut value);
+                map.insert(k.replace('\0', "\u{FFFD}"), value);
+            }
+        }
+        _ => {}
+    }
 }
 
 impl ToSql for SqlValue {
@@ -365,4 +403,25 @@ pub fn table_counts(client: &mut Client) -> anyhow::Result<Vec<(String, i64)>> {
         counts.push((table.to_string(), row.get(0)));
     }
     Ok(counts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nul_characters_become_replacement_characters() {
+        let mut text = SqlValue::Text("Ša\0rić".into());
+        without_nul(&mut text, SqlType::Text);
+        assert_eq!(text, SqlValue::Text("Ša\u{FFFD}rić".into()));
+        let mut json = SqlValue::Text(r#"{"k\u0000":["a\u0000b",1],"x":"\\u0000"}"#.into());
+        without_nul(&mut json, SqlType::Json);
+        assert_eq!(
+            json,
+            SqlValue::Text("{\"k\u{FFFD}\":[\"a\u{FFFD}b\",1],\"x\":\"\\\\u0000\"}".into())
+        );
+        let mut clean = SqlValue::Text("Darko".into());
+        without_nul(&mut clean, SqlType::Json);
+        assert_eq!(clean, SqlValue::Text("Darko".into()));
+    }
 }
