@@ -217,3 +217,30 @@ fn no_mail_part_takes_the_id_of_a_corpus_file() {
     );
     assert_eq!(read(&out, "errors.jsonl"), "");
 }
+
+#[test]
+fn a_mail_attached_to_a_mail_lists_the_attachments_it_does_not_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus");
+    std::fs::create_dir_all(&corpus).unwrap();
+    let inner = mail_with_attachment("<inner@ex>", "izvjestaj.txt");
+    let outer = format!(
+        "From: Ivan <i@example.hr>\r\nSubject: Fwd\r\nMessage-ID: <outer@ex>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"o\"\r\n\r\n--o\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nProslijeđeno.\r\n--o\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"fwd.eml\"\r\n\r\n{inner}\r\n--o--\r\n"
+    );
+    std::fs::write(corpus.join("outer.eml"), outer).unwrap();
+    let out = tmp.path().join("out");
+    common::run_corpus(&corpus, &out, &["--no-report", "--no-sqlite"]);
+    let documents: Vec<serde_json::Value> = read(&out, "documents.jsonl")
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let fwd = documents
+        .iter()
+        .find(|d| d["doc_id"] == "outer.eml/outer@ex/fwd.eml")
+        .unwrap_or_else(|| panic!("{documents:?}"));
+    assert_eq!(
+        fwd["metadata"]["attachments_not_read"],
+        serde_json::json!(["izvjestaj.txt"])
+    );
+    assert_eq!(fwd["metadata"]["attached_to"], "outer@ex");
+}

@@ -416,6 +416,21 @@ fn read_attachment(
                 "attached_to".into(),
                 serde_json::Value::String(parent.to_string()),
             );
+            // A mail attached to a mail: its own attachments are not read
+            // (one level only), and say so.
+            let nested: Vec<serde_json::Value> = std::mem::take(&mut e.attachments)
+                .into_iter()
+                .map(|a| serde_json::Value::String(a.name))
+                .collect();
+            if !nested.is_empty() {
+                let listed = e
+                    .metadata
+                    .entry("attachments_not_read")
+                    .or_insert_with(|| serde_json::Value::Array(Vec::new()));
+                if let serde_json::Value::Array(names) = listed {
+                    names.extend(nested);
+                }
+            }
             e
         })
         .map_or_else(

@@ -100,7 +100,7 @@ const DATE_META: &[&str] = &[
 /// The article text of an HTML page (UTF-8, or the charset its `<meta>`
 /// names), its title and publication date.
 pub fn extract(bytes: &[u8]) -> Result<Extracted, String> {
-    let (source, encoding) = decode(bytes)?;
+    let (source, encoding, declared) = decode(bytes)?;
     let page = Html::parse_document(&source);
     let root = content_root(&page);
     let mut text = text_of(root);
@@ -123,14 +123,24 @@ pub fn extract(bytes: &[u8]) -> Result<Extracted, String> {
             .metadata
             .insert("published".into(), Value::String(date));
     }
+    if let Some(label) = declared {
+        extracted
+            .metadata
+            .insert("charset_declared".into(), Value::String(label));
+    }
     Ok(extracted)
 }
 
 /// The page source as text: UTF-8, else the `<meta charset>` it declares
 /// (windows-1250 and ISO-8859-2 are common on the region's older sites).
-fn decode(bytes: &[u8]) -> Result<(String, &'static str), String> {
+/// A declaration the bytes contradict is not trusted: a `<meta>` naming
+/// UTF-16 (it was read as ASCII, so the page is not UTF-16; the HTML
+/// standard takes it as UTF-8), or a charset the bytes do not decode in,
+/// falls back to detection as for plain text, and the declared label comes
+/// back third (documents keep it in metadata `charset_declared`).
+fn decode(bytes: &[u8]) -> Result<(String, &'static str, Option<String>), String> {
     if let Ok(s) = std::str::from_utf8(bytes) {
-        return Ok((s.trim_start_matches('\u{feff}').to_string(), "utf-8"));
+        return Ok((s.trim_start_matches('\u{feff}').to_string(), "utf-8", None));
     }
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(2048)]).to_ascii_lowercase();
     let label = head.split("charset=").nth(1).map(|rest| {
@@ -140,18 +150,25 @@ fn decode(bytes: &[u8]) -> Result<(String, &'static str), String> {
             .unwrap_or("")
             .to_string()
     });
-    let encoding = label
-        .as_deref()
-        .and_then(|l| encoding_rs::Encoding::for_label(l.as_bytes()))
-        .ok_or("HTML page is not UTF-8 and declares no known charset in a <meta> tag")?;
-    let (text, _, had_errors) = encoding.decode(bytes);
-    if had_errors {
-        return Err(format!(
-            "HTML page does not decode as the {} it declares",
-            encoding.name()
-        ));
+    let Some((label, encoding)) =
+        label.and_then(|l| Some((l.clone(), encoding_rs::Encoding::for_label(l.as_bytes())?)))
+    else {
+        return Err("HTML page is not UTF-8 and declares no known charset in a <meta> tag".into());
+    };
+    if encoding != encoding_rs::UTF_16LE && encoding != encoding_rs::UTF_16BE {
+        let (text, _, had_errors) = encoding.decode(bytes);
+        if !had_errors {
+            return Ok((
+                text.into_owned(),
+                super::text::encoding_name(encoding),
+                None,
+            ));
+        }
     }
-    Ok((text.into_owned(), super::text::encoding_name(encoding)))
+    let (text, detected) = super::text::decode(bytes).map_err(|e| {
+        format!("HTML page does not decode as the {label} it declares, nor as detected: {e}")
+    })?;
+    Ok((text, detected, Some(label)))
 }
 
 fn element_name(node: NodeRef<'_, Node>) -> Option<&str> {
@@ -464,6 +481,23 @@ said Darko Šarić's lawyer.</p>
             err,
             "HTML page is not UTF-8 and declares no known charset in a <meta> tag"
         );
+    }
+
+    #[test]
+    fn a_charset_the_bytes_contradict_is_not_trusted() {
+        let sentence = "Darko Šarić i Zoran Đurić sreli su se u Čačku, a ženu šćućurenu na klupi nitko nije vidio. ";
+        let text = sentence.repeat(4);
+        let (cp1250, _, _) = encoding_rs::WINDOWS_1250.encode(&text);
+        for declared in ["utf-16", "utf-8"] {
+            let mut page =
+                format!("<html><head><meta charset=\"{declared}\"></head><body><p>").into_bytes();
+            page.extend_from_slice(&cp1250);
+            page.extend_from_slice(b"</p></body></html>");
+            let e = extract(&page).unwrap();
+            assert_eq!(e.text, text.trim_end(), "{declared}");
+            assert_eq!(e.encoding.as_deref(), Some("windows-1250"));
+            assert_eq!(e.metadata["charset_declared"], Value::from(declared));
+        }
     }
 
     #[test]
