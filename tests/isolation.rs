@@ -134,7 +134,7 @@ fn files_that_stop_a_parser_fail_alone() {
     assert_eq!(
         errors,
         [
-            r#"{"doc_id":"deep.docx","source_path":"deep.docx","error":"stack overflow in the DOCX extractor (nesting too deep)"}"#,
+            r#"{"doc_id":"deep.docx","source_path":"deep.docx","error":"corrupt DOCX: word/document.xml: XML nested deeper than 1000 levels"}"#,
             r#"{"doc_id":"loop.pdf","source_path":"loop.pdf","error":"extraction exceeded 5 s (the PDF extractor did not finish)"}"#,
             r#"{"doc_id":"spaces.odt","source_path":"spaces.odt","error":"extraction exceeded 256 MiB of memory (the ODT extractor)"}"#,
             // 50 000 sentences of 42 bytes (Š, ć, Đ take two), less the final space.

@@ -201,28 +201,38 @@ impl Worker {
         std::thread::sleep(Duration::from_millis(50));
         let said = String::from_utf8_lossy(&self.stderr.lock().unwrap_or_else(|p| p.into_inner()))
             .into_owned();
-        let parser = format.name().to_uppercase();
-        match failure {
-            Failure::Timeout => format!(
-                "extraction exceeded {} s (the {parser} extractor did not finish)",
-                limits.seconds
-            ),
-            Failure::Died if said.contains("has overflowed its stack") => {
-                format!("stack overflow in the {parser} extractor (nesting too deep)")
-            }
-            Failure::Died
-                if said.contains("memory allocation of") || said.contains("out of memory") =>
-            {
-                format!(
-                    "extraction exceeded {} MiB of memory (the {parser} extractor)",
-                    limits.memory_mib
-                )
-            }
-            Failure::Died => format!(
-                "the {parser} extractor crashed ({})",
-                status.map_or_else(|| "no exit status".to_string(), |s| s.to_string())
-            ),
+        let status = status.map_or_else(|| "no exit status".to_string(), |s| s.to_string());
+        failure_message(failure, &said, &status, format, limits)
+    }
+}
+
+/// The error row's words for a worker that gave no answer, from what its
+/// runtime said last on standard error and its exit status.
+fn failure_message(
+    failure: Failure,
+    said: &str,
+    status: &str,
+    format: FileFormat,
+    limits: Limits,
+) -> String {
+    let parser = format.name().to_uppercase();
+    match failure {
+        Failure::Timeout => format!(
+            "extraction exceeded {} s (the {parser} extractor did not finish)",
+            limits.seconds
+        ),
+        Failure::Died if said.contains("has overflowed its stack") => {
+            format!("stack overflow in the {parser} extractor (nesting too deep)")
         }
+        Failure::Died
+            if said.contains("memory allocation of") || said.contains("out of memory") =>
+        {
+            format!(
+                "extraction exceeded {} MiB of memory (the {parser} extractor)",
+                limits.memory_mib
+            )
+        }
+        Failure::Died => format!("the {parser} extractor crashed ({status})"),
     }
 }
 
@@ -364,6 +374,45 @@ pub fn worker_main() -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_dead_worker_is_described_by_its_last_words() {
+        let limits = Limits {
+            seconds: 60,
+            memory_mib: 2048,
+        };
+        let words = |failure, said: &str| {
+            failure_message(
+                failure,
+                said,
+                "signal: 6 (SIGABRT)",
+                FileFormat::Docx,
+                limits,
+            )
+        };
+        assert_eq!(
+            words(
+                Failure::Died,
+                "\nthread 'main' (7) has overflowed its stack\nfatal runtime error: stack overflow"
+            ),
+            "stack overflow in the DOCX extractor (nesting too deep)"
+        );
+        assert_eq!(
+            words(
+                Failure::Died,
+                "memory allocation of 1073741824 bytes failed\n"
+            ),
+            "extraction exceeded 2048 MiB of memory (the DOCX extractor)"
+        );
+        assert_eq!(
+            words(Failure::Died, ""),
+            "the DOCX extractor crashed (signal: 6 (SIGABRT))"
+        );
+        assert_eq!(
+            words(Failure::Timeout, ""),
+            "extraction exceeded 60 s (the DOCX extractor did not finish)"
+        );
+    }
 
     #[test]
     fn answers_cross_the_pipe_unchanged() {

@@ -156,8 +156,52 @@ fn read_part(zip: &mut ZipArchive<Cursor<&[u8]>>, name: &str) -> Result<Option<S
         .map_err(|_| format!("{name} is not UTF-8"))
 }
 
+/// Deeper than this, a part is refused: the text walks recurse once per
+/// level, and real documents nest a few dozen levels.
+const MAX_XML_DEPTH: usize = 1_000;
+/// More nodes than this, a part is refused before it is held in memory
+/// (a 253 KB DOCX can carry 62 million).
+const MAX_XML_NODES: u32 = 5_000_000;
+
 fn parse<'a>(xml: &'a str, name: &str) -> Result<Document<'a>, String> {
-    Document::parse(xml).map_err(|e| format!("{name}: {e}"))
+    if xml_depth(xml) > MAX_XML_DEPTH {
+        return Err(format!(
+            "{name}: XML nested deeper than {MAX_XML_DEPTH} levels"
+        ));
+    }
+    let options = roxmltree::ParsingOptions {
+        nodes_limit: MAX_XML_NODES,
+        ..roxmltree::ParsingOptions::default()
+    };
+    Document::parse_with_options(xml, options).map_err(|e| format!("{name}: {e}"))
+}
+
+/// The deepest element nesting of `xml`, counted on the tags alone (one
+/// pass, no recursion); comments, declarations and CDATA count for nothing.
+fn xml_depth(xml: &str) -> usize {
+    let bytes = xml.as_bytes();
+    let (mut depth, mut deepest, mut i) = (0usize, 0usize, 0usize);
+    while let Some(at) = bytes[i..].iter().position(|&b| b == b'<') {
+        let start = i + at;
+        let close = bytes[start..]
+            .iter()
+            .position(|&b| b == b'>')
+            .map_or(bytes.len(), |e| start + e);
+        match bytes.get(start + 1) {
+            Some(b'/') => depth = depth.saturating_sub(1),
+            Some(b'?' | b'!') => {}
+            _ if close > 0 && bytes.get(close - 1) == Some(&b'/') => {}
+            _ => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+        }
+        i = close.min(bytes.len() - 1) + 1;
+        if close >= bytes.len() {
+            break;
+        }
+    }
+    deepest
 }
 
 fn is(node: Node, namespace: &str, name: &str) -> bool {

@@ -420,6 +420,32 @@ fn docx_errors() {
         office::extract_docx(&latin2).unwrap_err(),
         "corrupt DOCX: word/document.xml is not UTF-8"
     );
+    let deep = docx(
+        &format!(
+            "{}<w:p/>{}",
+            "<w:sdt>".repeat(1_001),
+            "</w:sdt>".repeat(1_001)
+        ),
+        &[],
+    );
+    assert_eq!(
+        office::extract_docx(&deep).unwrap_err(),
+        "corrupt DOCX: word/document.xml: XML nested deeper than 1000 levels"
+    );
+    let fine = docx(
+        &format!(
+            "{}<w:p><w:r><w:t>Bar</w:t></w:r></w:p>{}",
+            "<w:sdt>".repeat(990),
+            "</w:sdt>".repeat(990)
+        ),
+        &[],
+    );
+    assert_eq!(office::extract_docx(&fine).unwrap().text, "Bar");
+    let crowded = docx(&format!("<w:p>{}</w:p>", "<w:r/>".repeat(5_000_000)), &[]);
+    assert_eq!(
+        office::extract_docx(&crowded).unwrap_err(),
+        "corrupt DOCX: word/document.xml: nodes limit reached"
+    );
     assert_eq!(
         office::extract(b"plain text").unwrap_err(),
         "corrupt DOCX or ODT: not a zip archive (invalid Zip archive: Invalid zip header)"
