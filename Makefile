@@ -86,7 +86,8 @@ lint: libtorch
 fmt:
 	$(CARGO) fmt
 
-# Generated input for the amounts recogniser and ingest, FUZZ_SECONDS (60) each.
+# Generated input for the amounts recogniser, ingest and the DOCX, ODT, HTML,
+# e-mail and PDF extractors, FUZZ_SECONDS (60) each.
 FUZZ_SECONDS ?= 60
 fuzz: libtorch
 	FUZZ_SECONDS=$(FUZZ_SECONDS) $(CARGO) test --release --locked --test fuzz -- --ignored --nocapture --test-threads 2

@@ -1,6 +1,10 @@
-//! `make fuzz`: feeds generated input to the amounts recogniser and to ingest
-//! for FUZZ_SECONDS (default 60) each and reports the executions. Ignored in
-//! `make test`; the short proptest properties in amounts_fuzz.rs run there.
+//! `make fuzz`: feeds generated input to the amounts recogniser, to ingest
+//! and to each extractor (DOCX, ODT, HTML, e-mail, PDF: a sample file with
+//! ranges deleted, duplicated, inserted or bytes flipped; DOCX/ODT edited as
+//! XML and packed again) for FUZZ_SECONDS (default 60) each and reports the
+//! executions. Extractors run in this process, so a stack overflow or a loop
+//! is a finding, not a contained failure. Ignored in `make test`; the short
+//! proptest properties in amounts_fuzz.rs run there.
 
 use nerpipe::ingest::{read_jsonl, Corpus, Item, Selection};
 use nerpipe::recognise::amounts::find_amounts;
@@ -155,4 +159,135 @@ fn fuzz_ingest() {
         assert_eq!(ids[..2], ["a.txt", "b.md"]);
     });
     assert!(n > 0);
+}
+
+/// A zip of `parts` (name, text), deflated, as DOCX and ODT files are.
+fn zip_of(parts: &[(&str, &str)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, text) in parts {
+        zip.start_file(*name, zip::write::FileOptions::default())
+            .expect("zip entry");
+        zip.write_all(text.as_bytes()).expect("zip write");
+    }
+    zip.finish().expect("zip").into_inner()
+}
+
+/// One edit of a seed: `(kind, position, length, insert)`, positions taken
+/// modulo the seed's length.
+type Edit = (u8, usize, usize, String);
+
+fn edits() -> impl Strategy<Value = Vec<Edit>> {
+    let insert = prop_oneof![
+        Just("<w:p>".to_string()),
+        Just("<w:sdt><w:sdtContent>".to_string()),
+        Just("<text:s text:c=\"99\"/>".to_string()),
+        Just("<table><tr><td>".to_string()),
+        Just("--b\r\nContent-Type: text/html\r\n\r\n".to_string()),
+        Just(" obj << /Type /Page /Parent 3 0 R >> ".to_string()),
+        Just("&amp;&#0;&#x10FFFF;".to_string()),
+        "\\PC{0,12}",
+    ];
+    prop::collection::vec((0u8..4, any::<usize>(), 0usize..200, insert), 1..6)
+}
+
+/// The seed with the edits applied: delete a range, duplicate it, insert
+/// text, or flip a byte.
+fn mutate(seed: &[u8], edits: &[Edit]) -> Vec<u8> {
+    let mut out = seed.to_vec();
+    for (kind, at, len, insert) in edits {
+        if out.is_empty() {
+            out.extend_from_slice(insert.as_bytes());
+            continue;
+        }
+        let at = at % out.len();
+        let end = (at + len).min(out.len());
+        match kind {
+            0 => {
+                out.drain(at..end);
+            }
+            1 => {
+                let copy = out[at..end].to_vec();
+                out.splice(at..at, copy);
+            }
+            2 => {
+                out.splice(at..at, insert.bytes());
+            }
+            _ => out[at] ^= (*len as u8) | 1,
+        }
+    }
+    out
+}
+
+/// The DOCX and ODT seeds' XML, and how each is packed again.
+fn office_seed(format: nerpipe::ingest::extract::FileFormat) -> (String, &'static str) {
+    use nerpipe::ingest::extract::FileFormat;
+    match format {
+        FileFormat::Docx => {
+            let bytes = std::fs::read("corpus/reports/ploce-terminal-payments.docx").expect("seed");
+            let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+            let mut xml = String::new();
+            std::io::Read::read_to_string(
+                &mut zip.by_name("word/document.xml").expect("part"),
+                &mut xml,
+            )
+            .expect("utf-8");
+            (xml, "word/document.xml")
+        }
+        _ => (
+            concat!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content "#,
+                r#"xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" "#,
+                r#"xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" "#,
+                r#"xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"><office:body><office:text>"#,
+                r#"<text:h>Luka Ploče</text:h><text:p>Darko Šarić<text:s text:c="3"/>i Zoran Đurić"#,
+                r#"<text:note><text:note-body><text:p>Bilješka</text:p></text:note-body></text:note></text:p>"#,
+                r#"<table:table><table:table-row><table:table-cell><text:p>KM 4,2 milijuna</text:p>"#,
+                r#"</table:table-cell></table:table-row></table:table></office:text></office:body></office:document-content>"#
+            )
+            .to_string(),
+            "content.xml",
+        ),
+    }
+}
+
+#[test]
+#[ignore = "long: run with make fuzz"]
+fn fuzz_extractors() {
+    use nerpipe::ingest::extract::{extract, FileFormat};
+    for format in [
+        FileFormat::Docx,
+        FileFormat::Odt,
+        FileFormat::Html,
+        FileFormat::Eml,
+        FileFormat::Pdf,
+    ] {
+        let name = format!("extract {}", format.name());
+        let n = match format {
+            FileFormat::Docx | FileFormat::Odt => {
+                let (xml, part) = office_seed(format);
+                fuzz(&name, edits(), |e| {
+                    let edited = String::from_utf8_lossy(&mutate(xml.as_bytes(), e)).into_owned();
+                    let file = zip_of(&[(part, &edited)]);
+                    if let Err(problem) = extract(&file, format) {
+                        assert!(!problem.is_empty());
+                    }
+                })
+            }
+            _ => {
+                let seed = match format {
+                    FileFormat::Html => "corpus/web/trebinje-fuel-smuggling.html",
+                    FileFormat::Eml => "corpus/mail/brcko-tip.eml",
+                    _ => "corpus/reports/brcko-fuel-corridor.pdf",
+                };
+                let seed = std::fs::read(seed).expect("seed");
+                fuzz(&name, edits(), |e| {
+                    if let Err(problem) = extract(&mutate(&seed, e), format) {
+                        assert!(!problem.is_empty());
+                    }
+                })
+            }
+        };
+        assert!(n > 0);
+    }
 }
