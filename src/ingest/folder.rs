@@ -218,7 +218,7 @@ impl Corpus {
                     }
                     Ok((relative, path, format @ (FileFormat::Eml | FileFormat::Mbox), size)) => {
                         // The ids of a mail's documents are in the file.
-                        let documents = read_mail(&relative, &path, format, size, &selection);
+                        let documents = read_mail(relative, &path, format, size, selection.clone());
                         Box::new(select_items(documents, size, selection))
                     }
                     Ok((relative, path, format, size)) => {
@@ -253,7 +253,7 @@ fn unreadable(relative: &str, problem: String, selection: &Selection) -> Ingeste
 /// The steps of a container's documents (positions given), the file's bytes
 /// counted on the first.
 fn select_items(
-    documents: Vec<(Position, Item)>,
+    documents: impl IntoIterator<Item = (Position, Item)>,
     size: u64,
     selection: std::sync::Arc<Selection>,
 ) -> impl Iterator<Item = Ingested> {
@@ -284,70 +284,77 @@ fn select_items(
 /// name escaped as file names are, `/` too: under the mail file's own path,
 /// no mail can give a part the id of a corpus file.
 fn read_mail(
-    relative: &str,
+    relative: String,
     path: &Path,
     format: FileFormat,
     size: u64,
-    selection: &Selection,
-) -> Vec<(Position, Item)> {
-    let messages = match mail_messages(relative, path, format, size, selection) {
-        Ok(messages) => messages,
-        Err(problem) => {
-            return vec![(
-                Position::new(relative, 0),
-                failed(relative, relative, problem),
-            )]
-        }
+    selection: std::sync::Arc<Selection>,
+) -> Box<dyn Iterator<Item = (Position, Item)>> {
+    let whole_file_fails = |problem: String| -> Box<dyn Iterator<Item = (Position, Item)>> {
+        Box::new(std::iter::once((
+            Position::new(&relative, 0),
+            failed(&relative, &relative, problem),
+        )))
     };
-    let mut out = Vec::new();
+    let mut messages = match mail_messages(&relative, path, format, size, &selection) {
+        Ok(messages) => messages.peekable(),
+        Err(problem) => return whole_file_fails(problem),
+    };
+    if messages.peek().is_none() {
+        return whole_file_fails(
+            "no messages in the mbox file (none starts with a \"From \" line)".into(),
+        );
+    }
     let mut ordinal = u64::from(format == FileFormat::Mbox);
-    for (id, message) in messages {
+    Box::new(messages.flat_map(move |(id, message)| {
         let source = if format == FileFormat::Eml {
-            relative.to_string()
+            relative.clone()
         } else {
             id.clone()
         };
+        let mut out = Vec::new();
         read_message(
-            relative,
+            &relative,
             (&id, &source),
             &message,
-            selection,
+            &selection,
             &mut ordinal,
             &mut out,
         );
-    }
-    out
+        out
+    }))
 }
 
+/// A mail file's messages: (id, raw bytes).
+type Messages = Box<dyn Iterator<Item = (String, Vec<u8>)>>;
+
 /// The messages of a mail file with their ids: the file itself (`.eml`) or
-/// each message of an mbox (`path:N`). `Err` is a problem that makes the
-/// whole file one error row (unreadable, an `.eml` over the size limit, an
-/// mbox with no message); an mbox's messages are held to the limit one by
-/// one instead, so one huge message does not lose the others.
+/// each message of an mbox (`path:N`), read one at a time, so an mbox of
+/// gigabytes holds one message in memory, not all. `Err` is a problem that
+/// makes the whole file one error row (unreadable, an `.eml` over the size
+/// limit); an mbox's messages are held to the limit one by one instead, so
+/// one huge message does not lose the others.
 fn mail_messages(
     relative: &str,
     path: &Path,
     format: FileFormat,
     size: u64,
     selection: &Selection,
-) -> Result<Vec<(String, Vec<u8>)>, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
-    let messages: Vec<(String, Vec<u8>)> = if format == FileFormat::Eml {
+) -> Result<Messages, String> {
+    if format == FileFormat::Eml {
         if size > selection.max_doc_bytes {
             return Err(too_large(size, selection.max_doc_bytes));
         }
-        vec![(relative.to_string(), bytes)]
-    } else {
-        extract::email::mbox_messages(&bytes)
-            .into_iter()
-            .enumerate()
-            .map(|(i, m)| (format!("{relative}:{}", i + 1), m))
-            .collect()
-    };
-    if messages.is_empty() {
-        return Err("no messages in the mbox file (none starts with a \"From \" line)".into());
+        let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+        return Ok(Box::new(std::iter::once((relative.to_string(), bytes))));
     }
-    Ok(messages)
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+    let relative = relative.to_string();
+    Ok(Box::new(
+        extract::email::mbox_messages(BufReader::new(file))
+            .enumerate()
+            .map(move |(i, m)| (format!("{relative}:{}", i + 1), m)),
+    ))
 }
 
 /// Appends one message's document (or error row) to `out`, then its

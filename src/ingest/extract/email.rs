@@ -252,13 +252,13 @@ fn attachments_of(message: &mail_parser::Message<'_>) -> (Vec<Attachment>, Vec<V
     (attachments, skipped)
 }
 
-/// The messages of an mbox file, each as its raw bytes (the `From ` line
-/// that separates them is not part of a message).
-pub fn mbox_messages(bytes: &[u8]) -> Vec<Vec<u8>> {
-    mail_parser::mailbox::mbox::MessageIterator::new(bytes)
-        .filter_map(Result::ok)
+/// The messages of an mbox file, read one at a time, each as its raw bytes
+/// (the `From ` line that separates them is not part of a message); a read
+/// error ends them.
+pub fn mbox_messages(reader: impl std::io::BufRead) -> impl Iterator<Item = Vec<u8>> {
+    mail_parser::mailbox::mbox::MessageIterator::new(reader)
+        .map_while(Result::ok)
         .map(|m| m.unwrap_contents())
-        .collect()
 }
 
 /// (display name, address) of every mailbox of a header, groups flattened.
@@ -395,7 +395,7 @@ Darko Šarić je platio 100.000 KM."
     #[test]
     fn mbox_splits_on_from_lines() {
         let mbox = b"From a@example.com Tue Mar  5 09:30:00 2024\nSubject: One\n\nFirst.\n\nFrom b@example.com Tue Mar  5 10:30:00 2024\nSubject: Two\n\nSecond.\n";
-        let messages = mbox_messages(mbox);
+        let messages: Vec<Vec<u8>> = mbox_messages(&mbox[..]).collect();
         assert_eq!(messages.len(), 2);
         assert_eq!(
             extract(&messages[1]).unwrap().text,
