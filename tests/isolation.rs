@@ -149,26 +149,20 @@ fn files_that_stop_a_parser_fail_alone() {
     assert_eq!(run_json["options"]["extract_memory"], 256);
 
     // A rerun resumes: the failed files count as done, nothing changes.
-    let before: Vec<String> = [
-        "mentions.csv",
-        "errors.jsonl",
-        "documents.csv",
-        "entities.csv",
-    ]
-    .iter()
-    .map(|f| read(&out, f))
-    .collect();
+    let outputs = || -> Vec<String> {
+        [
+            "mentions.csv",
+            "errors.jsonl",
+            "documents.csv",
+            "entities.csv",
+        ]
+        .iter()
+        .map(|f| read(&out, f))
+        .collect()
+    };
+    let before = outputs();
     run(&hostile, &out);
-    let after: Vec<String> = [
-        "mentions.csv",
-        "errors.jsonl",
-        "documents.csv",
-        "entities.csv",
-    ]
-    .iter()
-    .map(|f| read(&out, f))
-    .collect();
-    assert_eq!(before, after);
+    assert_eq!(before, outputs());
 }
 
 /// A mail with one text attachment, its Message-ID as given.
