@@ -147,6 +147,9 @@ fn read_line_limited(
     }
 }
 
+/// The longest JSONL id accepted, in bytes.
+pub const MAX_ID_BYTES: usize = 1024;
+
 pub(super) fn parse_jsonl_line(line: &str, source: &str) -> Item {
     let mut object = match serde_json::from_str::<Value>(line) {
         Ok(Value::Object(o)) => o,
@@ -156,6 +159,18 @@ pub(super) fn parse_jsonl_line(line: &str, source: &str) -> Item {
     let id = match object.remove("id") {
         Some(Value::String(s)) if s.chars().any(char::is_control) => {
             return failed(source, source, control_in_id(&s))
+        }
+        // Every mention row repeats its document's id: a huge one is refused,
+        // not copied thousands of times.
+        Some(Value::String(s)) if s.len() > MAX_ID_BYTES => {
+            return failed(
+                source,
+                source,
+                format!(
+                    "JSONL \"id\" is {} bytes long (limit {MAX_ID_BYTES}): give the document a shorter id",
+                    s.len()
+                ),
+            )
         }
         Some(Value::String(s)) if !s.trim().is_empty() => s,
         Some(Value::Number(n)) => n.to_string(),

@@ -219,6 +219,26 @@ mod tests {
     }
 
     #[test]
+    fn a_huge_jsonl_id_is_refused_not_copied() {
+        let id = "x".repeat(1_000_000);
+        let line = format!(r#"{{"id": "{id}", "text": "Darko Šarić"}}"#);
+        match parse_jsonl_line(&line, "a.jsonl:3") {
+            Item::Failed(f) => {
+                assert_eq!(f.id, "a.jsonl:3");
+                assert_eq!(
+                    f.error,
+                    "JSONL \"id\" is 1000000 bytes long (limit 1024): give the document a shorter id"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        let fine = format!(r#"{{"id": "{}", "text": "Darko Šarić"}}"#, "x".repeat(1024));
+        assert!(
+            matches!(parse_jsonl_line(&fine, "a.jsonl:4"), Item::Document(d) if d.id.len() == 1024)
+        );
+    }
+
+    #[test]
     fn markdown_title() {
         assert_eq!(title_of("\n\n# Port of Bar  \ntext", true), "Port of Bar");
     }
