@@ -385,3 +385,30 @@ fn malformed_annotations_are_errors_naming_the_task() {
         );
     }
 }
+
+#[test]
+fn a_task_with_a_hundred_thousand_regions_imports_in_linear_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = 100_000;
+    let text = "Ana Šarić. ".repeat(n);
+    // One region per name, offsets in code points.
+    let regions: Vec<Value> = (0..n)
+        .map(|i| {
+            let start = i * 11;
+            json!({"id": format!("r{i}"), "from_name": "label", "to_name": "text", "type": "labels",
+                   "value": {"start": start, "end": start + 9, "text": "Ana Šarić", "labels": ["PERSON"]}})
+        })
+        .collect();
+    let tasks = json!([{"id": 1, "data": {"text": text, "doc_id": "big"},
+                        "annotations": [{"id": 2, "result": regions}]}]);
+    let file = dir.path().join("ls.json");
+    std::fs::write(&file, tasks.to_string()).unwrap();
+    let started = std::time::Instant::now();
+    let counts = import(&file, &dir.path().join("out")).unwrap();
+    let seconds = started.elapsed().as_secs_f64();
+    assert_eq!(counts.mentions, n);
+    // Walking the text per region and every region per word (before) took
+    // 40 s here; linear, under a second.
+    assert!(seconds < 10.0, "{seconds:.1} s for {n} regions");
+    println!("{n} regions imported in {seconds:.2} s");
+}

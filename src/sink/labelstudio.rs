@@ -14,7 +14,7 @@
 use crate::atomic::AtomicFile;
 use crate::doc::Label;
 use crate::doc::{round_score, Mention};
-use crate::sink::read::{char_slice, DocumentsWithMentions, RunInfo};
+use crate::sink::read::{DocumentsWithMentions, RunInfo};
 use anyhow::Context;
 use serde_json::{json, Map, Value};
 use std::io::Write;
@@ -190,33 +190,74 @@ fn recency(a: &Value) -> (String, i64) {
     (time, a.get("id").and_then(Value::as_i64).unwrap_or(0))
 }
 
+/// A task's text with its offset tables, made once per task, so that each
+/// region is looked up in constant time instead of by walking the text (an
+/// import of 100 000 regions stays linear).
+struct TaskText<'t> {
+    text: &'t str,
+    /// Byte offset of each code point, then the text's length.
+    char_bytes: Vec<usize>,
+    /// Code point at each UTF-16 offset (`None` inside a surrogate pair),
+    /// made when a region first needs it.
+    utf16: std::cell::OnceCell<Vec<Option<usize>>>,
+}
+
+impl<'t> TaskText<'t> {
+    fn new(text: &'t str) -> TaskText<'t> {
+        let char_bytes = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain(std::iter::once(text.len()))
+            .collect();
+        TaskText {
+            text,
+            char_bytes,
+            utf16: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The text of code points `start..end`.
+    fn slice(&self, start: usize, end: usize) -> Option<&'t str> {
+        if start > end {
+            return None;
+        }
+        Some(&self.text[*self.char_bytes.get(start)?..*self.char_bytes.get(end)?])
+    }
+
+    /// The code point at UTF-16 offset `unit`.
+    fn char_at_utf16(&self, unit: usize) -> Option<usize> {
+        let table = self.utf16.get_or_init(|| {
+            let mut table = Vec::with_capacity(self.text.len() + 1);
+            for (i, c) in self.text.chars().enumerate() {
+                table.push(Some(i));
+                if c.len_utf16() == 2 {
+                    table.push(None);
+                }
+            }
+            table.push(Some(self.char_bytes.len() - 1));
+            table
+        });
+        table.get(unit).copied().flatten()
+    }
+}
+
 /// Code-point offsets of a region: as given, or converted from UTF-16 units
 /// when only that reading matches the region's text.
 fn resolve_offsets(
-    text: &str,
+    text: &TaskText,
     start: usize,
     end: usize,
     region_text: Option<&str>,
 ) -> Option<(usize, usize)> {
-    let direct = char_slice(text, start, end);
+    let direct = text.slice(start, end);
     let Some(want) = region_text else {
         return direct.map(|_| (start, end));
     };
     if direct == Some(want) {
         return Some((start, end));
     }
-    let (mut units, mut cs, mut ce) = (0usize, None, None);
-    for (i, c) in text.chars().chain(std::iter::once('\0')).enumerate() {
-        if units == start {
-            cs = Some(i);
-        }
-        if units == end {
-            ce = Some(i);
-        }
-        units += c.len_utf16();
-    }
-    match (cs, ce) {
-        (Some(s), Some(e)) if char_slice(text, s, e) == Some(want) => Some((s, e)),
+    match (text.char_at_utf16(start), text.char_at_utf16(end)) {
+        (Some(s), Some(e)) if text.slice(s, e) == Some(want) => Some((s, e)),
         // Whitespace differences (a trimmed region text) are tolerated.
         _ if direct.is_some_and(|d| d.trim() == want.trim()) => Some((start, end)),
         _ => None,
@@ -418,6 +459,7 @@ fn task_mentions(
     let chars: Vec<char> = text.chars().collect();
     let known = data.get("nerpipe_mentions");
     let mut spans: Vec<(usize, usize, Label, f64, String)> = Vec::new();
+    let task_text = TaskText::new(text);
     for r in results {
         let Some(value) = r.get("value") else {
             continue;
@@ -438,7 +480,7 @@ fn task_mentions(
             return Err(format!("region {rid:?} has no start/end offsets"));
         };
         let region_text = value.get("text").and_then(Value::as_str);
-        let (start, end) = resolve_offsets(text, start, end, region_text).ok_or_else(|| {
+        let (start, end) = resolve_offsets(&task_text, start, end, region_text).ok_or_else(|| {
             format!(
                 "region {rid:?} at {start}..{end} ({region_text:?}) does not match the task text there \
                  (was the text changed?)"
@@ -519,10 +561,18 @@ fn write_conll(out: &mut impl Write, text: &str, mentions: &[Mention]) -> std::i
         .iter()
         .filter_map(|m| conll_type(m.label).map(|t| (m.start, m.end, t)))
         .collect();
+    // The first mention covering each character: a word's mention is then
+    // found among its own characters, not by scanning every mention.
+    let mut cover: Vec<Option<usize>> = vec![None; chars.len()];
+    for (k, &(s, e, _)) in spans.iter().enumerate() {
+        for slot in cover.iter_mut().take(e).skip(s) {
+            slot.get_or_insert(k);
+        }
+    }
     let mut tags: Vec<String> = Vec::with_capacity(words.len());
     let mut previous: Option<usize> = None;
     for &(ws, we) in &words {
-        let hit = spans.iter().position(|&(s, e, _)| ws < e && s < we);
+        let hit = cover[ws..we].iter().flatten().min().copied();
         tags.push(match hit {
             Some(k) if previous == Some(k) => format!("I-{}", spans[k].2),
             Some(k) => format!("B-{}", spans[k].2),
@@ -565,9 +615,13 @@ mod tests {
     fn utf16_offsets_are_converted() {
         let text = "💩 Šarić left";
         // Code points: Šarić = 2..7; UTF-16 units: 3..8.
-        assert_eq!(resolve_offsets(text, 2, 7, Some("Šarić")), Some((2, 7)));
-        assert_eq!(resolve_offsets(text, 3, 8, Some("Šarić")), Some((2, 7)));
-        assert_eq!(resolve_offsets(text, 4, 9, Some("Šarić")), None);
+        let text = TaskText::new(text);
+        assert_eq!(resolve_offsets(&text, 2, 7, Some("Šarić")), Some((2, 7)));
+        assert_eq!(resolve_offsets(&text, 3, 8, Some("Šarić")), Some((2, 7)));
+        assert_eq!(resolve_offsets(&text, 4, 9, Some("Šarić")), None);
+        assert_eq!(resolve_offsets(&text, 1, 2, Some("💩")), None);
+        assert_eq!(resolve_offsets(&text, 0, 1, Some("💩")), Some((0, 1)));
+        assert_eq!(resolve_offsets(&text, 0, 2, Some("💩")), Some((0, 1)));
     }
 
     #[test]
