@@ -209,8 +209,7 @@ fn execute(command: Command, command_line: &str) -> nerpipe::error::Result<()> {
             sqlite,
             out,
         } => load(postgres, sqlite, &out)?,
-        Command::Schema => print_stdout(&nerpipe::sink::schema::postgres_ddl())
-            .map_err(|e| anyhow::anyhow!("cannot write to standard output: {e}"))?,
+        Command::Schema => to_stdout(&nerpipe::sink::schema::postgres_ddl())?,
         Command::Report { out } => nerpipe::sink::report::write_report(&out)?,
         Command::Export {
             label_studio,
@@ -237,13 +236,11 @@ fn execute(command: Command, command_line: &str) -> nerpipe::error::Result<()> {
             );
         }
         Command::ConvertE5 { input, out } => convert_e5(&input, &out)?,
-        Command::Models => print_stdout(&models_table())
-            .map_err(|e| anyhow::anyhow!("cannot write to standard output: {e}"))?,
+        Command::Models => to_stdout(&models_table())?,
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "nerpipe", &mut script);
-            print_stdout(&String::from_utf8_lossy(&script))
-                .map_err(|e| anyhow::anyhow!("cannot write to standard output: {e}"))?;
+            to_stdout(&String::from_utf8_lossy(&script))?;
         }
         Command::ExtractWorker => nerpipe::ingest::isolate::worker_main()
             .map_err(|e| anyhow::anyhow!("extraction worker: {e}"))?,
@@ -252,11 +249,15 @@ fn execute(command: Command, command_line: &str) -> nerpipe::error::Result<()> {
             clap_mangen::Man::new(Cli::command())
                 .render(&mut page)
                 .map_err(|e| anyhow::anyhow!("cannot render the manual page: {e}"))?;
-            print_stdout(&String::from_utf8_lossy(&page))
-                .map_err(|e| anyhow::anyhow!("cannot write to standard output: {e}"))?;
+            to_stdout(&String::from_utf8_lossy(&page))?;
         }
     }
     Ok(())
+}
+
+/// Prints `text` on standard output (a closed pipe ends quietly there).
+fn to_stdout(text: &str) -> nerpipe::error::Result<()> {
+    print_stdout(text).map_err(|e| anyhow::anyhow!("cannot write to standard output: {e}").into())
 }
 
 /// `nerpipe models`: one tab-separated line per model found, with a header.
