@@ -50,8 +50,9 @@ pub struct TrainArgs {
     pub out: PathBuf,
     /// Start from a model folder `nerpipe train` made from the same base
     /// (encoder and classifier, same tags) instead of a new classifier:
-    /// continues a shipped model on other data or settings. A frozen word
-    /// embedding still comes from `--base`.
+    /// continues a shipped model on other data or settings. A word
+    /// embedding the model does not ship (trained frozen) comes from
+    /// `--base`, and is trained unless `--freeze-word-embeddings`.
     #[arg(long, value_name = "MODEL_DIR")]
     pub init: Option<PathBuf>,
     /// Entity types renamed or dropped in every file, `FROM=TO` (`OTH=O`).
@@ -381,7 +382,7 @@ fn base_network(
         );
     }
     if let Some(init) = &args.init {
-        init_from_model(&mut network, init, args.freeze_word_embeddings)?;
+        init_from_model(&mut network, init)?;
     }
     Ok(network)
 }
@@ -402,17 +403,15 @@ fn check_init_tags(init: &Path, tags: &[String]) -> anyhow::Result<()> {
 }
 
 /// Overwrites the base's weights and the new classifier with those of a
-/// fine-tuned model folder (its tags checked by [`check_init_tags`]).
-fn init_from_model(
-    network: &mut NerModel,
-    init: &Path,
-    frozen_embeddings: bool,
-) -> anyhow::Result<()> {
+/// fine-tuned model folder (its tags checked by [`check_init_tags`]). A
+/// model trained with frozen word embeddings ships none: the base's stay,
+/// frozen again or now trained.
+fn init_from_model(network: &mut NerModel, init: &Path) -> anyhow::Result<()> {
     let weights = init.join("model.safetensors");
     let missing = network.load_tensors(&weights, |n| n.to_string())?;
     let missing: Vec<&String> = missing
         .iter()
-        .filter(|n| !(frozen_embeddings && n.as_str() == crate::model::WORD_EMBEDDINGS))
+        .filter(|n| n.as_str() != crate::model::WORD_EMBEDDINGS)
         .collect();
     if let Some(first) = missing.first() {
         bail!(
