@@ -9,8 +9,12 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use lopdf::content::Content;
 use lopdf::{Dictionary, Document, Object, ObjectId};
+use pdf_extract::{ConvertToFmt, MediaBox, OutputDev, OutputError, PlainTextOutput, Transform};
 use serde_json::{Map, Value};
 
 use super::wraps::join_wrapped_lines;
@@ -47,10 +51,11 @@ fn extract_unguarded(bytes: &[u8]) -> Result<Extracted, String> {
         return Err("corrupt PDF: no pages found".to_string());
     }
 
-    let mut texts = Vec::with_capacity(pages.len());
+    let mut with_text = Vec::with_capacity(pages.len());
     for (&number, &page_id) in &pages {
-        texts.push(page_text(&mut doc, number, page_id)?);
+        with_text.push(prepare_page(&mut doc, number, page_id)?);
     }
+    let texts = page_texts(&doc, &with_text)?;
     let mut text = String::new();
     let mut page_starts = Vec::with_capacity(texts.len());
     for page in &texts {
@@ -93,37 +98,145 @@ fn extract_unguarded(bytes: &[u8]) -> Result<Extracted, String> {
     })
 }
 
-/// The joined text of one page; empty where the page shows no text.
-fn page_text(doc: &mut Document, number: u32, page_id: ObjectId) -> Result<String, String> {
-    let content = doc
-        .get_and_decode_page_content(page_id)
-        .map_err(|e| format!("corrupt PDF: page {number}: {e}"))?;
+/// Readies one page for pdf-extract and says whether it shows text. A page
+/// without text is made one pdf-extract passes over as if it had skipped it:
+/// no content, and its own MediaBox and Resources, because pdf-extract
+/// panics on a page without a MediaBox and would follow a broken parent
+/// chain looking for them. A `Do` of an image is dropped from a page with
+/// text, because pdf-extract treats every `Do` as a form.
+fn prepare_page(doc: &mut Document, number: u32, page_id: ObjectId) -> Result<bool, String> {
+    let corrupt = |e: lopdf::Error| format!("corrupt PDF: page {number}: {e}");
+    let content = doc.get_and_decode_page_content(page_id).map_err(corrupt)?;
     if !shows_text(doc, page_id, &content.operations, 0)? {
-        return Ok(String::new());
+        if !content.operations.is_empty() {
+            doc.change_page_content(page_id, Vec::new())
+                .map_err(corrupt)?;
+        }
+        let page = doc.get_dictionary_mut(page_id).map_err(corrupt)?;
+        if !page.has(b"MediaBox") {
+            let empty_box = vec![0.into(), 0.into(), 0.into(), 0.into()];
+            page.set("MediaBox", Object::Array(empty_box));
+        }
+        if !page.has(b"Resources") {
+            page.set("Resources", Dictionary::new());
+        }
+        return Ok(false);
     }
-    // pdf-extract treats every `Do` as a form; hand it only the forms.
     let (forms, others): (Vec<_>, Vec<_>) = content
         .operations
         .into_iter()
         .partition(|op| op.operator != "Do" || page_form(doc, page_id, op).is_some());
     if others.iter().any(|op| op.operator == "Do") {
-        let encoded = Content { operations: forms }
-            .encode()
-            .map_err(|e| format!("corrupt PDF: page {number}: {e}"))?;
-        doc.change_page_content(page_id, encoded)
-            .map_err(|e| format!("corrupt PDF: page {number}: {e}"))?;
+        let encoded = Content { operations: forms }.encode().map_err(corrupt)?;
+        doc.change_page_content(page_id, encoded).map_err(corrupt)?;
     }
-    let mut raw = String::new();
+    Ok(true)
+}
+
+/// The joined text of every page (empty where `with_text` says it shows
+/// none), laid out in one pass: pdf-extract's per-page entry point rebuilds
+/// the page list on every call, quadratic in the page count.
+fn page_texts(doc: &Document, with_text: &[bool]) -> Result<Vec<String>, String> {
+    let mut pages = PageTexts::default();
     let laid_out = catch_unwind(AssertUnwindSafe(|| {
-        let mut output = pdf_extract::PlainTextOutput::new(&mut raw);
-        pdf_extract::output_doc_page(doc, &mut output, number)
+        pdf_extract::output_doc(doc, &mut pages)
     }));
+    // Pages are laid out in order: a failure is on the one after the last done.
+    let number = pages.texts.len() + 1;
     match laid_out {
-        Ok(Ok(())) => Ok(join_wrapped_lines(&raw)),
+        Ok(Ok(())) => Ok(pages
+            .texts
+            .iter()
+            .zip(with_text)
+            .map(|(raw, &shown)| {
+                if shown {
+                    join_wrapped_lines(raw)
+                } else {
+                    String::new()
+                }
+            })
+            .collect()),
         Ok(Err(e)) => Err(format!("corrupt PDF: page {number}: {e}")),
         Err(_) => Err(format!(
             "corrupt PDF: page {number}: the text extractor failed on its content"
         )),
+    }
+}
+
+/// pdf-extract's plain-text layout, one string per page: a fresh
+/// `PlainTextOutput` for each page, as a call per page would make.
+#[derive(Default)]
+struct PageTexts {
+    texts: Vec<String>,
+    /// The page being laid out and the text it has so far.
+    page: Option<(PlainTextOutput<PageText>, Rc<RefCell<String>>)>,
+}
+
+/// The text of the page being laid out, shared with its `PlainTextOutput`.
+struct PageText(Rc<RefCell<String>>);
+
+impl std::fmt::Write for PageText {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.borrow_mut().push_str(s);
+        Ok(())
+    }
+}
+
+impl ConvertToFmt for PageText {
+    type Writer = Self;
+    fn convert(self) -> Self {
+        self
+    }
+}
+
+impl PageTexts {
+    fn output(&mut self) -> Result<&mut PlainTextOutput<PageText>, OutputError> {
+        match &mut self.page {
+            Some((output, _)) => Ok(output),
+            None => Err(OutputError::FormatError(std::fmt::Error)),
+        }
+    }
+}
+
+impl OutputDev for PageTexts {
+    fn begin_page(
+        &mut self,
+        number: u32,
+        media_box: &MediaBox,
+        art_box: Option<(f64, f64, f64, f64)>,
+    ) -> Result<(), OutputError> {
+        let text = Rc::new(RefCell::new(String::new()));
+        let mut output = PlainTextOutput::new(PageText(Rc::clone(&text)));
+        output.begin_page(number, media_box, art_box)?;
+        self.page = Some((output, text));
+        Ok(())
+    }
+    fn end_page(&mut self) -> Result<(), OutputError> {
+        self.output()?.end_page()?;
+        if let Some((_, text)) = self.page.take() {
+            self.texts.push(text.take());
+        }
+        Ok(())
+    }
+    fn output_character(
+        &mut self,
+        trm: &Transform,
+        width: f64,
+        spacing: f64,
+        font_size: f64,
+        char: &str,
+    ) -> Result<(), OutputError> {
+        self.output()?
+            .output_character(trm, width, spacing, font_size, char)
+    }
+    fn begin_word(&mut self) -> Result<(), OutputError> {
+        self.output()?.begin_word()
+    }
+    fn end_word(&mut self) -> Result<(), OutputError> {
+        self.output()?.end_word()
+    }
+    fn end_line(&mut self) -> Result<(), OutputError> {
+        self.output()?.end_line()
     }
 }
 

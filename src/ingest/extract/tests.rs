@@ -509,3 +509,62 @@ fn odt_errors() {
         "corrupt ODT: not a zip archive (invalid Zip archive: Invalid zip header)"
     );
 }
+
+/// A PDF of `n` pages, page k showing "Page k".
+fn pdf_of_pages(n: usize) -> Vec<u8> {
+    let kids: Vec<String> = (0..n).map(|k| format!("{} 0 R", 4 + 2 * k)).collect();
+    let pages = format!("<< /Type /Pages /Kids [{}] /Count {n} >>", kids.join(" "));
+    let mut objects: Vec<Vec<u8>> = vec![CATALOG.to_vec(), pages.into_bytes(), FONT.to_vec()];
+    for k in 0..n {
+        objects.push(
+            format!(
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] \
+/Resources << /Font << /F1 3 0 R >> >> /Contents {} 0 R >>",
+                5 + 2 * k
+            )
+            .into_bytes(),
+        );
+        objects.push(stream(
+            "",
+            format!("BT /F1 12 Tf 72 700 Td (Page {}) Tj ET", k + 1).as_bytes(),
+        ));
+    }
+    let objects: Vec<&[u8]> = objects.iter().map(Vec::as_slice).collect();
+    build_pdf(&objects, "")
+}
+
+#[test]
+fn many_pages_take_linear_time() {
+    // pdf-extract's per-page entry point rebuilds the page list on every
+    // call: 20 000 pages took minutes that way.
+    let n = std::env::var("NERPIPE_TEST_PAGES").map_or(20_000, |v| v.parse().unwrap());
+    let started = std::time::Instant::now();
+    let doc = pdf::extract(&pdf_of_pages(n)).unwrap();
+    let elapsed = started.elapsed();
+    eprintln!("{n} pages in {elapsed:?}");
+    assert_eq!(doc.page_starts.len(), n);
+    let last = format!("Page {n}");
+    assert!(
+        doc.text.ends_with(&format!("\n\n{last}")),
+        "{:?}",
+        &doc.text[doc.text.len() - 40..]
+    );
+    assert_eq!(&doc.text[doc.page_starts[n - 1]..], last);
+    assert!(elapsed.as_secs() < 30, "{n} pages took {elapsed:?}");
+}
+
+#[test]
+fn page_without_text_needs_no_media_box() {
+    // pdf-extract panics on a page without a MediaBox; a page it has
+    // nothing to read on must not fail the file.
+    let pages: &[u8] = b"<< /Type /Pages /Kids [3 0 R 5 0 R] /Count 2 >>";
+    let text_page: &[u8] = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] \
+/Resources << /Font << /F1 7 0 R >> >> /Contents 4 0 R >>";
+    let bare_page: &[u8] = b"<< /Type /Page /Parent 2 0 R /Contents 6 0 R >>";
+    let c1 = stream("", b"BT /F1 12 Tf 72 700 Td (Zenica) Tj ET");
+    let c2 = stream("", b"0 0 m 10 10 l S");
+    let bytes = build_pdf(&[CATALOG, pages, text_page, &c1, bare_page, &c2, FONT], "");
+    let doc = pdf::extract(&bytes).unwrap();
+    assert_eq!(doc.text, "Zenica");
+    assert_eq!(doc.page_starts, vec![0, 6]);
+}
