@@ -11,9 +11,10 @@
 
 use super::Extracted;
 use ego_tree::iter::Edge;
-use ego_tree::NodeRef;
+use ego_tree::{NodeId, NodeRef};
 use scraper::{Html, Node, Selector};
 use serde_json::Value;
+use std::collections::{HashMap, HashSet};
 
 /// Elements whose content is never article text.
 const DROPPED_ELEMENTS: &[&str] = &[
@@ -102,9 +103,10 @@ const DATE_META: &[&str] = &[
 pub fn extract(bytes: &[u8]) -> Result<Extracted, String> {
     let (source, encoding, declared) = decode(bytes)?;
     let page = Html::parse_document(&source);
-    let root = content_root(&page);
+    let index = PageIndex::new(&page);
+    let root = content_root(&page, &index);
     let mut text = text_of(root);
-    let title = title_of(&page);
+    let title = title_of(&page, &index);
     if let Some(t) = &title {
         // Sites put the headline above the article element: keep it in the
         // text, where the model can read it.
@@ -195,40 +197,94 @@ fn is_dropped(node: NodeRef<'_, Node>) -> bool {
     DROPPED_NAMES.iter().any(|n| names.contains(n))
 }
 
-/// Text length of the paragraphs under `node`, furniture left out.
-fn paragraph_chars(node: NodeRef<'_, Node>) -> usize {
-    let mut chars = 0;
-    let mut skipping: Option<ego_tree::NodeId> = None;
-    let mut in_paragraph = 0usize;
-    for edge in node.traverse() {
-        match edge {
-            Edge::Open(n) if skipping.is_none() => {
-                if n != node && is_dropped(n) {
-                    skipping = Some(n.id());
-                } else if element_name(n) == Some("p") {
-                    in_paragraph += 1;
-                } else if let Node::Text(t) = n.value() {
-                    if in_paragraph > 0 {
-                        chars += t.trim().chars().count();
+/// What the article search asks of every node, found in one walk over the
+/// page: walking each paragraph's ancestors or each landmark's subtree is
+/// quadratic on deeply nested pages.
+#[derive(Default)]
+struct PageIndex {
+    /// Nodes inside page furniture (a strict ancestor [`is_dropped`]).
+    under_dropped: HashSet<NodeId>,
+    /// Per element: the text length of the paragraphs under it (or of
+    /// itself, a `<p>`), furniture below it left out.
+    paragraph_chars: HashMap<NodeId, usize>,
+    /// Per element: the length of all the text under it.
+    text_chars: HashMap<NodeId, usize>,
+}
+
+impl PageIndex {
+    fn new(page: &Html) -> Self {
+        let mut index = PageIndex::default();
+        // Per open node: whether it is furniture, or inside some, and the
+        // text below it so far: in paragraphs, outside them, in all.
+        struct Open {
+            furniture: bool,
+            dropped: bool,
+            in_paragraphs: usize,
+            outside: usize,
+            all: usize,
+        }
+        let mut stack: Vec<Open> = Vec::new();
+        for edge in page.tree.root().traverse() {
+            match edge {
+                Edge::Open(n) => {
+                    let above = stack.last().is_some_and(|o| o.dropped);
+                    if above {
+                        index.under_dropped.insert(n.id());
+                    }
+                    let furniture = is_dropped(n);
+                    stack.push(Open {
+                        furniture,
+                        dropped: above || furniture,
+                        in_paragraphs: 0,
+                        outside: 0,
+                        all: 0,
+                    });
+                }
+                Edge::Close(n) => {
+                    let Some(mut own) = stack.pop() else { continue };
+                    match n.value() {
+                        Node::Text(t) => {
+                            own.outside = t.trim().chars().count();
+                            own.all = own.outside;
+                        }
+                        Node::Element(e) => {
+                            if e.name() == "p" {
+                                own.in_paragraphs += std::mem::take(&mut own.outside);
+                            }
+                            index.paragraph_chars.insert(n.id(), own.in_paragraphs);
+                            index.text_chars.insert(n.id(), own.all);
+                        }
+                        _ => {}
+                    }
+                    if let Some(parent) = stack.last_mut() {
+                        parent.all += own.all;
+                        // Furniture counts for no paragraph around it.
+                        if !own.furniture {
+                            parent.in_paragraphs += own.in_paragraphs;
+                            parent.outside += own.outside;
+                        }
                     }
                 }
             }
-            Edge::Close(n) if skipping == Some(n.id()) => skipping = None,
-            Edge::Close(n) if skipping.is_none() && element_name(n) == Some("p") => {
-                in_paragraph = in_paragraph.saturating_sub(1)
-            }
-            _ => {}
         }
+        index
     }
-    chars
+
+    fn paragraph_chars(&self, node: NodeRef<'_, Node>) -> usize {
+        self.paragraph_chars.get(&node.id()).copied().unwrap_or(0)
+    }
+
+    fn text_chars(&self, node: NodeRef<'_, Node>) -> usize {
+        self.text_chars.get(&node.id()).copied().unwrap_or(0)
+    }
 }
 
 /// The element that holds the article.
-fn content_root(page: &Html) -> NodeRef<'_, Node> {
+fn content_root<'a>(page: &'a Html, index: &PageIndex) -> NodeRef<'a, Node> {
     let landmarks = Selector::parse("article, main, [role=main]").expect("valid selector");
     let best_landmark = page
         .select(&landmarks)
-        .map(|e| (paragraph_chars(*e), *e))
+        .map(|e| (index.paragraph_chars(*e), *e))
         .filter(|(chars, _)| *chars > 0)
         .max_by_key(|(chars, _)| *chars);
     if let Some((_, node)) = best_landmark {
@@ -237,12 +293,12 @@ fn content_root(page: &Html) -> NodeRef<'_, Node> {
     // Readability: each paragraph's text counts for its parent, half for the
     // grandparent; the best-scoring container is the article.
     let paragraphs = Selector::parse("p").expect("valid selector");
-    let mut scores: std::collections::HashMap<ego_tree::NodeId, usize> = Default::default();
+    let mut scores: HashMap<NodeId, usize> = Default::default();
     for p in page.select(&paragraphs) {
-        if p.ancestors().any(is_dropped) {
+        if index.under_dropped.contains(&p.id()) {
             continue;
         }
-        let chars: usize = p.text().map(|t| t.trim().chars().count()).sum();
+        let chars = index.text_chars(*p);
         if let Some(parent) = p.parent() {
             *scores.entry(parent.id()).or_default() += 2 * chars;
             if let Some(grandparent) = parent.parent() {
@@ -383,14 +439,17 @@ fn meta_content<'a>(page: &'a Html, names: &[&str]) -> Option<&'a str> {
 
 /// `og:title`, else the first `<h1>`, else `<title>`: a page title often
 /// carries the site's name ("… | Daily News"), the other two don't.
-fn title_of(page: &Html) -> Option<String> {
+fn title_of(page: &Html, index: &PageIndex) -> Option<String> {
     let collapse = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
     if let Some(t) = meta_content(page, &["og:title"]) {
         return Some(collapse(t));
     }
     for selector in ["h1", "title"] {
         let sel = Selector::parse(selector).expect("valid selector");
-        if let Some(e) = page.select(&sel).find(|e| !e.ancestors().any(is_dropped)) {
+        if let Some(e) = page
+            .select(&sel)
+            .find(|e| !index.under_dropped.contains(&e.id()))
+        {
             let t = collapse(&e.text().collect::<String>());
             if !t.is_empty() {
                 return Some(t);
@@ -508,5 +567,34 @@ said Darko Šarić's lawyer.</p>
             "</div>".repeat(20000)
         );
         assert!(extract(page.as_bytes()).unwrap().text.contains("Deep text"));
+    }
+
+    /// `depth` levels of `<tag>`, each with a paragraph of its own.
+    fn nested_with_paragraphs(tag: &str, depth: usize) -> String {
+        format!(
+            "<!doctype html><title>Deep</title>{}{}",
+            format!("<{tag} class=\"x\"><p>Zoran Đurić u Beogradu.</p>").repeat(depth),
+            format!("</{tag}>").repeat(depth)
+        )
+    }
+
+    #[test]
+    fn deep_blocks_with_paragraphs_take_linear_time() {
+        // Every paragraph and landmark used to walk its ancestors or its
+        // whole subtree: 20 000 levels took minutes.
+        let depth = std::env::var("NERPIPE_TEST_DEPTH").map_or(20_000, |v| v.parse().unwrap());
+        for tag in ["div", "article", "section"] {
+            let page = nested_with_paragraphs(tag, depth);
+            let started = std::time::Instant::now();
+            let doc = extract(page.as_bytes()).unwrap();
+            let elapsed = started.elapsed();
+            eprintln!("{tag} x {depth} in {elapsed:?}");
+            assert_eq!(
+                doc.text.matches("Zoran Đurić u Beogradu.").count(),
+                depth,
+                "{tag}"
+            );
+            assert!(elapsed.as_secs() < 30, "{tag} x {depth} took {elapsed:?}");
+        }
     }
 }
