@@ -1,8 +1,9 @@
 //! Files that stop a parser — a stack overflow, a loop, a memory climb, a
 //! small file with a huge text — fail alone: each gets its own error row
 //! saying what happened, the good documents' results are those of a run
-//! without them, and a rerun (resume) gives the same outputs. All files are
-//! built here.
+//! without them, and a rerun (resume) gives the same outputs, all under a
+//! 3 GiB cap on the run's memory (its data segment, and its peak resident
+//! set checked after). All files are built here.
 
 mod common;
 
@@ -74,6 +75,133 @@ fn self_parent_pdf() -> Vec<u8> {
     ])
 }
 
+/// An ODT whose paragraph sits inside `depth` nested spans.
+fn nested_odt(depth: usize) -> Vec<u8> {
+    let body = format!(
+        "<text:p>{}Darko Šarić{}</text:p>",
+        "<text:span>".repeat(depth),
+        "</text:span>".repeat(depth)
+    );
+    odt_of(&body)
+}
+
+fn odt_of(body: &str) -> Vec<u8> {
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:text>{body}</office:text></office:body></office:document-content>"#
+    );
+    zip_of(&[
+        ("mimetype", "application/vnd.oasis.opendocument.text"),
+        ("content.xml", &content),
+    ])
+}
+
+/// A DOCX of `n` empty runs: millions of XML nodes from a small file.
+fn many_nodes_docx(n: usize) -> Vec<u8> {
+    let document = format!(
+        r#"<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p>{}</w:p></w:body></w:document>"#,
+        "<w:r/>".repeat(n)
+    );
+    zip_of(&[("word/document.xml", &document)])
+}
+
+/// A one-page PDF around `contents` (an indirect object, number 4) with
+/// the objects in `extra` after it (numbered from 5).
+fn one_page_pdf(resources: &str, contents: &[u8], extra: &[&str]) -> Vec<u8> {
+    let page = format!(
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources {resources} /Contents 4 0 R >>"
+    );
+    let objects: Vec<&[u8]> = [
+        b"<< /Type /Catalog /Pages 2 0 R >>".as_slice(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        page.as_bytes(),
+        contents,
+    ]
+    .into_iter()
+    .chain(extra.iter().map(|o| o.as_bytes()))
+    .collect();
+    common::pdf_of_bytes(&objects)
+}
+
+fn stream_object(dict: &str, data: &str) -> String {
+    format!(
+        "<< {dict} /Length {} >>\nstream\n{data}\nendstream",
+        data.len()
+    )
+}
+
+/// A PDF whose form XObject draws itself, with text in it.
+fn self_drawing_form_pdf() -> Vec<u8> {
+    let form = stream_object(
+        "/Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << /XObject << /X1 5 0 R >> /Font << /F1 6 0 R >> >>",
+        "BT /F1 12 Tf 72 720 Td (Darko Saric) Tj ET /X1 Do",
+    );
+    one_page_pdf(
+        "<< /XObject << /X1 5 0 R >> >>",
+        stream_object("", "/X1 Do").as_bytes(),
+        &[
+            &form,
+            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        ],
+    )
+}
+
+/// A PDF whose content stream is deflated twice: a few KB that inflate to
+/// a gigabyte of spaces.
+fn deflate_bomb_pdf() -> Vec<u8> {
+    use flate2::{write::ZlibEncoder, Compression};
+    let deflate = |chunks: &mut dyn FnMut(&mut dyn Write)| {
+        let mut encoder = ZlibEncoder::new(Vec::new(), Compression::best());
+        chunks(&mut encoder);
+        encoder.finish().unwrap()
+    };
+    let once = deflate(&mut |w| {
+        let block = vec![b' '; 1 << 20];
+        for _ in 0..1024 {
+            w.write_all(&block).unwrap();
+        }
+    });
+    let twice = deflate(&mut |w| w.write_all(&once).unwrap());
+    let mut contents = format!(
+        "<< /Filter [/FlateDecode /FlateDecode] /Length {} >>\nstream\n",
+        twice.len()
+    )
+    .into_bytes();
+    contents.extend_from_slice(&twice);
+    contents.extend_from_slice(b"\nendstream");
+    one_page_pdf("<< >>", &contents, &[])
+}
+
+/// A PDF of `n` pages, each with one lowercase line (no names).
+fn many_pages_pdf(n: usize) -> Vec<u8> {
+    let kids: Vec<String> = (0..n).map(|k| format!("{} 0 R", 4 + 2 * k)).collect();
+    let mut objects = vec![
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        format!("<< /Type /Pages /Kids [{}] /Count {n} >>", kids.join(" ")),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
+    ];
+    for k in 0..n {
+        objects.push(format!(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents {} 0 R >>",
+            5 + 2 * k
+        ));
+        objects.push(stream_object(
+            "",
+            &format!("BT /F1 12 Tf 72 700 Td (str. {}) Tj ET", k + 1),
+        ));
+    }
+    let objects: Vec<&str> = objects.iter().map(String::as_str).collect();
+    common::pdf_of(&objects)
+}
+
+/// An HTML page of `depth` nested blocks, each with an empty paragraph.
+fn deep_html(depth: usize) -> String {
+    format!(
+        "<!doctype html><title>t</title>{}<p>kraj</p>{}",
+        "<div><p></p><article><p></p>".repeat(depth),
+        "</article></div>".repeat(depth)
+    )
+}
+
 const GOOD: [&str; 2] = ["bs-sipa-tuzla.txt", "hr-rijeka-luka.txt"];
 
 fn good_corpus(dir: &Path) {
@@ -83,18 +211,29 @@ fn good_corpus(dir: &Path) {
     }
 }
 
+/// `nerpipe run` with low extraction limits, its memory capped at
+/// [`MEMORY_CAP`].
 fn run(corpus: &Path, out: &Path) {
-    let limits = [
-        "--no-report",
-        "--extract-timeout",
-        "5",
-        "--extract-memory",
-        "256",
-    ];
-    common::run_corpus(
-        corpus,
-        out,
-        &[&limits[..], &["--max-doc-bytes", "1000000"]].concat(),
+    let model = common::default_model();
+    let output = capped(
+        &mut std::process::Command::new(env!("CARGO_BIN_EXE_nerpipe")),
+        MEMORY_CAP,
+    )
+    .arg("run")
+    .arg("--corpus")
+    .arg(corpus)
+    .arg("--out")
+    .arg(out)
+    .arg("--model")
+    .arg(model)
+    .args(["--quiet", "--no-report", "--max-doc-bytes", "1000000"])
+    .args(["--extract-timeout", "5", "--extract-memory", "256"])
+    .output()
+    .unwrap();
+    assert!(
+        output.status.success(),
+        "nerpipe run failed: {}",
+        String::from_utf8_lossy(&output.stderr)
     );
 }
 
@@ -102,19 +241,66 @@ fn read(out: &Path, file: &str) -> String {
     std::fs::read_to_string(out.join(file)).unwrap()
 }
 
+/// Caps the data segment of the processes this test starts (nerpipe and
+/// its extraction workers, which lower it further).
+fn capped(command: &mut std::process::Command, bytes: u64) -> &mut std::process::Command {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: setrlimit is async-signal-safe; nothing else runs between
+    // fork and exec.
+    unsafe {
+        command.pre_exec(move || {
+            let limit = libc::rlimit {
+                rlim_cur: bytes,
+                rlim_max: bytes,
+            };
+            if libc::setrlimit(libc::RLIMIT_DATA, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        })
+    }
+}
+
+/// The largest resident set of any child this test process has waited for.
+fn children_max_rss_bytes() -> u64 {
+    // SAFETY: getrusage fills the struct it is given.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage);
+        usage
+    };
+    usage.ru_maxrss as u64 * 1024
+}
+
+const MEMORY_CAP: u64 = 3 << 30;
+
 #[test]
 fn files_that_stop_a_parser_fail_alone() {
     let tmp = tempfile::tempdir().unwrap();
     let hostile = tmp.path().join("hostile");
     good_corpus(&hostile);
-    let files: [(&str, Vec<u8>); 4] = [
+    let files: Vec<(&str, Vec<u8>)> = vec![
+        ("bomb.pdf", deflate_bomb_pdf()),
         ("deep.docx", nested_docx(30_000)),
+        ("deep.html", deep_html(10_000).into_bytes()),
+        ("deep.odt", nested_odt(30_000)),
+        ("form.pdf", self_drawing_form_pdf()),
+        (
+            "long-id.jsonl",
+            format!(
+                "{{\"id\":\"{}\",\"text\":\"Darko Šarić\"}}\n",
+                "x".repeat(900_000)
+            )
+            .into_bytes(),
+        ),
         ("loop.pdf", self_parent_pdf()),
+        ("nodes.docx", many_nodes_docx(6_000_000)),
+        ("pages.pdf", many_pages_pdf(2_000)),
         ("spaces.odt", spaces_odt(300_000)),
         ("wordy.docx", wordy_docx(2_000_000)),
     ];
     for (name, bytes) in &files {
-        assert!(bytes.len() < 300_000, "{name} is small on disk");
+        assert!(bytes.len() < 2_500_000, "{name}: {} bytes", bytes.len());
         std::fs::write(hostile.join(name), bytes).unwrap();
     }
     let clean = tmp.path().join("clean");
@@ -122,8 +308,14 @@ fn files_that_stop_a_parser_fail_alone() {
 
     let started = std::time::Instant::now();
     run(&hostile, &tmp.path().join("out"));
-    // The loop ends at the 5 s limit; the rest takes seconds.
-    assert!(started.elapsed().as_secs() < 120, "{:?}", started.elapsed());
+    // The loop ends at the 5 s limit, the others sooner; the model's time
+    // on the good documents and the two long ones is most of it.
+    assert!(started.elapsed().as_secs() < 240, "{:?}", started.elapsed());
+    let rss = children_max_rss_bytes();
+    assert!(
+        rss < MEMORY_CAP,
+        "a process of the run peaked at {rss} bytes"
+    );
     run(&clean, &tmp.path().join("clean-out"));
     let out = tmp.path().join("out");
     let mut errors: Vec<String> = read(&out, "errors.jsonl")
@@ -134,13 +326,34 @@ fn files_that_stop_a_parser_fail_alone() {
     assert_eq!(
         errors,
         [
+            r#"{"doc_id":"bomb.pdf","source_path":"bomb.pdf","error":"extraction exceeded 256 MiB of memory (the PDF extractor)"}"#,
             r#"{"doc_id":"deep.docx","source_path":"deep.docx","error":"corrupt DOCX: word/document.xml: XML nested deeper than 1000 levels"}"#,
+            r#"{"doc_id":"deep.odt","source_path":"deep.odt","error":"corrupt ODT: content.xml: XML nested deeper than 1000 levels"}"#,
+            r#"{"doc_id":"form.pdf","source_path":"form.pdf","error":"stack overflow in the PDF extractor (nesting too deep)"}"#,
+            r#"{"doc_id":"long-id.jsonl:1","source_path":"long-id.jsonl:1","error":"JSONL \"id\" is 900000 bytes long (limit 1024): give the document a shorter id"}"#,
             r#"{"doc_id":"loop.pdf","source_path":"loop.pdf","error":"extraction exceeded 5 s (the PDF extractor did not finish)"}"#,
+            // 6 million nodes pass the 256 MiB cap before the 5 million node limit.
+            r#"{"doc_id":"nodes.docx","source_path":"nodes.docx","error":"extraction exceeded 256 MiB of memory (the DOCX extractor)"}"#,
             r#"{"doc_id":"spaces.odt","source_path":"spaces.odt","error":"extraction exceeded 256 MiB of memory (the ODT extractor)"}"#,
             // 50 000 sentences of 42 bytes (Š, ć, Đ take two), less the final space.
             r#"{"doc_id":"wordy.docx","source_path":"wordy.docx","error":"extracted text too large: 2099999 bytes (limit 1000000; raise --max-doc-bytes to accept it)"}"#,
         ]
     );
+    // The two quadratic files are read, in full.
+    let documents: Vec<serde_json::Value> = read(&out, "documents.jsonl")
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let ok = |id: &str| {
+        documents
+            .iter()
+            .find(|d| d["doc_id"] == id)
+            .unwrap_or_else(|| panic!("{id} not in {documents:?}"))
+            .clone()
+    };
+    assert_eq!(ok("pages.pdf")["status"], "ok");
+    assert_eq!(ok("pages.pdf")["metadata"]["pages"], 2000);
+    assert_eq!(ok("deep.html")["status"], "ok");
     let clean_out = tmp.path().join("clean-out");
     assert_eq!(read(&out, "mentions.csv"), read(&clean_out, "mentions.csv"));
     assert_eq!(read(&out, "entities.csv"), read(&clean_out, "entities.csv"));

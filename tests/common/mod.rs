@@ -47,11 +47,19 @@ pub fn run_corpus(corpus: &Path, out: &Path, extra: &[&str]) -> Output {
 /// A PDF 1.4 file of `objects` (numbered from 1; the first is the catalog),
 /// with its cross-reference table.
 pub fn pdf_of(objects: &[&str]) -> Vec<u8> {
+    let objects: Vec<&[u8]> = objects.iter().map(|o| o.as_bytes()).collect();
+    pdf_of_bytes(&objects)
+}
+
+/// [`pdf_of`] for objects that are not text (binary streams).
+pub fn pdf_of_bytes(objects: &[&[u8]]) -> Vec<u8> {
     let mut pdf = b"%PDF-1.4\n".to_vec();
     let mut offsets = Vec::new();
     for (i, o) in objects.iter().enumerate() {
         offsets.push(pdf.len());
-        pdf.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+        pdf.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+        pdf.extend_from_slice(o);
+        pdf.extend_from_slice(b"\nendobj\n");
     }
     let xref = pdf.len();
     pdf.extend_from_slice(
