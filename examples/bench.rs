@@ -198,6 +198,32 @@ fn extraction_throughput(corpus: &Path) -> anyhow::Result<()> {
             isolated / mbs
         );
     }
+    // Per document: the sample corpus ×20, every file once per copy.
+    let documents: Vec<(FileFormat, &[u8])> = by_format
+        .values()
+        .flat_map(|(format, files)| files.iter().map(move |f| (*format, f.as_slice())))
+        .collect();
+    let per_second = |run: &dyn Fn(FileFormat, &[u8])| {
+        let started = Instant::now();
+        for _ in 0..20 {
+            for (format, bytes) in &documents {
+                run(*format, std::hint::black_box(bytes));
+            }
+        }
+        (20 * documents.len()) as f64 / started.elapsed().as_secs_f64()
+    };
+    let before = per_second(&|format, f| {
+        let _ = std::hint::black_box(extract(f, format));
+    });
+    let after = per_second(&|format, f| {
+        let _ = std::hint::black_box(isolate::extract(f, format));
+    });
+    println!(
+        "  all {} documents ×20: {before:>8.0} documents/s in this process; worker {after:>8.0} documents/s ({:.2}×, {:.2} ms more per document)",
+        documents.len(),
+        after / before,
+        1e3 / after - 1e3 / before
+    );
     Ok(())
 }
 
