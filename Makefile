@@ -77,7 +77,7 @@ language-eval: libtorch
 # Cyrillic) with the built binary's defaults; SHOW=1 prints every split
 # inflected name and wrong canonical (see examples/regional_eval.rs).
 regional-eval: build models
-	$(CARGO) run --release --locked --example regional_eval -- $(DATA) --bin $(BIN)
+	$(CARGO) run --release --locked --example regional_eval -- $(DATA) --bin $(BIN) -- $(RUN_ARGS)
 
 lint: libtorch
 	$(CARGO) fmt --check

@@ -2,9 +2,10 @@
 //! span F1, entity grouping of case forms and canonical names, for hr, sr
 //! and sr in Cyrillic.
 //!
-//! Usage: `regional_eval [DATA] [--bin PATH] [--work DIR] [--sets hr,sr,sr-cyrl] [--reuse]`
+//! Usage: `regional_eval [DATA] [--bin PATH] [--work DIR] [--sets hr,sr,sr-cyrl] [--reuse] [-- RUN OPTIONS]`
 //! (DATA defaults to `../shared/datasets`, the binary to
-//! `target/release/nerpipe`, the work folder to `target/regional-eval`).
+//! `target/release/nerpipe`, the work folder to `target/regional-eval`;
+//! options after `--` go to every `nerpipe run`).
 //! `--reuse` scores the outputs a previous call left in the work folder
 //! instead of running again. `SHOW=1` prints every split inflected name,
 //! every run entity holding several gold groups and every wrong canonical.
@@ -274,7 +275,7 @@ fn build(a: &Article) -> (String, Vec<Span>) {
 /// Runs the binary over the articles; returns the run's mentions and the
 /// canonical name of each entity.
 fn run(
-    bin: &Path,
+    (bin, run_args): (&Path, &[String]),
     work: &Path,
     docs: &[(String, String)],
     reuse: bool,
@@ -282,12 +283,17 @@ fn run(
     let corpus = work.join("corpus");
     let out = work.join("out");
     if !(reuse && out.join("entities.csv").exists()) {
-        run_binary(bin, &corpus, &out, docs);
+        run_binary((bin, run_args), &corpus, &out, docs);
     }
     read_run(&out)
 }
 
-fn run_binary(bin: &Path, corpus: &Path, out: &Path, docs: &[(String, String)]) {
+fn run_binary(
+    (bin, run_args): (&Path, &[String]),
+    corpus: &Path,
+    out: &Path,
+    docs: &[(String, String)],
+) {
     for dir in [corpus, out] {
         if dir.exists() {
             std::fs::remove_dir_all(dir).expect("clear work folder");
@@ -302,6 +308,7 @@ fn run_binary(bin: &Path, corpus: &Path, out: &Path, docs: &[(String, String)]) 
         .arg(corpus)
         .arg("--out")
         .arg(out)
+        .args(run_args)
         .status()
         .unwrap_or_else(|e| panic!("{}: {e}", bin.display()));
     assert!(status.success(), "nerpipe run failed: {status}");
@@ -544,7 +551,14 @@ struct Row {
     canonical: (usize, usize),
 }
 
-fn evaluate(data: &Path, bin: &Path, work: &Path, set: &str, show: bool, reuse: bool) -> Row {
+fn evaluate(
+    data: &Path,
+    (bin, run_args): (&Path, &[String]),
+    work: &Path,
+    set: &str,
+    show: bool,
+    reuse: bool,
+) -> Row {
     let (lang, cyrillic) = match set {
         "sr-cyrl" => ("sr", true),
         other => (other, false),
@@ -559,7 +573,7 @@ fn evaluate(data: &Path, bin: &Path, work: &Path, set: &str, show: bool, reuse: 
         linked.extend(link_surnames(&spans));
         gold.extend(spans);
     }
-    let (run_mentions, canonical) = run(bin, &work.join(set), &docs, reuse);
+    let (run_mentions, canonical) = run((bin, run_args), &work.join(set), &docs, reuse);
     let items = found(&gold, &run_mentions);
     let inflected = inflected_groups(&items);
     let infl_items: Vec<_> = items
@@ -615,6 +629,7 @@ fn main() {
     let mut work = PathBuf::from("target/regional-eval");
     let mut sets = "hr,sr,sr-cyrl".to_string();
     let mut reuse_flag = false;
+    let mut run_args: Vec<String> = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -622,6 +637,7 @@ fn main() {
             "--work" => work = args.next().expect("--work DIR").into(),
             "--sets" => sets = args.next().expect("--sets LIST"),
             "--reuse" => reuse_flag = true,
+            "--" => run_args.extend(args.by_ref()),
             _ => data = a.into(),
         }
     }
@@ -629,7 +645,7 @@ fn main() {
     let reuse = std::mem::take(&mut reuse_flag);
     let rows: Vec<Row> = sets
         .split(',')
-        .map(|set| evaluate(&data, &bin, &work, set, show, reuse))
+        .map(|set| evaluate(&data, (&bin, &run_args), &work, set, show, reuse))
         .collect();
     print_table(&rows);
 }

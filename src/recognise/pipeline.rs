@@ -30,10 +30,10 @@ pub struct InferenceArgs {
     /// Sub-tokens shared by neighbouring windows.
     #[arg(long, default_value_t = 32, value_parser = crate::cli::overlap)]
     pub overlap: usize,
-    /// Where windows of a long document end: at sentence starts without
-    /// overlap (the models read single sentences in training), or `fixed`
-    /// full windows overlapping by --overlap.
-    #[arg(long, value_enum, default_value = "sentences")]
+    /// Where windows end: one sentence per window (the models read single
+    /// sentences in training), `sentences` as many whole sentences as fit,
+    /// or `fixed` full windows overlapping by --overlap.
+    #[arg(long, value_enum, default_value = "each-sentence")]
     pub window_cuts: WindowCuts,
     /// Tag decoder (default: the one the model's config names).
     #[arg(long, value_enum)]

@@ -14,7 +14,7 @@ pub struct WindowSpec {
 
 /// Where windows of a long sequence end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "kebab-case")]
 pub enum WindowCuts {
     /// At a sentence start in the window's second half, with no overlap;
     /// full overlapping windows only through sentences longer than that.
@@ -22,6 +22,9 @@ pub enum WindowCuts {
     /// Always full windows overlapping by `overlap` (the only cut before;
     /// `make bench`'s baseline).
     Fixed,
+    /// One sentence per window, as the models read sentences in training;
+    /// full overlapping windows only through a sentence longer than one.
+    EachSentence,
 }
 
 impl WindowSpec {
@@ -30,14 +33,37 @@ impl WindowSpec {
     /// (`breaks`, ascending) in its second half and the next begins there,
     /// sharing nothing; where no sentence starts there, it is full and the
     /// next overlaps it by `overlap`. The last window ends where the
-    /// sequence does and may be shorter.
+    /// sequence does and may be shorter. With [`WindowCuts::EachSentence`]
+    /// every sentence is cut on its own as `Fixed` cuts a sequence.
     pub fn windows(&self, len: usize, breaks: &[usize]) -> Vec<Range<usize>> {
+        if self.cuts == WindowCuts::EachSentence {
+            let mut out = Vec::new();
+            let mut start = 0;
+            for &end in breaks.iter().chain([len].iter()) {
+                if end > start && end <= len {
+                    let spec = WindowSpec {
+                        cuts: WindowCuts::Fixed,
+                        ..*self
+                    };
+                    out.extend(
+                        spec.windows(end - start, &[])
+                            .into_iter()
+                            .map(|w| w.start + start..w.end + start),
+                    );
+                    start = end;
+                }
+            }
+            if out.is_empty() {
+                out.push(0..len);
+            }
+            return out;
+        }
         if len <= self.content {
             return std::iter::once(0..len).collect();
         }
         let breaks = match self.cuts {
             WindowCuts::Sentences => breaks,
-            WindowCuts::Fixed => &[],
+            WindowCuts::Fixed | WindowCuts::EachSentence => &[],
         };
         let step = self.content.saturating_sub(self.overlap).max(1);
         let mut out = Vec::new();
@@ -81,6 +107,23 @@ impl WindowSpec {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_sentence_is_a_window_and_only_a_long_one_overlaps() {
+        let spec = WindowSpec {
+            content: 10,
+            overlap: 4,
+            cuts: WindowCuts::EachSentence,
+        };
+        assert_eq!(spec.windows(0, &[]), vec![0..0]);
+        assert_eq!(spec.windows(7, &[]), vec![0..7]);
+        assert_eq!(spec.windows(9, &[3, 5]), vec![0..3, 3..5, 5..9]);
+        // The second sentence (4..18) is longer than a window.
+        assert_eq!(
+            spec.windows(20, &[4, 18]),
+            vec![0..4, 4..14, 10..18, 18..20]
+        );
+    }
 
     #[test]
     fn windows_cover_everything_and_overlap() {

@@ -362,6 +362,9 @@ fn surname(words: &[&str], doc: &DocWords, surnames: &HashSet<String>) -> Option
         return Some(c.clone());
     }
     let g = words[words.len() - 2];
+    if let Some(a_stem) = a_stem_surname(s, g, doc) {
+        return Some(a_stem);
+    }
     let agree = case_of(s).is_some() && case_of(s) == case_of(g);
     if !agree || tables().masculine_a.contains(&g.to_lowercase()) {
         return None;
@@ -370,6 +373,39 @@ fn surname(words: &[&str], doc: &DocWords, surnames: &HashSet<String>) -> Option
         .iter()
         .find(|(_, w)| matches!(w, When::Consonant | When::Agreement))
         .map(|(c, _)| c.clone())
+}
+
+/// A man's given name and a surname in -a in the same oblique case: the
+/// given name's ending, then the surname's ("Diega Maradone", "Diegu
+/// Maradoni"). The instrumental (-om, -om) reads either way and is left.
+const A_STEM_AGREEING: &[(&[&str], &[&str])] =
+    &[(&["a", "а"], &["e", "е"]), (&["u", "у"], &["i", "и"])];
+
+/// "Diega Maradone" → Maradona: a surname in -e (-i) after a man's given
+/// name in the genitive (dative) is a man's a-stem surname in that case.
+/// The given name must read as a man's: its nominative written in the
+/// document or listed, or a stem in -k/-g taking -o ("Diega" → Diego), so
+/// that "Condoleezza Rice" stays as written.
+fn a_stem_surname(s: &str, g: &str, doc: &DocWords) -> Option<String> {
+    let (given, surname) = (g.to_lowercase(), s.to_lowercase());
+    let ends = |word: &str, endings: &[&str]| endings.iter().any(|e| word.ends_with(e));
+    A_STEM_AGREEING
+        .iter()
+        .find(|(g_end, s_end)| ends(&given, g_end) && ends(&surname, s_end))?;
+    let man = given_name(g, true, doc).to_lowercase();
+    let t = tables();
+    let attested = doc.person.contains(&man) || t.given.contains(&man);
+    let velar_o = ["ko", "go", "ко", "го"].iter().any(|e| man.ends_with(e));
+    if man == given || t.masculine_a.contains(&given) || !(attested || velar_o) {
+        return None;
+    }
+    let last = s.chars().next_back()?;
+    let a = if ('\u{400}'..='\u{4ff}').contains(&last) {
+        "а"
+    } else {
+        "a"
+    };
+    Some(replace_ending(s, 1, a))
 }
 
 /// A given name in an oblique case: `masculine` after a masculine surname in
@@ -392,7 +428,12 @@ fn given_name(g: &str, masculine: bool, doc: &DocWords) -> String {
     let cyrillic = e.chars().any(|c| ('\u{400}'..='\u{4ff}').contains(&c));
     let (o, a) = if cyrillic { ("о", "а") } else { ("o", "a") };
     let stem = replace_ending(g, e_chars, "");
-    let options: Vec<String> = if masculine {
+    // A man's name in -a ("Nikola") has no dative in -u: "Diegu" is not
+    // a form of "Diega".
+    let dative = matches!(*e, "u" | "у");
+    let options: Vec<String> = if masculine && dative {
+        vec![format!("{stem}{o}"), stem.clone()]
+    } else if masculine {
         vec![format!("{stem}{o}"), stem.clone(), format!("{stem}{a}")]
     } else {
         vec![format!("{stem}{a}")]

@@ -68,6 +68,30 @@ fn persons_in_every_case_and_their_possessives() {
 }
 
 #[test]
+fn a_man_with_a_surname_in_a_and_possessives_in_in() {
+    // A man's surname in -a declines as a woman's name does: "Diega
+    // Maradone" is Diego Maradona's genitive, and "Maradonine" his
+    // possessive; "Condoleezza Rice" is a nominative.
+    assert_eq!(
+        lemmas(
+            "hr",
+            &[
+                (Per, "Diega Maradone"),
+                (Per, "Maradonine"),
+                (Per, "Diegu Maradoni"),
+                (Per, "Condoleezza Rice"),
+            ]
+        ),
+        [
+            "Diego Maradona",
+            "Maradona",
+            "Diego Maradona",
+            "Condoleezza Rice"
+        ]
+    );
+}
+
+#[test]
 fn a_woman_named_ivana_is_not_ivan() {
     // "Ivana Horvat" is a woman (her surname does not decline); "Ivana
     // Kovača" is Ivan Kovač's genitive; "Marije" alone is left as written.
