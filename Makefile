@@ -74,8 +74,9 @@ language-eval: libtorch
 	$(CARGO) run --release --locked --example language_eval -- $(DATA)
 
 # Whole-article NER and entity grouping on UNER + UD hr/sr dev (sr also in
-# Cyrillic) with the built binary's defaults; SHOW=1 prints every split
-# inflected name and wrong canonical (see examples/regional_eval.rs).
+# Cyrillic) with the built binary's defaults, or RUN_ARGS added to every
+# run; SHOW=1 prints every split inflected name and wrong canonical (see
+# examples/regional_eval.rs).
 regional-eval: build models
 	$(CARGO) run --release --locked --example regional_eval -- $(DATA) --bin $(BIN) -- $(RUN_ARGS)
 
