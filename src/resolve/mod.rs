@@ -36,6 +36,7 @@
 //! [`table`] accumulates entities across documents, [`corpus`] joins classes.
 
 mod corpus;
+pub mod decisions;
 mod document;
 mod keys;
 mod lemma;

@@ -388,6 +388,10 @@ const A_STEM_AGREEING: &[(&[&str], &[&str])] =
 /// that "Condoleezza Rice" stays as written.
 fn a_stem_surname(s: &str, g: &str, doc: &DocWords) -> Option<String> {
     let (given, surname) = (g.to_lowercase(), s.to_lowercase());
+    // A regnal number or an acronym is not a surname ("Benedictu XVI").
+    if surname.chars().count() < 4 || s.chars().filter(|c| c.is_uppercase()).count() > 1 {
+        return None;
+    }
     let ends = |word: &str, endings: &[&str]| endings.iter().any(|e| word.ends_with(e));
     A_STEM_AGREEING
         .iter()

@@ -71,7 +71,7 @@ fn persons_in_every_case_and_their_possessives() {
 fn a_man_with_a_surname_in_a_and_possessives_in_in() {
     // A man's surname in -a declines as a woman's name does: "Diega
     // Maradone" is Diego Maradona's genitive, and "Maradonine" his
-    // possessive; "Condoleezza Rice" is a nominative.
+    // possessive; "Condoleezza Rice" is a nominative, "XVI" no surname.
     assert_eq!(
         lemmas(
             "hr",
@@ -80,13 +80,16 @@ fn a_man_with_a_surname_in_a_and_possessives_in_in() {
                 (Per, "Maradonine"),
                 (Per, "Diegu Maradoni"),
                 (Per, "Condoleezza Rice"),
+                (Per, "Benedictu XVI"),
             ]
         ),
         [
             "Diego Maradona",
             "Maradona",
             "Diego Maradona",
-            "Condoleezza Rice"
+            "Condoleezza Rice",
+            // Not "Benedict XVA"; a regnal number after a name is left.
+            "Benedictu XVI"
         ]
     );
 }
