@@ -91,10 +91,10 @@ fn sample_corpus_reads_one_way_per_document() {
     }
     if std::env::var_os("NERPIPE_TEST_MODEL").is_none() {
         // The default model gives these names two labels in their documents
-        // (in int8, bf16 and fp32 alike, with the run-time words split as in
-        // training); the vote makes them places.
+        // (in int8, bf16 and fp32 alike, one sentence per window); the vote
+        // makes them places.
         for (doc, form) in [
-            ("balkans/port-of-bar.txt", "Podgorica"),
+            ("balkans/novi-sad-bakeries.txt", "Novi Sad"),
             ("reports/ploce-terminal-payments.docx", "Ljubljana"),
         ] {
             assert_eq!(
