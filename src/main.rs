@@ -34,6 +34,11 @@ enum Command {
         /// Do not write the HTML review report.
         #[arg(long)]
         no_report: bool,
+        /// An analyst's decisions about entities (decisions.csv), applied to
+        /// every output; with a finished unsharded run, its files are
+        /// brought up to them (no document is read again).
+        #[arg(long, value_name = "FILE")]
+        decisions: Option<PathBuf>,
     },
     /// Resolve entities over mention streams of `nerpipe run --jsonl-out`
     /// (e.g. the part files of a Spark job): writes entities.csv,
@@ -46,6 +51,9 @@ enum Command {
         /// Folder to write the files into (created if needed).
         #[arg(long)]
         out: PathBuf,
+        /// An analyst's decisions about entities (decisions.csv).
+        #[arg(long, value_name = "FILE")]
+        decisions: Option<PathBuf>,
     },
     /// Load a run's output folder into PostgreSQL or an SQLite file that
     /// holds many runs (a run already loaded is left as it is).
@@ -60,6 +68,10 @@ enum Command {
         sqlite: Option<PathBuf>,
         /// The output folder of the run.
         out: PathBuf,
+        /// Bring the run's files up to these decisions first (as `nerpipe
+        /// merge --decisions` does), so the database and the files agree.
+        #[arg(long, value_name = "FILE")]
+        decisions: Option<PathBuf>,
     },
     /// Print the PostgreSQL schema (DDL) that `load --postgres` creates.
     Schema,
@@ -78,7 +90,16 @@ enum Command {
         /// File to write (default: OUT/label-studio-tasks.json, OUT/ftm.jsonl).
         #[arg(long)]
         dest: Option<PathBuf>,
+        /// Bring the run's files up to these decisions first (as `nerpipe
+        /// merge --decisions` does), so the export and the files agree.
+        #[arg(long, value_name = "FILE")]
+        decisions: Option<PathBuf>,
     },
+    /// Add a decision about entities to a decisions file (default
+    /// OUT/decisions.csv), checked against the run and the file's other rows:
+    /// `same A B`, `different A B`, `not-an-entity A`, `label A PLACE`,
+    /// `name A "Full Name"`.
+    Decide(nerpipe::run::decide::DecideArgs),
     /// Import reviewed Label Studio annotations: corrected mentions and CoNLL.
     Import {
         /// Label Studio JSON export.
@@ -202,20 +223,39 @@ fn execute(command: Command, command_line: &str) -> nerpipe::error::Result<()> {
             shards,
             no_sqlite,
             no_report,
-        } => merge(&out, shards, !no_sqlite, !no_report)?,
-        Command::Resolve { mentions_in, out } => resolve(&mentions_in, &out)?,
+            decisions,
+        } => merge(&out, shards, !no_sqlite, !no_report, decisions.as_deref())?,
+        Command::Resolve {
+            mentions_in,
+            out,
+            decisions,
+        } => resolve(&mentions_in, &out, decisions.as_deref())?,
         Command::Load {
             postgres,
             sqlite,
             out,
-        } => load(postgres, sqlite, &out)?,
+            decisions,
+        } => {
+            bring_up_to(&out, decisions.as_deref())?;
+            load(postgres, sqlite, &out)?
+        }
         Command::Schema => to_stdout(&nerpipe::sink::schema::postgres_ddl())?,
         Command::Report { out } => nerpipe::sink::report::write_report(&out)?,
         Command::Export {
             label_studio,
             ftm,
             dest,
-        } => export(label_studio, ftm, dest)?,
+            decisions,
+        } => {
+            if let Some(out) = label_studio.as_ref().or(ftm.as_ref()) {
+                bring_up_to(out, decisions.as_deref())?;
+            }
+            export(label_studio, ftm, dest)?
+        }
+        Command::Decide(args) => {
+            let added = nerpipe::run::decide::decide(&args)?;
+            eprintln!("nerpipe: {added}");
+        }
         Command::Import { label_studio, out } => {
             let counts = nerpipe::sink::labelstudio::import(&label_studio, &out)?;
             eprintln!(
@@ -290,15 +330,24 @@ fn merge(
     shards: Option<usize>,
     sqlite: bool,
     report: bool,
+    decisions: Option<&Path>,
 ) -> nerpipe::error::Result<()> {
-    match nerpipe::run::merge::merge_run(out, shards, sqlite, report)? {
+    match nerpipe::run::merge::merge_run(out, shards, sqlite, report, decisions)? {
         Some(s) => eprintln!(
-            "nerpipe: merged {} shards: {} documents ok, {} failed; {} mentions; {} entities",
+            "nerpipe: merged {} shard{}: {} documents ok, {} failed; {} mentions; {} entities{}",
             s.shards,
+            if s.shards == 1 { "" } else { "s" },
             s.counts.documents_ok,
             s.counts.documents_failed,
             s.counts.mentions,
-            s.counts.entities
+            s.counts.entities,
+            s.decisions
+                .as_ref()
+                .map(|d| format!(
+                    "; {} of {} decisions applied, {} mentions rejected",
+                    d.applied, d.rows, d.rejected_mentions
+                ))
+                .unwrap_or_default()
         ),
         None => eprintln!(
             "nerpipe: {} holds an unsharded run, which needs no merge: its output files are complete",
@@ -308,9 +357,32 @@ fn merge(
     Ok(())
 }
 
+/// `--decisions` of `load` and `export`: the folder's files brought up to
+/// the decisions unless run.json says they already are.
+fn bring_up_to(out: &Path, decisions: Option<&Path>) -> nerpipe::error::Result<()> {
+    let Some(file) = decisions else {
+        return Ok(());
+    };
+    if nerpipe::run::merge::apply_decisions(out, file)? {
+        eprintln!(
+            "nerpipe: {}: brought up to the decisions of {}",
+            out.display(),
+            file.display()
+        );
+    }
+    Ok(())
+}
+
 /// `nerpipe resolve --mentions-in`, with its one-line summary.
-fn resolve(mentions_in: &[PathBuf], out: &Path) -> nerpipe::error::Result<()> {
-    let s = nerpipe::run::resolve_streams::resolve_streams(mentions_in, out)?;
+fn resolve(
+    mentions_in: &[PathBuf],
+    out: &Path,
+    decisions: Option<&Path>,
+) -> nerpipe::error::Result<()> {
+    let decisions = decisions
+        .map(nerpipe::run::merge::read_decisions)
+        .transpose()?;
+    let s = nerpipe::run::resolve_streams::resolve_streams(mentions_in, out, decisions.as_ref())?;
     eprintln!(
         "nerpipe: resolved {} mentions of {} documents from {} streams into {} entities in {}",
         s.mentions,
@@ -319,6 +391,9 @@ fn resolve(mentions_in: &[PathBuf], out: &Path) -> nerpipe::error::Result<()> {
         s.entities,
         out.display()
     );
+    if let (Some(file), Some(outcome)) = (&decisions, &s.decisions) {
+        nerpipe::run::merge::warn_orphans(file, outcome);
+    }
     Ok(())
 }
 

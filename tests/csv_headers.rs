@@ -152,7 +152,8 @@ fn write_run(out: &Path) {
                 ..amount()
             }),
             other_labels: Vec::new(),
-        }])
+            merged_ids: vec!["quantity-old-a".into(), "quantity-old-b".into()],
+        }], &[])
         .unwrap();
 }
 
@@ -207,12 +208,16 @@ fn written_headers_start_with_the_released_headers() {
     assert_eq!(rows.len(), 1);
     assert_eq!(cell(&header, &rows[0], "documents"), "bar.pdf");
     assert_eq!(cell(&header, &rows[0], "value_max"), "10");
+    assert_eq!(
+        cell(&header, &rows[0], "merged_ids"),
+        "quantity-old-a | quantity-old-b"
+    );
 }
 
 #[test]
 fn empty_tables_keep_the_released_headers() {
     let out = tempfile::tempdir().unwrap();
-    RunWriter::create(out.path()).unwrap().finish(&[]).unwrap();
+    RunWriter::create(out.path()).unwrap().finish(&[], &[]).unwrap();
     for (file, released) in [
         ("documents.csv", &RELEASED_DOCUMENTS[..]),
         ("mentions.csv", &RELEASED_MENTIONS[..]),
@@ -222,4 +227,19 @@ fn empty_tables_keep_the_released_headers() {
         assert_prefix(file, &header, released);
         assert!(rows.is_empty(), "{file}");
     }
+    // The review files: rejected.csv is mentions.csv's columns, then the
+    // decision's; candidates.csv has the columns issue 26 asked for.
+    let (header, rows) = read(&out.path().join("rejected.csv"));
+    assert_prefix("rejected.csv", &header, &RELEASED_MENTIONS);
+    assert_eq!(
+        header[header.len() - 3..],
+        ["decision", "decision_line", "decision_note"]
+    );
+    assert!(rows.is_empty());
+    let (header, rows) = read(&out.path().join("candidates.csv"));
+    assert_eq!(
+        header,
+        ["entity_id", "other", "score", "reason", "canonical", "other_canonical"]
+    );
+    assert!(rows.is_empty());
 }

@@ -64,6 +64,7 @@ fn ten_thousand_documents() {
                     score: 0.9,
                     amount: None,
                     other_labels: Vec::new(),
+                    merged_ids: Vec::new(),
                 });
                 entities.len() - 1
             });

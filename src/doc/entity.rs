@@ -24,4 +24,8 @@ pub struct Entity {
     pub amount: Option<Amount>,
     /// Labels other mentions of this entity had, with their counts.
     pub other_labels: Vec<(Label, usize)>,
+    /// Ids an analyst's `same` decisions merged into this one (sorted), so
+    /// that a database holding an old id can follow it.
+    #[serde(default)]
+    pub merged_ids: Vec<String>,
 }

@@ -82,8 +82,9 @@ pub struct ClassMerges {
 
 impl ClassMerges {
     /// `resolved` as the corpus rule has it: for a conflicting key in the
-    /// losing class, the winning class's group and entity id.
-    pub fn apply(&self, resolved: &mut Resolved) {
+    /// losing class, the winning class's group and entity id, unless
+    /// `apart(id, winning_id)` (an analyst's `different`).
+    pub fn apply(&self, resolved: &mut Resolved, apart: &dyn Fn(&str, &str) -> bool) {
         let Some(&winner) = self.winners.get(&resolved.key) else {
             return;
         };
@@ -91,8 +92,12 @@ impl ClassMerges {
         if class == Class::Amount || class == winner {
             return;
         }
+        let winning_id = entity_id(winner.group_label(), &resolved.key);
+        if apart(&resolved.entity_id, &winning_id) {
+            return;
+        }
         resolved.group_label = winner.group_label();
-        resolved.entity_id = entity_id(resolved.group_label, &resolved.key);
+        resolved.entity_id = winning_id;
     }
 
     /// How many keys changed class.

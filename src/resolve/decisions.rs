@@ -19,9 +19,11 @@
 //! one pair (directly or through other `same` rows), `same` with a rejected
 //! entity, two different `label`s or `name`s for one (merged) entity.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
 
-use crate::doc::Label;
+use super::{group_of_id, Resolved};
+use crate::doc::{Entity, Label, Mention};
 
 /// What one row decides about its entity.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,11 +53,13 @@ const LABELS: [Label; 4] = [
 ];
 
 /// The checked decisions of one file.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Decisions {
     pub rows: Vec<DecisionRow>,
     /// Every id named in a `same` row → the id its set keeps.
     kept: HashMap<String, String>,
+    /// Kept id → the ids merged into it (itself excluded), sorted.
+    merged: HashMap<String, Vec<String>>,
     rejected: BTreeMap<String, usize>,
     /// By kept id: the label or name and the line that gave it.
     labels: HashMap<String, (Label, usize)>,
@@ -104,15 +108,20 @@ impl Decisions {
     }
 
     /// The ids merged into `kept_id` (itself excluded), sorted.
-    pub fn merged_into(&self, kept_id: &str) -> Vec<&str> {
-        let mut ids: Vec<&str> = self
-            .kept
-            .iter()
-            .filter(|(id, kept)| kept.as_str() == kept_id && id.as_str() != kept_id)
-            .map(|(id, _)| id.as_str())
-            .collect();
-        ids.sort_unstable();
-        ids
+    pub fn merged_into(&self, kept_id: &str) -> &[String] {
+        self.merged.get(kept_id).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether the file has `different` rows (which undo links within
+    /// documents, so documents are resolved again).
+    pub fn has_different(&self) -> bool {
+        !self.different.is_empty()
+    }
+
+    /// The row that rejected `entity_id`'s entity.
+    pub fn rejecting_row(&self, entity_id: &str) -> Option<&DecisionRow> {
+        let line = *self.rejected.get(self.kept_id(entity_id))?;
+        self.rows.iter().find(|r| r.line == line)
     }
 
     /// Every entity id the rows name, for reporting those a run lacks.
@@ -145,6 +154,12 @@ impl Decisions {
                         row.line
                     ));
                 }
+                if is_amount(&row.entity_id) != is_amount(other) {
+                    return Err(format!(
+                        "{file}: line {}: an amount and a name cannot be `same` ({} and {other})",
+                        row.line, row.entity_id
+                    ));
+                }
                 let (a, b) = (root(&parent, &row.entity_id), root(&parent, other));
                 let (keep, absorb) = if a <= b { (a, b) } else { (b, a) };
                 parent.insert(absorb, keep.clone());
@@ -154,8 +169,12 @@ impl Decisions {
         let ids: Vec<String> = parent.keys().cloned().collect();
         for id in ids {
             let kept = root(&parent, &id);
+            if kept != id {
+                self.merged.entry(kept.clone()).or_default().push(id.clone());
+            }
             self.kept.insert(id, kept);
         }
+        self.merged.values_mut().for_each(|ids| ids.sort_unstable());
         Ok(())
     }
 
@@ -167,6 +186,12 @@ impl Decisions {
             match &row.decision {
                 Decision::Same(_) => {}
                 Decision::Different(other) => {
+                    if *other == row.entity_id {
+                        return Err(format!(
+                            "{file}: line {}: an entity is `different` from itself ({other})",
+                            row.line
+                        ));
+                    }
                     let pair = ordered(&kept, self.kept_id(other));
                     if pair.0 == pair.1 {
                         return Err(format!(
@@ -190,6 +215,12 @@ impl Decisions {
                     self.rejected.entry(kept).or_insert(row.line);
                 }
                 Decision::Label(label) => {
+                    if is_amount(&row.entity_id) {
+                        return Err(format!(
+                            "{file}: line {}: {} is an amount, whose label stays AMOUNT",
+                            row.line, row.entity_id
+                        ));
+                    }
                     if let Some((earlier, line)) = self.labels.get(&kept) {
                         if earlier != label {
                             return Err(format!(
@@ -229,6 +260,175 @@ impl Decisions {
             .collect();
         lines.join(", ")
     }
+}
+
+/// A decisions file as a run applies it: where it is, its sha256 (for
+/// run.json) and its checked rows.
+#[derive(Debug, Clone)]
+pub struct DecisionsFile {
+    pub path: PathBuf,
+    pub sha256: String,
+    pub decisions: Decisions,
+}
+
+impl DecisionsFile {
+    /// Reads and checks `path`; every error names the file (and the line).
+    pub fn read(path: &Path) -> anyhow::Result<DecisionsFile> {
+        use sha2::{Digest, Sha256};
+        let bytes = std::fs::read(path).map_err(|e| {
+            anyhow::anyhow!("{}: cannot read the decisions file: {e}", path.display())
+        })?;
+        let name = path.display().to_string();
+        let text = String::from_utf8(bytes)
+            .map_err(|_| anyhow::anyhow!("{name}: the decisions file is not UTF-8 text; save it as CSV UTF-8"))?;
+        let sha256 = Sha256::digest(text.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        // A spreadsheet may save UTF-8 with a byte-order mark.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        let decisions = Decisions::parse(text, &name).map_err(anyhow::Error::msg)?;
+        Ok(DecisionsFile {
+            path: path.to_path_buf(),
+            sha256,
+            decisions,
+        })
+    }
+}
+
+/// What applying a decisions file did in one run (run.json, messages).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct DecisionsOutcome {
+    /// Rows in the file.
+    pub rows: usize,
+    /// Rows whose every entity id the run has.
+    pub applied: usize,
+    /// Mentions the `not-an-entity` rows moved to rejected.csv.
+    pub rejected_mentions: usize,
+    /// Ids the rows name that no mention of the run has, with how many rows
+    /// name each: kept in the file for later runs, reported here.
+    pub orphaned: BTreeMap<String, usize>,
+}
+
+impl DecisionsOutcome {
+    /// "3 decisions name entities this run does not have: per-x (2 rows), …",
+    /// or `None` when every decision found its entities.
+    pub fn orphan_message(&self, file: &Path) -> Option<String> {
+        if self.orphaned.is_empty() {
+            return None;
+        }
+        let rows = self.rows - self.applied;
+        let ids: Vec<String> = self
+            .orphaned
+            .iter()
+            .map(|(id, n)| format!("{id} ({n} row{})", if *n == 1 { "" } else { "s" }))
+            .collect();
+        Some(format!(
+            "{}: {rows} decision{} name{} {} entit{} this run does not have (kept for later runs): {}",
+            file.display(),
+            if rows == 1 { "" } else { "s" },
+            if rows == 1 { "s" } else { "" },
+            self.orphaned.len(),
+            if self.orphaned.len() == 1 { "y" } else { "ies" },
+            ids.join(", ")
+        ))
+    }
+}
+
+/// The decisions applied in the resolve stage, after the rules: each
+/// mention's entity id, label or rejection, then the entities' names,
+/// labels and merged ids. It notes which named ids the run has.
+pub struct Judge<'d> {
+    decisions: &'d Decisions,
+    named: BTreeSet<&'d str>,
+    seen: HashSet<&'d str>,
+    rejected_mentions: usize,
+}
+
+impl<'d> Judge<'d> {
+    pub fn new(decisions: &'d Decisions) -> Judge<'d> {
+        Judge {
+            decisions,
+            named: decisions.named_ids(),
+            seen: HashSet::new(),
+            rejected_mentions: 0,
+        }
+    }
+
+    /// One mention as the rules resolved it. `None`: kept, under the id,
+    /// group and label the decisions give it; `Some(row)`: rejected by that
+    /// row (the mention leaves every output but rejected.csv).
+    pub fn mention(
+        &mut self,
+        mention: &mut Mention,
+        resolved: &mut Resolved,
+    ) -> Option<&'d DecisionRow> {
+        if let Some(id) = self.named.get(resolved.entity_id.as_str()) {
+            self.seen.insert(id);
+        }
+        if let Some(row) = self.decisions.rejecting_row(&resolved.entity_id) {
+            self.rejected_mentions += 1;
+            return Some(row);
+        }
+        let kept = self.decisions.kept_id(&resolved.entity_id);
+        if kept != resolved.entity_id {
+            resolved.group_label = group_of_id(kept).unwrap_or(resolved.group_label);
+            resolved.entity_id = kept.to_string();
+        }
+        mention.entity_id.clone_from(&resolved.entity_id);
+        if let Some(label) = self.decisions.label(&resolved.entity_id) {
+            mention.label = label;
+        }
+        None
+    }
+
+    /// The decided names, labels and merged ids on the run's entities, in
+    /// the table's order again.
+    pub fn entities(&self, entities: &mut [Entity]) {
+        for e in entities.iter_mut() {
+            if let Some(label) = self.decisions.label(&e.id) {
+                e.label = label;
+                e.other_labels.retain(|(l, _)| *l != label);
+            }
+            if let Some(name) = self.decisions.name(&e.id) {
+                e.canonical = name.to_string();
+            }
+            e.merged_ids = self.decisions.merged_into(&e.id).to_vec();
+        }
+        super::table::sort_entities(entities);
+    }
+
+    /// What the decisions did in this run.
+    pub fn outcome(&self) -> DecisionsOutcome {
+        let mut orphaned = BTreeMap::new();
+        let mut applied = 0;
+        for row in &self.decisions.rows {
+            let mut ids = vec![row.entity_id.as_str()];
+            if let Decision::Same(other) | Decision::Different(other) = &row.decision {
+                ids.push(other);
+            }
+            let missing: Vec<&str> = ids
+                .into_iter()
+                .filter(|id| !self.seen.contains(id))
+                .collect();
+            if missing.is_empty() {
+                applied += 1;
+            }
+            for id in missing {
+                *orphaned.entry(id.to_string()).or_insert(0) += 1;
+            }
+        }
+        DecisionsOutcome {
+            rows: self.decisions.rows.len(),
+            applied,
+            rejected_mentions: self.rejected_mentions,
+            orphaned,
+        }
+    }
+}
+
+fn is_amount(entity_id: &str) -> bool {
+    group_of_id(entity_id) == Some(Label::Amount)
 }
 
 fn ordered(a: &str, b: &str) -> (String, String) {

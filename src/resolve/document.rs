@@ -57,11 +57,23 @@ struct Info {
 /// Output has the same order and length as `mentions`, which must all come from
 /// one document.
 pub fn resolve_document(mentions: &[Mention]) -> Vec<Resolved> {
+    resolve_document_apart(mentions, &|_, _| false)
+}
+
+/// [`resolve_document`] where no short form links to a name whose entity
+/// `apart(short_id, name_id)` says is another (an analyst's `different`).
+pub fn resolve_document_apart(
+    mentions: &[Mention],
+    apart: &dyn Fn(&str, &str) -> bool,
+) -> Vec<Resolved> {
     let mut infos = mention_infos(mentions);
     fold_plural_possessives(&mut infos);
     let (mut keys, mention_key) = distinct_keys(&infos, mentions);
     let indexes = Indexes::of(&keys, &infos);
-    link(&mut keys, &infos, &indexes);
+    let id_of = |k: &DocKey| entity_id(k.class.group_label(), &infos[k.first_mention].key);
+    link(&mut keys, &infos, &indexes, &|short, name| {
+        apart(&id_of(short), &id_of(name))
+    });
 
     // Ids, computed once per target key.
     let mut ids: HashMap<usize, String> = HashMap::new();
@@ -234,7 +246,12 @@ impl<'a> Indexes<'a> {
 }
 
 /// Step 5: link, longest names first so chains end at the longest form.
-fn link(keys: &mut [DocKey], infos: &[Info], ix: &Indexes) {
+fn link(
+    keys: &mut [DocKey],
+    infos: &[Info],
+    ix: &Indexes,
+    apart: &dyn Fn(&DocKey, &DocKey) -> bool,
+) {
     let mut order: Vec<usize> = (0..keys.len()).collect();
     order.sort_by_key(|&k| (Reverse(keys[k].toks.len()), k));
     let mut targets: Vec<usize> = Vec::new();
@@ -287,7 +304,7 @@ fn link(keys: &mut [DocKey], infos: &[Info], ix: &Indexes) {
             Class::Amount => {}
         }
         // Never guess: two or more candidates leave the key on its own.
-        if targets.len() == 1 {
+        if targets.len() == 1 && !apart(&keys[k], &keys[targets[0]]) {
             keys[k].target = targets[0];
         }
     }

@@ -368,6 +368,17 @@ pub fn entity_id(group_label: Label, key: &str) -> String {
     }
 }
 
+/// The group label an entity id was made under, from its prefix (see
+/// [`entity_id`]).
+pub fn group_of_id(entity_id: &str) -> Option<Label> {
+    match entity_id.split_once('-')?.0 {
+        "per" => Some(Label::Person),
+        "ent" => Some(Label::Misc),
+        "amt" => Some(Label::Amount),
+        _ => None,
+    }
+}
+
 pub(super) fn amount_key(m: &Mention) -> String {
     match &m.amount {
         // The range is part of the key: "€2-3 million" is not "€2 million".

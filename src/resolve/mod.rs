@@ -35,6 +35,7 @@
 //! [`keys`] makes match keys and ids, [`document`] links within a document,
 //! [`table`] accumulates entities across documents, [`corpus`] joins classes.
 
+pub mod candidates;
 mod corpus;
 pub mod decisions;
 mod document;
@@ -45,8 +46,8 @@ mod table;
 mod tests;
 
 pub use corpus::{ClassMerges, ClassVotes};
-pub use document::resolve_document;
-pub use keys::{entity_id, normalise_key};
+pub use document::{resolve_document, resolve_document_apart};
+pub use keys::{entity_id, group_of_id, normalise_key};
 pub use lemma::lemmatise;
 pub use table::EntityTable;
 
@@ -85,9 +86,5 @@ impl Class {
             Class::Name => Label::Misc,
             Class::Amount => Label::Amount,
         }
-    }
-
-    fn index(self) -> usize {
-        self as usize
     }
 }

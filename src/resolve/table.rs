@@ -60,7 +60,8 @@ struct Acc {
 /// Corpus-level accumulator: memory proportional to distinct entities (plus
 /// their distinct surface forms and documents).
 pub struct EntityTable {
-    index: [HashMap<String, usize>; 3],
+    /// Entity id → its accumulator (an id stands for its group and key).
+    index: HashMap<String, usize>,
     entities: Vec<Acc>,
     doc_index: HashMap<String, u32>,
     doc_names: Vec<String>,
@@ -96,8 +97,7 @@ impl EntityTable {
                 d
             }
         };
-        let map = &mut self.index[class.index()];
-        let e = match map.get(&resolved.key) {
+        let e = match self.index.get(&resolved.entity_id) {
             Some(&e) => e,
             None => {
                 self.entities.push(Acc {
@@ -112,7 +112,8 @@ impl EntityTable {
                     docs: Vec::new(),
                     amount: None,
                 });
-                map.insert(resolved.key.clone(), self.entities.len() - 1);
+                self.index
+                    .insert(resolved.entity_id.clone(), self.entities.len() - 1);
                 self.entities.len() - 1
             }
         };
@@ -196,12 +197,18 @@ impl EntityTable {
                     score: round_score((acc.score_sum / acc.count.max(1) as f64) as f32),
                     amount: acc.amount,
                     other_labels,
+                    merged_ids: Vec::new(),
                 }
             })
             .collect();
-        out.sort_by(|a, b| (a.label, &a.canonical, &a.id).cmp(&(b.label, &b.canonical, &b.id)));
+        sort_entities(&mut out);
         out
     }
+}
+
+/// The order of entities.csv: by label, canonical name, id.
+pub fn sort_entities(entities: &mut [Entity]) {
+    entities.sort_by(|a, b| (a.label, &a.canonical, &a.id).cmp(&(b.label, &b.canonical, &b.id)));
 }
 
 /// Most frequent multi-word lemma (titles, article and possessive removed),

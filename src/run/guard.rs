@@ -22,6 +22,8 @@ pub const OUTPUT_NAMES: &[&str] = &[
     "documents.csv",
     "documents.jsonl",
     "errors.jsonl",
+    "rejected.csv",
+    "candidates.csv",
     "run.json",
     "nerpipe.sqlite",
     "report",

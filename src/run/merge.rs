@@ -6,8 +6,9 @@
 use super::counts::Counts;
 use crate::consistency::Consistency;
 use crate::ingest::shard::Shard;
-use crate::resolve::{ClassMerges, ClassVotes, EntityTable, Resolved};
-use crate::run::store::{Manifest, ShardReader, ShardStore};
+use crate::resolve::decisions::{Decisions, DecisionsFile, DecisionsOutcome, Judge};
+use crate::resolve::{resolve_document_apart, ClassMerges, ClassVotes, EntityTable, Resolved};
+use crate::run::store::{DocResult, Manifest, ShardReader, ShardStore};
 use crate::sink::RunWriter;
 use anyhow::{bail, Context};
 use std::cmp::Reverse;
@@ -20,6 +21,8 @@ pub struct MergeSummary {
     #[serde(flatten)]
     pub counts: Counts,
     pub shards: usize,
+    /// What `--decisions` did, when given.
+    pub decisions: Option<DecisionsOutcome>,
 }
 
 /// The shard count of the shard folders under `<out>/shards`, or `count`.
@@ -138,15 +141,23 @@ fn open_shards(out: &Path, count: usize) -> anyhow::Result<(Vec<ShardReader>, Ma
 
 /// Merges all shards of `out` into its top-level output files: documents in
 /// corpus order (a heap over the shards' next results), each mention's
-/// entity id after the corpus rule, the entities over all of them.
-pub fn merge(out: &Path, count: Option<usize>) -> anyhow::Result<(MergeSummary, Manifest)> {
+/// entity id after the corpus rule and the analyst's decisions, the entities
+/// over all of them.
+pub fn merge(
+    out: &Path,
+    count: Option<usize>,
+    decisions: Option<&DecisionsFile>,
+) -> anyhow::Result<(MergeSummary, Manifest)> {
     let count = shard_count(out, count)?;
     let (mut readers, manifest) = open_shards(out, count)?;
+    let none = Decisions::default();
+    let decided = decisions.map_or(&none, |d| &d.decisions);
     let class_merges = if corpus_consistency(&manifest) {
-        class_votes(out, count)?
+        class_votes(out, count, decided)?
     } else {
         ClassMerges::default()
     };
+    let mut judge = Judge::new(decided);
     let mut writer = RunWriter::create(out)?;
     let mut table = EntityTable::new();
     let mut counts = Counts::default();
@@ -159,22 +170,26 @@ pub fn merge(out: &Path, count: Option<usize>) -> anyhow::Result<(MergeSummary, 
         }
         pending.push(next);
     }
+    let apart = |a: &str, b: &str| decided.are_different(a, b);
     while let Some(Reverse((_, i))) = heap.pop() {
         let Some(mut result) = pending[i].take() else {
             continue;
         };
-        writer.document(&result.document)?;
-        for m in &mut result.mentions {
-            let mut resolved = Resolved {
-                entity_id: std::mem::take(&mut m.mention.entity_id),
-                key: std::mem::take(&mut m.key),
-                group_label: m.group,
-            };
-            class_merges.apply(&mut resolved);
-            m.mention.entity_id = resolved.entity_id.clone();
-            writer.mention(&m.mention)?;
-            table.add(&m.mention, &resolved);
+        let mut kept = Vec::with_capacity(result.mentions.len());
+        for (mut m, mut resolved) in rule_resolution(&mut result, decided) {
+            class_merges.apply(&mut resolved, &apart);
+            match judge.mention(&mut m.mention, &mut resolved) {
+                Some(row) => writer.rejected(&m.mention, row)?,
+                None => kept.push((m, resolved)),
+            }
         }
+        result.document.mentions = kept.len();
+        writer.document(&result.document)?;
+        for (m, resolved) in &kept {
+            writer.mention(&m.mention)?;
+            table.add(&m.mention, resolved);
+        }
+        result.mentions = kept.into_iter().map(|(m, _)| m).collect();
         counts.add(&result);
         let next = readers[i].next_result()?;
         if let Some(r) = &next {
@@ -182,14 +197,46 @@ pub fn merge(out: &Path, count: Option<usize>) -> anyhow::Result<(MergeSummary, 
         }
         pending[i] = next;
     }
-    let entities = table.finish();
+    let mut entities = table.finish();
+    judge.entities(&mut entities);
     counts.entities = entities.len();
-    writer.finish(&entities)?;
+    let candidates = crate::resolve::candidates::candidates(&entities, decided);
+    writer.finish(&entities, &candidates)?;
     let summary = MergeSummary {
         counts,
         shards: count,
+        decisions: decisions.map(|_| judge.outcome()),
     };
     Ok((summary, manifest))
+}
+
+/// A document's mentions with their entities as the rules resolve them:
+/// as the run stored them, or resolved again where `different` decisions
+/// may undo a link within the document.
+fn rule_resolution(
+    result: &mut DocResult,
+    decided: &Decisions,
+) -> Vec<(crate::run::store::ResolvedMention, Resolved)> {
+    let mentions = std::mem::take(&mut result.mentions);
+    let again = decided.has_different().then(|| {
+        let plain: Vec<crate::doc::Mention> = mentions.iter().map(|m| m.mention.clone()).collect();
+        resolve_document_apart(&plain, &|a, b| decided.are_different(a, b))
+    });
+    let mut again = again.map(Vec::into_iter);
+    mentions
+        .into_iter()
+        .map(|mut m| {
+            let resolved = match again.as_mut().and_then(Iterator::next) {
+                Some(r) => r,
+                None => Resolved {
+                    entity_id: std::mem::take(&mut m.mention.entity_id),
+                    key: std::mem::take(&mut m.key),
+                    group_label: m.group,
+                },
+            };
+            (m, resolved)
+        })
+        .collect()
 }
 
 /// Whether the run asked for the corpus rule of the consistency stage (runs
@@ -205,18 +252,13 @@ fn corpus_consistency(manifest: &Manifest) -> bool {
 
 /// First pass over all shards for the corpus rule: which match keys change
 /// class (see [`crate::resolve::ClassVotes`]).
-fn class_votes(out: &Path, count: usize) -> anyhow::Result<ClassMerges> {
+fn class_votes(out: &Path, count: usize, decided: &Decisions) -> anyhow::Result<ClassMerges> {
     let mut votes = ClassVotes::default();
     for index in 0..count {
         let dir = ShardStore::dir_of(out, Shard::new(index, count)?);
         let (mut reader, _) = ShardReader::open(&dir)?;
-        while let Some(result) = reader.next_result()? {
-            for m in &result.mentions {
-                let resolved = Resolved {
-                    entity_id: String::new(),
-                    key: m.key.clone(),
-                    group_label: m.group,
-                };
+        while let Some(mut result) = reader.next_result()? {
+            for (m, resolved) in rule_resolution(&mut result, decided) {
                 votes.add(&m.mention, &resolved);
             }
         }
@@ -226,34 +268,84 @@ fn class_votes(out: &Path, count: usize) -> anyhow::Result<ClassMerges> {
 
 /// `nerpipe merge`: merges the shards, writes the merged run.json, then the
 /// downstream files. `None`: the folder holds a finished unsharded run, whose
-/// output files are already complete.
+/// output files are already complete. With `decisions`, a finished
+/// unsharded run is merged again under them (its files and run.json
+/// brought up to the decisions, no document read again).
 pub fn merge_run(
     out: &Path,
     count: Option<usize>,
     sqlite: bool,
     report: bool,
+    decisions: Option<&Path>,
 ) -> crate::error::Result<Option<MergeSummary>> {
     let started = std::time::Instant::now();
+    let decisions = decisions.map(read_decisions).transpose()?;
     let _lock = super::guard::FolderLock::acquire(out, &mut |m| eprintln!("nerpipe: {m}"))?;
-    if shard_count(out, count)? == 1 {
+    let summary = if shard_count(out, count)? == 1 {
         let unsharded = ShardStore::dir_of(out, Shard::WHOLE);
-        if unsharded.join("DONE").is_file() && out.join("run.json").is_file() {
+        if !unsharded.join("DONE").is_file() || !out.join("run.json").is_file() {
+            return Err(anyhow::anyhow!(
+                "{}: holds an unsharded run that has not finished, which needs no merge: run the same `nerpipe run` command again to resume it",
+                out.display()
+            )
+            .into());
+        }
+        if decisions.is_none() {
             return Ok(None);
         }
-        return Err(anyhow::anyhow!(
-            "{}: holds an unsharded run that has not finished, which needs no merge: run the same `nerpipe run` command again to resume it",
-            out.display()
-        )
-        .into());
-    }
-    let (summary, _) = merge(out, count)?;
-    super::run_json::write_merged_run_json(
-        out,
-        summary.shards,
-        &summary.counts,
-        started.elapsed().as_secs_f64(),
-    )?;
+        let (summary, _) = merge(out, Some(1), decisions.as_ref())?;
+        super::run_json::update_run_json(out, decisions.as_ref(), &summary)?;
+        summary
+    } else {
+        let (summary, _) = merge(out, count, decisions.as_ref())?;
+        super::run_json::write_merged_run_json(
+            out,
+            &summary,
+            decisions.as_ref(),
+            started.elapsed().as_secs_f64(),
+        )?;
+        summary
+    };
     crate::sink::write_downstream(out, sqlite, report)?;
     super::warn_if_no_model_mentions(&summary.counts);
+    if let (Some(file), Some(outcome)) = (&decisions, &summary.decisions) {
+        warn_orphans(file, outcome);
+    }
     Ok(Some(summary))
+}
+
+/// `--decisions` of `load` and `export`: merges `out` again under the
+/// decisions of `file`, unless its run.json records that file's sha256
+/// already. Whether it merged.
+pub fn apply_decisions(out: &Path, file: &Path) -> crate::error::Result<bool> {
+    let decisions = read_decisions(file)?;
+    let recorded = std::fs::read_to_string(out.join("run.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+        .and_then(|run| run["decisions"]["sha256"].as_str().map(str::to_string));
+    if recorded.as_deref() == Some(decisions.sha256.as_str()) {
+        return Ok(false);
+    }
+    if !out.join("shards").is_dir() {
+        return Err(crate::Error::Usage(format!(
+            "{}: holds no shard store to apply decisions to (a folder of `nerpipe resolve`?): give --decisions to the command that wrote it",
+            out.display()
+        )));
+    }
+    let sqlite = out.join("nerpipe.sqlite").exists();
+    let report = out.join("report").exists();
+    merge_run(out, None, sqlite, report, Some(file))?;
+    Ok(true)
+}
+
+/// `--decisions FILE` read and checked: a bad file is a usage error (exit 2).
+pub fn read_decisions(path: &Path) -> crate::error::Result<DecisionsFile> {
+    DecisionsFile::read(path).map_err(|e| crate::Error::Usage(format!("{e:#}")))
+}
+
+/// Reports, on stderr, decisions naming entities the run does not have.
+pub fn warn_orphans(file: &DecisionsFile, outcome: &DecisionsOutcome) {
+    if let Some(message) = outcome.orphan_message(&file.path) {
+        eprintln!("nerpipe: warning: {message}");
+    }
 }

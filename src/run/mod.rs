@@ -9,6 +9,7 @@
 
 mod chunk;
 pub mod counts;
+pub mod decide;
 pub mod guard;
 pub mod merge;
 pub mod plan;
@@ -108,6 +109,10 @@ pub struct RunArgs {
     /// instead of detecting it from the text.
     #[arg(long, value_parser = crate::ingest::language::parse_code)]
     pub language: Option<String>,
+    /// An analyst's decisions about entities (decisions.csv: same,
+    /// different, not-an-entity, label, name), applied to every output.
+    #[arg(long, value_name = "FILE")]
+    pub decisions: Option<PathBuf>,
     /// Do not write nerpipe.sqlite.
     #[arg(long)]
     pub no_sqlite: bool,
@@ -150,6 +155,8 @@ pub struct RunSummary {
     pub shard: Option<Shard>,
     /// Corpus entries that are not documents, by reason.
     pub skipped: BTreeMap<String, usize>,
+    /// What `--decisions` did.
+    pub decisions: Option<crate::resolve::decisions::DecisionsOutcome>,
 }
 
 /// From this many documents on, finding no model mention at all is suspect
@@ -418,12 +425,16 @@ fn finish_folder(
     started: Instant,
 ) -> crate::error::Result<()> {
     if shard.is_whole() {
-        let (merged, _) = merge::merge(out, Some(1))?;
+        let (merged, _) = merge::merge(out, Some(1), plan.decisions.as_ref())?;
         summary.counts = merged.counts;
+        summary.decisions = merged.decisions;
     }
     summary.seconds = started.elapsed().as_secs_f64();
     summary.tokens_per_second = summary.tokens as f64 / summary.seconds.max(1e-9);
     write_run_json(&shard_dir(out, shard), plan, manifest, summary)?;
+    if let (Some(file), Some(outcome)) = (&plan.decisions, &summary.decisions) {
+        merge::warn_orphans(file, outcome);
+    }
     if shard.is_whole() {
         crate::sink::write_downstream(out, !plan.args.no_sqlite, !plan.args.no_report)?;
     }

@@ -8,6 +8,7 @@ use crate::ingest::shard::Shard;
 use crate::model::lookup::{locate, SearchContext};
 use crate::model::Precision;
 use crate::recognise::pipeline::PipelineSettings;
+use crate::resolve::decisions::DecisionsFile;
 use crate::Error;
 use std::path::PathBuf;
 
@@ -49,6 +50,8 @@ pub struct RunPlan {
     pub model: PathBuf,
     /// The folder of each `--model-for`, in its order.
     pub model_for: Vec<PathBuf>,
+    /// `--decisions`, read and checked before any model loads.
+    pub decisions: Option<DecisionsFile>,
     /// The arguments as given (run.json `options`).
     pub args: RunArgs,
 }
@@ -78,6 +81,7 @@ impl RunPlan {
             .iter()
             .map(|(_, given)| locate(Some(given), &search))
             .collect::<Result<Vec<_>, _>>()?;
+        let decisions = Self::decisions(args, &mode)?;
         let (precision, precision_reason) = args.inference.precision();
         let inference = &args.inference;
         let pipeline = PipelineSettings {
@@ -99,8 +103,27 @@ impl RunPlan {
             pipeline,
             model,
             model_for,
+            decisions,
             args: args.clone(),
         })
+    }
+
+    /// `--decisions` apply where a run's entities are resolved over the
+    /// whole corpus: an unsharded folder run, `nerpipe merge` and
+    /// `nerpipe resolve`.
+    fn decisions(args: &RunArgs, mode: &Mode) -> crate::error::Result<Option<DecisionsFile>> {
+        let Some(path) = &args.decisions else {
+            return Ok(None);
+        };
+        match mode {
+            Mode::Folder { shard, .. } if !shard.is_whole() => Err(Error::Usage(
+                "--decisions apply when the shards are merged: give it to `nerpipe merge`, not to a shard's run".into(),
+            )),
+            Mode::Stream { .. } => Err(Error::Usage(
+                "--decisions apply to a run's entities, which a stream of mention lines does not have: give it to `nerpipe resolve --mentions-in` over the streams".into(),
+            )),
+            Mode::Folder { .. } => super::merge::read_decisions(path).map(Some),
+        }
     }
 
     fn mode(args: &RunArgs, env: &impl Fn(&str) -> Option<String>) -> crate::error::Result<Mode> {

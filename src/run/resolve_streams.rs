@@ -9,8 +9,10 @@
 
 use crate::atomic::AtomicFile;
 use crate::doc::{Label, Mention};
-use crate::resolve::{EntityTable, Resolved};
-use crate::sink::csv::{entity_row, mention_row, ENTITY_COLUMNS, MENTION_COLUMNS};
+use crate::resolve::candidates::candidates;
+use crate::resolve::decisions::{Decisions, DecisionsFile, DecisionsOutcome, Judge};
+use crate::resolve::{group_of_id, resolve_document_apart, EntityTable, Resolved};
+use crate::sink::csv::{entity_row, mention_row, ReviewFiles, ENTITY_COLUMNS, MENTION_COLUMNS};
 use crate::sink::jsonl::write_line;
 use anyhow::{bail, Context};
 use std::collections::HashSet;
@@ -24,17 +26,7 @@ pub struct ResolveSummary {
     pub documents: usize,
     pub mentions: usize,
     pub entities: usize,
-}
-
-/// The group label an entity id was made under, from its prefix (see
-/// [`crate::resolve::entity_id`]).
-fn group_of(entity_id: &str) -> Option<Label> {
-    match entity_id.split_once('-')?.0 {
-        "per" => Some(Label::Person),
-        "ent" => Some(Label::Misc),
-        "amt" => Some(Label::Amount),
-        _ => None,
-    }
+    pub decisions: Option<DecisionsOutcome>,
 }
 
 /// The files named by `inputs`, in order: a file as it is; a folder, its
@@ -72,22 +64,36 @@ pub fn input_files(inputs: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
 }
 
 /// Reads the mention streams `inputs` (see [`input_files`]) in order and
-/// writes mentions.jsonl, mentions.csv, entities.jsonl and entities.csv into
-/// `out`. A document's mentions must be consecutive and each document must
-/// come once: a document split over two places means the streams overlap
-/// (a partition written twice), which is refused rather than counted twice.
-pub fn resolve_streams(inputs: &[PathBuf], out: &Path) -> anyhow::Result<ResolveSummary> {
+/// writes mentions.jsonl, mentions.csv, entities.jsonl, entities.csv and the
+/// review files (rejected.csv, candidates.csv) into `out`, after the
+/// analyst's `decisions` if given. A document's mentions must be
+/// consecutive and each document must come once: a document split over two
+/// places means the streams overlap (a partition written twice), which is
+/// refused rather than counted twice.
+pub fn resolve_streams(
+    inputs: &[PathBuf],
+    out: &Path,
+    decisions: Option<&DecisionsFile>,
+) -> anyhow::Result<ResolveSummary> {
     let files = input_files(inputs)?;
     std::fs::create_dir_all(out)
         .with_context(|| format!("{}: cannot create the output folder", out.display()))?;
-    let mut jsonl = AtomicFile::create(&out.join("mentions.jsonl"))?;
-    let mut csv = csv::Writer::from_writer(AtomicFile::create(&out.join("mentions.csv"))?);
-    let mut table = EntityTable::new();
+    let none = Decisions::default();
+    let decided = decisions.map_or(&none, |d| &d.decisions);
+    let mut writer = StreamWriter {
+        jsonl: AtomicFile::create(&out.join("mentions.jsonl"))?,
+        csv: csv::Writer::from_writer(AtomicFile::create(&out.join("mentions.csv"))?),
+        review: ReviewFiles::create(out)?,
+        table: EntityTable::new(),
+        judge: Judge::new(decided),
+        mentions: 0,
+    };
     let mut summary = ResolveSummary {
         inputs: files.len(),
         ..Default::default()
     };
     let mut order = DocumentOrder::default();
+    let mut document: Vec<(Mention, Label)> = Vec::new();
     for file in &files {
         let name = file.display().to_string();
         for (n, line) in open_stream(file, &name)?.lines().enumerate() {
@@ -99,29 +105,75 @@ pub fn resolve_streams(inputs: &[PathBuf], out: &Path) -> anyhow::Result<Resolve
             let (mention, group_label) = parse_line(&line, &at)?;
             if order.enter(&mention.doc_id, &at)? {
                 summary.documents += 1;
+                writer.document(std::mem::take(&mut document), decided)?;
             }
-            // The id stands for its (group label, key): the table only needs
-            // equal keys for equal entities.
-            let resolved = Resolved {
-                entity_id: mention.entity_id.clone(),
-                key: mention.entity_id.clone(),
-                group_label,
-            };
-            table.add(&mention, &resolved);
-            write_line(&mut jsonl, &mention)?;
-            csv.serialize(mention_row(&mention))?;
-            summary.mentions += 1;
+            document.push((mention, group_label));
         }
     }
-    if summary.mentions == 0 {
-        csv.write_record(MENTION_COLUMNS)?;
-    }
-    let entities = table.finish();
-    summary.entities = entities.len();
-    write_entities(out, &entities)?;
-    jsonl.commit()?;
-    commit_csv(csv)?;
+    writer.document(document, decided)?;
+    summary.mentions = writer.mentions;
+    let outcome = writer.finish(out, decided)?;
+    summary.entities = outcome.0;
+    summary.decisions = decisions.map(|_| outcome.1);
     Ok(summary)
+}
+
+/// The files of `nerpipe resolve` as documents' mentions come in.
+struct StreamWriter<'d> {
+    jsonl: AtomicFile,
+    csv: csv::Writer<AtomicFile>,
+    review: ReviewFiles,
+    table: EntityTable,
+    judge: Judge<'d>,
+    mentions: usize,
+}
+
+impl StreamWriter<'_> {
+    /// One document's mentions: resolved again where `different` decisions
+    /// may undo a link within it, then judged.
+    fn document(&mut self, mentions: Vec<(Mention, Label)>, decided: &Decisions) -> anyhow::Result<()> {
+        let again = decided.has_different().then(|| {
+            let plain: Vec<Mention> = mentions.iter().map(|(m, _)| m.clone()).collect();
+            resolve_document_apart(&plain, &|a, b| decided.are_different(a, b))
+        });
+        let mut again = again.map(Vec::into_iter);
+        for (mut mention, group_label) in mentions {
+            // The id stands for its (group label, key): the table only needs
+            // equal keys for equal entities.
+            let mut resolved = match again.as_mut().and_then(Iterator::next) {
+                Some(r) => r,
+                None => Resolved {
+                    entity_id: mention.entity_id.clone(),
+                    key: mention.entity_id.clone(),
+                    group_label,
+                },
+            };
+            if let Some(row) = self.judge.mention(&mut mention, &mut resolved) {
+                self.review.rejected(&mention, row)?;
+                continue;
+            }
+            self.table.add(&mention, &resolved);
+            write_line(&mut self.jsonl, &mention)?;
+            self.csv.serialize(mention_row(&mention))?;
+            self.mentions += 1;
+        }
+        Ok(())
+    }
+
+    /// Entities, candidates and every file committed: the entity count and
+    /// what the decisions did.
+    fn finish(mut self, out: &Path, decided: &Decisions) -> anyhow::Result<(usize, DecisionsOutcome)> {
+        if self.mentions == 0 {
+            self.csv.write_record(MENTION_COLUMNS)?;
+        }
+        let mut entities = self.table.finish();
+        self.judge.entities(&mut entities);
+        write_entities(out, &entities)?;
+        self.review.finish(&candidates(&entities, decided))?;
+        self.jsonl.commit()?;
+        commit_csv(self.csv)?;
+        Ok((entities.len(), self.judge.outcome()))
+    }
 }
 
 /// A mention stream: a file, or `-` for standard input.
@@ -141,7 +193,7 @@ fn open_stream(file: &Path, name: &str) -> anyhow::Result<Box<dyn BufRead>> {
 fn parse_line(line: &str, at: &str) -> anyhow::Result<(Mention, Label)> {
     let mention: Mention = serde_json::from_str(line)
         .with_context(|| format!("{at}: not a mention line of `nerpipe run --jsonl-out`"))?;
-    let group_label = group_of(&mention.entity_id).with_context(|| {
+    let group_label = group_of_id(&mention.entity_id).with_context(|| {
         format!(
             "{at}: entity_id {:?} is not one nerpipe makes (per-, ent- or amt-)",
             mention.entity_id
@@ -206,11 +258,11 @@ mod tests {
     fn group_labels_from_ids() {
         use crate::resolve::entity_id;
         for label in [Label::Person, Label::Misc, Label::Amount] {
-            assert_eq!(group_of(&entity_id(label, "darko saric")), Some(label));
+            assert_eq!(group_of_id(&entity_id(label, "darko saric")), Some(label));
         }
-        assert_eq!(group_of(&entity_id(Label::Place, "bar")), Some(Label::Misc));
-        assert_eq!(group_of("xyz-1"), None);
-        assert_eq!(group_of(""), None);
+        assert_eq!(group_of_id(&entity_id(Label::Place, "bar")), Some(Label::Misc));
+        assert_eq!(group_of_id("xyz-1"), None);
+        assert_eq!(group_of_id(""), None);
     }
 
     #[test]

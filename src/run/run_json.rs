@@ -1,43 +1,89 @@
 //! run.json: what a run did, with which model and options, and how fast.
 
-use super::counts::Counts;
+use super::merge::MergeSummary;
 use super::plan::RunPlan;
 use super::store::{Manifest, ShardStore};
 use super::RunSummary;
 use crate::atomic::write_atomic;
 use crate::ingest::shard::Shard;
+use crate::resolve::decisions::{DecisionsFile, DecisionsOutcome};
 use anyhow::Context;
 use serde_json::json;
 use std::path::Path;
 
 /// Top-level run.json of a merged sharded run: shard 0's options and model,
-/// the merged counts.
+/// the merged counts and decisions.
 pub fn write_merged_run_json(
     out: &Path,
-    shards: usize,
-    counts: &Counts,
+    merged: &MergeSummary,
+    decisions: Option<&DecisionsFile>,
     seconds: f64,
 ) -> anyhow::Result<()> {
-    let shard0 = ShardStore::dir_of(out, Shard::new(0, shards)?).join("run.json");
-    let text = std::fs::read_to_string(&shard0)
-        .with_context(|| format!("{}: cannot read", shard0.display()))?;
-    let mut run: serde_json::Value = serde_json::from_str(&text)
-        .with_context(|| format!("{}: not valid JSON", shard0.display()))?;
+    let shard0 = ShardStore::dir_of(out, Shard::new(0, merged.shards)?).join("run.json");
+    let mut run = read_json(&shard0)?;
     run["options"]["shard"] = serde_json::Value::Null;
     run["options"]["out"] = json!(out);
+    let counts = &merged.counts;
     run["counts"] = json!({
         "documents_ok": counts.documents_ok,
         "documents_failed": counts.documents_failed,
         "mentions": counts.mentions,
         "mentions_per_label": counts.mentions_per_label,
         "entities": counts.entities,
-        "shards": shards,
+        "shards": merged.shards,
     });
+    run["decisions"] = decisions_json(decisions, merged.decisions.as_ref());
     run["timings"] = json!({ "merge_seconds": seconds });
     write_atomic(
         &out.join("run.json"),
         serde_json::to_string_pretty(&run)?.as_bytes(),
     )
+}
+
+/// run.json of a finished unsharded run merged again under other
+/// decisions: the counts the merge changes, and the decisions.
+pub fn update_run_json(
+    out: &Path,
+    decisions: Option<&DecisionsFile>,
+    merged: &MergeSummary,
+) -> anyhow::Result<()> {
+    let path = out.join("run.json");
+    let mut run = read_json(&path)?;
+    let counts = &merged.counts;
+    for (name, value) in [
+        ("mentions", json!(counts.mentions)),
+        ("mentions_per_label", json!(counts.mentions_per_label)),
+        ("entities", json!(counts.entities)),
+    ] {
+        run["counts"][name] = value;
+    }
+    run["decisions"] = decisions_json(decisions, merged.decisions.as_ref());
+    write_atomic(&path, serde_json::to_string_pretty(&run)?.as_bytes())
+}
+
+fn read_json(path: &Path) -> anyhow::Result<serde_json::Value> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("{}: not valid JSON", path.display()))
+}
+
+/// run.json's `decisions`: the file, its sha256 and what it did; null
+/// without `--decisions`.
+fn decisions_json(
+    file: Option<&DecisionsFile>,
+    outcome: Option<&DecisionsOutcome>,
+) -> serde_json::Value {
+    match (file, outcome) {
+        (Some(file), Some(outcome)) => json!({
+            "file": file.path,
+            "sha256": file.sha256,
+            "rows": outcome.rows,
+            "applied": outcome.applied,
+            "rejected_mentions": outcome.rejected_mentions,
+            "orphaned": outcome.orphaned,
+        }),
+        _ => serde_json::Value::Null,
+    }
 }
 
 /// run.json of an unsharded run or of one shard, in `dir`.
@@ -71,6 +117,7 @@ pub(super) fn write_run_json(
             "model_mentions": counts.model_mentions,
             "skipped": summary.skipped,
         },
+        "decisions": decisions_json(plan.decisions.as_ref(), summary.decisions.as_ref()),
         "inference": {
             "engine": args.inference.engine,
             "precision": plan.precision,

@@ -7,6 +7,8 @@
 use super::{Sink, LIST_SEPARATOR};
 use crate::atomic::AtomicFile;
 use crate::doc::{AmountKind, DocStatus, DocumentOutcome, Entity, Label, Mention};
+use crate::resolve::candidates::Candidate;
+use crate::resolve::decisions::DecisionRow;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
@@ -48,7 +50,7 @@ pub const DOCUMENT_COLUMNS: [&str; 13] = [
     "encoding",
 ];
 
-pub const ENTITY_COLUMNS: [&str; 13] = [
+pub const ENTITY_COLUMNS: [&str; 14] = [
     "entity_id",
     "label",
     "canonical",
@@ -62,6 +64,21 @@ pub const ENTITY_COLUMNS: [&str; 13] = [
     "unit",
     "value_max",
     "qualifier",
+    "merged_ids",
+];
+
+/// rejected.csv: the columns of mentions.csv, then the decision that
+/// rejected the mention's entity, its line in the decisions file and its note.
+pub const REJECTED_EXTRA_COLUMNS: [&str; 3] = ["decision", "decision_line", "decision_note"];
+
+/// candidates.csv: pairs of entities the rules did not join that may be one.
+pub const CANDIDATE_COLUMNS: [&str; 6] = [
+    "entity_id",
+    "other",
+    "score",
+    "reason",
+    "canonical",
+    "other_canonical",
 ];
 
 /// Spreadsheets run a cell that starts with `=`, `+`, `-`, `@`, tab or
@@ -176,6 +193,10 @@ pub struct EntityRow<'a> {
     pub unit: Option<Cow<'a, str>>,
     pub value_max: Option<Cow<'a, str>>,
     pub qualifier: Option<Cow<'a, str>>,
+    /// Ids an analyst's `same` decisions merged into this one. Added after
+    /// `qualifier` (the header contract).
+    #[serde(default)]
+    pub merged_ids: String,
 }
 
 pub fn mention_row(m: &Mention) -> MentionRow<'_> {
@@ -244,6 +265,58 @@ pub fn entity_row(e: &Entity) -> EntityRow<'_> {
             .amount
             .as_ref()
             .and_then(|a| a.qualifier.as_deref().map(cell)),
+        merged_ids: list_cell(&e.merged_ids),
+    }
+}
+
+/// The files of a run for the analyst's review: rejected.csv (mentions of
+/// rejected entities, as they come) and candidates.csv (at the end).
+pub struct ReviewFiles {
+    out: PathBuf,
+    rejected: csv::Writer<AtomicFile>,
+}
+
+impl ReviewFiles {
+    pub fn create(out: &Path) -> anyhow::Result<ReviewFiles> {
+        let mut rejected = csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(AtomicFile::create(&out.join("rejected.csv"))?);
+        rejected.write_record(MENTION_COLUMNS.iter().chain(&REJECTED_EXTRA_COLUMNS))?;
+        Ok(ReviewFiles {
+            out: out.to_path_buf(),
+            rejected,
+        })
+    }
+
+    /// A mention whose entity `row` rejected.
+    pub fn rejected(&mut self, mention: &Mention, row: &DecisionRow) -> anyhow::Result<()> {
+        self.rejected.serialize((
+            mention_row(mention),
+            "not-an-entity",
+            row.line,
+            cell(&row.note),
+        ))?;
+        Ok(())
+    }
+
+    /// Writes candidates.csv and commits both files.
+    pub fn finish(self, candidates: &[Candidate]) -> anyhow::Result<()> {
+        let mut out = csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(AtomicFile::create(&self.out.join("candidates.csv"))?);
+        out.write_record(CANDIDATE_COLUMNS)?;
+        for c in candidates {
+            out.serialize((
+                cell(&c.entity_id),
+                cell(&c.other),
+                c.score,
+                cell(&c.reason),
+                cell(&c.canonical),
+                cell(&c.other_canonical),
+            ))?;
+        }
+        commit(out)?;
+        commit(self.rejected)
     }
 }
 

@@ -20,6 +20,8 @@ pub mod schema;
 pub mod sqlite;
 
 use crate::doc::{DocumentOutcome, Entity, Mention};
+use crate::resolve::candidates::Candidate;
+use crate::resolve::decisions::DecisionRow;
 use std::path::Path;
 
 /// Joins list cells (aliases, documents) in CSV output.
@@ -33,9 +35,11 @@ pub trait Sink {
     fn finish(self: Box<Self>, entities: &[Entity]) -> anyhow::Result<()>;
 }
 
-/// The output files of a run folder: the CSV and JSONL sinks together.
+/// The output files of a run folder: the CSV and JSONL sinks together, and
+/// the review files (rejected.csv, candidates.csv).
 pub struct RunWriter {
     sinks: Vec<Box<dyn Sink>>,
+    review: csv::ReviewFiles,
 }
 
 impl RunWriter {
@@ -48,7 +52,13 @@ impl RunWriter {
                 Box::new(csv::CsvSink::create(out)?),
                 Box::new(jsonl::JsonlSink::create(out)?),
             ],
+            review: csv::ReviewFiles::create(out)?,
         })
+    }
+
+    /// A mention an analyst's `row` rejected: it goes to rejected.csv only.
+    pub fn rejected(&mut self, mention: &Mention, row: &DecisionRow) -> anyhow::Result<()> {
+        self.review.rejected(mention, row)
     }
 
     pub fn document(&mut self, outcome: &DocumentOutcome) -> anyhow::Result<()> {
@@ -59,7 +69,8 @@ impl RunWriter {
         self.sinks.iter_mut().try_for_each(|s| s.mention(mention))
     }
 
-    pub fn finish(self, entities: &[Entity]) -> anyhow::Result<()> {
+    pub fn finish(self, entities: &[Entity], candidates: &[Candidate]) -> anyhow::Result<()> {
+        self.review.finish(candidates)?;
         self.sinks.into_iter().try_for_each(|s| s.finish(entities))
     }
 }

@@ -147,6 +147,9 @@ pub const ENTITIES: Table = Table {
         nullable("value_max", Text),
         nullable("value_max_real", ValueNumber("value_max_numeric")),
         nullable("qualifier", Text),
+        // Ids merged into this one by an analyst's `same` decisions (a JSON
+        // array), NULL where none: a database holding an old id follows it.
+        nullable("merged_ids", Json),
     ],
     primary_key: &["run_id", "entity_id"],
     foreign_keys: &[],
@@ -477,6 +480,10 @@ pub fn entity_row(run_id: &str, e: &Entity) -> anyhow::Result<Vec<SqlValue>> {
         value_max.into(),
         value_real(value_max).into(),
         amount.and_then(|a| a.qualifier.as_deref()).into(),
+        match e.merged_ids.as_slice() {
+            [] => SqlValue::Null,
+            ids => SqlValue::Text(serde_json::to_string(ids)?),
+        },
     ])
 }
 
@@ -548,6 +555,7 @@ mod tests {
             score: 1.0,
             amount: None,
             other_labels: Vec::new(),
+            merged_ids: Vec::new(),
         };
         assert_eq!(entity_row("r", &e).unwrap().len(), ENTITIES.columns.len());
         assert_eq!(

@@ -207,6 +207,7 @@ pub fn fake_run() -> FakeRun {
                 score: round_score(score as f32),
                 amount: ms[0].amount.clone(),
                 other_labels: Vec::new(),
+                merged_ids: Vec::new(),
             }
         })
         .collect();
