@@ -270,7 +270,24 @@ fn table_row(place: EntityPlace, e: &Entity) -> serde_json::Value {
         value_real(e.amount.as_ref().map(|a| a.value.as_str())),
         e.amount.as_ref().map(|a| &a.unit),
         place.page,
+        e.id,
     ])
+}
+
+/// The decisions file the run applied, as its text, where it is still the
+/// file run.json names (same sha256): the report's saved decisions.csv
+/// starts from it, so a save never drops an earlier decision.
+fn applied_decisions(run: &RunInfo) -> Option<String> {
+    let json: serde_json::Value = serde_json::from_str(&run.raw).ok()?;
+    let file = json["decisions"]["file"].as_str()?;
+    let sha256 = json["decisions"]["sha256"].as_str()?;
+    let text = std::fs::read_to_string(file).ok()?;
+    use sha2::{Digest, Sha256};
+    let digest: String = Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    (digest == sha256).then_some(text)
 }
 
 /// What the document pages leave for the entity pages, the document list
@@ -371,7 +388,9 @@ fn write_index_page(
     let scripts: String = (1..=table.chunks)
         .map(|c| format!("<script src=\"data/entities-{c:04}.js\"></script>\n"))
         .collect();
-    let body = format!("{summary}\n{INDEX_CONTROLS}\n<script>window.NERPIPE_ENTITIES=[];</script>\n{scripts}<script>{INDEX_JS}</script>");
+    let decisions = script_json(&serde_json::json!(applied_decisions(run)
+        .unwrap_or_else(|| "entity_id,decision,other,note\n".to_string())));
+    let body = format!("{summary}\n{INDEX_CONTROLS}\n<script>window.NERPIPE_ENTITIES=[];window.NERPIPE_DECISIONS={decisions};</script>\n{scripts}<script>{REVIEW_JS}</script>\n<script>{INDEX_JS}</script>");
     write(
         &dir.join("index.html"),
         &page("nerpipe: entities", CSP_INDEX, &nav(""), &body),
@@ -683,18 +702,25 @@ const INDEX_CONTROLS: &str = r#"<div class="controls">
 <th class="sort" data-key="1">label</th><th class="sort" data-key="2">canonical</th><th class="sort" data-key="3">aliases</th>
 <th class="sort" data-key="4">mentions</th><th class="sort" data-key="5">documents</th><th class="sort" data-key="6">score</th>
 <th class="sort" data-key="7">amount kind</th><th class="sort" data-key="9">value</th><th class="sort" data-key="10">unit</th>
+<th>review</th>
 </tr></thead><tbody id="rows"></tbody></table>
+<div id="review" class="controls"><h2>Decisions</h2>
+<p class="meta">Buttons on each entity collect decisions here; save them as decisions.csv and apply them with <code>nerpipe merge OUT --decisions decisions.csv</code> (or <code>nerpipe run … --decisions</code>). The file starts with the decisions this run applied.</p>
+<p id="pick" class="warn" hidden></p>
+<ol id="dlist"></ol>
+<a id="save" download="decisions.csv">save decisions.csv</a> <button id="dundo">undo last</button>
+<pre id="dcsv"></pre></div>
 <noscript><p>The entity table needs JavaScript; the entity pages (entities/0001.html, ...) and the document list work without it.</p></noscript>"#;
 
 /// The entity table: rows are
-/// [index, label, canonical, aliases, mentions, documents, score, kind, value, value_real, unit, page].
+/// [index, label, canonical, aliases, mentions, documents, score, kind, value, value_real, unit, page, id].
 /// Rendered with textContent only, 100 rows at a time.
 const INDEX_JS: &str = r#"
 (function () {
   "use strict";
   var rows = [].concat.apply([], window.NERPIPE_ENTITIES);
   var fold = function (s) { return String(s).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase(); };
-  rows.forEach(function (r) { r.push(fold([r[2], r[3], r[8] || "", r[10] || ""].join(" "))); });
+  rows.forEach(function (r) { r.push(fold([r[2], r[3], r[8] || "", r[10] || "", r[12]].join(" "))); });
   var PAGE = 100, state = { q: "", label: "", key: 4, dir: -1, page: 0 }, view = rows;
   var $ = function (id) { return document.getElementById(id); };
   function compare(a, b) {
@@ -707,7 +733,7 @@ const INDEX_JS: &str = r#"
   function refilter() {
     var q = fold(state.q.trim());
     view = rows.filter(function (r) {
-      return (!state.label || r[1] === state.label) && (!q || r[12].indexOf(q) >= 0);
+      return (!state.label || r[1] === state.label) && (!q || r[13].indexOf(q) >= 0);
     });
     view.sort(compare);
     state.page = 0;
@@ -735,6 +761,7 @@ const INDEX_JS: &str = r#"
       cell(tr, "").appendChild(a);
       cell(tr, r[3]); cell(tr, r[4], "num"); cell(tr, r[5], "num"); cell(tr, Number(r[6]).toFixed(4), "num");
       cell(tr, r[7]); cell(tr, r[8], "num"); cell(tr, r[10]);
+      if (window.NERPIPE_REVIEW) window.NERPIPE_REVIEW(cell(tr, "", "review"), r);
       body.appendChild(tr);
     }
     $("info").textContent = view.length ? (start + 1) + "–" + end + " of " + view.length : "no entities";
@@ -753,6 +780,81 @@ const INDEX_JS: &str = r#"
       refilter();
     });
   });
+  window.NERPIPE_RERENDER = render;
   refilter();
+})();
+"#;
+
+/// The review buttons of each entity row (same as…, different…, not an
+/// entity, relabel, rename) and the decisions they collect: shown as a
+/// list and as the CSV text the `save` link downloads (a data: URL, no
+/// server). `same as…` and `different…` take two clicks: the entity, then
+/// the other entity's same button. Defined before the table renders.
+const REVIEW_JS: &str = r#"
+(function () {
+  "use strict";
+  var $ = function (id) { return document.getElementById(id); };
+  var base = String(window.NERPIPE_DECISIONS || "entity_id,decision,other,note\n");
+  if (base && base.slice(-1) !== "\n") base += "\n";
+  var added = [], pending = null, names = {};
+  [].concat.apply([], window.NERPIPE_ENTITIES).forEach(function (r) { names[r[12]] = r[2]; });
+  function field(s) { s = String(s); return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s; }
+  function text() { return base + added.map(function (d) { return d.map(field).join(","); }).join("\n") + (added.length ? "\n" : ""); }
+  var WORDS = { "same": "same as", "different": "different from", "not-an-entity": "not an entity", "label": "label", "name": "name" };
+  function update() {
+    var list = $("dlist"); list.textContent = "";
+    added.forEach(function (d) {
+      var li = document.createElement("li");
+      li.setAttribute("data-decision", d[1]);
+      li.textContent = (names[d[0]] || d[0]) + " — " + WORDS[d[1]] + (d[2] ? " " + (names[d[2]] || d[2]) : "");
+      list.appendChild(li);
+    });
+    var t = text();
+    $("dcsv").textContent = t;
+    $("save").href = "data:text/csv;charset=utf-8," + encodeURIComponent(t);
+    $("pick").hidden = !pending;
+    $("pick").textContent = pending ? (names[pending.id] || pending.id) + ": " + WORDS[pending.act] + " which entity? Click its “" + (pending.act === "same" ? "same as…" : "different…") + "” button (Esc cancels)." : "";
+  }
+  function decide(d) { added.push(d); update(); }
+  function button(td, act, label, onclick) {
+    var b = document.createElement("button");
+    b.setAttribute("data-act", act); b.textContent = label;
+    b.addEventListener("click", onclick);
+    td.appendChild(b);
+    return b;
+  }
+  function pair(act, id) {
+    return function () {
+      if (pending && pending.act === act && pending.id !== id) {
+        var first = pending.id; pending = null; decide([first, act, id, ""]);
+      } else { pending = { act: act, id: id }; update(); }
+    };
+  }
+  window.NERPIPE_REVIEW = function (td, r) {
+    var id = r[12];
+    td.setAttribute("data-id", id);
+    button(td, "same", "same as…", pair("same", id));
+    button(td, "different", "different…", pair("different", id));
+    button(td, "not-an-entity", "not an entity", function () { decide([id, "not-an-entity", "", ""]); });
+    if (r[1] !== "AMOUNT") {
+      var sel = document.createElement("select");
+      sel.setAttribute("data-act", "label");
+      ["relabel…", "PERSON", "ORGANISATION", "PLACE", "MISC"].forEach(function (l, i) {
+        var o = document.createElement("option"); o.value = i ? l : ""; o.textContent = l; sel.appendChild(o);
+      });
+      sel.addEventListener("change", function () { if (sel.value) decide([id, "label", sel.value, ""]); });
+      td.appendChild(sel);
+    }
+    var rename = button(td, "rename", "rename", function () {
+      rename.hidden = true;
+      var input = document.createElement("input");
+      input.setAttribute("data-act", "name"); input.value = r[2];
+      td.appendChild(input);
+      button(td, "name-ok", "ok", function () { if (input.value.trim()) decide([id, "name", input.value.trim(), ""]); });
+    });
+  };
+  document.addEventListener("keydown", function (e) { if (e.key === "Escape" && pending) { pending = null; update(); } });
+  $("dundo").addEventListener("click", function () { added.pop(); update(); });
+  update();
 })();
 "#;
