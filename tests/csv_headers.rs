@@ -138,22 +138,25 @@ fn write_run(out: &Path) {
         ))
         .unwrap();
     writer
-        .finish(&[Entity {
-            id: "quantity-5-10-t".into(),
-            label: Label::Amount,
-            canonical: "5-10 t".into(),
-            aliases: vec!["Between 5 and 10 tonnes".into()],
-            mention_count: 1,
-            document_count: 1,
-            documents: vec!["bar.pdf".into()],
-            score: 1.0,
-            amount: Some(Amount {
-                qualifier: None,
-                ..amount()
-            }),
-            other_labels: Vec::new(),
-            merged_ids: vec!["quantity-old-a".into(), "quantity-old-b".into()],
-        }], &[])
+        .finish(
+            &[Entity {
+                id: "quantity-5-10-t".into(),
+                label: Label::Amount,
+                canonical: "5-10 t".into(),
+                aliases: vec!["Between 5 and 10 tonnes".into()],
+                mention_count: 1,
+                document_count: 1,
+                documents: vec!["bar.pdf".into()],
+                score: 1.0,
+                amount: Some(Amount {
+                    qualifier: None,
+                    ..amount()
+                }),
+                other_labels: Vec::new(),
+                merged_ids: vec!["quantity-old-a".into(), "quantity-old-b".into()],
+            }],
+            &[],
+        )
         .unwrap();
 }
 
@@ -217,7 +220,10 @@ fn written_headers_start_with_the_released_headers() {
 #[test]
 fn empty_tables_keep_the_released_headers() {
     let out = tempfile::tempdir().unwrap();
-    RunWriter::create(out.path()).unwrap().finish(&[], &[]).unwrap();
+    RunWriter::create(out.path())
+        .unwrap()
+        .finish(&[], &[])
+        .unwrap();
     for (file, released) in [
         ("documents.csv", &RELEASED_DOCUMENTS[..]),
         ("mentions.csv", &RELEASED_MENTIONS[..]),
@@ -239,7 +245,14 @@ fn empty_tables_keep_the_released_headers() {
     let (header, rows) = read(&out.path().join("candidates.csv"));
     assert_eq!(
         header,
-        ["entity_id", "other", "score", "reason", "canonical", "other_canonical"]
+        [
+            "entity_id",
+            "other",
+            "score",
+            "reason",
+            "canonical",
+            "other_canonical"
+        ]
     );
     assert!(rows.is_empty());
 }

@@ -3,8 +3,10 @@
 //! exactly its rows in every output; decisions hold through shards + merge,
 //! added documents and removed ones (reported, kept); contradictions are
 //! refused; candidates.csv lists the planted near-duplicates; `nerpipe
-//! decide` appends checked rows.
+//! decide` appends checked rows; the report's buttons, clicked in headless
+//! Chromium, save a decisions.csv that a run applies.
 mod common;
+mod services;
 
 use common::{nerpipe, repo, run_corpus};
 use nerpipe::doc::Label;
@@ -148,10 +150,30 @@ fn every_decision_kind_changes_exactly_its_rows_in_every_output() {
     assert_eq!(
         candidates,
         [
-            (i.reversed.clone(), i.veljko.clone(), "0.95".into(), "same name parts in another order".into()),
-            (i.initial.clone(), i.veljko.clone(), "0.9".into(), "initials of the same name".into()),
-            (i.bih_c.clone(), i.bih_z.clone(), "0.85".into(), "spelling variant (1 edit)".into()),
-            (i.marko.clone(), i.miljkovic.clone(), "0.7".into(), "surname alone, one full name has it".into()),
+            (
+                i.reversed.clone(),
+                i.veljko.clone(),
+                "0.95".into(),
+                "same name parts in another order".into()
+            ),
+            (
+                i.initial.clone(),
+                i.veljko.clone(),
+                "0.9".into(),
+                "initials of the same name".into()
+            ),
+            (
+                i.bih_c.clone(),
+                i.bih_z.clone(),
+                "0.85".into(),
+                "spelling variant (1 edit)".into()
+            ),
+            (
+                i.marko.clone(),
+                i.miljkovic.clone(),
+                "0.7".into(),
+                "surname alone, one full name has it".into()
+            ),
         ]
     );
     assert_eq!(rows(&base.path().join("rejected.csv")), Vec::<Row>::new());
@@ -178,11 +200,17 @@ fn every_decision_kind_changes_exactly_its_rows_in_every_output() {
     assert_eq!(merged["canonical"], "Veljko Belivuk");
     assert_eq!(merged["mention_count"], "3");
     assert_eq!(merged["document_count"], "3");
-    assert_eq!(merged["aliases"], "Belivuk Veljko | V. Belivuk | Veljko Belivuk");
+    assert_eq!(
+        merged["aliases"],
+        "Belivuk Veljko | V. Belivuk | Veljko Belivuk"
+    );
     assert_eq!(merged["merged_ids"], absorbed.join(" | "));
     let surname = &after[&i.surname];
     assert_eq!(
-        (surname["canonical"].as_str(), surname["mention_count"].as_str()),
+        (
+            surname["canonical"].as_str(),
+            surname["mention_count"].as_str()
+        ),
         ("Belivuk", "1")
     );
     // Rejected, relabelled, merged and renamed.
@@ -195,7 +223,14 @@ fn every_decision_kind_changes_exactly_its_rows_in_every_output() {
     assert_eq!(bih["merged_ids"], i.bih_z);
     // Every other row is as it was.
     let touched = [
-        &i.veljko, &i.reversed, &i.initial, &i.surname, &i.novac, &i.europol, &i.bih_c, &i.bih_z,
+        &i.veljko,
+        &i.reversed,
+        &i.initial,
+        &i.surname,
+        &i.novac,
+        &i.europol,
+        &i.bih_c,
+        &i.bih_z,
     ];
     for (id, row) in &before {
         if touched.contains(&id) {
@@ -250,7 +285,10 @@ fn every_decision_kind_changes_exactly_its_rows_in_every_output() {
 
     // JSONL agrees with the CSV files.
     let entities: Vec<serde_json::Value> = common::read_jsonl(&out.path().join("entities.jsonl"));
-    let merged_json = entities.iter().find(|e| e["entity_id"] == kept.as_str()).unwrap();
+    let merged_json = entities
+        .iter()
+        .find(|e| e["entity_id"] == kept.as_str())
+        .unwrap();
     assert_eq!(merged_json["merged_ids"], serde_json::json!(absorbed));
     assert!(entities.iter().all(|e| e["entity_id"] != i.novac.as_str()));
     let mentions: Vec<serde_json::Value> = common::read_jsonl(&out.path().join("mentions.jsonl"));
@@ -272,7 +310,10 @@ fn every_decision_kind_changes_exactly_its_rows_in_every_output() {
             let merged = (!r["merged_ids"].is_empty()).then(|| {
                 serde_json::to_string(&r["merged_ids"].split(" | ").collect::<Vec<_>>()).unwrap()
             });
-            (id.clone(), (r["label"].clone(), r["canonical"].clone(), merged))
+            (
+                id.clone(),
+                (r["label"].clone(), r["canonical"].clone(), merged),
+            )
         })
         .collect();
     assert_eq!(sql, csv_view);
@@ -313,7 +354,10 @@ fn every_decision_kind_changes_exactly_its_rows_in_every_output() {
     let run: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.path().join("run.json")).unwrap())
             .unwrap();
-    assert_eq!(run["decisions"]["sha256"], sha256_hex(text.as_bytes()).as_str());
+    assert_eq!(
+        run["decisions"]["sha256"],
+        sha256_hex(text.as_bytes()).as_str()
+    );
     assert_eq!(run["decisions"]["rows"], 8);
     // The `different` row names the bare surname, which the run did not
     // have before the decision undid its link: it counts as found now.
@@ -333,7 +377,10 @@ fn every_decision_kind_changes_exactly_its_rows_in_every_output() {
     ]);
     assert!(output.status.success(), "{}", stderr(&output));
     let tasks = std::fs::read_to_string(&tasks).unwrap();
-    assert!(!tasks.contains("\"Novac\""), "a rejected mention was pre-annotated");
+    assert!(
+        !tasks.contains("\"Novac\""),
+        "a rejected mention was pre-annotated"
+    );
 }
 
 #[test]
@@ -348,7 +395,12 @@ fn decisions_hold_through_shards_added_and_removed_documents() {
     let file_arg = file.to_str().unwrap();
 
     // The whole run's decisions, applied afterwards by `merge`.
-    let output = nerpipe(&["merge", base.path().to_str().unwrap(), "--decisions", file_arg]);
+    let output = nerpipe(&[
+        "merge",
+        base.path().to_str().unwrap(),
+        "--decisions",
+        file_arg,
+    ]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(
         stderr(&output).contains("8 of 8 decisions applied, 1 mentions rejected"),
@@ -361,7 +413,12 @@ fn decisions_hold_through_shards_added_and_removed_documents() {
     for shard in ["0/2", "1/2"] {
         run_corpus(&corpus(), sharded.path(), &["--shard", shard]);
     }
-    let output = nerpipe(&["merge", sharded.path().to_str().unwrap(), "--decisions", file_arg]);
+    let output = nerpipe(&[
+        "merge",
+        sharded.path().to_str().unwrap(),
+        "--decisions",
+        file_arg,
+    ]);
     assert!(output.status.success(), "{}", stderr(&output));
     for name in [
         "entities.csv",
@@ -424,12 +481,15 @@ fn decisions_hold_through_shards_added_and_removed_documents() {
     let run: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.path().join("run.json")).unwrap())
             .unwrap();
-    assert_eq!(run["decisions"]["orphaned"], serde_json::json!({ i.initial.clone(): 1 }));
+    assert_eq!(
+        run["decisions"]["orphaned"],
+        serde_json::json!({ i.initial.clone(): 1 })
+    );
     assert_eq!(run["decisions"]["applied"], 7);
     assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
     // The merged entity keeps its id and names the absent one among its merged ids.
     let after = by(rows(&out.path().join("entities.csv")), "entity_id");
-    let mut absorbed = vec![i.initial.clone(), i.veljko.clone()];
+    let mut absorbed = [i.initial.clone(), i.veljko.clone()];
     absorbed.sort();
     assert_eq!(after[&i.reversed]["merged_ids"], absorbed.join(" | "));
 }
@@ -468,20 +528,36 @@ fn contradictions_are_refused_and_decide_appends_checked_rows() {
     ];
     for (body, message) in cases {
         std::fs::write(&bad, format!("entity_id,decision,other,note\n{body}")).unwrap();
-        let output = nerpipe(&["merge", out.path().to_str().unwrap(), "--decisions", bad.to_str().unwrap()]);
+        let output = nerpipe(&[
+            "merge",
+            out.path().to_str().unwrap(),
+            "--decisions",
+            bad.to_str().unwrap(),
+        ]);
         assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
         assert_eq!(
             stderr(&output),
             format!("nerpipe: error: {}: {message}\n", bad.display())
         );
     }
-    assert_eq!(std::fs::read(out.path().join("entities.csv")).unwrap(), entities_before);
+    assert_eq!(
+        std::fs::read(out.path().join("entities.csv")).unwrap(),
+        entities_before
+    );
 
     // `nerpipe decide`: creates the file with its header, appends, refuses
     // a contradiction and an id the run does not have, leaving the file.
     let o = out.path().to_str().unwrap();
     let file = out.path().join("decisions.csv");
-    let output = nerpipe(&["decide", o, "same", &i.veljko, &i.reversed, "--note", "one man, two orders"]);
+    let output = nerpipe(&[
+        "decide",
+        o,
+        "same",
+        &i.veljko,
+        &i.reversed,
+        "--note",
+        "one man, two orders",
+    ]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(
         stderr(&output),
@@ -513,4 +589,125 @@ fn contradictions_are_refused_and_decide_appends_checked_rows() {
     let after = by(rows(&out.path().join("entities.csv")), "entity_id");
     assert_eq!(after[&i.bih_c]["canonical"], "Bosnia and Herzegovina, BiH");
     assert_eq!(after[&i.reversed]["merged_ids"], i.veljko);
+}
+
+/// Clicks through the report's review buttons in headless Chromium: a
+/// merge (two clicks), a rejection, a relabel and a rename. The page's save
+/// link holds the file (a data: URL); fed to `nerpipe run --decisions`, it
+/// changes the outputs as the clicks said.
+#[test]
+fn report_buttons_save_decisions_a_run_applies() {
+    let Some(bin) = services::chromium() else {
+        return;
+    };
+    let out = tempfile::tempdir().unwrap();
+    run_corpus(&corpus(), out.path(), &[]);
+    let i = ids(&by(rows(&out.path().join("entities.csv")), "entity_id"));
+    let index = std::fs::read_to_string(out.path().join("report/index.html")).unwrap();
+    // The clicks, as a user makes them, after the page's own scripts.
+    let clicks = format!(
+        r#"<script>
+(function () {{
+  function control(id, act) {{ return document.querySelector('td[data-id="' + id + '"] [data-act="' + act + '"]'); }}
+  control("{veljko}", "same").click();
+  control("{reversed}", "same").click();
+  control("{novac}", "not-an-entity").click();
+  var label = control("{europol}", "label"); label.value = "ORGANISATION"; label.dispatchEvent(new Event("change"));
+  control("{bih}", "rename").click();
+  control("{bih}", "name").value = "Bosnia and Herzegovina (BiH)";
+  control("{bih}", "name-ok").click();
+}})();
+</script></body>"#,
+        veljko = i.veljko,
+        reversed = i.reversed,
+        novac = i.novac,
+        europol = i.europol,
+        bih = i.bih_c,
+    );
+    let page = out.path().join("report/review-clicks.html");
+    std::fs::write(&page, index.replace("</body>", &clicks)).unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let dom = services::run_chromium(&bin, profile.path(), &["--dump-dom"], &page);
+    std::fs::remove_file(&page).unwrap();
+
+    let list: Vec<&str> = dom
+        .split("<li data-decision=\"")
+        .skip(1)
+        .map(|li| &li[li.find('>').unwrap() + 1..li.find("</li>").unwrap()])
+        .collect();
+    assert_eq!(
+        list,
+        [
+            "Veljko Belivuk — same as Belivuk Veljko",
+            "Novac — not an entity",
+            "Europol — label ORGANISATION",
+            "Bosnia and Hercegovina — name Bosnia and Herzegovina (BiH)",
+        ]
+    );
+    let href_start = dom.find("id=\"save\"").expect("the save link");
+    let tag = &dom[href_start..href_start + dom[href_start..].find('>').unwrap()];
+    let href = tag
+        .split("href=\"")
+        .nth(1)
+        .and_then(|h| h.split('"').next())
+        .expect("the save link's href")
+        .replace("&amp;", "&");
+    let encoded = href
+        .strip_prefix("data:text/csv;charset=utf-8,")
+        .expect("a data: URL of CSV");
+    let saved = percent_decode(encoded);
+    assert_eq!(
+        saved,
+        format!(
+            "entity_id,decision,other,note\n{},same,{},\n{},not-an-entity,,\n{},label,ORGANISATION,\n{},name,Bosnia and Herzegovina (BiH),\n",
+            i.veljko, i.reversed, i.novac, i.europol, i.bih_c
+        )
+    );
+
+    // The saved file, applied by a run over the same corpus.
+    let file = out.path().join("decisions.csv");
+    std::fs::write(&file, &saved).unwrap();
+    run_corpus(
+        &corpus(),
+        out.path(),
+        &["--decisions", file.to_str().unwrap()],
+    );
+    let after = by(rows(&out.path().join("entities.csv")), "entity_id");
+    assert_eq!(after[&i.reversed]["merged_ids"], i.veljko);
+    assert_eq!(after[&i.reversed]["mention_count"], "3");
+    assert!(!after.contains_key(&i.novac) && !after.contains_key(&i.veljko));
+    assert_eq!(after[&i.europol]["label"], "ORGANISATION");
+    assert_eq!(after[&i.bih_c]["canonical"], "Bosnia and Herzegovina (BiH)");
+    let rejected = rows(&out.path().join("rejected.csv"));
+    assert_eq!(rejected.len(), 1);
+    assert_eq!(rejected[0]["entity_id"], i.novac);
+
+    // The new report's save link starts from the decisions the run applied.
+    let index = std::fs::read_to_string(out.path().join("report/index.html")).unwrap();
+    let embedded = serde_json::to_string(&saved)
+        .unwrap()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026");
+    assert!(
+        index.contains(&format!("window.NERPIPE_DECISIONS={embedded};")),
+        "the report does not start from the applied decisions"
+    );
+}
+
+/// `%XX` escapes of a URL component decoded (UTF-8).
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut k = 0;
+    while k < bytes.len() {
+        if bytes[k] == b'%' && k + 2 < bytes.len() {
+            out.push(u8::from_str_radix(&s[k + 1..k + 3], 16).unwrap());
+            k += 3;
+        } else {
+            out.push(bytes[k]);
+            k += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
 }

@@ -51,7 +51,11 @@ const REASONS: [(Reason, f32, &str); 6] = [
     (Reason::Initials, 0.9, "initials of the same name"),
     (Reason::OneEdit, 0.85, "spelling variant (1 edit)"),
     (Reason::TwoEdits, 0.75, "spelling variant (2 edits)"),
-    (Reason::SurnameAlone, 0.7, "surname alone, one full name has it"),
+    (
+        Reason::SurnameAlone,
+        0.7,
+        "surname alone, one full name has it",
+    ),
     (Reason::Contained, 0.6, "name parts inside a longer name"),
 ];
 
@@ -139,7 +143,11 @@ fn labels_fit(a: Label, b: Label, reason: Reason) -> bool {
         return true;
     }
     let misc = a == Label::Misc || b == Label::Misc;
-    !misc && matches!(reason, Reason::OtherOrder | Reason::Initials | Reason::OneEdit)
+    !misc
+        && matches!(
+            reason,
+            Reason::OtherOrder | Reason::Initials | Reason::OneEdit
+        )
 }
 
 /// How many multi-part person names end in each surname.
@@ -167,7 +175,10 @@ fn blocked_pairs(names: &[Name]) -> Vec<(usize, usize)> {
             }
             if chars.len() >= 4 {
                 keys.insert(format!("<{}", chars[..3].iter().collect::<String>()));
-                keys.insert(format!(">{}", chars[chars.len() - 3..].iter().collect::<String>()));
+                keys.insert(format!(
+                    ">{}",
+                    chars[chars.len() - 3..].iter().collect::<String>()
+                ));
             }
         }
         for k in keys {
@@ -314,7 +325,11 @@ mod tests {
             entity("ent-s", Label::Place, "Saric"),
             entity("ent-d", Label::Misc, "Albanian"),
             entity("ent-e", Label::Place, "Albania"),
-            entity("ent-f", Label::Organisation, "Court of Bosnia and Herzegovina"),
+            entity(
+                "ent-f",
+                Label::Organisation,
+                "Court of Bosnia and Herzegovina",
+            ),
             entity("ent-g", Label::Organisation, "Kosova"),
             entity("ent-h", Label::Place, "Kosovo"),
         ];
@@ -322,11 +337,36 @@ mod tests {
         assert_eq!(
             found,
             [
-                ("per-a".into(), "per-b".into(), 0.95, "same name parts in another order".into()),
-                ("per-a".into(), "per-c".into(), 0.9, "initials of the same name".into()),
-                ("ent-a".into(), "ent-b".into(), 0.85, "spelling variant (1 edit)".into()),
-                ("ent-g".into(), "ent-h".into(), 0.85, "spelling variant (1 edit)".into()),
-                ("per-d".into(), "per-e".into(), 0.7, "surname alone, one full name has it".into()),
+                (
+                    "per-a".into(),
+                    "per-b".into(),
+                    0.95,
+                    "same name parts in another order".into()
+                ),
+                (
+                    "per-a".into(),
+                    "per-c".into(),
+                    0.9,
+                    "initials of the same name".into()
+                ),
+                (
+                    "ent-a".into(),
+                    "ent-b".into(),
+                    0.85,
+                    "spelling variant (1 edit)".into()
+                ),
+                (
+                    "ent-g".into(),
+                    "ent-h".into(),
+                    0.85,
+                    "spelling variant (1 edit)".into()
+                ),
+                (
+                    "per-d".into(),
+                    "per-e".into(),
+                    0.7,
+                    "surname alone, one full name has it".into()
+                ),
             ]
         );
     }

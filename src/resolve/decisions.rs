@@ -170,7 +170,10 @@ impl Decisions {
         for id in ids {
             let kept = root(&parent, &id);
             if kept != id {
-                self.merged.entry(kept.clone()).or_default().push(id.clone());
+                self.merged
+                    .entry(kept.clone())
+                    .or_default()
+                    .push(id.clone());
             }
             self.kept.insert(id, kept);
         }
@@ -279,8 +282,9 @@ impl DecisionsFile {
             anyhow::anyhow!("{}: cannot read the decisions file: {e}", path.display())
         })?;
         let name = path.display().to_string();
-        let text = String::from_utf8(bytes)
-            .map_err(|_| anyhow::anyhow!("{name}: the decisions file is not UTF-8 text; save it as CSV UTF-8"))?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            anyhow::anyhow!("{name}: the decisions file is not UTF-8 text; save it as CSV UTF-8")
+        })?;
         let sha256 = Sha256::digest(text.as_bytes())
             .iter()
             .map(|b| format!("{b:02x}"))
@@ -366,6 +370,7 @@ impl<'d> Judge<'d> {
         if let Some(id) = self.named.get(resolved.entity_id.as_str()) {
             self.seen.insert(id);
         }
+        mention.entity_id.clone_from(&resolved.entity_id);
         if let Some(row) = self.decisions.rejecting_row(&resolved.entity_id) {
             self.rejected_mentions += 1;
             return Some(row);
@@ -374,8 +379,8 @@ impl<'d> Judge<'d> {
         if kept != resolved.entity_id {
             resolved.group_label = group_of_id(kept).unwrap_or(resolved.group_label);
             resolved.entity_id = kept.to_string();
+            mention.entity_id.clone_from(&resolved.entity_id);
         }
-        mention.entity_id.clone_from(&resolved.entity_id);
         if let Some(label) = self.decisions.label(&resolved.entity_id) {
             mention.label = label;
         }

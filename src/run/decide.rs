@@ -44,7 +44,11 @@ pub fn decide(args: &DecideArgs) -> crate::error::Result<String> {
             )))
         }
     };
-    let values_needed = if args.decision == "not-an-entity" { 1 } else { 2 };
+    let values_needed = if args.decision == "not-an-entity" {
+        1
+    } else {
+        2
+    };
     if args.values.len() != values_needed {
         let what = match args.decision.as_str() {
             "same" | "different" => "two entity ids",
@@ -81,7 +85,8 @@ pub fn decide(args: &DecideArgs) -> crate::error::Result<String> {
         &args.note,
     ])?);
     let name = file.display().to_string();
-    let checked = Decisions::parse(&format!("{existing}{addition}"), &name).map_err(Error::Usage)?;
+    let checked =
+        Decisions::parse(&format!("{existing}{addition}"), &name).map_err(Error::Usage)?;
     let line = checked.rows.last().map_or(0, |r| r.line);
     append(&file, &addition)?;
     Ok(format!(

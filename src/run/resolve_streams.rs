@@ -131,7 +131,11 @@ struct StreamWriter<'d> {
 impl StreamWriter<'_> {
     /// One document's mentions: resolved again where `different` decisions
     /// may undo a link within it, then judged.
-    fn document(&mut self, mentions: Vec<(Mention, Label)>, decided: &Decisions) -> anyhow::Result<()> {
+    fn document(
+        &mut self,
+        mentions: Vec<(Mention, Label)>,
+        decided: &Decisions,
+    ) -> anyhow::Result<()> {
         let again = decided.has_different().then(|| {
             let plain: Vec<Mention> = mentions.iter().map(|(m, _)| m.clone()).collect();
             resolve_document_apart(&plain, &|a, b| decided.are_different(a, b))
@@ -162,7 +166,11 @@ impl StreamWriter<'_> {
 
     /// Entities, candidates and every file committed: the entity count and
     /// what the decisions did.
-    fn finish(mut self, out: &Path, decided: &Decisions) -> anyhow::Result<(usize, DecisionsOutcome)> {
+    fn finish(
+        mut self,
+        out: &Path,
+        decided: &Decisions,
+    ) -> anyhow::Result<(usize, DecisionsOutcome)> {
         if self.mentions == 0 {
             self.csv.write_record(MENTION_COLUMNS)?;
         }
@@ -260,7 +268,10 @@ mod tests {
         for label in [Label::Person, Label::Misc, Label::Amount] {
             assert_eq!(group_of_id(&entity_id(label, "darko saric")), Some(label));
         }
-        assert_eq!(group_of_id(&entity_id(Label::Place, "bar")), Some(Label::Misc));
+        assert_eq!(
+            group_of_id(&entity_id(Label::Place, "bar")),
+            Some(Label::Misc)
+        );
         assert_eq!(group_of_id("xyz-1"), None);
         assert_eq!(group_of_id(""), None);
     }

@@ -388,8 +388,9 @@ fn write_index_page(
     let scripts: String = (1..=table.chunks)
         .map(|c| format!("<script src=\"data/entities-{c:04}.js\"></script>\n"))
         .collect();
-    let decisions = script_json(&serde_json::json!(applied_decisions(run)
-        .unwrap_or_else(|| "entity_id,decision,other,note\n".to_string())));
+    let decisions = script_json(&serde_json::json!(
+        applied_decisions(run).unwrap_or_else(|| "entity_id,decision,other,note\n".to_string())
+    ));
     let body = format!("{summary}\n{INDEX_CONTROLS}\n<script>window.NERPIPE_ENTITIES=[];window.NERPIPE_DECISIONS={decisions};</script>\n{scripts}<script>{REVIEW_JS}</script>\n<script>{INDEX_JS}</script>");
     write(
         &dir.join("index.html"),
