@@ -583,6 +583,40 @@ fn contradictions_are_refused_and_decide_appends_checked_rows() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("per-nobody-00000000: no entity of the run"));
     assert_eq!(std::fs::read_to_string(&file).unwrap(), expected);
+    // `nerpipe resolve` applies it to mention streams too.
+    let stream = dir.path().join("mentions.jsonl");
+    let output = nerpipe(&[
+        "run",
+        "--corpus",
+        corpus().to_str().unwrap(),
+        "--jsonl-out",
+        stream.to_str().unwrap(),
+        "--model",
+        common::default_model().to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let resolved = dir.path().join("resolved");
+    let output = nerpipe(&[
+        "resolve",
+        "--mentions-in",
+        stream.to_str().unwrap(),
+        "--out",
+        resolved.to_str().unwrap(),
+        "--decisions",
+        file.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let streamed = by(rows(&resolved.join("entities.csv")), "entity_id");
+    assert_eq!(streamed[&i.reversed]["merged_ids"], i.veljko);
+    assert_eq!(streamed[&i.reversed]["mention_count"], "3");
+    assert!(!streamed.contains_key(&i.veljko));
+    assert_eq!(
+        streamed[&i.bih_c]["canonical"],
+        "Bosnia and Herzegovina, BiH"
+    );
+    assert!(rows(&resolved.join("rejected.csv")).is_empty());
+
     // The file applies as it is.
     let output = nerpipe(&["merge", o, "--decisions", file.to_str().unwrap()]);
     assert!(output.status.success(), "{}", stderr(&output));

@@ -22,7 +22,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use super::{group_of_id, Resolved};
+use super::{group_of_id, resolve_document_apart, Resolved};
 use crate::doc::{Entity, Label, Mention};
 
 /// What one row decides about its entity.
@@ -118,10 +118,28 @@ impl Decisions {
         !self.different.is_empty()
     }
 
+    /// One document's mentions resolved again by the rules, no link joining
+    /// entities judged `different`; `None` when no row is `different` (the
+    /// run's own resolution stands).
+    pub fn resolve_apart<'m>(
+        &self,
+        mentions: impl Iterator<Item = &'m Mention>,
+    ) -> Option<Vec<Resolved>> {
+        if !self.has_different() {
+            return None;
+        }
+        let mentions: Vec<Mention> = mentions.cloned().collect();
+        Some(resolve_document_apart(&mentions, &|a, b| {
+            self.are_different(a, b)
+        }))
+    }
+
     /// The row that rejected `entity_id`'s entity.
     pub fn rejecting_row(&self, entity_id: &str) -> Option<&DecisionRow> {
         let line = *self.rejected.get(self.kept_id(entity_id))?;
-        self.rows.iter().find(|r| r.line == line)
+        // Rows are in line order.
+        let at = self.rows.binary_search_by_key(&line, |r| r.line).ok()?;
+        self.rows.get(at)
     }
 
     /// Every entity id the rows name, for reporting those a run lacks.
@@ -580,6 +598,15 @@ mod tests {
             ("a,same,,\n", "decisions.csv: line 2: `same` needs another entity id in the column other"),
             (",same,b,\n", "decisions.csv: line 2: no entity_id"),
             ("a,same,a,\n", "decisions.csv: line 2: an entity is `same` as itself (a)"),
+            ("a,different,a,\n", "decisions.csv: line 2: an entity is `different` from itself (a)"),
+            (
+                "per-a,same,amt-5-t,\n",
+                "decisions.csv: line 2: an amount and a name cannot be `same` (per-a and amt-5-t)",
+            ),
+            (
+                "amt-5-t,label,PLACE,\n",
+                "decisions.csv: line 2: amt-5-t is an amount, whose label stays AMOUNT",
+            ),
         ];
         for (rows, message) in cases {
             assert_eq!(parse(rows).unwrap_err(), message, "{rows}");

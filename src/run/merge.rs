@@ -7,7 +7,7 @@ use super::counts::Counts;
 use crate::consistency::Consistency;
 use crate::ingest::shard::Shard;
 use crate::resolve::decisions::{Decisions, DecisionsFile, DecisionsOutcome, Judge};
-use crate::resolve::{resolve_document_apart, ClassMerges, ClassVotes, EntityTable, Resolved};
+use crate::resolve::{ClassMerges, ClassVotes, EntityTable, Resolved};
 use crate::run::store::{DocResult, Manifest, ShardReader, ShardStore};
 use crate::sink::RunWriter;
 use anyhow::{bail, Context};
@@ -218,10 +218,7 @@ fn rule_resolution(
     decided: &Decisions,
 ) -> Vec<(crate::run::store::ResolvedMention, Resolved)> {
     let mentions = std::mem::take(&mut result.mentions);
-    let again = decided.has_different().then(|| {
-        let plain: Vec<crate::doc::Mention> = mentions.iter().map(|m| m.mention.clone()).collect();
-        resolve_document_apart(&plain, &|a, b| decided.are_different(a, b))
-    });
+    let again = decided.resolve_apart(mentions.iter().map(|m| &m.mention));
     let mut again = again.map(Vec::into_iter);
     mentions
         .into_iter()

@@ -11,7 +11,7 @@ use crate::atomic::AtomicFile;
 use crate::doc::{Label, Mention};
 use crate::resolve::candidates::candidates;
 use crate::resolve::decisions::{Decisions, DecisionsFile, DecisionsOutcome, Judge};
-use crate::resolve::{group_of_id, resolve_document_apart, EntityTable, Resolved};
+use crate::resolve::{group_of_id, EntityTable, Resolved};
 use crate::sink::csv::{entity_row, mention_row, ReviewFiles, ENTITY_COLUMNS, MENTION_COLUMNS};
 use crate::sink::jsonl::write_line;
 use anyhow::{bail, Context};
@@ -136,10 +136,7 @@ impl StreamWriter<'_> {
         mentions: Vec<(Mention, Label)>,
         decided: &Decisions,
     ) -> anyhow::Result<()> {
-        let again = decided.has_different().then(|| {
-            let plain: Vec<Mention> = mentions.iter().map(|(m, _)| m.clone()).collect();
-            resolve_document_apart(&plain, &|a, b| decided.are_different(a, b))
-        });
+        let again = decided.resolve_apart(mentions.iter().map(|(m, _)| m));
         let mut again = again.map(Vec::into_iter);
         for (mut mention, group_label) in mentions {
             // The id stands for its (group label, key): the table only needs
