@@ -408,6 +408,65 @@ fn decisions_hold_through_shards_added_and_removed_documents() {
         stderr(&output)
     );
 
+    // `load` and `export` bring a folder up to the decisions first: here a
+    // file with one more row, which run.json does not name yet.
+    let more = dir.path().join("more.csv");
+    std::fs::write(
+        &more,
+        format!("{text}{},name,Marko Miljković (defendant),\n", i.marko),
+    )
+    .unwrap();
+    let db = dir.path().join("runs.sqlite");
+    let output = nerpipe(&[
+        "load",
+        "--sqlite",
+        db.to_str().unwrap(),
+        base.path().to_str().unwrap(),
+        "--decisions",
+        more.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stderr(&output).contains("brought up to the decisions of"));
+    let name: String = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT canonical FROM entities WHERE entity_id = ?1",
+            [&i.marko],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(name, "Marko Miljković (defendant)");
+    let run: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(base.path().join("run.json")).unwrap())
+            .unwrap();
+    let more_sha = sha256_hex(&std::fs::read(&more).unwrap());
+    assert_eq!(run["decisions"]["sha256"], more_sha.as_str());
+    // Already applied: export leaves the files as they are.
+    let entities = std::fs::read(base.path().join("entities.csv")).unwrap();
+    let output = nerpipe(&[
+        "export",
+        "--ftm",
+        base.path().to_str().unwrap(),
+        "--dest",
+        dir.path().join("ftm.jsonl").to_str().unwrap(),
+        "--decisions",
+        more.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(!stderr(&output).contains("brought up"));
+    assert_eq!(
+        std::fs::read(base.path().join("entities.csv")).unwrap(),
+        entities
+    );
+    // Back to the first file for the comparisons below.
+    let output = nerpipe(&[
+        "merge",
+        base.path().to_str().unwrap(),
+        "--decisions",
+        file_arg,
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+
     // Sharded and merged = unsharded, byte for byte.
     let sharded = tempfile::tempdir().unwrap();
     for shard in ["0/2", "1/2"] {

@@ -254,6 +254,32 @@ fn an_old_single_run_database_is_refused() {
     );
 }
 
+/// A database made before entities.merged_ids (issue 26) gains the column
+/// when the next run is loaded.
+#[test]
+fn a_database_of_an_earlier_release_gains_the_new_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("runs.sqlite");
+    let run = fake_run::fake_run();
+    nerpipe::sink::sqlite::load(&db, &run.out).unwrap();
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch("DELETE FROM runs; ALTER TABLE entities DROP COLUMN merged_ids;")
+        .unwrap();
+    drop(conn);
+    let counts = nerpipe::sink::sqlite::load(&db, &run.out).unwrap();
+    assert!(!counts.already_loaded);
+    let mut sqlite = Sqlite(db);
+    assert_eq!(
+        sqlite
+            .count("SELECT count(*) FROM pragma_table_info('entities') WHERE name = 'merged_ids'"),
+        1
+    );
+    assert_eq!(
+        sqlite.count("SELECT count(*) FROM {p}entities WHERE merged_ids IS NULL"),
+        run.entities.len() as i64
+    );
+}
+
 #[test]
 fn config_comes_from_pg_variables() {
     // Only the URL path is checked here: environment variables are process-wide.

@@ -13,7 +13,8 @@
 pub use super::schema::LoadCounts;
 use super::schema::{
     alias_rows, document_error_row, document_row, entity_row, mention_row, postgres_ddl, Dialect,
-    SqlType, SqlValue, Table, DOCUMENTS, DOCUMENT_ERRORS, ENTITIES, ENTITY_ALIASES, MENTIONS,
+    SqlType, SqlValue, Table, DOCUMENTS, DOCUMENT_ERRORS, ENTITIES, ENTITY_ALIASES, GROWING_TABLES,
+    MENTIONS,
 };
 use crate::sink::read::{read_documents, read_entities, read_mentions, run_id, RunInfo};
 use anyhow::Context;
@@ -147,7 +148,7 @@ fn check_schema(tx: &mut Transaction<'_>) -> anyhow::Result<()> {
         anyhow::bail!("{}", Dialect::Postgres.old_schema_hint());
     }
     // Tables made by an earlier nerpipe gain the columns added since.
-    for table in [&DOCUMENTS, &MENTIONS] {
+    for table in GROWING_TABLES {
         let existing: Vec<String> = tx
             .query(
                 "SELECT column_name::text FROM information_schema.columns

@@ -155,6 +155,10 @@ pub const ENTITIES: Table = Table {
     foreign_keys: &[],
 };
 
+/// The tables that gain nullable columns in later releases: a database an
+/// earlier nerpipe made gets them added when a run is loaded.
+pub const GROWING_TABLES: [&Table; 3] = [&DOCUMENTS, &MENTIONS, &ENTITIES];
+
 pub const ENTITY_ALIASES: Table = Table {
     name: "entity_aliases",
     columns: &[

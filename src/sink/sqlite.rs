@@ -11,7 +11,8 @@
 
 use super::schema::{
     alias_rows, document_error_row, document_row, entity_row, mention_row, Dialect, LoadCounts,
-    SqlValue, Table, DOCUMENTS, DOCUMENT_ERRORS, ENTITIES, ENTITY_ALIASES, MENTIONS, RUNS,
+    SqlValue, Table, DOCUMENTS, DOCUMENT_ERRORS, ENTITIES, ENTITY_ALIASES, GROWING_TABLES,
+    MENTIONS, RUNS,
 };
 use crate::atomic::TempPath;
 use crate::sink::read::{read_documents, read_entities, read_mentions, run_id, RunInfo};
@@ -113,7 +114,7 @@ fn check_schema(tx: &rusqlite::Transaction<'_>) -> anyhow::Result<()> {
         anyhow::bail!("{}", Dialect::Sqlite.old_schema_hint());
     }
     // Tables made by an earlier nerpipe gain the columns added since.
-    for table in [&DOCUMENTS, &MENTIONS] {
+    for table in GROWING_TABLES {
         let mut columns = tx.prepare("SELECT name FROM pragma_table_info(?1)")?;
         let existing = columns
             .query_map([table.name], |r| r.get::<_, String>(0))?
