@@ -2,7 +2,8 @@
 # Installs the Debian packages the downstream tests use, if missing: chromium
 # (HTML report checks), sqlite3 (the SQLite CLI check), postgresql (the load
 # test; start it with scripts/ci-postgres.sh), python3-venv (the followthemoney
-# venv, scripts/ftm-venv.sh), patchelf (make install). Idempotent, quiet, no TTY needed.
+# venv, scripts/ftm-venv.sh), patchelf (make install), tesseract-ocr with its
+# models and poppler-utils (OCR). Idempotent, quiet, no TTY needed.
 set -euo pipefail
 
 missing=()
@@ -14,6 +15,14 @@ compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null || missing+=(postgresql
 python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
 # make install sets the installed binary's library path with patchelf.
 command -v patchelf >/dev/null || missing+=(patchelf)
+# OCR (tests/ocr.rs): Tesseract 5 with the region's models and English,
+# poppler's pdftoppm and pdfinfo to render PDF pages.
+command -v tesseract >/dev/null || missing+=(tesseract-ocr)
+for model in eng hrv srp srp-latn bos; do
+    compgen -G "/usr/share/tesseract-ocr/*/tessdata/${model//-/_}.traineddata" >/dev/null \
+        || missing+=("tesseract-ocr-$model")
+done
+command -v pdftoppm >/dev/null || missing+=(poppler-utils)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" != 0 ]; then

@@ -417,7 +417,7 @@ fn an_empty_corpus_is_reported() {
     let output = run_args(&corpus, &dir.path().join("out"), &["--quiet"]);
     assert_eq!(code(&output), 0);
     let expected = format!(
-        "no documents found in {} (looked for .txt, .md, .jsonl, .html, .htm, .pdf, .docx, .odt, .eml, .mbox files in it and its subfolders; skipped 1 files in formats nerpipe does not read)",
+        "no documents found in {} (looked for .txt, .md, .jsonl, .html, .htm, .pdf, .docx, .odt, .eml, .mbox, .png, .jpg, .jpeg, .tif, .tiff, .bmp, .webp files in it and its subfolders; skipped 1 files in formats nerpipe does not read)",
         corpus.display()
     );
     assert!(stderr(&output).contains(&expected), "{}", stderr(&output));

@@ -155,6 +155,21 @@ pub fn non_negative(text: &str) -> Result<f64, String> {
     NON_NEGATIVE.check(text)
 }
 
+/// `--ocr-languages`: Tesseract model names (letters, digits, `_`) joined
+/// with `+`, e.g. `hrv+srp+srp_latn+bos+eng`.
+pub fn ocr_languages(s: &str) -> Result<String, String> {
+    let ok = !s.is_empty()
+        && s.split('+')
+            .all(|m| !m.is_empty() && m.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+    if ok {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "{s:?} is not a list of Tesseract models joined with + (e.g. hrv+srp+srp_latn+bos+eng; `tesseract --list-langs` shows what is installed)"
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -550,10 +550,10 @@ fn read_file(relative: &str, path: &Path, format: FileFormat, size: u64, limit: 
     }
 }
 
-/// A file's text (in a worker where extraction is isolated), refused when
-/// it is longer than `limit`.
+/// A file's text (in a worker where extraction is isolated, scans read by
+/// OCR), refused when it is longer than `limit`.
 fn extract_within(bytes: &[u8], format: FileFormat, limit: u64) -> Result<Extracted, String> {
-    let extracted = isolate::extract(bytes, format)?;
+    let extracted = super::ocr::extract(bytes, format)?;
     match text_too_large(extracted.text.len(), limit) {
         Some(problem) => Err(problem),
         None => Ok(extracted),

@@ -52,6 +52,30 @@ pub fn enable(exe: PathBuf, limits: Limits) {
     let _ = SETTINGS.set(Settings { exe, limits });
 }
 
+/// Holds the process `command` starts to `memory_mib` of data (heap):
+/// past it, allocations fail and the process ends, not the machine.
+pub(crate) fn limit_data(command: &mut Command, memory_mib: u64) {
+    let data_bytes = memory_mib.saturating_mul(1 << 20);
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: setrlimit is async-signal-safe; nothing else runs
+        // between fork and exec.
+        unsafe {
+            command.pre_exec(move || {
+                let limit = libc::rlimit {
+                    rlim_cur: data_bytes as libc::rlim_t,
+                    rlim_max: data_bytes as libc::rlim_t,
+                };
+                if libc::setrlimit(libc::RLIMIT_DATA, &limit) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+    }
+}
+
 /// The limits in force, if extraction is isolated (run.json records them).
 pub fn limits() -> Option<Limits> {
     SETTINGS.get().map(|s| s.limits)
@@ -108,25 +132,7 @@ impl Worker {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        let data_bytes = settings.limits.memory_mib.saturating_mul(1 << 20);
-        #[cfg(unix)]
-        {
-            use std::os::unix::process::CommandExt;
-            // SAFETY: setrlimit is async-signal-safe; nothing else runs
-            // between fork and exec.
-            unsafe {
-                command.pre_exec(move || {
-                    let limit = libc::rlimit {
-                        rlim_cur: data_bytes as libc::rlim_t,
-                        rlim_max: data_bytes as libc::rlim_t,
-                    };
-                    if libc::setrlimit(libc::RLIMIT_DATA, &limit) != 0 {
-                        return Err(std::io::Error::last_os_error());
-                    }
-                    Ok(())
-                });
-            }
-        }
+        limit_data(&mut command, settings.limits.memory_mib);
         let mut child = command.spawn()?;
         let stdin = child.stdin.take().expect("piped");
         let stdout = child.stdout.take().expect("piped");

@@ -44,6 +44,7 @@ pub mod folder;
 pub mod isolate;
 pub mod jsonl;
 pub mod language;
+pub mod ocr;
 pub mod shard;
 
 pub use folder::Corpus;

@@ -66,7 +66,7 @@ fn ok_result(a: Analysed, position: Position, claimed_id: bool) -> DocResult {
             language: a.language.language,
             script: a.language.script.to_string(),
             language_source: a.language_source.to_string(),
-            pages: (doc.format == "pdf").then_some(doc.page_starts.len()),
+            pages: (doc.format == "pdf" || doc.format == "image").then_some(doc.page_starts.len()),
             encoding: doc.encoding.clone().unwrap_or_default(),
             chars: doc.text.chars().count(),
             tokens: a.tokens,

@@ -36,7 +36,8 @@ use store::{DocResult, Manifest, ShardStore};
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
 pub struct RunArgs {
     /// Folder of documents (searched recursively): .txt, .md, .jsonl, .html,
-    /// .htm, .pdf, .docx, .odt, .eml and .mbox files.
+    /// .htm, .pdf, .docx, .odt, .eml and .mbox files, and images (.png,
+    /// .jpg, .jpeg, .tif, .tiff, .bmp, .webp) read by OCR.
     #[arg(long, required_unless_present = "jsonl_in")]
     pub corpus: Option<PathBuf>,
     /// Output folder (created if needed).
@@ -105,6 +106,14 @@ pub struct RunArgs {
     /// Leave the output folder out of the corpus when it lies inside it.
     #[arg(long)]
     pub exclude_out: bool,
+    /// OCR: `auto` reads images and PDF pages without a text layer, `force`
+    /// every PDF page (a garbage text layer), `off` none (scans become
+    /// error rows). Needs `tesseract` and poppler's `pdftoppm`/`pdfinfo`.
+    #[arg(long, value_enum, default_value_t = crate::ingest::ocr::OcrMode::Auto)]
+    pub ocr: crate::ingest::ocr::OcrMode,
+    /// Tesseract's language models, joined with `+`.
+    #[arg(long, default_value = crate::ingest::ocr::DEFAULT_LANGUAGES, value_parser = crate::cli::ocr_languages)]
+    pub ocr_languages: String,
     /// Treat every document as this language (ISO 639-1: hr, sr, bs, en, ...)
     /// instead of detecting it from the text.
     #[arg(long, value_parser = crate::ingest::language::parse_code)]
@@ -292,6 +301,8 @@ fn result_options(
         "chunk_docs": args.chunk_docs,
         "threads": args.inference.threads,
         "consistency": args.inference.consistency,
+        "ocr": args.ocr,
+        "ocr_languages": args.ocr_languages,
     })
 }
 
@@ -314,6 +325,11 @@ pub fn run(args: &RunArgs) -> crate::error::Result<RunSummary> {
     if let Some(t) = args.inference.threads {
         tch::set_num_threads(t as i32);
     }
+    crate::ingest::ocr::configure(crate::ingest::ocr::OcrSettings {
+        mode: args.ocr,
+        languages: args.ocr_languages.clone(),
+        ..Default::default()
+    });
     match &plan.mode {
         Mode::Stream { input, output } => stream::run_stream(&plan, input, output, started),
         Mode::Folder { corpus, out, shard } => run_folder(&plan, corpus, out, *shard, started),

@@ -126,6 +126,28 @@ pub fn run_chromium(bin: &Path, profile: &Path, extra: &[&str], page: &Path) -> 
     String::from_utf8(output.stdout).expect("UTF-8 DOM")
 }
 
+/// Tesseract with the region's models and poppler's pdftoppm and pdfinfo
+/// (what `--ocr` runs): true when all are there.
+pub fn ocr_tools() -> bool {
+    let models = ["eng", "hrv", "srp", "srp_latn", "bos"];
+    let listed = Command::new("tesseract")
+        .arg("--list-langs")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
+    let have_models = models
+        .iter()
+        .all(|m| listed.lines().any(|l| l.trim() == *m));
+    let found = have_models && program("pdftoppm").is_some() && program("pdfinfo").is_some();
+    if !found {
+        missing(
+            "Tesseract with eng/hrv/srp/srp_latn/bos and poppler-utils",
+            "bash scripts/ci-install.sh installs them",
+        );
+    }
+    found
+}
+
 pub fn sqlite3() -> Option<PathBuf> {
     let found = program("sqlite3");
     if found.is_none() {

@@ -337,8 +337,8 @@ Content-Transfer-Encoding: base64\r\n\
 \r\n\
 UG9ydCBvZiBCYXI=\r\n\
 --XYZ\r\n\
-Content-Type: image/png\r\n\
-Content-Disposition: attachment; filename=\"photo.png\"\r\n\
+Content-Type: video/mp4\r\n\
+Content-Disposition: attachment; filename=\"clip.mp4\"\r\n\
 Content-Transfer-Encoding: base64\r\n\
 \r\n\
 iVBORw0K\r\n\
@@ -376,7 +376,7 @@ Darko Šarić je platio 100.000 KM."
         assert_eq!(e.attachments[0].bytes, b"Port of Bar");
         assert_eq!(
             e.metadata.get("attachments_not_read"),
-            Some(&serde_json::json!(["photo.png"]))
+            Some(&serde_json::json!(["clip.mp4"]))
         );
         assert_eq!(
             e.metadata.get("message_id"),

@@ -56,6 +56,7 @@ pub fn extract(bytes: &[u8], format: FileFormat) -> Result<Extracted, String> {
                 ..Extracted::default()
             })
         }
+        FileFormat::Image => Err("an image: its text needs OCR (--ocr auto)".to_string()),
         FileFormat::JsonLines | FileFormat::Mbox => Err(format!(
             "a .{} file cannot be a single document",
             format.name()
@@ -83,6 +84,8 @@ pub enum FileFormat {
     Odt,
     Eml,
     Mbox,
+    /// A scan or photo (PNG, JPEG, TIFF, BMP, WebP), read by OCR.
+    Image,
 }
 
 /// Extension (lower case) → format.
@@ -97,6 +100,13 @@ const EXTENSIONS: &[(&str, FileFormat)] = &[
     ("odt", FileFormat::Odt),
     ("eml", FileFormat::Eml),
     ("mbox", FileFormat::Mbox),
+    ("png", FileFormat::Image),
+    ("jpg", FileFormat::Image),
+    ("jpeg", FileFormat::Image),
+    ("tif", FileFormat::Image),
+    ("tiff", FileFormat::Image),
+    ("bmp", FileFormat::Image),
+    ("webp", FileFormat::Image),
 ];
 
 impl FileFormat {
@@ -125,6 +135,7 @@ impl FileFormat {
             FileFormat::Odt => "odt",
             FileFormat::Eml => "eml",
             FileFormat::Mbox => "mbox",
+            FileFormat::Image => "image",
         }
     }
 

@@ -1,0 +1,403 @@
+//! OCR (issue 25): the text of images and of PDF pages without a text
+//! layer, by Tesseract 5, run as a command (`tesseract`, Debian's
+//! tesseract-ocr with its language models), each page rendered at 300 dpi
+//! by poppler's `pdftoppm`. Both are separate processes, never linked: a
+//! crash or a hang of either costs one page, within [`PAGE_SECONDS`]; and
+//! poppler's GPL stays out of nerpipe's binary.
+//!
+//! Results are cached by the page image's sha256 and the language set
+//! under `$NERPIPE_CACHE/ocr/` (default `~/.cache/nerpipe/ocr/`), so
+//! reruns, resumes and shards never OCR a page twice.
+//!
+//! `--ocr auto` reads the pages that have no text (a mixed PDF gets both),
+//! `force` every page (for a text layer that is garbage), `off` none.
+
+use super::extract::{wraps::join_wrapped_lines, Extracted, FileFormat};
+use super::isolate;
+use crate::atomic::TempPath;
+use crate::ingest::extract::pdf::NO_TEXT_LAYER;
+use serde_json::Value;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+/// Which pages are read by OCR.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OcrMode {
+    /// Images, and PDF pages without a text layer.
+    #[default]
+    Auto,
+    /// No OCR: a scan is an error row.
+    Off,
+    /// Every PDF page, its text layer ignored.
+    Force,
+}
+
+/// The region's languages plus English, as Tesseract names its models:
+/// Croatian, Serbian (Cyrillic), Serbian (Latin), Bosnian, English.
+pub const DEFAULT_LANGUAGES: &str = "hrv+srp+srp_latn+bos+eng";
+
+/// Resolution PDF pages are rendered at for OCR.
+const DPI: u32 = 300;
+
+/// Seconds one page's rendering or recognition may take.
+pub const PAGE_SECONDS: u64 = 120;
+
+/// How a run does OCR.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OcrSettings {
+    pub mode: OcrMode,
+    /// Tesseract's `-l`: model names joined with `+`.
+    pub languages: String,
+    /// Where results are cached (`None`: no cache).
+    pub cache: Option<PathBuf>,
+}
+
+impl Default for OcrSettings {
+    fn default() -> Self {
+        OcrSettings {
+            mode: OcrMode::Auto,
+            languages: DEFAULT_LANGUAGES.to_string(),
+            cache: default_cache(),
+        }
+    }
+}
+
+/// `$NERPIPE_CACHE/ocr`, else `~/.cache/nerpipe/ocr`.
+fn default_cache() -> Option<PathBuf> {
+    let base = match std::env::var_os("NERPIPE_CACHE").filter(|v| !v.is_empty()) {
+        Some(dir) => PathBuf::from(dir),
+        None => PathBuf::from(std::env::var_os("HOME")?).join(".cache/nerpipe"),
+    };
+    Some(base.join("ocr"))
+}
+
+static SETTINGS: OnceLock<OcrSettings> = OnceLock::new();
+
+/// Sets the run's OCR settings; the first call wins.
+pub fn configure(settings: OcrSettings) {
+    let _ = SETTINGS.set(settings);
+}
+
+fn settings() -> &'static OcrSettings {
+    SETTINGS.get_or_init(OcrSettings::default)
+}
+
+/// A file's text ([`isolate::extract`]), its scanned pages read by OCR as
+/// the run's settings say.
+pub fn extract(bytes: &[u8], format: FileFormat) -> Result<Extracted, String> {
+    let settings = settings();
+    match (format, settings.mode) {
+        (FileFormat::Image, OcrMode::Off) => {
+            Err("an image, and OCR is off (--ocr off)".to_string())
+        }
+        (FileFormat::Image, _) => image(bytes, settings),
+        (FileFormat::Pdf, OcrMode::Off) => isolate::extract(bytes, format),
+        (FileFormat::Pdf, mode) => match isolate::extract(bytes, format) {
+            Err(e) if e == NO_TEXT_LAYER => pdf(bytes, Extracted::default(), settings),
+            Ok(extracted) if mode == OcrMode::Force || has_empty_pages(&extracted) => {
+                pdf(bytes, extracted, settings)
+            }
+            other => other,
+        },
+        _ => isolate::extract(bytes, format),
+    }
+}
+
+/// An image file: every page of it (a TIFF may hold several).
+fn image(bytes: &[u8], settings: &OcrSettings) -> Result<Extracted, String> {
+    let text = recognise(bytes, settings, None)?;
+    let pages: Vec<String> = text.split('\u{c}').map(tidy).collect();
+    let pages: Vec<String> = match pages.iter().rposition(|p| !p.is_empty()) {
+        Some(last) => pages[..=last].to_vec(),
+        None => Vec::new(),
+    };
+    let mut extracted = join_pages(&pages);
+    if extracted.text.is_empty() {
+        return Err("an image without text that OCR could read".to_string());
+    }
+    let ocr_pages: Vec<usize> = (1..=pages.len()).collect();
+    note_ocr(&mut extracted, &ocr_pages, settings);
+    Ok(extracted)
+}
+
+/// A PDF whose pages without text (or, forced, all of them) are rendered
+/// and read; its text layer elsewhere is kept as it was.
+fn pdf(bytes: &[u8], layer: Extracted, settings: &OcrSettings) -> Result<Extracted, String> {
+    // A scratch folder of this call, removed when it ends.
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
+    let name = format!("nerpipe-ocr-{}", CALLS.fetch_add(1, Ordering::Relaxed));
+    let dir = TempPath::beside(&std::env::temp_dir().join(name))
+        .and_then(|d| Ok(std::fs::create_dir_all(d.path()).map(|()| d)?))
+        .map_err(|e| format!("OCR: cannot make a temporary folder: {e:#}"))?;
+    let file = dir.path().join("in.pdf");
+    std::fs::write(&file, bytes).map_err(|e| format!("OCR: cannot write a temporary file: {e}"))?;
+    let count = page_count(&file)?;
+    let mut pages = layer_pages(&layer, count);
+    let mut ocr_pages = Vec::new();
+    for (n, page) in pages.iter_mut().enumerate() {
+        if settings.mode != OcrMode::Force && !page.is_empty() {
+            continue;
+        }
+        let image = render(&file, n + 1, dir.path())?;
+        *page = tidy(&recognise(&image, settings, Some(DPI))?);
+        ocr_pages.push(n + 1);
+    }
+    let mut extracted = join_pages(&pages);
+    if extracted.text.is_empty() {
+        let pages = if count == 1 { "page" } else { "pages" };
+        return Err(format!(
+            "{NO_TEXT_LAYER}: OCR found no text on its {count} {pages} either"
+        ));
+    }
+    extracted.title = layer.title;
+    extracted.metadata = layer.metadata;
+    extracted
+        .metadata
+        .insert("pages".to_string(), Value::from(count));
+    note_ocr(&mut extracted, &ocr_pages, settings);
+    Ok(extracted)
+}
+
+/// Whether a PDF's text layer leaves a page empty (such a page starts where
+/// the next one does, or at the end of the text).
+fn has_empty_pages(e: &Extracted) -> bool {
+    let ends = e.page_starts.iter().skip(1).copied().chain([e.text.len()]);
+    e.page_starts
+        .iter()
+        .zip(ends)
+        .any(|(start, end)| start == &end)
+}
+
+/// The text of each of `count` pages from a text layer's `page_starts`.
+fn layer_pages(e: &Extracted, count: usize) -> Vec<String> {
+    let mut pages: Vec<String> = (0..e.page_starts.len())
+        .map(|i| {
+            let end = e.page_starts.get(i + 1).copied().unwrap_or(e.text.len());
+            e.text[e.page_starts[i]..end].trim_end().to_string()
+        })
+        .collect();
+    pages.resize(count.max(pages.len()), String::new());
+    pages
+}
+
+/// Pages joined by a blank line, `page_starts` as the PDF extractor makes
+/// them (a page without text starts where the next one does).
+fn join_pages(pages: &[String]) -> Extracted {
+    let mut text = String::new();
+    let mut page_starts = Vec::with_capacity(pages.len());
+    for page in pages {
+        if !page.is_empty() && !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        page_starts.push(text.len());
+        text.push_str(page);
+    }
+    let mut next_start = text.len();
+    for (start, page) in page_starts.iter_mut().zip(pages).rev() {
+        if page.is_empty() {
+            *start = next_start;
+        }
+        next_start = *start;
+    }
+    Extracted {
+        text,
+        page_starts,
+        ..Extracted::default()
+    }
+}
+
+/// Which pages OCR read, and with which models (documents.jsonl metadata).
+fn note_ocr(e: &mut Extracted, pages: &[usize], settings: &OcrSettings) {
+    e.metadata.insert(
+        "ocr".to_string(),
+        serde_json::json!({ "pages": pages, "languages": settings.languages, "engine": "tesseract" }),
+    );
+}
+
+/// Tesseract's page text as a document's: the lines of a paragraph joined,
+/// a word hyphenated at a wrap made whole ([`join_wrapped_lines`]).
+fn tidy(page: &str) -> String {
+    join_wrapped_lines(page.trim())
+}
+
+/// The page count, from `pdfinfo`.
+fn page_count(file: &Path) -> Result<usize, String> {
+    let output = run_tool(
+        Command::new("pdfinfo").arg(file),
+        &[],
+        "pdfinfo",
+        POPPLER_HINT,
+    )?;
+    String::from_utf8_lossy(&output)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .ok_or_else(|| "OCR: pdfinfo gave no page count".to_string())
+}
+
+/// Page `number` (1-based) of `file` as a grey PNG at [`DPI`].
+fn render(file: &Path, number: usize, dir: &Path) -> Result<Vec<u8>, String> {
+    let root = dir.join("page");
+    let n = number.to_string();
+    run_tool(
+        Command::new("pdftoppm")
+            .args(["-r", &DPI.to_string(), "-gray", "-png", "-singlefile"])
+            .args(["-f", &n, "-l", &n])
+            .arg(file)
+            .arg(&root),
+        &[],
+        "pdftoppm",
+        POPPLER_HINT,
+    )?;
+    let png = root.with_extension("png");
+    let image =
+        std::fs::read(&png).map_err(|e| format!("OCR: page {number} was not rendered: {e}"))?;
+    let _ = std::fs::remove_file(&png);
+    Ok(image)
+}
+
+const POPPLER_HINT: &str =
+    "install poppler-utils (Debian: apt-get install poppler-utils), or pass --ocr off";
+const TESSERACT_HINT: &str = "install Tesseract 5 with the language models (Debian: apt-get install tesseract-ocr tesseract-ocr-hrv tesseract-ocr-srp tesseract-ocr-srp-latn tesseract-ocr-bos tesseract-ocr-eng), or pass --ocr off";
+
+/// Tesseract's text of one image, from the cache where it was read before.
+fn recognise(image: &[u8], settings: &OcrSettings, dpi: Option<u32>) -> Result<String, String> {
+    use sha2::{Digest, Sha256};
+    let digest: String = Sha256::digest(image)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let cached = settings
+        .cache
+        .as_ref()
+        .map(|dir| dir.join(format!("{digest}-{}.txt", settings.languages)));
+    if let Some(text) = cached
+        .as_ref()
+        .and_then(|c| std::fs::read_to_string(c).ok())
+    {
+        return Ok(text);
+    }
+    let mut command = Command::new("tesseract");
+    command.args(["stdin", "stdout", "-l", &settings.languages]);
+    if let Some(dpi) = dpi {
+        command.args(["--dpi", &dpi.to_string()]);
+    }
+    let output = run_tool(&mut command, image, "tesseract", TESSERACT_HINT)?;
+    let text = String::from_utf8_lossy(&output).into_owned();
+    if let Some(path) = cached {
+        // A cache that cannot be written only costs the next run time.
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let _ = crate::atomic::write_atomic(&path, text.as_bytes());
+    }
+    Ok(text)
+}
+
+/// Runs `command` with `input` on its standard input, within
+/// [`PAGE_SECONDS`] and `--extract-memory`; its standard output, or an
+/// error that says what to do.
+fn run_tool(
+    command: &mut Command,
+    input: &[u8],
+    name: &str,
+    hint: &str,
+) -> Result<Vec<u8>, String> {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => {
+                format!("OCR needs `{name}`, which is not installed: {hint}")
+            }
+            _ => format!("OCR: cannot start {name}: {e}"),
+        })?;
+    let mut stdin = child.stdin.take();
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || {
+        if let Some(stdin) = stdin.as_mut() {
+            let _ = stdin.write_all(&input);
+        }
+    });
+    let mut stdout = child.stdout.take();
+    let reader = std::thread::spawn(move || {
+        let mut out = Vec::new();
+        if let Some(s) = stdout.as_mut() {
+            let _ = s.read_to_end(&mut out);
+        }
+        out
+    });
+    let mut stderr = child.stderr.take();
+    let errors = std::thread::spawn(move || {
+        let mut out = String::new();
+        if let Some(s) = stderr.as_mut() {
+            let _ = s.read_to_string(&mut out);
+        }
+        out
+    });
+    let started = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if started.elapsed() > Duration::from_secs(PAGE_SECONDS) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!(
+                    "OCR: {name} took longer than {PAGE_SECONDS} s on one page"
+                ));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Err(e) => return Err(format!("OCR: {name}: {e}")),
+        }
+    };
+    let _ = writer.join();
+    let output = reader.join().unwrap_or_default();
+    let said = errors.join().unwrap_or_default();
+    if !status.success() {
+        let said = said
+            .lines()
+            .rfind(|l| !l.trim().is_empty())
+            .unwrap_or("")
+            .trim()
+            .to_string();
+        let what = if said.contains("Failed loading language") || said.contains("loading languages")
+        {
+            format!("{said}: {hint}")
+        } else {
+            said
+        };
+        return Err(format!("OCR: {name} failed ({status}): {what}"));
+    }
+    Ok(output)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_join_like_the_pdf_extractor() {
+        let e = join_pages(&["One.".into(), String::new(), "Three.".into()]);
+        assert_eq!(e.text, "One.\n\nThree.");
+        assert_eq!(e.page_starts, [0, 6, 6]);
+        assert!(has_empty_pages(&e));
+        assert_eq!(layer_pages(&e, 4), ["One.", "", "Three.", ""]);
+        let full = join_pages(&["One.".into(), "Two.".into()]);
+        assert!(!has_empty_pages(&full));
+    }
+
+    #[test]
+    fn tesseract_text_is_tidied() {
+        assert_eq!(
+            tidy("Police arrested Darko Ša-\nrić on Monday.\n\n\n\nSecond para.  \n"),
+            "Police arrested Darko Šarić on Monday.\n\nSecond para."
+        );
+    }
+}
