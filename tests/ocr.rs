@@ -193,6 +193,27 @@ fn scans_and_scanned_pages_are_read_by_ocr() {
     ]);
     std::fs::write(c.join("mixed.pdf"), &mixed).unwrap();
 
+    // A mail with the photo attached: the attachment is read too.
+    let png = std::fs::read(c.join("photo.png")).unwrap();
+    let encoded = {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode(&png)
+    };
+    let lines: Vec<&str> = encoded
+        .as_bytes()
+        .chunks(76)
+        .map(|l| std::str::from_utf8(l).unwrap())
+        .collect();
+    let mail = format!(
+        "From: Ana Kovač <ana@example.hr>\r\nTo: desk@example.hr\r\nSubject: Scan\r\nMessage-ID: <scan@example.hr>\r\n\
+         MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"B\"\r\n\r\n--B\r\n\
+         Content-Type: text/plain; charset=utf-8\r\n\r\nThe scan is attached.\r\n--B\r\n\
+         Content-Type: image/png\r\nContent-Disposition: attachment; filename=\"photo.png\"\r\n\
+         Content-Transfer-Encoding: base64\r\n\r\n{}\r\n--B--\r\n",
+        lines.join("\r\n")
+    );
+    std::fs::write(c.join("tip.eml"), mail).unwrap();
+
     let cache = tempfile::tempdir().unwrap();
     let out = tempfile::tempdir().unwrap();
     let output = run(c, out.path(), cache.path(), &[], None);
@@ -219,11 +240,18 @@ fn scans_and_scanned_pages_are_read_by_ocr() {
             ("mixed.pdf", "ok", "", Some(2)),
             ("photo.png", "ok", "", Some(1)),
             ("scanned.pdf", "ok", "", Some(1)),
+            ("tip.eml", "ok", "", None),
+            ("tip.eml/scan@example.hr/photo.png", "ok", "", Some(1)),
         ]
     );
     let mentions: Vec<MentionRow> = read_csv(&out.path().join("mentions.csv"));
     let texts: Vec<serde_json::Value> = common::read_jsonl(&out.path().join("documents.jsonl"));
-    for doc in ["photo.png", "scanned.pdf", "mixed.pdf"] {
+    for doc in [
+        "photo.png",
+        "scanned.pdf",
+        "mixed.pdf",
+        "tip.eml/scan@example.hr/photo.png",
+    ] {
         let found: Vec<(&str, &str)> = mentions
             .iter()
             .filter(|m| m.doc_id == doc)
@@ -323,6 +351,11 @@ fn scans_and_scanned_pages_are_read_by_ocr() {
             ("mixed.pdf", ""),
             ("photo.png", "an image, and OCR is off (--ocr off)"),
             ("scanned.pdf", "no text layer (scanned? run OCR first)"),
+            ("tip.eml", ""),
+            (
+                "tip.eml/scan@example.hr/photo.png",
+                "an image, and OCR is off (--ocr off)"
+            ),
         ]
     );
     let output = nerpipe(&[
