@@ -325,10 +325,12 @@ pub fn run(args: &RunArgs) -> crate::error::Result<RunSummary> {
     if let Some(t) = args.inference.threads {
         tch::set_num_threads(t as i32);
     }
+    let defaults = crate::ingest::ocr::OcrSettings::default();
     crate::ingest::ocr::configure(crate::ingest::ocr::OcrSettings {
         mode: args.ocr,
         languages: args.ocr_languages.clone(),
-        ..Default::default()
+        threads: args.inference.threads.unwrap_or(defaults.threads),
+        ..defaults
     });
     match &plan.mode {
         Mode::Stream { input, output } => stream::run_stream(&plan, input, output, started),
