@@ -43,6 +43,7 @@ fn main() -> anyhow::Result<()> {
         .collect();
     if args.stages_only {
         extraction_throughput(&args.corpus)?;
+        ocr_throughput(&args.corpus)?;
         amounts_throughput(&texts);
         return Ok(());
     }
@@ -131,6 +132,7 @@ fn main() -> anyhow::Result<()> {
         peak_rss(&args)?;
     }
     extraction_throughput(&args.corpus)?;
+    ocr_throughput(&args.corpus)?;
     amounts_throughput(&texts);
     Ok(())
 }
@@ -223,6 +225,77 @@ fn extraction_throughput(corpus: &Path) -> anyhow::Result<()> {
         documents.len(),
         after / before,
         1e3 / after - 1e3 / before
+    );
+    Ok(())
+}
+
+/// OCR, one core: the corpus's PDFs rendered at 300 dpi by pdftoppm and
+/// read by Tesseract with the default languages, page by page (no cache):
+/// pages per second, and the share of rendering. Skipped, saying why, where
+/// the tools are missing.
+fn ocr_throughput(corpus: &Path) -> anyhow::Result<()> {
+    use nerpipe::ingest::extract::FileFormat;
+    use nerpipe::ingest::ocr::{self, OcrMode, OcrSettings, DEFAULT_LANGUAGES};
+    let scratch = tempfile::tempdir()?;
+    let mut pages = Vec::new();
+    let mut render_seconds = 0.0;
+    for entry in walkdir::WalkDir::new(corpus).sort_by_file_name() {
+        let entry = entry?;
+        if FileFormat::of_name(&entry.file_name().to_string_lossy()) != Some(FileFormat::Pdf) {
+            continue;
+        }
+        let root = scratch.path().join(format!("p{}", pages.len()));
+        let started = Instant::now();
+        let status = Command::new("pdftoppm")
+            .args(["-r", "300", "-gray", "-png"])
+            .arg(entry.path())
+            .arg(&root)
+            .status();
+        render_seconds += started.elapsed().as_secs_f64();
+        if !status.is_ok_and(|s| s.success()) {
+            println!("OCR: skipped (poppler's pdftoppm is missing: bash scripts/ci-install.sh installs it)");
+            return Ok(());
+        }
+        let mut rendered: Vec<PathBuf> = std::fs::read_dir(scratch.path())?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.file_name().is_some_and(|n| {
+                    n.to_string_lossy()
+                        .starts_with(&format!("p{}-", pages.len()))
+                })
+            })
+            .collect();
+        rendered.sort();
+        for page in rendered {
+            pages.push(std::fs::read(page)?);
+        }
+    }
+    if pages.is_empty() {
+        println!("OCR: skipped (no PDF in the corpus to render)");
+        return Ok(());
+    }
+    ocr::configure(OcrSettings {
+        mode: OcrMode::Auto,
+        languages: DEFAULT_LANGUAGES.to_string(),
+        cache: None,
+        threads: 1,
+    });
+    let started = Instant::now();
+    for page in &pages {
+        if let Err(e) = ocr::extract(page, FileFormat::Image) {
+            println!("OCR: skipped ({e})");
+            return Ok(());
+        }
+    }
+    let ocr_seconds = started.elapsed().as_secs_f64();
+    let n = pages.len() as f64;
+    println!(
+        "OCR, 1 core, {} pages of the corpus's PDFs at 300 dpi ({DEFAULT_LANGUAGES}): {:.2} pages/s ({:.2} s a page: rendering {:.2} s, Tesseract {:.2} s)",
+        pages.len(),
+        n / (ocr_seconds + render_seconds),
+        (ocr_seconds + render_seconds) / n,
+        render_seconds / n,
+        ocr_seconds / n
     );
     Ok(())
 }
