@@ -373,22 +373,8 @@ fn run_tool(
             let _ = stdin.write_all(&input);
         }
     });
-    let mut stdout = child.stdout.take();
-    let reader = std::thread::spawn(move || {
-        let mut out = Vec::new();
-        if let Some(s) = stdout.as_mut() {
-            let _ = s.read_to_end(&mut out);
-        }
-        out
-    });
-    let mut stderr = child.stderr.take();
-    let errors = std::thread::spawn(move || {
-        let mut out = String::new();
-        if let Some(s) = stderr.as_mut() {
-            let _ = s.read_to_string(&mut out);
-        }
-        out
-    });
+    let reader = drain(child.stdout.take());
+    let errors = drain(child.stderr.take());
     let started = Instant::now();
     let status = loop {
         match child.try_wait() {
@@ -406,7 +392,7 @@ fn run_tool(
     };
     let _ = writer.join();
     let output = reader.join().unwrap_or_default();
-    let said = errors.join().unwrap_or_default();
+    let said = String::from_utf8_lossy(&errors.join().unwrap_or_default()).into_owned();
     if !status.success() {
         let said = said
             .lines()
@@ -423,6 +409,18 @@ fn run_tool(
         return Err(format!("OCR: {name} failed ({status}): {what}"));
     }
     Ok(output)
+}
+
+/// Reads a child's pipe to its end on a thread of its own, so neither
+/// pipe can fill and stall the child.
+fn drain<R: Read + Send + 'static>(pipe: Option<R>) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut out = Vec::new();
+        if let Some(mut pipe) = pipe {
+            let _ = pipe.read_to_end(&mut out);
+        }
+        out
+    })
 }
 
 #[cfg(test)]
