@@ -56,35 +56,7 @@ fn same_seed_same_model() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("train.conll"), TRAIN).unwrap();
     std::fs::write(dir.path().join("dev.conll"), DEV).unwrap();
-    let train = |out: &str| {
-        let out = dir.path().join(out);
-        let output = nerpipe(&[
-            "train",
-            "--train",
-            dir.path().join("train.conll").to_str().unwrap(),
-            "--dev",
-            dir.path().join("dev.conll").to_str().unwrap(),
-            "--base",
-            english_model().to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--epochs",
-            "2",
-            "--batch-size",
-            "2",
-            "--threads",
-            "1",
-            "--seed",
-            "7",
-            "--quiet",
-        ]);
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        out
-    };
+    let train = |out: &str| train_run(dir.path(), out, &[]);
     let a = train("a");
     let b = train("b");
     let weights_a = std::fs::read(a.join("model.safetensors")).unwrap();
@@ -99,11 +71,89 @@ fn same_seed_same_model() {
     }
     let card = std::fs::read_to_string(a.join("MODEL.md")).unwrap();
     assert!(card.contains("| 2 |"), "{card}");
+
+    // Stopped within epoch 2 (after step 3 of 4) and resumed from its
+    // checkpoint: the same weights as the uninterrupted run.
+    let checkpoint = dir.path().join("checkpoint-c");
+    let checkpoint_arg = ["--checkpoint", checkpoint.to_str().unwrap()];
+    let stop = [&checkpoint_arg[..], &["--stop-after-steps", "3"]].concat();
+    let output = train_output(dir.path(), "c", &stop);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains(
+            "stopped after 3 steps as asked (--stop-after-steps): continue with --resume"
+        ),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let resume = [&checkpoint_arg[..], &["--resume"]].concat();
+    let output = train_output(dir.path(), "c", &resume);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        said.contains("resuming within epoch 2, after its batch 1 (3 steps)"),
+        "{said}"
+    );
+    let weights_c = std::fs::read(dir.path().join("c/model.safetensors")).unwrap();
+    assert!(
+        weights_a == weights_c,
+        "a run stopped within an epoch and resumed gave other weights"
+    );
     let config: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(a.join("config.json")).unwrap()).unwrap();
     assert_eq!(config["id2label"]["0"], "O");
     assert_eq!(config["nerpipe"]["label_map"]["PER"], "PERSON");
     nerpipe::model::LoadedModel::load(&a, nerpipe::model::Precision::Fp32).unwrap();
+}
+
+/// `nerpipe train` of the tiny set in `dir` into `dir/out` (2 epochs of 2
+/// steps, seed 7), with `extra` arguments.
+fn train_output(dir: &std::path::Path, out: &str, extra: &[&str]) -> std::process::Output {
+    let out = dir.join(out);
+    let mut args = vec![
+        "train".to_string(),
+        "--train".into(),
+        dir.join("train.conll").display().to_string(),
+        "--dev".into(),
+        dir.join("dev.conll").display().to_string(),
+        "--base".into(),
+        english_model().display().to_string(),
+        "--out".into(),
+        out.display().to_string(),
+    ];
+    for a in [
+        "--epochs",
+        "2",
+        "--batch-size",
+        "2",
+        "--threads",
+        "1",
+        "--seed",
+        "7",
+        "--quiet",
+    ]
+    .iter()
+    .chain(extra)
+    {
+        args.push(a.to_string());
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    nerpipe(&args)
+}
+
+/// [`train_output`] that must succeed; the model folder.
+fn train_run(dir: &std::path::Path, out: &str, extra: &[&str]) -> std::path::PathBuf {
+    let output = train_output(dir, out, extra);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    dir.join(out)
 }
 
 /// Dev F1 of epoch 1 in a trained folder's MODEL.md (`| 1 | loss | F1 | …`).

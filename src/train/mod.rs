@@ -110,6 +110,15 @@ pub struct TrainArgs {
     /// Checkpoint folder (default: `$NERPIPE_CACHE/checkpoints/<out name>`).
     #[arg(long)]
     pub checkpoint: Option<PathBuf>,
+    /// Also save a checkpoint within an epoch after this many minutes of
+    /// training since the last one (0: after every step), so a run stopped
+    /// mid-epoch loses at most that much; `--resume` continues from the
+    /// next batch.
+    #[arg(long, default_value_t = 20)]
+    pub checkpoint_minutes: u64,
+    /// Save a checkpoint and stop after this many steps (tests of resume).
+    #[arg(long, hide = true)]
+    pub stop_after_steps: Option<i64>,
     /// Stop after this many batches per epoch (quick checks and tests).
     #[arg(long, hide = true, value_parser = crate::cli::count)]
     pub max_steps_per_epoch: Option<usize>,
@@ -139,7 +148,15 @@ impl TrainArgs {
     /// What a checkpoint must agree on to be resumed.
     fn fingerprint(&self) -> serde_json::Value {
         let mut v = serde_json::to_value(self).unwrap_or_default();
-        for volatile in ["resume", "quiet", "threads", "epochs", "checkpoint"] {
+        for volatile in [
+            "resume",
+            "quiet",
+            "threads",
+            "epochs",
+            "checkpoint",
+            "checkpoint_minutes",
+            "stop_after_steps",
+        ] {
             if let Some(o) = v.as_object_mut() {
                 o.remove(volatile);
             }
@@ -157,13 +174,23 @@ pub struct DevSet {
     pub types: Vec<String>,
 }
 
-/// The state of a run after an epoch, saved beside the optimiser state.
+/// The state of a run after an epoch, or within one, saved beside the
+/// optimiser state.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Progress {
     fingerprint: serde_json::Value,
+    /// Epochs completed.
     epoch: usize,
     steps: i64,
     rng: Rng,
+    /// Within epoch `epoch + 1`: the batches done (0 at an epoch's end),
+    /// the shuffling state that ordered its batches, and its loss so far.
+    #[serde(default)]
+    epoch_step: usize,
+    #[serde(default)]
+    epoch_order: Option<Rng>,
+    #[serde(default)]
+    epoch_loss: f64,
     /// (epoch, mean dev F1) of the kept epoch.
     best: Option<(usize, f64)>,
     /// Markdown table rows, one per epoch.
@@ -458,18 +485,47 @@ impl Run<'_> {
         let mut state = self.start_or_resume(optimizer, &checkpoint)?;
         let bar = step_bar(total_steps, state.steps as u64, args.quiet);
         let earlier = state.seconds;
+        let mut last_save = Instant::now();
         for epoch in state.epoch + 1..=args.epochs {
             let epoch_started = Instant::now();
-            tch::manual_seed(args.seed as i64 + epoch as i64);
-            let mut loss_sum = 0.0;
+            // A resumed epoch orders its batches as it did before the stop.
+            let order_rng = match state.epoch_order.take() {
+                Some(rng) if state.epoch_step > 0 => rng,
+                _ => state.rng,
+            };
+            state.rng = order_rng;
             let order = data::batches(self.examples, args.batch_size, &mut state.rng);
-            for batch in order.iter().take(steps_per_epoch) {
+            let skip = std::mem::take(&mut state.epoch_step);
+            let mut loss_sum = if skip > 0 { state.epoch_loss } else { 0.0 };
+            for (done, batch) in order.iter().take(steps_per_epoch).enumerate().skip(skip) {
+                // Dropout drawn per step: a resumed run trains as an
+                // uninterrupted one.
+                tch::manual_seed((args.seed as i64).wrapping_mul(1_000_003) + state.steps);
                 let lr = schedule(state.steps as usize, total_steps, warmup_steps, args.lr);
                 let value = self.step(network, optimizer, batch, lr);
                 loss_sum += value;
                 state.steps += 1;
                 bar.set_message(format!("epoch {epoch} loss {value:.4}"));
                 bar.inc(1);
+                let stop = args.stop_after_steps.is_some_and(|n| state.steps >= n);
+                let due = last_save.elapsed().as_secs() >= args.checkpoint_minutes * 60;
+                if done + 1 < steps_per_epoch && (due || stop) {
+                    state.epoch_step = done + 1;
+                    state.epoch_order = Some(order_rng);
+                    state.epoch_loss = loss_sum;
+                    state.seconds = earlier + started.elapsed().as_secs_f64();
+                    save_checkpoint(&checkpoint, optimizer, &state)?;
+                    state.epoch_step = 0;
+                    state.epoch_order = None;
+                    last_save = Instant::now();
+                }
+                if stop {
+                    bar.finish_and_clear();
+                    bail!(
+                        "stopped after {} steps as asked (--stop-after-steps): continue with --resume",
+                        state.steps
+                    );
+                }
             }
             let scores = self.score_all(network)?;
             let mean =
@@ -513,6 +569,9 @@ impl Run<'_> {
             epoch: 0,
             steps: 0,
             rng: Rng(self.args.seed),
+            epoch_step: 0,
+            epoch_order: None,
+            epoch_loss: 0.0,
             best: None,
             log: Vec::new(),
             seconds: 0.0,
@@ -537,10 +596,19 @@ impl Run<'_> {
             );
         }
         optimizer.load(&checkpoint.join("state.safetensors"), state.steps)?;
-        eprintln!(
-            "nerpipe: resuming after epoch {} ({} steps)",
-            state.epoch, state.steps
-        );
+        if state.epoch_step > 0 {
+            eprintln!(
+                "nerpipe: resuming within epoch {}, after its batch {} ({} steps)",
+                state.epoch + 1,
+                state.epoch_step,
+                state.steps
+            );
+        } else {
+            eprintln!(
+                "nerpipe: resuming after epoch {} ({} steps)",
+                state.epoch, state.steps
+            );
+        }
         Ok(state)
     }
 
