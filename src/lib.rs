@@ -16,6 +16,7 @@
 pub mod atomic;
 pub mod cli;
 pub mod consistency;
+pub mod digest;
 pub mod doc;
 pub mod error;
 pub mod eval;

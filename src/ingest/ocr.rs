@@ -295,11 +295,7 @@ const TESSERACT_HINT: &str = "install Tesseract 5 with the language models (Debi
 
 /// Tesseract's text of one image, from the cache where it was read before.
 fn recognise(image: &[u8], settings: &OcrSettings, dpi: Option<u32>) -> Result<String, String> {
-    use sha2::{Digest, Sha256};
-    let digest: String = Sha256::digest(image)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let digest = crate::digest::sha256_hex(image);
     let cached = settings
         .cache
         .as_ref()

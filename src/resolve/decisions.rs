@@ -295,7 +295,6 @@ pub struct DecisionsFile {
 impl DecisionsFile {
     /// Reads and checks `path`; every error names the file (and the line).
     pub fn read(path: &Path) -> anyhow::Result<DecisionsFile> {
-        use sha2::{Digest, Sha256};
         let bytes = std::fs::read(path).map_err(|e| {
             anyhow::anyhow!("{}: cannot read the decisions file: {e}", path.display())
         })?;
@@ -303,10 +302,7 @@ impl DecisionsFile {
         let text = String::from_utf8(bytes).map_err(|_| {
             anyhow::anyhow!("{name}: the decisions file is not UTF-8 text; save it as CSV UTF-8")
         })?;
-        let sha256 = Sha256::digest(text.as_bytes())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let sha256 = crate::digest::sha256_hex(text.as_bytes());
         // A spreadsheet may save UTF-8 with a byte-order mark.
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
         let decisions = Decisions::parse(text, &name).map_err(anyhow::Error::msg)?;

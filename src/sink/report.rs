@@ -282,12 +282,7 @@ fn applied_decisions(run: &RunInfo) -> Option<String> {
     let file = json["decisions"]["file"].as_str()?;
     let sha256 = json["decisions"]["sha256"].as_str()?;
     let text = std::fs::read_to_string(file).ok()?;
-    use sha2::{Digest, Sha256};
-    let digest: String = Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    (digest == sha256).then_some(text)
+    (crate::digest::sha256_hex(text.as_bytes()) == sha256).then_some(text)
 }
 
 /// What the document pages leave for the entity pages, the document list
