@@ -3,7 +3,8 @@
 # (HTML report checks), sqlite3 (the SQLite CLI check), postgresql (the load
 # test; start it with scripts/ci-postgres.sh), python3-venv (the followthemoney
 # venv, scripts/ftm-venv.sh), patchelf (make install), tesseract-ocr with its
-# models and poppler-utils (OCR). Idempotent, quiet, no TTY needed.
+# models and poppler-utils (PDF text and OCR), Ghostscript and fonts (the scan
+# corpus). Idempotent, quiet, no TTY needed.
 set -euo pipefail
 
 missing=()
@@ -23,6 +24,11 @@ for model in eng hrv srp srp-latn bos; do
         || missing+=("tesseract-ocr-$model")
 done
 command -v pdftoppm >/dev/null || missing+=(poppler-utils)
+# The scan corpus (tests/scan_corpus.rs, scripts/make-scan-corpus.py):
+# Ghostscript's ps2pdf as one of its PDF producers, and the fonts it renders.
+command -v ps2pdf >/dev/null || missing+=(ghostscript)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+[ -d /usr/share/fonts/truetype/liberation ] || missing+=(fonts-liberation)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" != 0 ]; then

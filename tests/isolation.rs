@@ -335,12 +335,15 @@ fn files_that_stop_a_parser_fail_alone() {
     assert_eq!(
         errors,
         [
-            r#"{"doc_id":"bomb.pdf","source_path":"bomb.pdf","error":"extraction exceeded 256 MiB of memory (the PDF extractor)"}"#,
+            // Poppler inflates the bomb in a stream, within the memory cap,
+            // until the time limit ends it.
+            r#"{"doc_id":"bomb.pdf","source_path":"bomb.pdf","error":"extraction exceeded 5 s (the PDF extractor did not finish)"}"#,
             r#"{"doc_id":"deep.docx","source_path":"deep.docx","error":"corrupt DOCX: word/document.xml: XML nested deeper than 1000 levels"}"#,
             r#"{"doc_id":"deep.odt","source_path":"deep.odt","error":"corrupt ODT: content.xml: XML nested deeper than 1000 levels"}"#,
-            r#"{"doc_id":"form.pdf","source_path":"form.pdf","error":"stack overflow in the PDF extractor (nesting too deep)"}"#,
             r#"{"doc_id":"long-id.jsonl:1","source_path":"long-id.jsonl:1","error":"JSONL \"id\" is 900000 bytes long (limit 1024): give the document a shorter id"}"#,
-            r#"{"doc_id":"loop.pdf","source_path":"loop.pdf","error":"extraction exceeded 5 s (the PDF extractor did not finish)"}"#,
+            // Poppler breaks the page tree's loop; the page's text has no
+            // font to show it, so the page is blank, to OCR as well.
+            r#"{"doc_id":"loop.pdf","source_path":"loop.pdf","error":"no text layer (scanned? run OCR first): OCR found no text on its 1 page either"}"#,
             // 6 million nodes pass the 256 MiB cap before the 5 million node limit.
             r#"{"doc_id":"nodes.docx","source_path":"nodes.docx","error":"extraction exceeded 256 MiB of memory (the DOCX extractor)"}"#,
             r#"{"doc_id":"spaces.odt","source_path":"spaces.odt","error":"extraction exceeded 256 MiB of memory (the ODT extractor)"}"#,
@@ -363,9 +366,41 @@ fn files_that_stop_a_parser_fail_alone() {
     assert_eq!(ok("pages.pdf")["status"], "ok");
     assert_eq!(ok("pages.pdf")["metadata"]["pages"], 2000);
     assert_eq!(ok("deep.html")["status"], "ok");
+    // Poppler draws the form that draws itself once: its text is read.
+    assert_eq!(ok("form.pdf")["status"], "ok");
+    assert_eq!(ok("form.pdf")["chars"], 11);
     let clean_out = tmp.path().join("clean-out");
-    assert_eq!(read(&out, "mentions.csv"), read(&clean_out, "mentions.csv"));
-    assert_eq!(read(&out, "entities.csv"), read(&clean_out, "entities.csv"));
+    // The good documents' rows are those of the clean run; form.pdf adds its
+    // one name.
+    let without = |text: String, marker: &str| -> String {
+        text.lines()
+            .filter(|l| !l.contains(marker))
+            .map(|l| format!("{l}\n"))
+            .collect()
+    };
+    let mentions = read(&out, "mentions.csv");
+    // Every column but the score, which the CPU's precision may move.
+    let form_rows: Vec<String> = mentions
+        .lines()
+        .filter(|l| l.starts_with("form.pdf,"))
+        .map(|l| {
+            let mut fields: Vec<&str> = l.split(',').collect();
+            fields.remove(7);
+            fields.join(",")
+        })
+        .collect();
+    assert_eq!(
+        form_rows,
+        ["form.pdf,form.pdf#0,per-darko-saric-25c8f9df,PERSON,Darko Saric,0,11,multilingual-e5-small-ner,Darko Saric,,,,,,Darko Saric"]
+    );
+    assert_eq!(
+        without(mentions.clone(), "form.pdf,"),
+        read(&clean_out, "mentions.csv")
+    );
+    assert_eq!(
+        without(read(&out, "entities.csv"), "per-darko-saric-25c8f9df"),
+        read(&clean_out, "entities.csv")
+    );
     let run_json: serde_json::Value = serde_json::from_str(&read(&out, "run.json")).unwrap();
     assert_eq!(run_json["options"]["extract_timeout"], 5);
     assert_eq!(run_json["options"]["extract_memory"], 256);

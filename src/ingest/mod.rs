@@ -46,6 +46,7 @@ pub mod jsonl;
 pub mod language;
 pub mod ocr;
 pub mod shard;
+pub mod tool;
 
 pub use folder::Corpus;
 pub use jsonl::{read_jsonl, JsonlSource};

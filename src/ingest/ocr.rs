@@ -14,15 +14,14 @@
 
 use super::extract::{wraps::join_wrapped_lines, Extracted, FileFormat};
 use super::isolate;
+use super::tool::{Tool, ToolError};
 use crate::atomic::TempPath;
-use crate::ingest::extract::pdf::NO_TEXT_LAYER;
+use crate::ingest::extract::pdf::{join_pages, NO_TEXT_LAYER};
 use serde_json::Value;
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
 
 /// Which pages are read by OCR.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]
@@ -213,32 +212,6 @@ fn layer_pages(e: &Extracted, count: usize) -> Vec<String> {
     pages
 }
 
-/// Pages joined by a blank line, `page_starts` as the PDF extractor makes
-/// them (a page without text starts where the next one does).
-fn join_pages(pages: &[String]) -> Extracted {
-    let mut text = String::new();
-    let mut page_starts = Vec::with_capacity(pages.len());
-    for page in pages {
-        if !page.is_empty() && !text.is_empty() {
-            text.push_str("\n\n");
-        }
-        page_starts.push(text.len());
-        text.push_str(page);
-    }
-    let mut next_start = text.len();
-    for (start, page) in page_starts.iter_mut().zip(pages).rev() {
-        if page.is_empty() {
-            *start = next_start;
-        }
-        next_start = *start;
-    }
-    Extracted {
-        text,
-        page_starts,
-        ..Extracted::default()
-    }
-}
-
 /// Which pages OCR read, and with which models (documents.jsonl metadata).
 fn note_ocr(e: &mut Extracted, pages: &[usize], settings: &OcrSettings) {
     e.metadata.insert(
@@ -255,12 +228,7 @@ fn tidy(page: &str) -> String {
 
 /// The page count, from `pdfinfo`.
 fn page_count(file: &Path) -> Result<usize, String> {
-    let output = run_tool(
-        Command::new("pdfinfo").arg(file),
-        &[],
-        "pdfinfo",
-        POPPLER_HINT,
-    )?;
+    let output = run_tool(Command::new("pdfinfo").arg(file), &[], PDFINFO)?;
     String::from_utf8_lossy(&output)
         .lines()
         .find_map(|l| l.strip_prefix("Pages:"))
@@ -279,8 +247,7 @@ fn render(file: &Path, number: usize, dir: &Path) -> Result<Vec<u8>, String> {
             .arg(file)
             .arg(&root),
         &[],
-        "pdftoppm",
-        POPPLER_HINT,
+        PDFTOPPM,
     )?;
     let png = root.with_extension("png");
     let image =
@@ -289,9 +256,20 @@ fn render(file: &Path, number: usize, dir: &Path) -> Result<Vec<u8>, String> {
     Ok(image)
 }
 
+const PDFINFO: Tool = Tool {
+    name: "pdfinfo",
+    install_hint: POPPLER_HINT,
+};
+const PDFTOPPM: Tool = Tool {
+    name: "pdftoppm",
+    install_hint: POPPLER_HINT,
+};
 const POPPLER_HINT: &str =
     "install poppler-utils (Debian: apt-get install poppler-utils), or pass --ocr off";
-const TESSERACT_HINT: &str = "install Tesseract 5 with the language models (Debian: apt-get install tesseract-ocr tesseract-ocr-hrv tesseract-ocr-srp tesseract-ocr-srp-latn tesseract-ocr-bos tesseract-ocr-eng), or pass --ocr off";
+const TESSERACT: Tool = Tool {
+    name: "tesseract",
+    install_hint: "install Tesseract 5 with the language models (Debian: apt-get install tesseract-ocr tesseract-ocr-hrv tesseract-ocr-srp tesseract-ocr-srp-latn tesseract-ocr-bos tesseract-ocr-eng), or pass --ocr off",
+};
 
 /// Tesseract's text of one image, from the cache where it was read before.
 fn recognise(image: &[u8], settings: &OcrSettings, dpi: Option<u32>) -> Result<String, String> {
@@ -315,7 +293,7 @@ fn recognise(image: &[u8], settings: &OcrSettings, dpi: Option<u32>) -> Result<S
     // slower on 2 cores (31.9 s wall against 5.1 s), and the pages of a
     // PDF are read in parallel instead.
     command.env("OMP_THREAD_LIMIT", "1");
-    let output = run_tool(&mut command, image, "tesseract", TESSERACT_HINT)?;
+    let output = run_tool(&mut command, image, TESSERACT)?;
     let text = String::from_utf8_lossy(&output).into_owned();
     if let Some(path) = cached {
         store(&path, &text);
@@ -342,81 +320,34 @@ fn store(path: &Path, text: &str) {
     }
 }
 
-/// Runs `command` with `input` on its standard input, within
-/// [`PAGE_SECONDS`] and `--extract-memory`; its standard output, or an
-/// error that says what to do.
-fn run_tool(
-    command: &mut Command,
-    input: &[u8],
-    name: &str,
-    hint: &str,
-) -> Result<Vec<u8>, String> {
-    let mut child = command
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => {
-                format!("OCR needs `{name}`, which is not installed: {hint}")
+/// Runs one OCR program within [`PAGE_SECONDS`]; its standard output, or
+/// an error that says what to do.
+fn run_tool(command: &mut Command, input: &[u8], tool: Tool) -> Result<Vec<u8>, String> {
+    let output = tool
+        .run(command, input, PAGE_SECONDS)
+        .map_err(|e| match e {
+            ToolError::Missing => tool.missing("OCR"),
+            ToolError::TimedOut(seconds) => {
+                format!(
+                    "OCR: {} took longer than {seconds} s on one page",
+                    tool.name
+                )
             }
-            _ => format!("OCR: cannot start {name}: {e}"),
+            ToolError::Failed { status, said } => {
+                let missing_model =
+                    said.contains("Failed loading language") || said.contains("loading languages");
+                if missing_model {
+                    format!(
+                        "OCR: {} failed ({status}): {said}: {}",
+                        tool.name, tool.install_hint
+                    )
+                } else {
+                    format!("OCR: {} failed ({status}): {said}", tool.name)
+                }
+            }
+            ToolError::Io(e) => format!("OCR: {e}"),
         })?;
-    let mut stdin = child.stdin.take();
-    let input = input.to_vec();
-    let writer = std::thread::spawn(move || {
-        if let Some(stdin) = stdin.as_mut() {
-            let _ = stdin.write_all(&input);
-        }
-    });
-    let reader = drain(child.stdout.take());
-    let errors = drain(child.stderr.take());
-    let started = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if started.elapsed() > Duration::from_secs(PAGE_SECONDS) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!(
-                    "OCR: {name} took longer than {PAGE_SECONDS} s on one page"
-                ));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
-            Err(e) => return Err(format!("OCR: {name}: {e}")),
-        }
-    };
-    let _ = writer.join();
-    let output = reader.join().unwrap_or_default();
-    let said = String::from_utf8_lossy(&errors.join().unwrap_or_default()).into_owned();
-    if !status.success() {
-        let said = said
-            .lines()
-            .rfind(|l| !l.trim().is_empty())
-            .unwrap_or("")
-            .trim()
-            .to_string();
-        let what = if said.contains("Failed loading language") || said.contains("loading languages")
-        {
-            format!("{said}: {hint}")
-        } else {
-            said
-        };
-        return Err(format!("OCR: {name} failed ({status}): {what}"));
-    }
-    Ok(output)
-}
-
-/// Reads a child's pipe to its end on a thread of its own, so neither
-/// pipe can fill and stall the child.
-fn drain<R: Read + Send + 'static>(pipe: Option<R>) -> std::thread::JoinHandle<Vec<u8>> {
-    std::thread::spawn(move || {
-        let mut out = Vec::new();
-        if let Some(mut pipe) = pipe {
-            let _ = pipe.read_to_end(&mut out);
-        }
-        out
-    })
+    Ok(output.0)
 }
 
 #[cfg(test)]

@@ -1,11 +1,19 @@
 //! PDF: the text layer page by page, hard line wraps joined.
 //!
-//! lopdf parses the file (pages, the Info dictionary, encryption) and
-//! pdf-extract lays out the characters of each page into lines. pdf-extract
-//! is known to panic on input it does not expect (`unwrap` on content it
-//! cannot parse, on an image XObject handed to `Do`, on a missing MediaBox),
-//! so each call into it runs under `catch_unwind` and a panic becomes the
+//! Poppler's `pdftotext` reads the pages ([`poppler`], a separate process:
+//! poppler is GPL). It reads what pdf-extract, nerpipe's first reader, got
+//! wrong or silently dropped: the `'` and `"` operators (every line of a
+//! Ghostscript PDF), rotated pages, two columns drawn row by row. lopdf
+//! reads the Info dictionary (title, author, date).
+//!
+//! Where poppler-utils is not installed, pdf-extract still reads the pages,
+//! and the document's metadata says so (`pdf_reader`). pdf-extract is known
+//! to panic on input it does not expect (`unwrap` on content it cannot
+//! parse, on an image XObject handed to `Do`, on a missing MediaBox), so
+//! each call into it runs under `catch_unwind` and a panic becomes the
 //! `corrupt PDF:` error of that file.
+
+mod poppler;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -33,13 +41,85 @@ const MAX_FORM_DEPTH: usize = 8;
 /// offset of each page in it (a page without text starts where the next one
 /// does), Info Title/Author/CreationDate and the page count in metadata.
 pub fn extract(bytes: &[u8]) -> Result<Extracted, String> {
-    match catch_unwind(AssertUnwindSafe(|| extract_unguarded(bytes))) {
-        Ok(result) => result,
-        Err(_) => Err("corrupt PDF: the parser failed on this file".to_string()),
+    let pages = match poppler::page_texts(bytes) {
+        Ok(pages) => pages,
+        Err(poppler::Unread::Problem(problem)) => return Err(problem),
+        Err(poppler::Unread::Missing) => return extract_without_poppler(bytes),
+    };
+    let mut extracted = join_pages(&pages);
+    if extracted.text.is_empty() {
+        return Err(NO_TEXT_LAYER.to_string());
+    }
+    extracted
+        .metadata
+        .insert("pages".to_string(), Value::from(pages.len()));
+    // The Info dictionary where lopdf can read it: a file poppler reads and
+    // lopdf does not keeps its text without a title.
+    if let Ok(Ok(doc)) = catch_unwind(|| Document::load_mem(bytes)) {
+        extracted.title = info_metadata(&doc, &mut extracted.metadata);
+    }
+    Ok(extracted)
+}
+
+/// What `pdf_reader` says of a PDF read without poppler.
+pub const FALLBACK_READER: &str =
+    "pdf-extract: poppler-utils is not installed, and pages may be missing or out of order";
+
+/// The text by pdf-extract, as on a machine without poppler, `pdf_reader`
+/// saying so; a panic in it the `corrupt PDF:` error of the file.
+pub(crate) fn extract_without_poppler(bytes: &[u8]) -> Result<Extracted, String> {
+    let mut extracted = match catch_unwind(AssertUnwindSafe(|| extract_with_pdf_extract(bytes))) {
+        Ok(result) => result?,
+        Err(_) => return Err("corrupt PDF: the parser failed on this file".to_string()),
+    };
+    extracted
+        .metadata
+        .insert("pdf_reader".to_string(), Value::from(FALLBACK_READER));
+    Ok(extracted)
+}
+
+/// Pages joined by a blank line; `page_starts` the byte offset of each page
+/// in the text, a page without text starting where the next one does (the
+/// end of the text after the last one), so no offset falls on it.
+pub fn join_pages(pages: &[String]) -> Extracted {
+    let mut text = String::new();
+    let mut page_starts = Vec::with_capacity(pages.len());
+    for page in pages {
+        if !page.is_empty() && !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        page_starts.push(text.len());
+        text.push_str(page);
+    }
+    let mut next_start = text.len();
+    for (start, page) in page_starts.iter_mut().zip(pages).rev() {
+        if page.is_empty() {
+            *start = next_start;
+        }
+        next_start = *start;
+    }
+    Extracted {
+        text,
+        page_starts,
+        ..Extracted::default()
     }
 }
 
-fn extract_unguarded(bytes: &[u8]) -> Result<Extracted, String> {
+/// Title (returned), author and creation date from the Info dictionary.
+fn info_metadata(doc: &Document, metadata: &mut Map<String, Value>) -> Option<String> {
+    let info = info_dictionary(doc);
+    if let Some(author) = info.and_then(|info| info_string(info, b"Author")) {
+        metadata.insert("author".to_string(), Value::String(author));
+    }
+    if let Some(created) = info.and_then(|info| info_string(info, b"CreationDate")) {
+        let created = pdf_date_to_iso(&created).unwrap_or(created);
+        metadata.insert("created".to_string(), Value::String(created));
+    }
+    info.and_then(|info| info_string(info, b"Title"))
+}
+
+/// The text by pdf-extract, for a machine without poppler.
+fn extract_with_pdf_extract(bytes: &[u8]) -> Result<Extracted, String> {
     let mut doc = Document::load_mem(bytes).map_err(|e| format!("corrupt PDF: {e}"))?;
     // lopdf decrypts at load time where the user password is empty (PDFs
     // that only restrict printing or copying); any other password is a wall.
@@ -56,46 +136,15 @@ fn extract_unguarded(bytes: &[u8]) -> Result<Extracted, String> {
         with_text.push(prepare_page(&mut doc, number, page_id)?);
     }
     let texts = page_texts(&doc, &with_text)?;
-    let mut text = String::new();
-    let mut page_starts = Vec::with_capacity(texts.len());
-    for page in &texts {
-        if !page.is_empty() && !text.is_empty() {
-            text.push_str("\n\n");
-        }
-        page_starts.push(text.len());
-        text.push_str(page);
-    }
-    if text.is_empty() {
+    let mut extracted = join_pages(&texts);
+    if extracted.text.is_empty() {
         return Err(NO_TEXT_LAYER.to_string());
     }
-    // A page without text starts where the next page's text does (the end
-    // of the text after the last one), so no offset falls on it.
-    let mut next_start = text.len();
-    for (start, page) in page_starts.iter_mut().zip(&texts).rev() {
-        if page.is_empty() {
-            *start = next_start;
-        }
-        next_start = *start;
-    }
-
-    let mut metadata = Map::new();
-    metadata.insert("pages".to_string(), Value::from(pages.len()));
-    let info = info_dictionary(&doc);
-    let title = info.and_then(|info| info_string(info, b"Title"));
-    if let Some(author) = info.and_then(|info| info_string(info, b"Author")) {
-        metadata.insert("author".to_string(), Value::String(author));
-    }
-    if let Some(created) = info.and_then(|info| info_string(info, b"CreationDate")) {
-        let created = pdf_date_to_iso(&created).unwrap_or(created);
-        metadata.insert("created".to_string(), Value::String(created));
-    }
-    Ok(Extracted {
-        title,
-        text,
-        page_starts,
-        metadata,
-        ..Extracted::default()
-    })
+    extracted
+        .metadata
+        .insert("pages".to_string(), Value::from(pages.len()));
+    extracted.title = info_metadata(&doc, &mut extracted.metadata);
+    Ok(extracted)
 }
 
 /// Readies one page for pdf-extract and says whether it shows text. A page

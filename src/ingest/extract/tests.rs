@@ -187,9 +187,11 @@ fn a_panic_in_the_text_extractor_is_an_error() {
     let content = stream("", b"BT /F1 12 Tf 72 700 Td (Tirana) Tj ET");
     let bytes = build_pdf(&[CATALOG, ONE_PAGE, page, &content, FONT], "");
     assert_eq!(
-        pdf::extract(&bytes).unwrap_err(),
+        pdf::extract_without_poppler(&bytes).unwrap_err(),
         "corrupt PDF: page 1: the text extractor failed on its content"
     );
+    // Poppler reads the page.
+    assert_eq!(pdf::extract(&bytes).unwrap().text, "Tirana");
 }
 
 #[test]
@@ -218,10 +220,7 @@ fn encrypted_pdf_is_an_error() {
 fn truncated_pdf_is_corrupt() {
     let bytes = sample("brcko-fuel-corridor.pdf");
     let err = pdf::extract(&bytes[..bytes.len() / 2]).unwrap_err();
-    assert_eq!(
-        err,
-        "corrupt PDF: failed parsing cross reference table: invalid start value"
-    );
+    assert_eq!(err, "corrupt PDF: Couldn't read xref table");
 }
 
 #[test]
@@ -237,11 +236,11 @@ fn random_bytes_behind_a_pdf_header_are_corrupt() {
     }
     assert_eq!(
         pdf::extract(&bytes).unwrap_err(),
-        "corrupt PDF: failed parsing cross reference table: invalid start value"
+        "corrupt PDF: Couldn't read xref table"
     );
     assert_eq!(
         pdf::extract(b"").unwrap_err(),
-        "corrupt PDF: couldn't parse input: invalid file header"
+        "corrupt PDF: Document stream is empty"
     );
 }
 
