@@ -186,8 +186,8 @@ impl<'a> Scanner<'a> {
     pub(super) fn fits(&self, tag: Tag, pos: usize) -> bool {
         match fit(tag, self.lang) {
             Fit::Yes => true,
-            Fit::No => false,
             Fit::IfRegional => self.regional_near(pos),
+            Fit::IfNotRegional => !self.regional_near(pos),
         }
     }
 

@@ -51,20 +51,22 @@ impl Tag {
     }
 }
 
-/// Whether a row of `tag` applies in `lang`: yes, no, or only where the text
-/// around is not plainly English ([`Lang::Any`] and a regional row).
+/// Whether a row of `tag` applies in `lang`: yes, or only where the text
+/// around is in the row's language. A document's language is its majority's:
+/// the English page of a Croatian report writes "€12.8 million", and the
+/// text around decides there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Fit {
     Yes,
-    No,
     IfRegional,
+    IfNotRegional,
 }
 
 pub(super) fn fit(tag: Tag, lang: Lang) -> Fit {
     match (tag, lang) {
         (Tag::Both, _) | (Tag::En, Lang::En | Lang::Any) | (Tag::Sh, Lang::Sh) => Fit::Yes,
-        (Tag::Sh, Lang::Any) => Fit::IfRegional,
-        (Tag::En, Lang::Sh) | (Tag::Sh, Lang::En) => Fit::No,
+        (Tag::Sh, Lang::Any | Lang::En) => Fit::IfRegional,
+        (Tag::En, Lang::Sh) => Fit::IfNotRegional,
     }
 }
 
