@@ -110,6 +110,8 @@ fn write_run(out: &Path) {
             error: String::new(),
             text: text.into(),
             metadata: serde_json::Map::new(),
+            ocr_pages: Some(1),
+            ocr_confidence: Some(91.25),
         })
         .unwrap();
     writer
@@ -170,8 +172,18 @@ fn written_headers_start_with_the_released_headers() {
     assert_eq!(header, nerpipe::sink::csv::DOCUMENT_COLUMNS);
     assert_eq!(rows.len(), 2);
     let cells: Vec<(&str, &str)> = [
-        "doc_id", "chars", "tokens", "mentions", "status", "format", "language", "script", "pages",
+        "doc_id",
+        "chars",
+        "tokens",
+        "mentions",
+        "status",
+        "format",
+        "language",
+        "script",
+        "pages",
         "encoding",
+        "ocr_pages",
+        "ocr_confidence",
     ]
     .iter()
     .map(|c| (*c, cell(&header, &rows[0], c)))
@@ -189,9 +201,12 @@ fn written_headers_start_with_the_released_headers() {
             ("script", "Latn"),
             ("pages", "2"),
             ("encoding", "windows-1250"),
+            ("ocr_pages", "1"),
+            ("ocr_confidence", "91.25"),
         ]
     );
     assert_eq!(cell(&header, &rows[1], "status"), "error");
+    assert_eq!(cell(&header, &rows[1], "ocr_pages"), "");
     assert_eq!(cell(&header, &rows[1], "error"), "not a zip archive");
     assert_eq!(cell(&header, &rows[1], "format"), "docx");
 

@@ -119,6 +119,14 @@ pub struct DocumentOutcome {
     /// The document's metadata (see [`Document::metadata`]).
     #[serde(default)]
     pub metadata: serde_json::Map<String, serde_json::Value>,
+    /// Pages read by OCR (an image's pages, a PDF's pages without text or,
+    /// with `--ocr force`, all of them); `None` where OCR read none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ocr_pages: Option<usize>,
+    /// The mean of those pages' mean word confidences (0–100, Tesseract's);
+    /// each page's is in `metadata.ocr.confidence`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ocr_confidence: Option<f64>,
 }
 
 impl DocumentOutcome {
@@ -141,6 +149,8 @@ impl DocumentOutcome {
             error: error.to_string(),
             text: String::new(),
             metadata: serde_json::Map::new(),
+            ocr_pages: None,
+            ocr_confidence: None,
         }
     }
 

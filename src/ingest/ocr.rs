@@ -12,6 +12,8 @@
 //! `--ocr auto` reads the pages that have no text (a mixed PDF gets both),
 //! `force` every page (for a text layer that is garbage), `off` none.
 
+mod tsv;
+
 use super::extract::{wraps::join_wrapped_lines, Extracted, FileFormat};
 use super::isolate;
 use super::tool::{Tool, ToolError};
@@ -22,6 +24,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
+use tsv::OcrPage;
 
 /// Which pages are read by OCR.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]
@@ -112,17 +115,16 @@ pub fn extract(bytes: &[u8], format: FileFormat) -> Result<Extracted, String> {
 
 /// An image file: every page of it (a TIFF may hold several).
 fn image(bytes: &[u8], settings: &OcrSettings) -> Result<Extracted, String> {
-    let text = recognise(bytes, settings, None)?;
-    let pages: Vec<String> = text.split('\u{c}').map(tidy).collect();
-    let pages: Vec<String> = match pages.iter().rposition(|p| !p.is_empty()) {
-        Some(last) => pages[..=last].to_vec(),
-        None => Vec::new(),
-    };
-    let mut extracted = join_pages(&pages);
+    let mut read = recognise(bytes, settings, None)?;
+    let last = read.iter().rposition(|p| !p.text.is_empty());
+    read.truncate(last.map_or(0, |l| l + 1));
+    let texts: Vec<String> = read.iter().map(|p| p.text.clone()).collect();
+    let mut extracted = join_pages(&texts);
     if extracted.text.is_empty() {
         return Err("an image without text that OCR could read".to_string());
     }
-    let ocr_pages: Vec<usize> = (1..=pages.len()).collect();
+    let ocr_pages: Vec<(usize, &OcrPage)> =
+        read.iter().enumerate().map(|(i, p)| (i + 1, p)).collect();
     note_ocr(&mut extracted, &ocr_pages, settings);
     Ok(extracted)
 }
@@ -144,18 +146,23 @@ fn pdf(bytes: &[u8], layer: Extracted, settings: &OcrSettings) -> Result<Extract
         .filter(|&n| settings.mode == OcrMode::Force || pages[n - 1].is_empty())
         .collect();
     let parallel = ocr_pages.len() > 1 && settings.threads > 1;
-    let read = |n: usize| -> Result<String, String> {
+    let read = |n: usize| -> Result<OcrPage, String> {
         let image = render(&file, n, dir.path())?;
-        Ok(tidy(&recognise(&image, settings, Some(DPI))?))
+        let page = recognise(&image, settings, Some(DPI))?.into_iter().next();
+        Ok(page.unwrap_or(OcrPage {
+            text: String::new(),
+            confidence: None,
+        }))
     };
-    let texts: Vec<Result<String, String>> = if parallel {
+    let read: Vec<Result<OcrPage, String>> = if parallel {
         use rayon::prelude::*;
         page_pool(settings.threads).install(|| ocr_pages.par_iter().map(|&n| read(n)).collect())
     } else {
         ocr_pages.iter().map(|&n| read(n)).collect()
     };
-    for (&n, text) in ocr_pages.iter().zip(texts) {
-        pages[n - 1] = text?;
+    let read: Vec<OcrPage> = read.into_iter().collect::<Result<_, _>>()?;
+    for (&n, page) in ocr_pages.iter().zip(&read) {
+        pages[n - 1] = page.text.clone();
     }
     let mut extracted = join_pages(&pages);
     if extracted.text.is_empty() {
@@ -169,6 +176,7 @@ fn pdf(bytes: &[u8], layer: Extracted, settings: &OcrSettings) -> Result<Extract
     extracted
         .metadata
         .insert("pages".to_string(), Value::from(count));
+    let ocr_pages: Vec<(usize, &OcrPage)> = ocr_pages.iter().copied().zip(&read).collect();
     note_ocr(&mut extracted, &ocr_pages, settings);
     Ok(extracted)
 }
@@ -212,11 +220,25 @@ fn layer_pages(e: &Extracted, count: usize) -> Vec<String> {
     pages
 }
 
-/// Which pages OCR read, and with which models (documents.jsonl metadata).
-fn note_ocr(e: &mut Extracted, pages: &[usize], settings: &OcrSettings) {
+/// Which pages OCR read (1-based), with which models, and how sure
+/// Tesseract was: each page's mean word confidence (0–100, `null` for a
+/// page without words) and their mean (documents.jsonl metadata).
+fn note_ocr(e: &mut Extracted, pages: &[(usize, &OcrPage)], settings: &OcrSettings) {
+    let round = |c: f64| (c * 100.0).round() / 100.0;
+    let confidence: Vec<Option<f64>> = pages.iter().map(|(_, p)| p.confidence.map(round)).collect();
+    let scored: Vec<f64> = pages.iter().filter_map(|(_, p)| p.confidence).collect();
+    let mean =
+        (!scored.is_empty()).then(|| round(scored.iter().sum::<f64>() / scored.len() as f64));
+    let numbers: Vec<usize> = pages.iter().map(|(n, _)| *n).collect();
     e.metadata.insert(
         "ocr".to_string(),
-        serde_json::json!({ "pages": pages, "languages": settings.languages, "engine": "tesseract" }),
+        serde_json::json!({
+            "pages": numbers,
+            "confidence": confidence,
+            "mean_confidence": mean,
+            "languages": settings.languages,
+            "engine": "tesseract",
+        }),
     );
 }
 
@@ -271,34 +293,49 @@ const TESSERACT: Tool = Tool {
     install_hint: "install Tesseract 5 with the language models (Debian: apt-get install tesseract-ocr tesseract-ocr-hrv tesseract-ocr-srp tesseract-ocr-srp-latn tesseract-ocr-bos tesseract-ocr-eng), or pass --ocr off",
 };
 
-/// Tesseract's text of one image, from the cache where it was read before.
-fn recognise(image: &[u8], settings: &OcrSettings, dpi: Option<u32>) -> Result<String, String> {
+/// The pages of one image (a TIFF may hold several) as Tesseract reads
+/// them, its TSV taken from the cache where it was read before.
+fn recognise(
+    image: &[u8],
+    settings: &OcrSettings,
+    dpi: Option<u32>,
+) -> Result<Vec<OcrPage>, String> {
+    let tidied = |tsv: &str| {
+        tsv::pages(tsv)
+            .into_iter()
+            .map(|p| OcrPage {
+                text: tidy(&p.text),
+                ..p
+            })
+            .collect()
+    };
     let digest = crate::digest::sha256_hex(image);
     let cached = settings
         .cache
         .as_ref()
-        .map(|dir| dir.join(format!("{digest}-{}.txt", settings.languages)));
-    if let Some(text) = cached
+        .map(|dir| dir.join(format!("{digest}-{}.tsv", settings.languages)));
+    if let Some(tsv) = cached
         .as_ref()
         .and_then(|c| std::fs::read_to_string(c).ok())
     {
-        return Ok(text);
+        return Ok(tidied(&tsv));
     }
     let mut command = Command::new("tesseract");
     command.args(["stdin", "stdout", "-l", &settings.languages]);
     if let Some(dpi) = dpi {
         command.args(["--dpi", &dpi.to_string()]);
     }
+    command.arg("tsv");
     // One core per page: Tesseract's OpenMP threads made a dense page 6×
     // slower on 2 cores (31.9 s wall against 5.1 s), and the pages of a
     // PDF are read in parallel instead.
     command.env("OMP_THREAD_LIMIT", "1");
     let output = run_tool(&mut command, image, TESSERACT)?;
-    let text = String::from_utf8_lossy(&output).into_owned();
+    let tsv = String::from_utf8_lossy(&output).into_owned();
     if let Some(path) = cached {
-        store(&path, &text);
+        store(&path, &tsv);
     }
-    Ok(text)
+    Ok(tidied(&tsv))
 }
 
 /// Puts `text` into the cache at `path`, under a temporary name of its own

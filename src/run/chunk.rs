@@ -55,6 +55,7 @@ fn ok_result(a: Analysed, position: Position, claimed_id: bool) -> DocResult {
         })
         .collect();
     let doc = a.document;
+    let ocr = ocr_summary(&doc.metadata);
     DocResult {
         position,
         claimed_id,
@@ -74,6 +75,8 @@ fn ok_result(a: Analysed, position: Position, claimed_id: bool) -> DocResult {
             status: DocStatus::Ok,
             error: String::new(),
             metadata: document_metadata(&doc),
+            ocr_pages: ocr.map(|o| o.0),
+            ocr_confidence: ocr.and_then(|o| o.1),
             text: doc.text,
         },
         mentions,
@@ -82,6 +85,16 @@ fn ok_result(a: Analysed, position: Position, claimed_id: bool) -> DocResult {
 
 /// The metadata documents.jsonl keeps: the source's, plus a PDF's page
 /// starts (code points), so a mention's page can be found from its offset.
+/// The pages OCR read and their mean confidence, from the metadata the OCR
+/// stage writes (`ocr.pages`, `ocr.mean_confidence`).
+fn ocr_summary(
+    metadata: &serde_json::Map<String, serde_json::Value>,
+) -> Option<(usize, Option<f64>)> {
+    let ocr = metadata.get("ocr")?;
+    let pages = ocr.get("pages")?.as_array()?.len();
+    Some((pages, ocr.get("mean_confidence").and_then(|c| c.as_f64())))
+}
+
 fn document_metadata(doc: &Document) -> serde_json::Map<String, serde_json::Value> {
     let mut metadata = doc.metadata.clone();
     if !doc.page_starts.is_empty() {

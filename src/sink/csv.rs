@@ -34,7 +34,7 @@ pub const MENTION_COLUMNS: [&str; 16] = [
     "lemma",
 ];
 
-pub const DOCUMENT_COLUMNS: [&str; 13] = [
+pub const DOCUMENT_COLUMNS: [&str; 15] = [
     "doc_id",
     "source_path",
     "title",
@@ -48,6 +48,8 @@ pub const DOCUMENT_COLUMNS: [&str; 13] = [
     "script",
     "pages",
     "encoding",
+    "ocr_pages",
+    "ocr_confidence",
 ];
 
 pub const ENTITY_COLUMNS: [&str; 14] = [
@@ -175,6 +177,11 @@ pub struct DocumentRow<'a> {
     pub script: Cow<'a, str>,
     pub pages: Option<usize>,
     pub encoding: Cow<'a, str>,
+    /// Added with OCR, after `encoding` (the header contract).
+    #[serde(default)]
+    pub ocr_pages: Option<usize>,
+    #[serde(default)]
+    pub ocr_confidence: Option<f64>,
 }
 
 /// A row of entities.csv ([`ENTITY_COLUMNS`]).
@@ -241,6 +248,8 @@ pub fn document_row(d: &DocumentOutcome) -> DocumentRow<'_> {
         script: cell(&d.script),
         pages: d.pages,
         encoding: cell(&d.encoding),
+        ocr_pages: d.ocr_pages,
+        ocr_confidence: d.ocr_confidence,
     }
 }
 

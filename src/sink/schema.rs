@@ -108,6 +108,9 @@ pub const DOCUMENTS: Table = Table {
         nullable("encoding", Text),
         nullable("text", Text),
         nullable("metadata", Json),
+        // Added with OCR.
+        nullable("ocr_pages", Int),
+        nullable("ocr_confidence", Real),
     ],
     primary_key: &["run_id", "doc_id"],
     foreign_keys: &[],
@@ -443,6 +446,8 @@ pub fn document_row(run_id: &str, position: usize, d: &DocumentOutcome) -> Vec<S
         d.encoding.as_str().into(),
         d.text.as_str().into(),
         SqlValue::Text(serde_json::Value::Object(d.metadata.clone()).to_string()),
+        d.ocr_pages.map_or(SqlValue::Null, SqlValue::from),
+        d.ocr_confidence.into(),
     ]
 }
 
