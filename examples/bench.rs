@@ -199,6 +199,16 @@ fn extraction_throughput(corpus: &Path) -> anyhow::Result<()> {
             bytes,
             isolated / mbs
         );
+        if *format == FileFormat::Pdf {
+            let (passes, before) = throughput(files, &|f| {
+                let _ =
+                    std::hint::black_box(nerpipe::ingest::extract::pdf::extract_without_poppler(f));
+            });
+            println!(
+                "  pdf by pdf-extract (the reader before poppler's pdftotext, kept for machines without poppler-utils) × {passes:>5}: {before:>8.1} MB/s; pdftotext {:.2}× that",
+                mbs / before
+            );
+        }
     }
     // Per document: the sample corpus ×20, every file once per copy.
     let documents: Vec<(FileFormat, &[u8])> = by_format

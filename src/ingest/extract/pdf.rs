@@ -67,7 +67,7 @@ pub const FALLBACK_READER: &str =
 
 /// The text by pdf-extract, as on a machine without poppler, `pdf_reader`
 /// saying so; a panic in it the `corrupt PDF:` error of the file.
-pub(crate) fn extract_without_poppler(bytes: &[u8]) -> Result<Extracted, String> {
+pub fn extract_without_poppler(bytes: &[u8]) -> Result<Extracted, String> {
     let mut extracted = match catch_unwind(AssertUnwindSafe(|| extract_with_pdf_extract(bytes))) {
         Ok(result) => result?,
         Err(_) => return Err("corrupt PDF: the parser failed on this file".to_string()),
