@@ -289,6 +289,7 @@ fn ocr_throughput(corpus: &Path) -> anyhow::Result<()> {
         languages: DEFAULT_LANGUAGES.to_string(),
         cache: None,
         threads: 1,
+        ..OcrSettings::default()
     });
     let started = Instant::now();
     for page in &pages {

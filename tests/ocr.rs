@@ -369,3 +369,82 @@ fn scans_and_scanned_pages_are_read_by_ocr() {
     ]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+/// A TIFF of `pages` IFDs, each a 1 × 1 page (no pixel data: the limit
+/// refuses it before anything decodes it).
+fn many_page_tiff(pages: u32) -> Vec<u8> {
+    let mut tiff = b"II*\0\x08\0\0\0".to_vec();
+    for k in 0..pages {
+        let next = if k + 1 == pages {
+            0
+        } else {
+            tiff.len() as u32 + 2 + 2 * 12 + 4
+        };
+        tiff.extend_from_slice(&2u16.to_le_bytes());
+        for tag in [256u16, 257] {
+            tiff.extend_from_slice(&tag.to_le_bytes());
+            tiff.extend_from_slice(&4u16.to_le_bytes());
+            tiff.extend_from_slice(&1u32.to_le_bytes());
+            tiff.extend_from_slice(&1u32.to_le_bytes());
+        }
+        tiff.extend_from_slice(&next.to_le_bytes());
+    }
+    tiff
+}
+
+#[test]
+fn images_ocr_cannot_or_should_not_read_are_error_rows() {
+    if !services::ocr_tools() {
+        return;
+    }
+    let corpus = tempfile::tempdir().unwrap();
+    let c = corpus.path();
+    std::fs::write(c.join("zero.tiff"), b"").unwrap();
+    let mut huge = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    huge.extend_from_slice(&20_000u32.to_be_bytes());
+    huge.extend_from_slice(&20_000u32.to_be_bytes());
+    huge.extend_from_slice(&[8, 0, 0, 0, 0]);
+    std::fs::write(c.join("huge.png"), &huge).unwrap();
+    let mut corrupt = vec![0xFF, 0xD8, 0xFF, 0xE0];
+    corrupt.extend((0..4000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8));
+    std::fs::write(c.join("corrupt.jpg"), &corrupt).unwrap();
+    std::fs::write(c.join("pages.tiff"), many_page_tiff(2_000)).unwrap();
+    // 1 200 blank pages: nothing to read but OCR, more than the limit.
+    let kids: Vec<String> = (0..1_200).map(|k| format!("{} 0 R", 3 + k)).collect();
+    let mut objects = vec![
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        format!("<< /Type /Pages /Kids [{}] /Count 1200 >>", kids.join(" ")),
+    ];
+    objects.extend(
+        (0..1_200).map(|_| "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>".to_string()),
+    );
+    let refs: Vec<&str> = objects.iter().map(String::as_str).collect();
+    std::fs::write(c.join("blank.pdf"), common::pdf_of(&refs)).unwrap();
+
+    let cache = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let started = std::time::Instant::now();
+    let output = run(c, out.path(), cache.path(), &[], None);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // Refused from the headers and the page count: no page was rendered.
+    assert!(started.elapsed().as_secs() < 60, "{:?}", started.elapsed());
+    let documents: Vec<DocumentRow> = read_csv(&out.path().join("documents.csv"));
+    let errors: Vec<(&str, &str, &str)> = documents
+        .iter()
+        .map(|d| (d.doc_id.as_str(), d.status.as_str(), d.error.as_str()))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            ("blank.pdf", "error", "1200 pages to read by OCR, more than --ocr-max-pages 1000: raise it to read this file"),
+            ("corrupt.jpg", "error", "OCR: the image could not be decoded (corrupt, cut short, or a format Tesseract does not read)"),
+            ("huge.png", "error", "an image of 20000 × 20000 pixels, more than --ocr-max-pixels 100000000: raise it to read this file"),
+            ("pages.tiff", "error", "2000 pages to read by OCR, more than --ocr-max-pages 1000: raise it to read this file"),
+            ("zero.tiff", "error", "an empty file (0 bytes): no image to read"),
+        ]
+    );
+}

@@ -12,6 +12,7 @@
 //! `--ocr auto` reads the pages that have no text (a mixed PDF gets both),
 //! `force` every page (for a text layer that is garbage), `off` none.
 
+mod size;
 mod tsv;
 
 use super::extract::{wraps::join_wrapped_lines, Extracted, FileFormat};
@@ -59,7 +60,18 @@ pub struct OcrSettings {
     pub cache: Option<PathBuf>,
     /// Pages of one PDF read at once (each Tesseract then on one core).
     pub threads: usize,
+    /// The most pixels an image (or a TIFF's largest page) may have.
+    pub max_pixels: u64,
+    /// The most pages one file may have OCR'd.
+    pub max_pages: usize,
 }
+
+/// Default of `--ocr-max-pixels`: 100 million, an A3 page at 600 dpi is 70.
+pub const MAX_PIXELS: u64 = 100_000_000;
+
+/// Default of `--ocr-max-pages`: a thousand pages, about 1.5 hours of one
+/// core at 5 s a dense page.
+pub const MAX_PAGES: usize = 1_000;
 
 impl Default for OcrSettings {
     fn default() -> Self {
@@ -68,6 +80,8 @@ impl Default for OcrSettings {
             languages: DEFAULT_LANGUAGES.to_string(),
             cache: default_cache(),
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            max_pixels: MAX_PIXELS,
+            max_pages: MAX_PAGES,
         }
     }
 }
@@ -115,6 +129,13 @@ pub fn extract(bytes: &[u8], format: FileFormat) -> Result<Extracted, String> {
 
 /// An image file: every page of it (a TIFF may hold several).
 fn image(bytes: &[u8], settings: &OcrSettings) -> Result<Extracted, String> {
+    if bytes.is_empty() {
+        return Err("an empty file (0 bytes): no image to read".to_string());
+    }
+    if let Some((width, height, pages)) = size::image_size(bytes) {
+        within_pixels(width, height, settings)?;
+        within_pages(pages, settings)?;
+    }
     let mut read = recognise(bytes, settings, None)?;
     let last = read.iter().rposition(|p| !p.text.is_empty());
     read.truncate(last.map_or(0, |l| l + 1));
@@ -145,9 +166,13 @@ fn pdf(bytes: &[u8], layer: Extracted, settings: &OcrSettings) -> Result<Extract
     let ocr_pages: Vec<usize> = (1..=count)
         .filter(|&n| settings.mode == OcrMode::Force || pages[n - 1].is_empty())
         .collect();
+    within_pages(ocr_pages.len(), settings)?;
     let parallel = ocr_pages.len() > 1 && settings.threads > 1;
     let read = |n: usize| -> Result<OcrPage, String> {
         let image = render(&file, n, dir.path())?;
+        if let Some((width, height, _)) = size::image_size(&image) {
+            within_pixels(width, height, settings).map_err(|e| format!("page {n}: {e}"))?;
+        }
         let page = recognise(&image, settings, Some(DPI))?.into_iter().next();
         Ok(page.unwrap_or(OcrPage {
             text: String::new(),
@@ -179,6 +204,26 @@ fn pdf(bytes: &[u8], layer: Extracted, settings: &OcrSettings) -> Result<Extract
     let ocr_pages: Vec<(usize, &OcrPage)> = ocr_pages.iter().copied().zip(&read).collect();
     note_ocr(&mut extracted, &ocr_pages, settings);
     Ok(extracted)
+}
+
+fn within_pixels(width: u64, height: u64, settings: &OcrSettings) -> Result<(), String> {
+    if width.saturating_mul(height) > settings.max_pixels {
+        return Err(format!(
+            "an image of {width} × {height} pixels, more than --ocr-max-pixels {}: raise it to read this file",
+            settings.max_pixels
+        ));
+    }
+    Ok(())
+}
+
+fn within_pages(pages: usize, settings: &OcrSettings) -> Result<(), String> {
+    if pages > settings.max_pages {
+        return Err(format!(
+            "{pages} pages to read by OCR, more than --ocr-max-pages {}: raise it to read this file",
+            settings.max_pages
+        ));
+    }
+    Ok(())
 }
 
 /// The pool that reads a PDF's pages, `threads` wide (made once).
@@ -378,6 +423,10 @@ fn run_tool(command: &mut Command, input: &[u8], tool: Tool) -> Result<Vec<u8>, 
                         "OCR: {} failed ({status}): {said}: {}",
                         tool.name, tool.install_hint
                     )
+                } else if said == "Error during processing." {
+                    // Leptonica's reasons ("pixReadMemJpeg: pix not read")
+                    // come before this last line and tell an analyst no more.
+                    "OCR: the image could not be decoded (corrupt, cut short, or a format Tesseract does not read)".to_string()
                 } else {
                     format!("OCR: {} failed ({status}): {said}", tool.name)
                 }

@@ -114,6 +114,14 @@ pub struct RunArgs {
     /// Tesseract's language models, joined with `+`.
     #[arg(long, default_value = crate::ingest::ocr::DEFAULT_LANGUAGES, value_parser = crate::cli::ocr_languages)]
     pub ocr_languages: String,
+    /// OCR refuses an image (or a TIFF page) of more pixels than this: an
+    /// error row, not gigabytes of decoded pixels.
+    #[arg(long, default_value_t = crate::ingest::ocr::MAX_PIXELS)]
+    pub ocr_max_pixels: u64,
+    /// OCR refuses a file with more pages to read than this (at about 5 s a
+    /// page on one core).
+    #[arg(long, default_value_t = crate::ingest::ocr::MAX_PAGES)]
+    pub ocr_max_pages: usize,
     /// Treat every document as this language (ISO 639-1: hr, sr, bs, en, ...)
     /// instead of detecting it from the text.
     #[arg(long, value_parser = crate::ingest::language::parse_code)]
@@ -303,6 +311,8 @@ fn result_options(
         "consistency": args.inference.consistency,
         "ocr": args.ocr,
         "ocr_languages": args.ocr_languages,
+        "ocr_max_pixels": args.ocr_max_pixels,
+        "ocr_max_pages": args.ocr_max_pages,
     })
 }
 
@@ -329,6 +339,8 @@ pub fn run(args: &RunArgs) -> crate::error::Result<RunSummary> {
     crate::ingest::ocr::configure(crate::ingest::ocr::OcrSettings {
         mode: args.ocr,
         languages: args.ocr_languages.clone(),
+        max_pixels: args.ocr_max_pixels,
+        max_pages: args.ocr_max_pages,
         threads: args.inference.threads.unwrap_or(defaults.threads),
         ..defaults
     });
