@@ -97,6 +97,14 @@ fn default_cache() -> Option<PathBuf> {
 
 static SETTINGS: OnceLock<OcrSettings> = OnceLock::new();
 
+/// Pages OCR has read in this process (from the cache too).
+static PAGES_READ: AtomicUsize = AtomicUsize::new(0);
+
+/// Pages OCR has read so far in this process: the run's progress shows it.
+pub fn pages_read() -> usize {
+    PAGES_READ.load(Ordering::Relaxed)
+}
+
 /// Sets the run's OCR settings; the first call wins.
 pub fn configure(settings: OcrSettings) {
     let _ = SETTINGS.set(settings);
@@ -346,13 +354,15 @@ fn recognise(
     dpi: Option<u32>,
 ) -> Result<Vec<OcrPage>, String> {
     let tidied = |tsv: &str| {
-        tsv::pages(tsv)
+        let pages: Vec<OcrPage> = tsv::pages(tsv)
             .into_iter()
             .map(|p| OcrPage {
                 text: tidy(&p.text),
                 ..p
             })
-            .collect()
+            .collect();
+        PAGES_READ.fetch_add(pages.len(), Ordering::Relaxed);
+        pages
     };
     let digest = crate::digest::sha256_hex(image);
     let cached = settings

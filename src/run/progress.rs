@@ -41,12 +41,16 @@ impl Progress {
     pub fn advance(&mut self, bytes: u64, summary: &crate::run::RunSummary) {
         self.done_bytes += bytes;
         let seconds = self.started.elapsed().as_secs_f64().max(1e-9);
-        let message = format!(
+        let mut message = format!(
             "{} documents, {} mentions, {:.0} tokens/s",
             summary.counts.documents_ok + summary.counts.documents_failed,
             summary.counts.mentions,
             summary.tokens as f64 / seconds
         );
+        let ocr_pages = crate::ingest::ocr::pages_read();
+        if ocr_pages > 0 {
+            message.push_str(&format!(", {ocr_pages} pages OCR'd"));
+        }
         if let Some(bar) = &self.bar {
             bar.set_position(self.done_bytes);
             bar.set_message(message);

@@ -46,13 +46,7 @@ pub fn extract(bytes: &[u8]) -> Result<Extracted, String> {
         Err(poppler::Unread::Problem(problem)) => return Err(problem),
         Err(poppler::Unread::Missing) => return extract_without_poppler(bytes),
     };
-    let mut extracted = join_pages(&pages);
-    if extracted.text.is_empty() {
-        return Err(NO_TEXT_LAYER.to_string());
-    }
-    extracted
-        .metadata
-        .insert("pages".to_string(), Value::from(pages.len()));
+    let mut extracted = with_text_layer(&pages)?;
     // The Info dictionary where lopdf can read it: a file poppler reads and
     // lopdf does not keeps its text without a title.
     if let Ok(Ok(doc)) = catch_unwind(|| Document::load_mem(bytes)) {
@@ -75,6 +69,19 @@ pub fn extract_without_poppler(bytes: &[u8]) -> Result<Extracted, String> {
     extracted
         .metadata
         .insert("pdf_reader".to_string(), Value::from(FALLBACK_READER));
+    Ok(extracted)
+}
+
+/// The pages joined ([`join_pages`]) and counted in metadata; the
+/// [`NO_TEXT_LAYER`] error where none has text.
+fn with_text_layer(pages: &[String]) -> Result<Extracted, String> {
+    let mut extracted = join_pages(pages);
+    if extracted.text.is_empty() {
+        return Err(NO_TEXT_LAYER.to_string());
+    }
+    extracted
+        .metadata
+        .insert("pages".to_string(), Value::from(pages.len()));
     Ok(extracted)
 }
 
@@ -135,14 +142,7 @@ fn extract_with_pdf_extract(bytes: &[u8]) -> Result<Extracted, String> {
     for (&number, &page_id) in &pages {
         with_text.push(prepare_page(&mut doc, number, page_id)?);
     }
-    let texts = page_texts(&doc, &with_text)?;
-    let mut extracted = join_pages(&texts);
-    if extracted.text.is_empty() {
-        return Err(NO_TEXT_LAYER.to_string());
-    }
-    extracted
-        .metadata
-        .insert("pages".to_string(), Value::from(pages.len()));
+    let mut extracted = with_text_layer(&page_texts(&doc, &with_text)?)?;
     extracted.title = info_metadata(&doc, &mut extracted.metadata);
     Ok(extracted)
 }
