@@ -19,7 +19,7 @@ command -v patchelf >/dev/null || missing+=(patchelf)
 # OCR (tests/ocr.rs): Tesseract 5 with the region's models and English,
 # poppler's pdftoppm and pdfinfo to render PDF pages.
 command -v tesseract >/dev/null || missing+=(tesseract-ocr)
-for model in eng hrv srp srp-latn bos; do
+for model in eng hrv srp srp-latn bos mkd; do
     compgen -G "/usr/share/tesseract-ocr/*/tessdata/${model//-/_}.traineddata" >/dev/null \
         || missing+=("tesseract-ocr-$model")
 done

@@ -41,8 +41,12 @@ pub enum OcrMode {
 }
 
 /// The region's languages plus English, as Tesseract names its models:
-/// Croatian, Serbian (Cyrillic), Serbian (Latin), Bosnian, English.
-pub const DEFAULT_LANGUAGES: &str = "hrv+srp+srp_latn+bos+eng";
+/// Croatian, Serbian (Cyrillic), Serbian (Latin), Bosnian, English,
+/// Macedonian. Macedonian goes last: first, it cost a Croatian JPEG 0.6
+/// points of character error rate; last, it costs the other scans nothing
+/// measurable and reads a Macedonian page at 0.35 % instead of 1.41 % (ќ, ѓ,
+/// ѕ). Montenegrin has no model of its own; hrv and srp read it.
+pub const DEFAULT_LANGUAGES: &str = "hrv+srp+srp_latn+bos+eng+mkd";
 
 /// Resolution PDF pages are rendered at for OCR.
 const DPI: u32 = 300;
@@ -343,7 +347,7 @@ const POPPLER_HINT: &str =
     "install poppler-utils (Debian: apt-get install poppler-utils), or pass --ocr off";
 const TESSERACT: Tool = Tool {
     name: "tesseract",
-    install_hint: "install Tesseract 5 with the language models (Debian: apt-get install tesseract-ocr tesseract-ocr-hrv tesseract-ocr-srp tesseract-ocr-srp-latn tesseract-ocr-bos tesseract-ocr-eng), or pass --ocr off",
+    install_hint: "install Tesseract 5 with the language models (Debian: apt-get install tesseract-ocr tesseract-ocr-hrv tesseract-ocr-srp tesseract-ocr-srp-latn tesseract-ocr-bos tesseract-ocr-eng tesseract-ocr-mkd), or pass --ocr off",
 };
 
 /// The pages of one image (a TIFF may hold several) as Tesseract reads

@@ -129,7 +129,7 @@ pub fn run_chromium(bin: &Path, profile: &Path, extra: &[&str], page: &Path) -> 
 /// Tesseract with the region's models and poppler's pdftoppm and pdfinfo
 /// (what `--ocr` runs): true when all are there.
 pub fn ocr_tools() -> bool {
-    let models = ["eng", "hrv", "srp", "srp_latn", "bos"];
+    let models = ["eng", "hrv", "srp", "srp_latn", "bos", "mkd"];
     let listed = Command::new("tesseract")
         .arg("--list-langs")
         .output()
@@ -141,7 +141,7 @@ pub fn ocr_tools() -> bool {
     let found = have_models && program("pdftoppm").is_some() && program("pdfinfo").is_some();
     if !found {
         missing(
-            "Tesseract with eng/hrv/srp/srp_latn/bos and poppler-utils",
+            "Tesseract with eng/hrv/srp/srp_latn/bos/mkd and poppler-utils",
             "bash scripts/ci-install.sh installs them",
         );
     }
