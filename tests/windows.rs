@@ -81,6 +81,7 @@ fn batched_equals_window_by_window(model: &LoadedModel, seq: &TokenSequence) {
         batch_size,
         model_tokens: Default::default(),
         pack_documents: false,
+        forward_threads: 1,
     };
 
     let batched = predictor(64).predict(&[seq]).remove(0);
@@ -204,6 +205,7 @@ fn predictor(model: &LoadedModel, spec: WindowSpec, batch_size: usize) -> Window
         batch_size,
         model_tokens: Default::default(),
         pack_documents: true,
+        forward_threads: 1,
     }
 }
 
@@ -278,5 +280,30 @@ fn int8_scores_do_not_depend_on_the_batch() {
     for (seq, probs) in seqs.iter().zip(&together) {
         let alone = unpacked(1).predict(&[seq]).remove(0);
         assert_eq!(probs, &alone);
+    }
+}
+
+/// The own forward's batches run on several threads at once (one replica of
+/// the network each) give the same bits as one after the other, in each
+/// precision: runs with any --threads agree byte for byte.
+#[test]
+fn batches_on_several_threads_give_the_bits_of_one_thread() {
+    use nerpipe::model::Engine;
+    for precision in [Precision::Fp32, Precision::Int8] {
+        let model = LoadedModel::load_for(&default_model(), precision, Engine::Nerpipe).unwrap();
+        let (spec, seqs) = packing_sequences(&model);
+        let refs: Vec<&TokenSequence> = seqs.iter().collect();
+        let threaded = |forward_threads| WindowedPredictor {
+            pack_documents: false,
+            forward_threads,
+            ..predictor(&model, spec, 2)
+        };
+        let one = threaded(1);
+        let expected = one.predict(&refs);
+        let three = threaded(3);
+        assert_eq!(three.predict(&refs), expected, "{precision:?}");
+        // The same model positions counted, whichever thread ran them.
+        assert_eq!(three.model_tokens.get(), one.model_tokens.get());
+        assert!(one.model_tokens.get() > 0);
     }
 }

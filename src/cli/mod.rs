@@ -170,6 +170,12 @@ pub fn ocr_languages(s: &str) -> Result<String, String> {
     }
 }
 
+/// Cores this process may run on (1 when unknown): the default of
+/// `--threads`.
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -49,9 +49,7 @@ pub struct EvalArgs {
 
 pub fn run(args: &EvalArgs) -> crate::error::Result<()> {
     let inference = &args.inference;
-    if let Some(t) = inference.threads {
-        tch::set_num_threads(t as i32);
-    }
+    tch::set_num_threads(inference.libtorch_threads() as i32);
     let mut sentences = read_conll(&args.data)?;
     TypeMap::parse(&args.map_type)
         .map_err(|e| crate::Error::Usage(e.to_string()))?
@@ -80,6 +78,7 @@ pub fn run(args: &EvalArgs) -> crate::error::Result<()> {
         batch_size: args.batch_size,
         model_tokens: Default::default(),
         pack_documents: false,
+        forward_threads: inference.forward_threads(),
     };
     let decoder = inference.decoder.unwrap_or(model.config.decoder);
     let tagger = Tagger {

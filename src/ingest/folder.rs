@@ -191,9 +191,8 @@ impl Corpus {
     /// progress); whole files that are not wanted are not read at all.
     pub fn select(self, selection: Selection) -> impl Iterator<Item = Ingested> {
         let selection = std::sync::Arc::new(selection);
-        self.entries
-            .into_iter()
-            .flat_map(move |entry| -> Box<dyn Iterator<Item = Ingested>> {
+        self.entries.into_iter().flat_map(
+            move |entry| -> Box<dyn Iterator<Item = Ingested> + Send> {
                 let selection = selection.clone();
                 match entry {
                     Err(failed) => {
@@ -234,7 +233,8 @@ impl Corpus {
                         }))
                     }
                 }
-            })
+            },
+        )
     }
 }
 
@@ -289,8 +289,8 @@ fn read_mail(
     format: FileFormat,
     size: u64,
     selection: std::sync::Arc<Selection>,
-) -> Box<dyn Iterator<Item = (Position, Item)>> {
-    let whole_file_fails = |problem: String| -> Box<dyn Iterator<Item = (Position, Item)>> {
+) -> Box<dyn Iterator<Item = (Position, Item)> + Send> {
+    let whole_file_fails = |problem: String| -> Box<dyn Iterator<Item = (Position, Item)> + Send> {
         Box::new(std::iter::once((
             Position::new(&relative, 0),
             failed(&relative, &relative, problem),
@@ -326,7 +326,7 @@ fn read_mail(
 }
 
 /// A mail file's messages: (id, raw bytes).
-type Messages = Box<dyn Iterator<Item = (String, Vec<u8>)>>;
+type Messages = Box<dyn Iterator<Item = (String, Vec<u8>)> + Send>;
 
 /// The messages of a mail file with their ids: the file itself (`.eml`) or
 /// each message of an mbox (`path:N`), read one at a time, so an mbox of
@@ -565,7 +565,7 @@ impl Source for Corpus {
         Corpus::total_bytes(self)
     }
 
-    fn select(self: Box<Self>, selection: Selection) -> Box<dyn Iterator<Item = Ingested>> {
+    fn select(self: Box<Self>, selection: Selection) -> Box<dyn Iterator<Item = Ingested> + Send> {
         Box::new(Corpus::select(*self, selection))
     }
 }

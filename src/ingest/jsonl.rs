@@ -274,7 +274,7 @@ fn control_in_id(id: &str) -> String {
 /// A JSONL file or standard input (`-`), as a [`Source`].
 pub struct JsonlSource {
     pub name: String,
-    pub reader: Box<dyn BufRead>,
+    pub reader: Box<dyn BufRead + Send>,
 }
 
 impl Source for JsonlSource {
@@ -282,7 +282,7 @@ impl Source for JsonlSource {
         0
     }
 
-    fn select(self: Box<Self>, selection: Selection) -> Box<dyn Iterator<Item = Ingested>> {
+    fn select(self: Box<Self>, selection: Selection) -> Box<dyn Iterator<Item = Ingested> + Send> {
         Box::new(read_jsonl(
             self.name,
             self.reader,

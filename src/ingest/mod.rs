@@ -56,7 +56,7 @@ pub use jsonl::{read_jsonl, JsonlSource};
 pub trait Source {
     /// Total input size in bytes, for progress (0 when unknown: a stream).
     fn total_bytes(&self) -> u64;
-    fn select(self: Box<Self>, selection: Selection) -> Box<dyn Iterator<Item = Ingested>>;
+    fn select(self: Box<Self>, selection: Selection) -> Box<dyn Iterator<Item = Ingested> + Send>;
 }
 
 /// Where a document sits in the corpus: its file and, in a JSONL file, its

@@ -44,7 +44,55 @@ enum Linear {
     },
 }
 
+impl Layer {
+    fn replica(&self) -> Layer {
+        Layer {
+            qkv: self.qkv.replica(),
+            out: self.out.replica(),
+            ln1: pair(&self.ln1),
+            ffn_in: self.ffn_in.replica(),
+            ffn_out: self.ffn_out.replica(),
+            ln2: pair(&self.ln2),
+        }
+    }
+}
+
+/// A second handle on a pair of tensors (the same storage).
+fn pair((a, b): &(Tensor, Tensor)) -> (Tensor, Tensor) {
+    (a.shallow_clone(), b.shallow_clone())
+}
+
 impl Linear {
+    fn replica(&self) -> Linear {
+        match self {
+            Linear::Dense { w, b } => Linear::Dense {
+                w: w.shallow_clone(),
+                b: b.shallow_clone(),
+            },
+            Linear::Int8 {
+                q,
+                packed,
+                col_offsets,
+                scale,
+                zero_point,
+                zero_bias,
+                unscale,
+                b,
+                anchor,
+            } => Linear::Int8 {
+                q: q.shallow_clone(),
+                packed: packed.shallow_clone(),
+                col_offsets: col_offsets.shallow_clone(),
+                scale: *scale,
+                zero_point: *zero_point,
+                zero_bias: zero_bias.shallow_clone(),
+                unscale: unscale.shallow_clone(),
+                b: b.shallow_clone(),
+                anchor: anchor.shallow_clone(),
+            },
+        }
+    }
+
     /// From fp32 weights `[out, in]` and bias.
     fn new(w: Tensor, b: Tensor, precision: Precision) -> anyhow::Result<Linear> {
         Ok(match precision {
@@ -274,6 +322,24 @@ impl FastEncoder {
             kind,
         })
     }
+    /// The same network over the same weights (no copy), for another
+    /// thread: tensors are `Send` but not `Sync`, so each thread that runs
+    /// the forward holds handles of its own. The weights are only read
+    /// after loading, which libtorch allows from many threads at once.
+    pub fn replica(&self) -> FastEncoder {
+        FastEncoder {
+            word: self.word.shallow_clone(),
+            position: self.position.shallow_clone(),
+            shape: self.shape.as_ref().map(Tensor::shallow_clone),
+            emb_ln: pair(&self.emb_ln),
+            layers: self.layers.iter().map(Layer::replica).collect(),
+            classifier: pair(&self.classifier),
+            heads: self.heads,
+            eps: self.eps,
+            kind: self.kind,
+        }
+    }
+
     /// Whether the matrix multiplications run in bf16.
     pub fn multiplies_in_bf16(&self) -> bool {
         self.kind == Kind::BFloat16

@@ -12,7 +12,7 @@ use crate::doc::{Document, Mention, Span};
 use crate::ingest::language::{self, Detected};
 use crate::model::{Decoder, Engine, LoadedModel, Precision};
 use crate::resolve::{lemmatise, resolve_document, Resolved};
-use crate::segment::{TokenSequence, WindowCuts, WindowSpec};
+use crate::segment::{Segmenter, TokenSequence, WindowCuts, WindowSpec};
 use crate::Error;
 use anyhow::Context;
 use rayon::prelude::*;
@@ -59,6 +59,27 @@ impl InferenceArgs {
         Precision::resolve(self.precision, self.engine)
     }
 
+    /// Threads the model's batches run on: with nerpipe's own forward, one
+    /// per core (`--threads`), each running whole batches on one core of
+    /// its own; libtorch then keeps to one thread
+    /// ([`InferenceArgs::libtorch_threads`]). rust-bert's forward runs one
+    /// batch at a time on libtorch's threads.
+    pub fn forward_threads(&self) -> usize {
+        match self.engine {
+            Engine::Nerpipe => self.threads.unwrap_or_else(crate::cli::cores),
+            Engine::RustBert => 1,
+        }
+    }
+
+    /// Threads libtorch's own operations use: one where the forward runs
+    /// whole batches in parallel, else `--threads` (default: all cores).
+    pub fn libtorch_threads(&self) -> usize {
+        match self.engine {
+            Engine::Nerpipe => 1,
+            Engine::RustBert => self.threads.unwrap_or_else(crate::cli::cores),
+        }
+    }
+
     /// Windows of `window` sub-tokens (start and end tokens included).
     pub fn windows(&self, window: usize) -> crate::error::Result<WindowSpec> {
         if window < 8 || self.overlap * 2 >= window - 2 {
@@ -89,6 +110,8 @@ pub struct PipelineSettings {
     /// `--language`: every document's language, detection off.
     pub language: Option<String>,
     pub threads: Option<usize>,
+    /// Threads that each run whole model batches ([`InferenceArgs::forward_threads`]).
+    pub forward_threads: usize,
     /// Whether the amounts rules run (not in `nerpipe eval`).
     pub amounts: bool,
 }
@@ -113,14 +136,46 @@ pub struct Unreadable {
     pub error: String,
 }
 
-/// The recognition stages with their settings, applied a batch at a time.
-pub struct Pipeline<'m> {
-    /// `routes[0]` is the default model; then one per `--model-for`, in order.
-    routes: Vec<Transformer<'m>>,
-    /// Language → index into `routes`.
+/// A batch of documents ready for the model: each with its language, how
+/// that was found, its route and its sub-tokens for the route's model (or
+/// why its tokenizer failed).
+pub struct Prepared {
+    documents: Vec<Document>,
+    languages: Vec<(Detected, &'static str, usize)>,
+    sequences: Vec<anyhow::Result<TokenSequence>>,
+}
+
+impl Prepared {
+    /// Documents in the batch.
+    pub fn len(&self) -> usize {
+        self.documents.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.documents.is_empty()
+    }
+}
+
+/// The stages before the model (language, segmentation) and after it
+/// (marked names, amounts, consistency, resolution). They hold no model
+/// state, so a run can prepare the next batch and finish the last one on
+/// other threads while the model reads this one.
+pub struct Stages<'m> {
+    /// The segmenter of each route, in route order.
+    segmenters: Vec<&'m Segmenter>,
+    /// Language → index into the routes.
     by_language: Vec<(String, usize)>,
     settings: PipelineSettings,
     pool: rayon::ThreadPool,
+}
+
+/// The recognition stages with their settings, applied a batch at a time:
+/// [`Stages::prepare`], [`Pipeline::recognise`] (the model), then
+/// [`Stages::finish`].
+pub struct Pipeline<'m> {
+    /// `routes[0]` is the default model; then one per `--model-for`, in order.
+    routes: Vec<Transformer<'m>>,
+    stages: Stages<'m>,
 }
 
 impl<'m> Pipeline<'m> {
@@ -145,13 +200,18 @@ impl<'m> Pipeline<'m> {
             .collect();
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(settings.threads.unwrap_or(0))
+            .thread_name(|i| format!("nerpipe-stages-{i}"))
             .build()
             .context("cannot start worker threads")?;
+        let segmenters = models.iter().map(|m| &m.segmenter).collect();
         Ok(Pipeline {
             routes,
-            by_language,
-            settings,
-            pool,
+            stages: Stages {
+                segmenters,
+                by_language,
+                settings,
+                pool,
+            },
         })
     }
 
@@ -178,6 +238,7 @@ impl<'m> Pipeline<'m> {
                 batch_size: settings.batch_size,
                 model_tokens: Default::default(),
                 pack_documents: settings.pack_documents,
+                forward_threads: settings.forward_threads,
             },
             decoder: settings.decoder.unwrap_or(model.config.decoder),
             aggregation: settings.aggregation,
@@ -198,68 +259,29 @@ impl<'m> Pipeline<'m> {
             .sum()
     }
 
-    /// Runs the pipeline over a batch of documents, in order.
+    /// The stages around the model.
+    pub fn stages(&self) -> &Stages<'m> {
+        &self.stages
+    }
+
+    /// Runs the pipeline over a batch of documents, in order, one stage
+    /// after the other.
     pub fn process(&self, documents: Vec<Document>) -> Vec<Result<Analysed, Unreadable>> {
-        let (languages, sequences) = self.segment(&documents);
-        let model_spans = self.recognise(&documents, &languages, &sequences);
-        documents
-            .into_iter()
-            .zip(languages)
-            .zip(sequences)
-            .zip(model_spans)
-            .map(
-                |(((document, (language, source, _)), tokens), spans)| match tokens {
-                    Ok(tokens) => Ok(self.finish(document, language, source, &tokens, spans)),
-                    Err(e) => Err(Unreadable {
-                        document: Box::new(document),
-                        error: e.to_string(),
-                    }),
-                },
-            )
-            .collect()
+        let prepared = self.stages.prepare(documents);
+        let spans = self.recognise(&prepared);
+        self.stages.finish(prepared, spans)
     }
 
-    /// Language and route of each document, then its sub-tokens for the
-    /// route's model (in parallel: the predictors are not Sync, so the
-    /// workers see only the segmenters).
-    #[allow(clippy::type_complexity)]
-    fn segment(
-        &self,
-        documents: &[Document],
-    ) -> (
-        Vec<(Detected, &'static str, usize)>,
-        Vec<anyhow::Result<TokenSequence>>,
-    ) {
-        let forced = &self.settings.language;
-        let segmenters: Vec<_> = self.routes.iter().map(|r| &r.model.segmenter).collect();
-        let by_language = &self.by_language;
-        self.pool.install(|| {
-            documents
-                .par_iter()
-                .map(|d| {
-                    let (language, source) = language_of(d, forced);
-                    let route = route_of(by_language, &language.language);
-                    let tokens = segmenters[route].text(&d.text);
-                    ((language, source, route), tokens)
-                })
-                .unzip()
-        })
-    }
-
-    /// The model spans of each document: one batched call per route over
-    /// its documents, in batch order.
-    fn recognise(
-        &self,
-        documents: &[Document],
-        languages: &[(Detected, &'static str, usize)],
-        sequences: &[anyhow::Result<TokenSequence>],
-    ) -> Vec<Vec<Span>> {
-        let mut spans: Vec<Vec<Span>> = vec![Vec::new(); documents.len()];
+    /// The model spans of each document of a prepared batch: one batched
+    /// call per route over its documents, in batch order.
+    pub fn recognise(&self, prepared: &Prepared) -> Vec<Vec<Span>> {
+        let mut spans: Vec<Vec<Span>> = vec![Vec::new(); prepared.len()];
         for (route_index, route) in self.routes.iter().enumerate() {
-            let (at, batch): (Vec<usize>, Vec<Segmented>) = documents
+            let (at, batch): (Vec<usize>, Vec<Segmented>) = prepared
+                .documents
                 .iter()
-                .zip(languages)
-                .zip(sequences)
+                .zip(&prepared.languages)
+                .zip(&prepared.sequences)
                 .enumerate()
                 .filter_map(|(i, ((document, (language, _, r)), tokens))| match tokens {
                     Ok(tokens) if *r == route_index => Some((
@@ -282,10 +304,72 @@ impl<'m> Pipeline<'m> {
         }
         spans
     }
+}
+
+impl Stages<'_> {
+    /// Language and route of each document, then its sub-tokens for the
+    /// route's model, on the stages' threads.
+    pub fn prepare(&self, documents: Vec<Document>) -> Prepared {
+        let forced = &self.settings.language;
+        let segmenters = &self.segmenters;
+        let by_language = &self.by_language;
+        let (languages, sequences) = self.pool.install(|| {
+            documents
+                .par_iter()
+                .map(|d| {
+                    let (language, source) = language_of(d, forced);
+                    let route = route_of(by_language, &language.language);
+                    let tokens = segmenters[route].text(&d.text);
+                    ((language, source, route), tokens)
+                })
+                .unzip()
+        });
+        Prepared {
+            documents,
+            languages,
+            sequences,
+        }
+    }
+
+    /// Each document of a batch after the model (`spans`: its model spans,
+    /// in batch order), on the stages' threads, answered in order.
+    pub fn finish(
+        &self,
+        prepared: Prepared,
+        spans: Vec<Vec<Span>>,
+    ) -> Vec<Result<Analysed, Unreadable>> {
+        let Prepared {
+            documents,
+            languages,
+            sequences,
+        } = prepared;
+        let batch: Vec<_> = documents
+            .into_iter()
+            .zip(languages)
+            .zip(sequences)
+            .zip(spans)
+            .collect();
+        self.pool.install(|| {
+            batch
+                .into_par_iter()
+                .map(
+                    |(((document, (language, source, _)), tokens), spans)| match tokens {
+                        Ok(tokens) => {
+                            Ok(self.finish_one(document, language, source, &tokens, spans))
+                        }
+                        Err(e) => Err(Unreadable {
+                            document: Box::new(document),
+                            error: e.to_string(),
+                        }),
+                    },
+                )
+                .collect()
+        })
+    }
 
     /// One document after the model: marked names and amounts, the
     /// consistency rules, mentions and their resolution.
-    fn finish(
+    fn finish_one(
         &self,
         document: Document,
         language: Detected,

@@ -1,19 +1,25 @@
 //! One chunk of the ingest stream through the pipeline
 //! ([`crate::recognise::pipeline`]): the chunk's documents go through it in
-//! one batch, its failed entries become error rows, and each result is kept
-//! with its place in the corpus for the chunk store.
+//! one batch ([`split`]), its failed entries become error rows, and each
+//! result is kept with its place in the corpus for the chunk store
+//! ([`results`]).
 
 use super::store::{DocResult, ResolvedMention};
 use crate::doc::{DocStatus, Document, DocumentOutcome};
 use crate::ingest::{Failed, Item, Position};
-use crate::recognise::pipeline::{Analysed, Pipeline, Unreadable};
+use crate::recognise::pipeline::{Analysed, Unreadable};
 
 /// An entry of a chunk: what ingest made of it, where it sits in the corpus,
 /// and whether it took its doc_id (later duplicates are refused).
 pub type Entry = (Item, Position, bool);
 
-/// Recognises and resolves the documents of one chunk, in order.
-pub fn process(pipeline: &Pipeline, entries: Vec<Entry>) -> Vec<DocResult> {
+/// Where each entry of a chunk goes back to: its place in the corpus,
+/// whether it took its doc_id, and why it failed (if ingest could not read
+/// it), in chunk order.
+pub struct Places(Vec<(Position, bool, Option<Failed>)>);
+
+/// Splits a chunk into its places and the documents the pipeline reads.
+pub fn split(entries: Vec<Entry>) -> (Places, Vec<Document>) {
     let mut places = Vec::with_capacity(entries.len());
     let mut documents = Vec::new();
     for (item, position, claimed_id) in entries {
@@ -25,9 +31,15 @@ pub fn process(pipeline: &Pipeline, entries: Vec<Entry>) -> Vec<DocResult> {
             Item::Failed(f) => places.push((position, claimed_id, Some(f))),
         }
     }
-    // The pipeline answers each document in order.
-    let mut analysed = pipeline.process(documents).into_iter();
+    (Places(places), documents)
+}
+
+/// The chunk's results in chunk order: the pipeline's answers (one per
+/// document, in order) put back between the entries ingest failed.
+pub fn results(places: Places, analysed: Vec<Result<Analysed, Unreadable>>) -> Vec<DocResult> {
+    let mut analysed = analysed.into_iter();
     places
+        .0
         .into_iter()
         .map_while(|(position, claimed_id, failure)| {
             Some(match failure {

@@ -12,6 +12,7 @@ pub mod counts;
 pub mod decide;
 pub mod guard;
 pub mod merge;
+mod overlap;
 pub mod plan;
 pub mod progress;
 pub mod resolve_streams;
@@ -20,18 +21,18 @@ pub mod store;
 mod stream;
 
 use crate::ingest::shard::Shard;
-use crate::ingest::{Corpus, Ingested, Item, Selection};
+use crate::ingest::{Corpus, Selection};
 use crate::model::LoadedModel;
 use crate::recognise::pipeline::{InferenceArgs, Pipeline};
-use chunk::{failed_doc, Entry};
 pub use counts::Counts;
+use overlap::run_chunks;
 use plan::{Mode, RunPlan};
 use run_json::write_run_json;
 use serde_json::json;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
-use store::{DocResult, Manifest, ShardStore};
+use store::{Manifest, ShardStore};
 
 #[derive(Debug, Clone, clap::Args, serde::Serialize)]
 pub struct RunArgs {
@@ -189,64 +190,6 @@ pub(crate) fn warn_if_no_model_mentions(counts: &Counts) {
     }
 }
 
-/// Characters per chunk: with `--chunk-docs`, bounds the memory of a chunk.
-const CHUNK_CHARS: usize = 1 << 20;
-
-/// Groups the ingest stream into chunks, refusing duplicate doc_ids, and hands
-/// each chunk's results to `sink`. A chunk also ends where the stream skips
-/// documents already done, so chunks always hold consecutive documents.
-fn run_chunks(
-    stream: impl Iterator<Item = Ingested>,
-    chunk_docs: usize,
-    pipeline: &Pipeline,
-    claimed: &mut HashSet<String>,
-    progress: &mut progress::Progress,
-    summary: &mut RunSummary,
-    sink: &mut dyn FnMut(Vec<DocResult>) -> anyhow::Result<()>,
-) -> anyhow::Result<()> {
-    let mut chunk: Vec<Entry> = Vec::new();
-    let mut chunk_chars = 0;
-    let mut flush = |chunk: &mut Vec<Entry>, summary: &mut RunSummary| -> anyhow::Result<()> {
-        if chunk.is_empty() {
-            return Ok(());
-        }
-        let results = chunk::process(pipeline, std::mem::take(chunk));
-        for r in &results {
-            summary.counts.add(r);
-            summary.tokens += r.document.tokens;
-        }
-        sink(results)
-    };
-    for ingested in stream {
-        match ingested.item {
-            None if ingested.already_done => {
-                flush(&mut chunk, summary)?;
-                chunk_chars = 0;
-            }
-            None => {}
-            Some(Item::Document(doc)) if !claimed.insert(doc.id.clone()) => {
-                let error = format!("duplicate doc_id {:?}: an earlier document has it", doc.id);
-                chunk.push((
-                    Item::Failed(failed_doc(&doc, error)),
-                    ingested.position,
-                    false,
-                ));
-            }
-            Some(Item::Document(doc)) => {
-                chunk_chars += doc.text.len();
-                chunk.push((Item::Document(doc), ingested.position, true));
-            }
-            Some(failed) => chunk.push((failed, ingested.position, false)),
-        }
-        if chunk.len() >= chunk_docs.max(1) || chunk_chars >= CHUNK_CHARS {
-            flush(&mut chunk, summary)?;
-            chunk_chars = 0;
-        }
-        progress.advance(ingested.bytes, summary);
-    }
-    flush(&mut chunk, summary)
-}
-
 /// The models the plan asks for (engine, precision resolved): `--model`
 /// first, then each `--model-for` folder in order.
 fn load_models(plan: &RunPlan) -> crate::error::Result<Vec<LoadedModel>> {
@@ -332,9 +275,7 @@ pub(crate) fn skipped_note(skipped: &BTreeMap<String, usize>) -> String {
 pub fn run(args: &RunArgs) -> crate::error::Result<RunSummary> {
     let started = Instant::now();
     let plan = RunPlan::resolve(args, |k| std::env::var(k).ok())?;
-    if let Some(t) = args.inference.threads {
-        tch::set_num_threads(t as i32);
-    }
+    tch::set_num_threads(args.inference.libtorch_threads() as i32);
     let defaults = crate::ingest::ocr::OcrSettings::default();
     crate::ingest::ocr::configure(crate::ingest::ocr::OcrSettings {
         mode: args.ocr,

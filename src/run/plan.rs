@@ -94,6 +94,7 @@ impl RunPlan {
             consistency: inference.consistency,
             language: args.language.clone(),
             threads: inference.threads,
+            forward_threads: inference.forward_threads(),
             amounts: true,
         };
         Ok(RunPlan {

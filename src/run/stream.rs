@@ -168,7 +168,7 @@ fn open_source(input: &StreamInput) -> anyhow::Result<Box<dyn Source>> {
     Ok(match input {
         StreamInput::Jsonl(path) if path == "-" => Box::new(JsonlSource {
             name: "-".into(),
-            reader: Box::new(std::io::stdin().lock()),
+            reader: Box::new(std::io::BufReader::new(std::io::stdin())),
         }),
         StreamInput::Jsonl(path) => {
             let file = std::fs::File::open(path)

@@ -668,6 +668,7 @@ impl Run<'_> {
             batch_size: 64,
             model_tokens: Default::default(),
             pack_documents: false,
+            forward_threads: 1,
         };
         let parsed: Vec<Tag> = self.tags.iter().filter_map(|t| Tag::parse(t)).collect();
         self.dev

@@ -134,6 +134,8 @@ pub struct WindowedPredictor<'m> {
     /// is computed alone in a row of a width fixed by its own length, and
     /// the result depends on the document alone.
     pub pack_documents: bool,
+    /// Threads that run whole batches at once (nerpipe's own forward).
+    pub forward_threads: usize,
 }
 
 /// Rows are padded to a multiple of this, and batched with rows of the same
@@ -169,8 +171,10 @@ impl WindowedPredictor<'_> {
             .collect();
         // Rows of one width bucket batch together (stable: order kept within).
         rows.sort_by_key(|r| std::cmp::Reverse(row_width(&jobs, r)));
-        for batch in self.batches(&jobs, &rows) {
-            self.predict_batch(sequences, (&jobs, &owners), batch, &mut out);
+        let batches = self.batches(&jobs, &rows);
+        let scored = self.run_batches(sequences, &jobs, &batches);
+        for (batch, scored) in batches.into_iter().zip(scored) {
+            self.place((&jobs, &owners), batch, scored, &mut out);
         }
         out
     }
@@ -212,51 +216,82 @@ impl WindowedPredictor<'_> {
         batches
     }
 
-    /// Runs one batch of rows through the network and copies each token's
-    /// probabilities into `out` where the token's window owns it.
-    fn predict_batch(
+    /// Runs every batch through the network: on this thread, or spread
+    /// over `forward_threads` threads, each with a replica of the network
+    /// (the same weights) running one batch at a time on one core. Small
+    /// batches leave libtorch's own threads idle at every layer's joins, so
+    /// whole batches in parallel keep the cores busier. Answers in batch
+    /// order; a batch's result does not depend on the thread that ran it.
+    fn run_batches(
         &self,
         sequences: &[&TokenSequence],
-        (jobs, owners): (&[Job], &[Vec<usize>]),
-        batch: &[Vec<usize>],
-        out: &mut [Vec<f32>],
-    ) {
-        let pieces: Vec<Vec<Row>> = batch
-            .iter()
-            .map(|row| {
-                row.iter()
-                    .map(|&j| {
-                        let (seq, range) = (sequences[jobs[j].seq], jobs[j].range.clone());
-                        Row {
-                            ids: &seq.ids[range.clone()],
-                            shapes: &seq.shapes[range],
-                            labels: None,
+        jobs: &[Job],
+        batches: &[&[Vec<usize>]],
+    ) -> Vec<Scored> {
+        let threads = self.forward_threads.min(batches.len());
+        let framing = Framing {
+            start_id: self.start_id,
+            end_id: self.end_id,
+            batch_size: self.batch_size,
+        };
+        let encoder = match self.network {
+            Classifier::Own(encoder) if threads > 1 => encoder,
+            network => {
+                return batches
+                    .iter()
+                    .map(|b| score(&network, framing, sequences, jobs, b))
+                    .collect()
+            }
+        };
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let mut scored: Vec<Option<Scored>> = (0..batches.len()).map(|_| None).collect();
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads)
+                .map(|_| {
+                    let replica = encoder.replica();
+                    let next = &next;
+                    scope.spawn(move || {
+                        let network = Classifier::Own(&replica);
+                        let mut done = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(batch) = batches.get(i) else {
+                                return done;
+                            };
+                            done.push((i, score(&network, framing, sequences, jobs, batch)));
                         }
                     })
-                    .collect()
-            })
-            .collect();
-        let mut refs: Vec<Vec<&Row>> = pieces.iter().map(|r| r.iter().collect()).collect();
-        let empty = Row {
-            ids: &[],
-            shapes: &[],
-            labels: None,
-        };
-        if self.network.needs_full_batches() {
-            refs.resize_with(self.batch_size.max(refs.len()), || vec![&empty]);
-        }
-        let input = pack(
-            &refs,
-            self.start_id,
-            self.end_id,
-            row_width(jobs, &batch[0]),
-        );
+                })
+                .collect();
+            for worker in workers {
+                let done = match worker.join() {
+                    Ok(done) => done,
+                    Err(panic) => std::panic::resume_unwind(panic),
+                };
+                for (i, s) in done {
+                    scored[i] = Some(s);
+                }
+            }
+        });
+        scored
+            .into_iter()
+            .map(|s| s.expect("every batch was scored"))
+            .collect()
+    }
+
+    /// Copies each token's probabilities from a scored batch into `out`
+    /// where the token's window owns it.
+    fn place(
+        &self,
+        (jobs, owners): (&[Job], &[Vec<usize>]),
+        batch: &[Vec<usize>],
+        scored: Scored,
+        out: &mut [Vec<f32>],
+    ) {
         self.model_tokens
-            .set(self.model_tokens.get() + refs.len() * input.width);
-        let probs = self.network.logits(&input).softmax(-1, Kind::Float);
-        let flat: Vec<f32> = Vec::<f32>::try_from(probs.flatten(0, -1))
-            .expect("a float tensor converts to Vec<f32>");
-        let placed = batch.iter().flatten().zip(&input.pieces);
+            .set(self.model_tokens.get() + scored.model_tokens);
+        let flat = &scored.probs;
+        let placed = batch.iter().flatten().zip(&scored.pieces);
         for (&j, &(r, offset)) in placed {
             let job = &jobs[j];
             let dest = &mut out[job.seq];
@@ -264,12 +299,78 @@ impl WindowedPredictor<'_> {
                 if owners[job.seq][t] != job.window {
                     continue;
                 }
-                let src = (r * input.width + offset + 1 + k) * self.num_tags;
+                let src = (r * scored.width + offset + 1 + k) * self.num_tags;
                 dest[t * self.num_tags..(t + 1) * self.num_tags]
                     .copy_from_slice(&flat[src..src + self.num_tags]);
             }
         }
     }
+}
+
+/// How a batch's rows are framed and filled.
+#[derive(Clone, Copy)]
+struct Framing {
+    start_id: i64,
+    end_id: i64,
+    batch_size: usize,
+}
+
+/// One batch of rows through `network`: its probabilities.
+fn score(
+    network: &Classifier,
+    framing: Framing,
+    sequences: &[&TokenSequence],
+    jobs: &[Job],
+    batch: &[Vec<usize>],
+) -> Scored {
+    let pieces: Vec<Vec<Row>> = batch
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|&j| {
+                    let (seq, range) = (sequences[jobs[j].seq], jobs[j].range.clone());
+                    Row {
+                        ids: &seq.ids[range.clone()],
+                        shapes: &seq.shapes[range],
+                        labels: None,
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let mut refs: Vec<Vec<&Row>> = pieces.iter().map(|r| r.iter().collect()).collect();
+    let empty = Row {
+        ids: &[],
+        shapes: &[],
+        labels: None,
+    };
+    if network.needs_full_batches() {
+        refs.resize_with(framing.batch_size.max(refs.len()), || vec![&empty]);
+    }
+    let input = pack(
+        &refs,
+        framing.start_id,
+        framing.end_id,
+        row_width(jobs, &batch[0]),
+    );
+    let probs = network.logits(&input).softmax(-1, Kind::Float);
+    Scored {
+        probs: Vec::<f32>::try_from(probs.flatten(0, -1))
+            .expect("a float tensor converts to Vec<f32>"),
+        model_tokens: refs.len() * input.width,
+        width: input.width,
+        pieces: input.pieces,
+    }
+}
+
+/// A batch's probabilities, `rows × width × tags`, and where its pieces sit.
+struct Scored {
+    probs: Vec<f32>,
+    /// Token positions computed (framing, padding included).
+    model_tokens: usize,
+    width: usize,
+    /// (row, offset of the piece's start token) of every piece, in input order.
+    pieces: Vec<(usize, usize)>,
 }
 
 /// A row's padded width: its windows with their start and end tokens,
