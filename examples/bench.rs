@@ -1,7 +1,9 @@
-//! `make bench`: throughput of `nerpipe run` on the sample corpus ×20 with
-//! its defaults against the rust-bert fp32 path of the same binary, at one
-//! and two threads, all in this one command; the CoNLL dev F1 of both; peak
-//! memory ×1 and ×100; the amounts stage alone.
+//! `make bench`: the CPU's kind, then for each model (multilingual and
+//! English) the throughput of `nerpipe run` on the sample corpus ×20 with
+//! its defaults, fp32 and int8 at one thread and its defaults at two,
+//! against the rust-bert fp32 path of the same binary, all in this one
+//! command; the CoNLL dev F1 of each precision; peak memory ×1 and ×100;
+//! extraction, OCR and the amounts stage alone.
 
 use clap::Parser;
 use nerpipe::ingest::{Corpus, Item};
@@ -49,78 +51,29 @@ fn main() -> anyhow::Result<()> {
     }
     let x20 = tempfile::tempdir()?;
     copy_corpus(&args.corpus, x20.path(), 20)?;
+    println!("CPU: {}", cpu_kind());
     println!(
-        "nerpipe run over the sample corpus ×20, document sub-tokens/s per core (best of {}):",
+        "nerpipe run over the sample corpus ×20, document sub-tokens/s (best of {}); each model's rows against its baseline in this command:",
         args.repeat
     );
-    // Today's pipeline as it was: rust-bert, fp32, 32 windows per call,
-    // full windows overlapping by 32; then the same forward with today's
-    // windows (cut at sentence starts).
-    let rust_bert = [
-        "--engine",
-        "rust-bert",
-        "--precision",
-        "fp32",
-        "--batch-size",
-        "32",
-    ];
-    let fixed = [rust_bert.as_slice(), &["--window-cuts", "fixed"]].concat();
-    let baseline = best_run(&args, x20.path(), &args.model, &fixed, 1)?;
-    let rust_bert_cut = best_run(&args, x20.path(), &args.model, &rust_bert, 1)?;
-    let one = best_run(&args, x20.path(), &args.model, &[], 1)?;
-    let two = best_run(&args, x20.path(), &args.model, &[], 2)?;
-    // The precision the CPU did not get by default, for comparison (int8 is
-    // the default with AVX512-VNNI but no AMX, bf16 with AMX).
-    let other = if one.precision == "int8" {
-        "bf16"
-    } else {
-        "int8"
-    };
-    let alternative = best_run(&args, x20.path(), &args.model, &["--precision", other], 1)?;
-    println!(
-        "  baseline: --engine rust-bert --precision fp32 --batch-size 32 --window-cuts fixed, 1 thread  {:>8.0}   model tokens / document tokens {:.2}",
-        baseline.per_core,
-        baseline.model_tokens / baseline.tokens
-    );
-    println!(
-        "  the same with sentence cuts (default windows), 1 thread      {:>8.0}   ratio {:.2}x",
-        rust_bert_cut.per_core,
-        rust_bert_cut.per_core / baseline.per_core
-    );
-    println!(
-        "  default (nerpipe {}), 1 thread   {:>8.0}   ratio {:.2}x (goal ≥ 4)   model tokens / document tokens {:.2}",
-        one.precision,
-        one.per_core,
-        one.per_core / baseline.per_core,
-        one.model_tokens / one.tokens
-    );
-    println!(
-        "  default, 2 threads                       {:>8.0} per core   threads-2 / threads-1 {:.2} (goal ≥ 1.7)",
-        two.per_core,
-        two.per_core * 2.0 / one.per_core
-    );
-    println!(
-        "  --precision {other}, 1 thread               {:>8.0}   ratio {:.2}x",
-        alternative.per_core,
-        alternative.per_core / baseline.per_core
-    );
-    if args.model != args.multilingual && args.multilingual.join("config.json").is_file() {
-        let multi = best_run(&args, x20.path(), &args.multilingual, &[], 1)?;
-        println!(
-            "  {} (default options), 1 thread  {:>8.0}",
-            args.multilingual.display(),
-            multi.per_core
-        );
+    let mut models = vec![&args.multilingual, &args.model];
+    models.dedup();
+    for model in models {
+        if model.join("config.json").is_file() {
+            model_rows(&args, x20.path(), model)?;
+        }
     }
     if args.conll_dev.is_file() {
         let base_f1 = dev_f1(&args, &["--engine", "rust-bert", "--precision", "fp32"])?;
         let f1 = dev_f1(&args, &[])?;
-        let other_f1 = dev_f1(&args, &["--precision", other])?;
+        let fp32_f1 = dev_f1(&args, &["--precision", "fp32"])?;
+        let int8_f1 = dev_f1(&args, &["--precision", "int8"])?;
         println!(
-            "CoNLL-2003 dev F1: rust-bert fp32 {base_f1:.2}, nerpipe defaults ({}) {f1:.2} (difference {:+.2}, goal within 0.2), {other} {other_f1:.2} ({:+.2})",
-            one.precision,
+            "CoNLL-2003 dev F1 ({}): rust-bert fp32 {base_f1:.2}, nerpipe defaults {f1:.2} (difference {:+.2}, goal within 0.3 of fp32), fp32 {fp32_f1:.2} ({:+.2}), int8 {int8_f1:.2} ({:+.2})",
+            args.model.display(),
             f1 - base_f1,
-            other_f1 - base_f1
+            fp32_f1 - base_f1,
+            int8_f1 - base_f1
         );
     } else {
         println!(
@@ -314,6 +267,7 @@ fn ocr_throughput(corpus: &Path) -> anyhow::Result<()> {
 /// What one `nerpipe run` reported in its run.json.
 struct Measured {
     per_core: f64,
+    threads: usize,
     tokens: f64,
     model_tokens: f64,
     /// Of the own forward: fp32, bf16 or int8.
@@ -326,6 +280,90 @@ fn binary() -> anyhow::Result<PathBuf> {
         .and_then(|p| p.parent())
         .map(|p| p.join("nerpipe"))
         .ok_or_else(|| anyhow::anyhow!("cannot locate target/release/nerpipe"))
+}
+
+/// The pipeline before nerpipe's own forward: the baseline of every row.
+const BASELINE: [&str; 8] = [
+    "--engine",
+    "rust-bert",
+    "--precision",
+    "fp32",
+    "--batch-size",
+    "32",
+    "--window-cuts",
+    "fixed",
+];
+
+/// One model's rows: the baseline, the defaults at one and two threads, and
+/// fp32 and int8 at one thread, each against the baseline.
+fn model_rows(args: &Args, corpus: &Path, model: &Path) -> anyhow::Result<()> {
+    let baseline = best_run(args, corpus, model, &BASELINE, 1)?;
+    let one = best_run(args, corpus, model, &[], 1)?;
+    let two = best_run(args, corpus, model, &[], 2)?;
+    let fp32 = best_run(args, corpus, model, &["--precision", "fp32"], 1)?;
+    let int8 = best_run(args, corpus, model, &["--precision", "int8"], 1)?;
+    let row = |what: &str, m: &Measured| {
+        println!(
+            "    {what:<62} {:>8.0}   {:.2}× the baseline",
+            m.per_core * m.threads as f64,
+            m.per_core * m.threads as f64 / baseline.per_core
+        );
+    };
+    println!("  {}:", model.display());
+    row(
+        "baseline: --engine rust-bert --precision fp32 --batch-size 32 --window-cuts fixed, 1 thread",
+        &baseline,
+    );
+    row(
+        &format!("defaults (precision {}), 1 thread", one.precision),
+        &one,
+    );
+    row("--precision fp32, 1 thread", &fp32);
+    row("--precision int8, 1 thread", &int8);
+    row("defaults, 2 threads", &two);
+    println!(
+        "    defaults: {:.2}× fp32 at 1 thread; threads-2 / threads-1 {:.2} (goal ≥ 1.8); model tokens / document tokens {:.2}",
+        one.per_core / fp32.per_core,
+        two.per_core * 2.0 / one.per_core,
+        one.model_tokens / one.tokens
+    );
+    Ok(())
+}
+
+/// The CPU's name and the features nerpipe's precisions depend on.
+fn cpu_kind() -> String {
+    let info = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let field = |name: &str| {
+        info.lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_once(':'))
+            .map_or("", |(_, v)| v.trim())
+            .to_string()
+    };
+    let flags = field("flags");
+    let flags: Vec<&str> = flags.split_whitespace().collect();
+    let features: Vec<&str> = [
+        "avx2",
+        "avx512f",
+        "avx512_vnni",
+        "avx512_bf16",
+        "amx_tile",
+        "amx_bf16",
+        "amx_int8",
+    ]
+    .into_iter()
+    .filter(|f| flags.contains(f))
+    .collect();
+    format!(
+        "{}; {}; {} cores",
+        field("model name"),
+        if features.is_empty() {
+            "no AVX2".to_string()
+        } else {
+            features.join(" ")
+        },
+        nerpipe::cli::cores()
+    )
 }
 
 /// Best of `args.repeat` runs of `nerpipe run` with `extra` options.
@@ -363,6 +401,7 @@ fn best_run(
         let seconds = run["timings"]["seconds"].as_f64().unwrap_or(f64::MAX);
         let m = Measured {
             per_core: tokens / seconds / threads as f64,
+            threads,
             tokens,
             model_tokens: run["counts"]["model_tokens"].as_f64().unwrap_or(0.0),
             precision: run["inference"]["precision"]
