@@ -83,7 +83,7 @@ impl Default for OcrSettings {
             mode: OcrMode::Auto,
             languages: DEFAULT_LANGUAGES.to_string(),
             cache: default_cache(),
-            threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            threads: crate::cli::cores(),
             max_pixels: MAX_PIXELS,
             max_pages: MAX_PAGES,
         }

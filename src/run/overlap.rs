@@ -1,19 +1,20 @@
-//! The run's stages on threads of their own, handing chunks on through
-//! queues that hold none waiting (a sender waits for its receiver), so the
-//! model never waits for a file's extraction (OCR above all), for language
-//! detection and tokenising, or for the rules after it:
+//! The run's stages on threads of their own, handing batches of documents
+//! on through queues that hold none waiting (a sender waits for its
+//! receiver), so the model never waits for a file's extraction (OCR above
+//! all), for language detection and tokenising, or for the rules after it:
 //!
 //! ```text
-//! ingest: files, extraction, OCR → chunks       (a thread)
+//! ingest: files, extraction, OCR → batches      (a thread)
 //!   → prepare: language, sub-tokens             (a thread, the stages' pool)
 //!   → the model                                 (the calling thread)
 //!   → finish: rules, consistency, resolution    (a thread, the stages' pool)
 //!   → sink: the chunk store or the stream       (the calling thread)
 //! ```
 //!
-//! Chunks stay in corpus order through every stage, so a run's files are
-//! the same as one stage after the other would write. At most one chunk is
-//! at each stage and one waits at each hand-over, which bounds memory.
+//! Batches stay in corpus order through every stage, so a run's files are
+//! the same as one stage after the other would write; the sink gets whole
+//! chunks (the unit the store commits). At most one batch is at each stage
+//! and one waits at each hand-over, which bounds memory.
 
 use super::chunk::{self, Entry, Places};
 use super::store::DocResult;

@@ -135,7 +135,7 @@ pub fn model_card(f: &CardFacts) -> String {
         s,
         "- Wall time: {:.1} min on CPU ({} cores available)",
         f.seconds / 60.0,
-        std::thread::available_parallelism().map_or(1, |n| n.get())
+        crate::cli::cores()
     );
     let _ = writeln!(s, "- Weights stored as fp16; loading restores fp32.\n");
     let _ = writeln!(
