@@ -36,22 +36,17 @@ impl Precision {
     /// 1.22× bf16 on AVX512-BF16 there; bf16 with AVX512-BF16 alone; else
     /// fp32. rust-bert's forward cannot run int8 and gets bf16 or fp32.
     pub fn native(engine: Engine) -> (Precision, &'static str) {
-        // Read once: run, manifests and run.json each resolve the precision.
-        static FLAGS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-        let flags =
-            FLAGS.get_or_init(|| std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default());
-        let has = |flag: &str| flags.split_whitespace().any(|f| f == flag);
         // fbgemm's VNNI kernels are AVX512 ones; its AVX2 path sums byte
         // products in saturating 16-bit pairs, so AVX-VNNI alone is not enough.
-        let vnni = has("avx512_vnni");
-        if has("amx_bf16") {
+        let vnni = cpu_has("avx512_vnni");
+        if cpu_has("amx_bf16") {
             (Precision::Bf16, "the CPU has AMX-BF16")
         } else if vnni && engine == Engine::Nerpipe {
             (
                 Precision::Int8,
                 "the CPU has AVX512-VNNI int8 dot products but no AMX: int8 is faster than bf16 there",
             )
-        } else if has("avx512_bf16") {
+        } else if cpu_has("avx512_bf16") {
             (Precision::Bf16, "the CPU has AVX512-BF16")
         } else {
             (
@@ -68,6 +63,15 @@ impl Precision {
             None => Precision::native(engine),
         }
     }
+}
+
+/// Whether the CPU has `flag` (as /proc/cpuinfo names it; false where it
+/// cannot be read).
+pub fn cpu_has(flag: &str) -> bool {
+    // Read once: run, manifests, run.json and each int8 layer ask.
+    static FLAGS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let flags = FLAGS.get_or_init(|| std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default());
+    flags.split_whitespace().any(|f| f == flag)
 }
 
 /// Which forward pass runs inference.

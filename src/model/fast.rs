@@ -23,6 +23,40 @@ struct Layer {
     ln2: (Tensor, Tensor),
 }
 
+/// The anchor row's two values where fbgemm sums byte products in 32 bits
+/// (AVX512-VNNI). Every token is stretched into [-1, 1] and the anchor pins
+/// the range fbgemm quantizes a call's input over to the same: 8 bits.
+pub const ANCHOR_8_BITS: [f32; 2] = [-1.0, 1.0];
+
+/// The anchor row's two values elsewhere (AVX2, AVX-512 without VNNI). They
+/// pin the range to [-1, 255 / 63.4 - 1]: zero point 63, 63.4 steps per
+/// unit, so the data's quantized values lie in 0..=126 (7 bits, each 0.4 of
+/// a step from a rounding edge). Those kernels (`vpmaddubsw`) sum two
+/// u8 × s8 products into a saturating 16-bit lane; below 128 that sum
+/// cannot saturate (2 × 127 × 128 < 32 767), as PyTorch's `reduce_range`
+/// ensures. Not used with VNNI: the lost bit cost UNER hr dev 0.5 F1 there.
+pub const ANCHOR_7_BITS: [f32; 2] = [-1.0, 255.0 / STEPS_PER_UNIT - 1.0];
+
+/// Quantization steps per unit of a stretched activation (see
+/// [`ANCHOR_7_BITS`]).
+const STEPS_PER_UNIT: f32 = 63.4;
+
+/// The anchor for this CPU: 8 bits where fbgemm runs its VNNI kernels, else
+/// 7. `FBGEMM_ENABLE_INSTRUCTIONS` (AVX2, AVX512) keeps fbgemm off VNNI.
+pub fn anchor_for_this_cpu() -> [f32; 2] {
+    let capped = std::env::var("FBGEMM_ENABLE_INSTRUCTIONS").is_ok_and(|v| {
+        matches!(
+            v.to_ascii_uppercase().as_str(),
+            "AVX2" | "AVX512" | "AVX512_256"
+        )
+    });
+    if super::config::cpu_has("avx512_vnni") && !capped {
+        ANCHOR_8_BITS
+    } else {
+        ANCHOR_7_BITS
+    }
+}
+
 /// A dense layer's weights as the precision multiplies them.
 enum Linear {
     /// `w`, `b` in the multiplication kind (fp32 or bf16).
@@ -39,7 +73,7 @@ enum Linear {
         /// Undoes each output row's stretch.
         unscale: Tensor,
         b: Tensor,
-        /// A row of -1 and 1 (zeros elsewhere) appended to every input.
+        /// A row of [`anchor_for_this_cpu`]'s values (zeros elsewhere) appended to every input.
         anchor: Tensor,
     },
 }
@@ -132,7 +166,7 @@ impl Linear {
                 })?;
                 let unscale = row_scale.reciprocal().view([-1]);
                 let mut anchor = vec![0f32; inputs as usize];
-                for (cell, value) in anchor.iter_mut().zip([-1.0, 1.0]) {
+                for (cell, value) in anchor.iter_mut().zip(anchor_for_this_cpu()) {
                     *cell = value;
                 }
                 let anchor = Tensor::from_slice(&anchor).view([1, -1]);
@@ -170,8 +204,8 @@ impl Linear {
                 // fbgemm quantizes its input with one range for the whole
                 // call. Each token is first stretched to an absolute maximum
                 // of 1 (undone on the output) and the anchor row pins the
-                // range to [-1, 1]: one scale per token, and a token's result
-                // does not depend on the rest of its batch.
+                // range ([`anchor_for_this_cpu`]): one scale per token, and a token's
+                // result does not depend on the rest of its batch.
                 let size = x.size();
                 let (inputs, outputs) = (size[size.len() - 1], unscale.size()[0]);
                 let flat = x.reshape([-1, inputs]);
@@ -388,5 +422,84 @@ impl FastEncoder {
             }
             x.linear(&self.classifier.0, Some(&self.classifier.1))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Set in the child process [`int8_worst_case_does_not_saturate_on_avx2`]
+    /// starts.
+    const CHILD: &str = "NERPIPE_TEST_INT8_AVX2_CHILD";
+
+    /// The worst case for fbgemm's AVX2 kernels: every activation at its
+    /// maximum against weights at -128, so each pair of byte products sums
+    /// to the most negative value there is. 8-bit activations (255) made
+    /// that pair -65 280, saturated at -32 768, and the output came out
+    /// about half of what it is. Run in a child process of this test binary
+    /// with `FBGEMM_ENABLE_INSTRUCTIONS=AVX2`, which makes fbgemm take its
+    /// AVX2 path as on a CPU without AVX-512 (the variable is read once, at
+    /// fbgemm's first call, so not in this process).
+    #[test]
+    fn int8_worst_case_does_not_saturate_on_avx2() {
+        if std::env::var_os(CHILD).is_some() {
+            return worst_case();
+        }
+        let output = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "model::fast::tests::int8_worst_case_does_not_saturate_on_avx2",
+                "--nocapture",
+                "--test-threads",
+                "1",
+            ])
+            .env(CHILD, "1")
+            .env("FBGEMM_ENABLE_INSTRUCTIONS", "AVX2")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success(),
+            "{stdout}{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(stdout.contains("1 passed"), "{stdout}");
+    }
+
+    fn worst_case() {
+        let inputs = 256;
+        // Row 0 all -1 (quantized to -128), row 1 all +1 (127).
+        let w: Vec<f32> = (0..2 * inputs)
+            .map(|i| if i < inputs { -1.0 } else { 1.0 })
+            .collect();
+        let w = Tensor::from_slice(&w).view([2, inputs as i64]);
+        let layer = Linear::new(
+            w,
+            Tensor::zeros([2], (Kind::Float, tch::Device::Cpu)),
+            Precision::Int8,
+        )
+        .unwrap();
+        let x = Tensor::ones([3, inputs as i64], (Kind::Float, tch::Device::Cpu));
+        let y = Vec::<f32>::try_from(layer.apply(&x).flatten(0, -1)).unwrap();
+        for pair in y.chunks(2) {
+            // 7-bit activations are 1 ± 0.8 %.
+            assert!((pair[0] + 256.0).abs() < 3.0, "{y:?}");
+            assert!((pair[1] - 256.0).abs() < 3.0, "{y:?}");
+        }
+    }
+
+    /// fbgemm's choice of the input's quantization (ChooseQuantizationParams
+    /// over the anchored range, then round to nearest) puts -1 and 1 at 0
+    /// and 126.
+    #[test]
+    fn stretched_activations_quantize_into_seven_bits() {
+        let (low, high) = (f64::from(ANCHOR_7_BITS[0]), f64::from(ANCHOR_7_BITS[1]));
+        let scale = (high - low) / 255.0;
+        let zero_point = (-low / scale).round_ties_even();
+        let quantized = |x: f64| (zero_point + x / scale).round_ties_even().clamp(0.0, 255.0);
+        assert_eq!(zero_point, 63.0);
+        assert_eq!((quantized(-1.0), quantized(1.0)), (0.0, 126.0));
+        assert_eq!(quantized(high), 255.0);
     }
 }
