@@ -57,6 +57,16 @@ pub fn anchor_for_this_cpu() -> [f32; 2] {
     }
 }
 
+/// Bits int8 activations are quantized to on this CPU ([`anchor_for_this_cpu`]),
+/// for run.json.
+pub fn activation_bits_for_this_cpu() -> u32 {
+    if anchor_for_this_cpu() == ANCHOR_8_BITS {
+        8
+    } else {
+        7
+    }
+}
+
 /// A dense layer's weights as the precision multiplies them.
 enum Linear {
     /// `w`, `b` in the multiplication kind (fp32 or bf16).

@@ -20,9 +20,9 @@ mod encoder;
 mod fast;
 pub mod lookup;
 
-pub use config::{id2label_json, Decoder, Engine, ModelConfig, Precision, Tag};
+pub use config::{cpu_has, id2label_json, Decoder, Engine, ModelConfig, Precision, Tag};
 pub use encoder::{read_safetensors, NerModel};
-pub use fast::FastEncoder;
+pub use fast::{activation_bits_for_this_cpu, FastEncoder};
 
 pub(crate) use crate::error::model_error;
 pub use crate::error::ModelError;

@@ -122,6 +122,10 @@ pub(super) fn write_run_json(
             "engine": args.inference.engine,
             "precision": plan.precision,
             "precision_reason": plan.precision_reason,
+            // 7 where fbgemm has no VNNI kernels, so that its 16-bit sums
+            // cannot saturate; null unless int8 ran.
+            "int8_activation_bits": (plan.precision == crate::model::Precision::Int8)
+                .then(crate::model::activation_bits_for_this_cpu),
         },
         "timings": {
             "seconds": summary.seconds,
