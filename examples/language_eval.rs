@@ -1,10 +1,12 @@
 //! Language detection on the dev sets (`make language-eval`): UNER hr and sr
 //! dev sentences joined into 50 pseudo-documents each (sr also transliterated
 //! to Cyrillic), and CoNLL-2003 dev documents (by `-DOCSTART-`). Prints the
-//! share detected correctly per set and every confusion.
+//! share detected correctly per set, every confusion and the time detection
+//! took, for the default sample (the opening [`SAMPLE_BYTES`] of a document)
+//! and smaller ones.
 use nerpipe::doc::script::latin_to_cyrillic;
 use nerpipe::eval::conll::{read_conll, Sentence};
-use nerpipe::ingest::language::detect;
+use nerpipe::ingest::language::{detect_in_opening, SAMPLE_BYTES};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -38,10 +40,16 @@ fn conll_documents(sentences: &[Sentence]) -> Vec<String> {
     by_document.values().map(|s| text_of(s)).collect()
 }
 
-fn report(name: &str, expected: &str, documents: &[String]) -> (usize, usize) {
+/// UNER dev sentences per set also become this many long documents.
+const LONG_DOCUMENTS: usize = 10;
+
+/// Opening sizes compared with the default.
+const SMALLER_SAMPLES: [usize; 3] = [2048, 1024, 512];
+
+fn report(name: &str, expected: &str, documents: &[String], bytes: usize) -> (usize, usize) {
     let mut detected: BTreeMap<String, usize> = BTreeMap::new();
     for d in documents {
-        let language = detect(d).language;
+        let language = detect_in_opening(d, bytes).language;
         if std::env::var_os("SHOW").is_some() && language != expected {
             println!(
                 "--- {expected} as {language}: {}",
@@ -86,22 +94,60 @@ fn main() -> anyhow::Result<()> {
     let conll = read_conll(&data.join("conll2003/eng.testa"))?;
     let sr_docs = pseudo_documents(&sr, PSEUDO_DOCUMENTS);
     let sr_cyrillic: Vec<String> = sr_docs.iter().map(|d| latin_to_cyrillic(d)).collect();
-    println!("{:<28} {:>9} {:>8}   confusions", "set", "correct", "share");
     let sets = [
-        report(
+        (
             "UNER hr dev (50 docs)",
             "hr",
-            &pseudo_documents(&hr, PSEUDO_DOCUMENTS),
+            pseudo_documents(&hr, PSEUDO_DOCUMENTS),
         ),
-        report("UNER sr dev (50 docs)", "sr", &sr_docs),
-        report("UNER sr dev Cyrillic", "sr", &sr_cyrillic),
-        report("CoNLL-2003 dev documents", "en", &conll_documents(&conll)),
+        ("UNER sr dev (50 docs)", "sr", sr_docs),
+        // Longer than the default opening, so that every size cuts them.
+        (
+            "UNER hr dev (10 docs)",
+            "hr",
+            pseudo_documents(&hr, LONG_DOCUMENTS),
+        ),
+        (
+            "UNER sr dev (10 docs)",
+            "sr",
+            pseudo_documents(&sr, LONG_DOCUMENTS),
+        ),
+        ("UNER sr dev Cyrillic", "sr", sr_cyrillic),
+        ("CoNLL-2003 dev documents", "en", conll_documents(&conll)),
     ];
-    let (correct, total) = sets.iter().fold((0, 0), |(c, t), (a, b)| (c + a, t + b));
-    println!(
-        "{:<28} {correct:>4}/{total:<4} {:>6.2} %",
-        "all",
-        100.0 * correct as f64 / total as f64
-    );
+    for (name, _, documents) in &sets {
+        let longer = documents.iter().filter(|d| d.len() > 512).count();
+        let bytes: usize = documents.iter().map(String::len).sum();
+        println!(
+            "{name}: {} documents, {} bytes on average, {longer} longer than 512",
+            documents.len(),
+            bytes / documents.len().max(1)
+        );
+    }
+    // The detector's models load on first use: not part of any timing.
+    detect_in_opening("warm-up", SAMPLE_BYTES);
+    for bytes in std::iter::once(SAMPLE_BYTES).chain(SMALLER_SAMPLES) {
+        println!(
+            "\nopening of {bytes} bytes{}",
+            if bytes == SAMPLE_BYTES {
+                " (the default)"
+            } else {
+                ""
+            }
+        );
+        println!("{:<28} {:>9} {:>8}   confusions", "set", "correct", "share");
+        let started = std::time::Instant::now();
+        let scores: Vec<(usize, usize)> = sets
+            .iter()
+            .map(|(name, expected, documents)| report(name, expected, documents, bytes))
+            .collect();
+        let seconds = started.elapsed().as_secs_f64();
+        let (correct, total) = scores.iter().fold((0, 0), |(c, t), (a, b)| (c + a, t + b));
+        println!(
+            "{:<28} {correct:>4}/{total:<4} {:>6.2} %   detection took {seconds:.2} s",
+            "all",
+            100.0 * correct as f64 / total as f64
+        );
+    }
     Ok(())
 }
