@@ -220,9 +220,17 @@ impl Linear {
                 let (inputs, outputs) = (size[size.len() - 1], unscale.size()[0]);
                 let flat = x.reshape([-1, inputs]);
                 let tokens = flat.size()[0];
-                let token_max = flat.abs().amax([1].as_slice(), true).clamp_min(1e-12);
-                let stretched = Tensor::cat(&[&flat / &token_max, anchor.shallow_clone()], 0);
-                let y = stretched
+                // The largest magnitude from the two extremes (no |x|
+                // tensor); the stretched input written straight into the
+                // call's input, the anchor row after it.
+                let token_max = flat
+                    .amax([1].as_slice(), true)
+                    .maximum(&-flat.amin([1].as_slice(), true))
+                    .clamp_min(1e-12);
+                let stretched = Tensor::empty([tokens + 1, inputs], (Kind::Float, flat.device()));
+                let _ = flat.div_out(&stretched.narrow(0, 0, tokens), &token_max);
+                stretched.narrow(0, tokens, 1).copy_(anchor);
+                let mut y = stretched
                     .fbgemm_linear_int8_weight_fp32_activation(
                         q,
                         packed,
@@ -231,8 +239,8 @@ impl Linear {
                         tch::Scalar::from(*zero_point),
                         zero_bias,
                     )
-                    .narrow(0, 0, tokens)
-                    * token_max;
+                    .narrow(0, 0, tokens);
+                y *= &token_max;
                 let mut out_size = size;
                 *out_size.last_mut().expect("a linear input has dimensions") = outputs;
                 b.addcmul(&y, unscale).view(out_size.as_slice())
