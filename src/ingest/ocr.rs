@@ -12,6 +12,7 @@
 //! `--ocr auto` reads the pages that have no text (a mixed PDF gets both),
 //! `force` every page (for a text layer that is garbage), `off` none.
 
+mod hocr;
 mod size;
 mod tsv;
 
@@ -351,7 +352,8 @@ const TESSERACT: Tool = Tool {
 };
 
 /// The pages of one image (a TIFF may hold several) as Tesseract reads
-/// them, its TSV taken from the cache where it was read before.
+/// them (hOCR made into TSV, glued words cut: [`hocr`]), taken from the
+/// cache where it was read before.
 fn recognise(
     image: &[u8],
     settings: &OcrSettings,
@@ -372,7 +374,8 @@ fn recognise(
     let cached = settings
         .cache
         .as_ref()
-        .map(|dir| dir.join(format!("{digest}-{}.tsv", settings.languages)));
+        // `words`: Tesseract's words as [`hocr::to_tsv`] cuts them.
+        .map(|dir| dir.join(format!("{digest}-{}.words.tsv", settings.languages)));
     if let Some(tsv) = cached
         .as_ref()
         .and_then(|c| std::fs::read_to_string(c).ok())
@@ -384,13 +387,14 @@ fn recognise(
     if let Some(dpi) = dpi {
         command.args(["--dpi", &dpi.to_string()]);
     }
-    command.arg("tsv");
+    // hOCR with each character's box, by which glued words are cut.
+    command.args(["-c", "hocr_char_boxes=1", "hocr"]);
     // One core per page: Tesseract's OpenMP threads made a dense page 6×
     // slower on 2 cores (31.9 s wall against 5.1 s), and the pages of a
     // PDF are read in parallel instead.
     command.env("OMP_THREAD_LIMIT", "1");
     let output = run_tool(&mut command, image, TESSERACT)?;
-    let tsv = String::from_utf8_lossy(&output).into_owned();
+    let tsv = hocr::to_tsv(&String::from_utf8_lossy(&output));
     if let Some(path) = cached {
         store(&path, &tsv);
     }
