@@ -335,6 +335,19 @@ PARAGRAPHS = {
              "Према истом извору, Звицер се и даље крије у иностранству.",
              ["Европол", "Сарајева", "Загреба", "Звицер"],
              []),
+    # scan, Macedonian (ќ, ѓ, ѕ, ј, љ, њ)
+    "mks1": ("mk",
+             "СКОПЈЕ – Македонската полиција уапси двајца осомничени за шверц на кокаин преку "
+             "пристаништето во Солун. Според обвинителството, групата соработувала со луѓе на "
+             "Дарко Шариќ и перела пари преку фирми во Скопје и Битола. Дрогата била скриена "
+             "во ѕидовите на еден камион, а нејзината вредност се проценува на 2,5 милиони евра.",
+             ["Солун", "Дарко Шариќ", "Скопје", "Битола"],
+             ["2,5 милиони евра"]),
+    "mks2": ("mk",
+             "Истрагата ја води Јавното обвинителство за гонење организиран криминал и корупција "
+             "во соработка со Европол. Осомничените се во притвор од триесет дена.",
+             ["Европол"],
+             []),
 }
 
 # The corpus: file in docs/, kind, producer, pages (paragraph keys per page),
@@ -376,6 +389,9 @@ DOCUMENTS = [
          pages=[["sls1", "sls2"], ["cys1", "cys2"]], scan_pages={0: (1301, 0.6), 1: (1302, -0.9)},
          features=["two-page 300 dpi grey TIFF (deflate)", "page 1 Latin, page 2 Cyrillic",
                    "skew, blur, speckle noise"]),
+    dict(file="scan-mk.png", kind="scan", producer="pillow",
+         pages=[["mks1", "mks2"]], scan_pages={0: (1501, -0.5)},
+         features=["300 dpi grey PNG, Macedonian", "skew, blur, speckle noise"]),
     dict(file="scan-sr-cyrl.pdf", kind="scan", producer="pillow",
          pages=[["cyp1", "cyp2"]], scan_pages={0: (1401, 1.3)},
          features=["image-only PDF, 300 dpi grey JPEG", "skew, blur, speckle noise"]),
@@ -866,7 +882,7 @@ def write_manifest(outdir, entries):
       file      path under OUTDIR (docs/NAME)
       kind      "digital" (text layer), "scan" (images only), "mixed"
       producer  reportlab | fpdf2 | ghostscript | chromium | handwritten | pillow
-      language  "en" | "hr" | "sr-Latn" | "sr-Cyrl", or a list (one per page)
+      language  "en" | "hr" | "sr-Latn" | "sr-Cyrl" | "mk", or a list (one per page)
       pages     page count
       truth     per-page ground truth, paragraphs joined with "\\n\\n"
       control   path under OUTDIR (controls/NAME.txt) of all pages' text
