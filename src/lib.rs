@@ -27,6 +27,7 @@ pub mod resolve;
 pub mod run;
 pub mod segment;
 pub mod sink;
+pub mod tables;
 pub mod terminal;
 pub mod train;
 

@@ -358,42 +358,20 @@ fn run_json_says_the_precision_and_the_int8_activation_bits() {
     )
     .unwrap();
     let model = repo().join("models").join("conll03-minilm-l6");
-    let inference = |precision: &str, fbgemm: Option<&str>| -> serde_json::Value {
+    let inference = |precision: &str, env: &[(&str, &str)]| -> serde_json::Value {
         let out = tempfile::tempdir().unwrap();
-        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_nerpipe"));
-        command.args([
-            "run",
-            "--corpus",
-            corpus.path().to_str().unwrap(),
-            "--out",
-            out.path().to_str().unwrap(),
-            "--model",
-            model.to_str().unwrap(),
-            "--precision",
-            precision,
-            "--quiet",
-            "--no-report",
-            "--no-sqlite",
-        ]);
-        if let Some(instructions) = fbgemm {
-            command.env("FBGEMM_ENABLE_INSTRUCTIONS", instructions);
-        }
-        let output = command.output().unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        let extra = ["--precision", precision, "--no-report", "--no-sqlite"];
+        run_corpus_with(corpus.path(), out.path(), &model, &extra, env);
         let run: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(out.path().join("run.json")).unwrap())
                 .unwrap();
         run["inference"].clone()
     };
-    let avx2 = inference("int8", Some("AVX2"));
+    let avx2 = inference("int8", &[("FBGEMM_ENABLE_INSTRUCTIONS", "AVX2")]);
     assert_eq!(avx2["precision"], "int8");
     assert_eq!(avx2["precision_reason"], "chosen with --precision");
     assert_eq!(avx2["int8_activation_bits"], 7);
-    let fp32 = inference("fp32", None);
+    let fp32 = inference("fp32", &[]);
     assert_eq!(fp32["precision"], "fp32");
     assert_eq!(fp32["int8_activation_bits"], serde_json::Value::Null);
     let bits = if nerpipe::model::cpu_has("avx512_vnni") {
@@ -401,5 +379,5 @@ fn run_json_says_the_precision_and_the_int8_activation_bits() {
     } else {
         7
     };
-    assert_eq!(inference("int8", None)["int8_activation_bits"], bits);
+    assert_eq!(inference("int8", &[])["int8_activation_bits"], bits);
 }

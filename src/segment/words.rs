@@ -52,10 +52,8 @@ const CLITICS: &[&str] = &["s", "t", "d", "m", "ll", "re", "ve"];
 fn abbreviations() -> &'static HashSet<&'static str> {
     static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
     SET.get_or_init(|| {
-        include_str!("data/abbreviations.tsv")
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-            .filter_map(|l| l.split('\t').next())
+        crate::tables::rows(include_str!("data/abbreviations.tsv"))
+            .map(|row| row[0])
             .collect()
     })
 }

@@ -23,7 +23,18 @@ pub fn nerpipe(args: &[&str]) -> Output {
 }
 
 pub fn run_corpus(corpus: &Path, out: &Path, extra: &[&str]) -> Output {
-    let model = default_model();
+    run_corpus_with(corpus, out, &default_model(), extra, &[])
+}
+
+/// `nerpipe run --quiet` of `corpus` into `out` with `model`, `extra`
+/// arguments and `env` variables; it must succeed.
+pub fn run_corpus_with(
+    corpus: &Path,
+    out: &Path,
+    model: &Path,
+    extra: &[&str],
+    env: &[(&str, &str)],
+) -> Output {
     let mut args = vec![
         "run",
         "--corpus",
@@ -35,7 +46,11 @@ pub fn run_corpus(corpus: &Path, out: &Path, extra: &[&str]) -> Output {
         "--quiet",
     ];
     args.extend_from_slice(extra);
-    let output = nerpipe(&args);
+    let output = Command::new(env!("CARGO_BIN_EXE_nerpipe"))
+        .args(&args)
+        .envs(env.iter().copied())
+        .output()
+        .expect("the nerpipe binary runs");
     assert!(
         output.status.success(),
         "nerpipe run failed: {}",

@@ -187,14 +187,17 @@ fn markers() -> &'static HashMap<String, Vec<&'static str>> {
     static MARKERS: OnceLock<HashMap<String, Vec<&'static str>>> = OnceLock::new();
     MARKERS.get_or_init(|| {
         let mut table = HashMap::new();
-        for line in include_str!("markers.tsv").lines() {
-            if line.starts_with('#') || line.trim().is_empty() {
-                continue;
-            }
-            let Some((word, languages)) = line.split_once('\t') else {
+        for row in crate::tables::rows(include_str!("markers.tsv")) {
+            let [word, languages @ ..] = &row[..] else {
                 continue;
             };
-            let languages: Vec<&'static str> = languages.split_whitespace().collect();
+            if languages.is_empty() {
+                continue;
+            }
+            let languages: Vec<&'static str> = languages
+                .iter()
+                .flat_map(|l| l.split_whitespace())
+                .collect();
             table.insert(latin_to_cyrillic(word), languages.clone());
             table.insert(word.to_string(), languages);
         }

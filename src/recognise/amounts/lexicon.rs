@@ -4,8 +4,9 @@
 //! here.
 
 use super::numbers::*;
-use super::tables::{rows, Fnv};
+use super::tables::Fnv;
 use crate::doc::script::latin_to_cyrillic;
+use crate::tables::rows;
 use std::collections::HashSet;
 use std::hash::BuildHasherDefault;
 use std::sync::LazyLock;

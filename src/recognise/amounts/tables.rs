@@ -7,6 +7,7 @@
 use super::numbers::Nw;
 use crate::doc::script::latin_to_cyrillic;
 use crate::doc::AmountKind;
+use crate::tables::rows;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
@@ -93,13 +94,6 @@ impl Hasher for Fnv {
 }
 
 type Map<V> = HashMap<String, V, BuildHasherDefault<Fnv>>;
-
-/// Rows of a TSV file: comment lines (`#`) and blank lines skipped.
-pub(super) fn rows(tsv: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
-    tsv.lines()
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(|l| l.split('\t').collect())
-}
 
 /// Inserts `key`, and its Cyrillic spelling when `cyr` (a regional row).
 /// A word listed for both languages with the same meaning applies to both.

@@ -48,15 +48,11 @@ pub(super) struct Tables {
     pub masculine_a: HashSet<String>,
 }
 
-fn rows(text: &str) -> impl Iterator<Item = Vec<&str>> {
-    text.lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .map(|l| l.split('\t').collect())
-}
-
 fn word_set(text: &str, mark: Option<&str>) -> HashSet<String> {
     let mut set = HashSet::new();
-    for r in rows(text).filter(|r| mark.is_none_or(|m| r.get(1).is_some_and(|x| x.trim() == m))) {
+    for r in crate::tables::rows(text)
+        .filter(|r| mark.is_none_or(|m| r.get(1).is_some_and(|x| x.trim() == m)))
+    {
         let w = r[0].trim().to_lowercase();
         set.insert(latin_to_cyrillic(&w));
         set.insert(w);
@@ -66,7 +62,7 @@ fn word_set(text: &str, mark: Option<&str>) -> HashSet<String> {
 
 fn rules() -> Vec<Rule> {
     let mut out = Vec::new();
-    for r in rows(include_str!("data/endings.tsv")) {
+    for r in crate::tables::rows(include_str!("data/endings.tsv")) {
         let paradigm = match r[0] {
             "person" => Paradigm::Person,
             "possessive" => Paradigm::Possessive,
