@@ -347,10 +347,10 @@ fn downstream_files_of_the_sample_run(out: &std::path::Path, mentions: &[Mention
 }
 
 /// run.json says which precision ran, why, and for int8 how many bits the
-/// activations had: 7 where fbgemm runs without VNNI (forced here with
-/// `FBGEMM_ENABLE_INSTRUCTIONS=AVX2`), none for fp32.
+/// weights and activations had: 7-bit weights where fbgemm runs without
+/// VNNI (forced here with `FBGEMM_ENABLE_INSTRUCTIONS=AVX2`), none for fp32.
 #[test]
-fn run_json_says_the_precision_and_the_int8_activation_bits() {
+fn run_json_says_the_precision_and_the_int8_bits() {
     let corpus = tempfile::tempdir().unwrap();
     std::fs::write(
         corpus.path().join("a.txt"),
@@ -358,26 +358,57 @@ fn run_json_says_the_precision_and_the_int8_activation_bits() {
     )
     .unwrap();
     let model = repo().join("models").join("conll03-minilm-l6");
-    let inference = |precision: &str, env: &[(&str, &str)]| -> serde_json::Value {
+    let inference = |extra: &[&str], env: &[(&str, &str)]| -> serde_json::Value {
         let out = tempfile::tempdir().unwrap();
-        let extra = ["--precision", precision, "--no-report", "--no-sqlite"];
+        let extra = [extra, &["--no-report", "--no-sqlite"]].concat();
         run_corpus_with(corpus.path(), out.path(), &model, &extra, env);
         let run: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(out.path().join("run.json")).unwrap())
                 .unwrap();
         run["inference"].clone()
     };
-    let avx2 = inference("int8", &[("FBGEMM_ENABLE_INSTRUCTIONS", "AVX2")]);
+    let avx2 = inference(
+        &["--precision", "int8"],
+        &[("FBGEMM_ENABLE_INSTRUCTIONS", "AVX2")],
+    );
     assert_eq!(avx2["precision"], "int8");
     assert_eq!(avx2["precision_reason"], "chosen with --precision");
-    assert_eq!(avx2["int8_activation_bits"], 7);
-    let fp32 = inference("fp32", &[]);
+    assert_eq!(avx2["int8_weight_bits"], 7);
+    assert_eq!(avx2["int8_activation_bits"], 8);
+    let fp32 = inference(&["--precision", "fp32"], &[]);
     assert_eq!(fp32["precision"], "fp32");
+    assert_eq!(fp32["int8_weight_bits"], serde_json::Value::Null);
     assert_eq!(fp32["int8_activation_bits"], serde_json::Value::Null);
-    let bits = if nerpipe::model::cpu_has("avx512_vnni") {
+    let weight_bits = if nerpipe::model::cpu_has("avx512_vnni") {
         8
     } else {
         7
     };
-    assert_eq!(inference("int8", &[])["int8_activation_bits"], bits);
+    let int8 = inference(&["--precision", "int8"], &[]);
+    assert_eq!(int8["int8_weight_bits"], weight_bits);
+    assert_eq!(int8["int8_activation_bits"], 8);
+    // The default on this CPU, and why.
+    let (precision, reason) = if nerpipe::model::cpu_has("amx_bf16") {
+        ("bf16", "the CPU has AMX-BF16")
+    } else if nerpipe::model::cpu_has("avx512_vnni") {
+        (
+            "int8",
+            "the CPU has AVX512-VNNI int8 dot products but no AMX: int8 is faster than bf16 there",
+        )
+    } else if nerpipe::model::cpu_has("avx512_bf16") {
+        ("bf16", "the CPU has AVX512-BF16")
+    } else if nerpipe::model::cpu_has("avx2") {
+        ("int8", "the CPU has AVX2 but neither AMX, AVX512-VNNI nor AVX512-BF16: int8 with 7-bit weights (fbgemm's AVX2 kernels) is faster than fp32 there at the same F1")
+    } else {
+        ("fp32", "the CPU has neither AMX, AVX512-VNNI, AVX512-BF16 nor AVX2 (or the engine is rust-bert): int8 and bf16 would be slow, emulated or unavailable")
+    };
+    let defaults = inference(&[], &[]);
+    assert_eq!(defaults["precision"], precision);
+    assert_eq!(defaults["precision_reason"], reason);
+    // rust-bert's forward has no int8.
+    let bf16 = nerpipe::model::cpu_has("amx_bf16") || nerpipe::model::cpu_has("avx512_bf16");
+    assert_eq!(
+        inference(&["--engine", "rust-bert"], &[])["precision"],
+        if bf16 { "bf16" } else { "fp32" }
+    );
 }

@@ -33,8 +33,10 @@ impl Precision {
     /// The fastest precision that keeps fp32's F1 on this CPU (`make bench`,
     /// CoNLL-2003 dev), with the reason, for run.json: bf16 where the CPU has
     /// AMX; int8 (own engine) where it has AVX512-VNNI but no AMX,
-    /// 1.22× bf16 on AVX512-BF16 there; bf16 with AVX512-BF16 alone; else
-    /// fp32. rust-bert's forward cannot run int8 and gets bf16 or fp32.
+    /// 1.22× bf16 on AVX512-BF16 there; bf16 with AVX512-BF16 alone; int8
+    /// (own engine, 7-bit weights: [`super::Int8Bits`]) with AVX2, 1.5× fp32
+    /// on an AVX2-only EPYC; else fp32. rust-bert's forward cannot run int8
+    /// and gets bf16 or fp32.
     pub fn native(engine: Engine) -> (Precision, &'static str) {
         // fbgemm's VNNI kernels are AVX512 ones; its AVX2 path sums byte
         // products in saturating 16-bit pairs, so AVX-VNNI alone is not enough.
@@ -48,10 +50,15 @@ impl Precision {
             )
         } else if cpu_has("avx512_bf16") {
             (Precision::Bf16, "the CPU has AVX512-BF16")
+        } else if cpu_has("avx2") && engine == Engine::Nerpipe {
+            (
+                Precision::Int8,
+                "the CPU has AVX2 but neither AMX, AVX512-VNNI nor AVX512-BF16: int8 with 7-bit weights (fbgemm's AVX2 kernels) is faster than fp32 there at the same F1",
+            )
         } else {
             (
                 Precision::Fp32,
-                "the CPU has neither AMX, AVX512-VNNI nor AVX512-BF16: int8 and bf16 would be slow or emulated",
+                "the CPU has neither AMX, AVX512-VNNI, AVX512-BF16 nor AVX2 (or the engine is rust-bert): int8 and bf16 would be slow, emulated or unavailable",
             )
         }
     }

@@ -5,7 +5,8 @@
 //! In bf16 the matrix multiplications run in bf16 while embeddings,
 //! residual sums and LayerNorm stay in fp32, as autocast does. In int8 they
 //! run on fbgemm's int8 kernels (AVX512-VNNI/AVX2): weights quantized per
-//! output row once, activations per token on every call; the rest stays fp32.
+//! output row once (8 bits with VNNI, 7 without: [`Int8Bits`]), activations
+//! to 8 bits per token on every call; the rest stays fp32.
 //!
 //! Rows may be packed with several pieces: position ids restart per piece and
 //! the attention mask is block-diagonal, so each piece sees only itself.
@@ -23,49 +24,58 @@ struct Layer {
     ln2: (Tensor, Tensor),
 }
 
-/// The anchor row's two values where fbgemm sums byte products in 32 bits
-/// (AVX512-VNNI). Every token is stretched into [-1, 1] and the anchor pins
-/// the range fbgemm quantizes a call's input over to the same: 8 bits.
-pub const ANCHOR_8_BITS: [f32; 2] = [-1.0, 1.0];
+/// The anchor row's two values: every token is stretched into [-1, 1] and
+/// the anchor pins the range fbgemm quantizes a call's input over to the
+/// same, so that each token's activations get 8 bits of its own range.
+const ANCHOR: [f32; 2] = [-1.0, 1.0];
 
-/// The anchor row's two values elsewhere (AVX2, AVX-512 without VNNI). They
-/// pin the range to [-1, 255 / 63.4 - 1]: zero point 63, 63.4 steps per
-/// unit, so the data's quantized values lie in 0..=126 (7 bits, each 0.4 of
-/// a step from a rounding edge). Those kernels (`vpmaddubsw`) sum two
-/// u8 × s8 products into a saturating 16-bit lane; below 128 that sum
-/// cannot saturate (2 × 127 × 128 < 32 767), as PyTorch's `reduce_range`
-/// ensures. Not used with VNNI: the lost bit cost UNER hr dev 0.5 F1 there.
-pub const ANCHOR_7_BITS: [f32; 2] = [-1.0, 255.0 / STEPS_PER_UNIT - 1.0];
+/// How many bits int8 gives the weights and the activations.
+///
+/// fbgemm's VNNI kernels sum byte products in 32 bits: 8 and 8. Its AVX2
+/// kernels (`vpmaddubsw`, also used on AVX-512 without VNNI) sum two u8 × s8
+/// products into a saturating 16-bit lane, so one side must give up a bit:
+/// weights in -64..=64 keep every pair within it (2 × 255 × 64 = 32 640 ≤
+/// 32 767). Measured on an AVX2-only AMD EPYC (`nerpipe eval`, dev, against
+/// fp32), 7-bit weights lost at most 0.23 F1 where 7-bit activations (what
+/// PyTorch's `reduce_range` does) lost up to 0.37.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Int8Bits {
+    pub weights: u32,
+    pub activations: u32,
+}
 
-/// Quantization steps per unit of a stretched activation (see
-/// [`ANCHOR_7_BITS`]).
-const STEPS_PER_UNIT: f32 = 63.4;
+impl Int8Bits {
+    /// Where fbgemm runs its VNNI kernels.
+    pub const VNNI: Int8Bits = Int8Bits {
+        weights: 8,
+        activations: 8,
+    };
+    /// Where fbgemm runs its AVX2 kernels.
+    pub const AVX2: Int8Bits = Int8Bits {
+        weights: 7,
+        activations: 8,
+    };
 
-/// The anchor for this CPU: 8 bits where fbgemm runs its VNNI kernels, else
-/// 7. `FBGEMM_ENABLE_INSTRUCTIONS` (AVX2, AVX512) keeps fbgemm off VNNI.
-pub fn anchor_for_this_cpu() -> [f32; 2] {
-    let capped = std::env::var("FBGEMM_ENABLE_INSTRUCTIONS").is_ok_and(|v| {
-        matches!(
-            v.to_ascii_uppercase().as_str(),
-            "AVX2" | "AVX512" | "AVX512_256"
-        )
-    });
-    if super::config::cpu_has("avx512_vnni") && !capped {
-        ANCHOR_8_BITS
-    } else {
-        ANCHOR_7_BITS
+    /// The bits for this CPU: [`Int8Bits::VNNI`] where fbgemm runs its VNNI
+    /// kernels, else [`Int8Bits::AVX2`]. `FBGEMM_ENABLE_INSTRUCTIONS` (AVX2,
+    /// AVX512) keeps fbgemm off VNNI.
+    pub fn for_this_cpu() -> Int8Bits {
+        let capped = std::env::var("FBGEMM_ENABLE_INSTRUCTIONS").is_ok_and(|v| {
+            matches!(
+                v.to_ascii_uppercase().as_str(),
+                "AVX2" | "AVX512" | "AVX512_256"
+            )
+        });
+        if super::config::cpu_has("avx512_vnni") && !capped {
+            Int8Bits::VNNI
+        } else {
+            Int8Bits::AVX2
+        }
     }
 }
 
-/// Bits int8 activations are quantized to on this CPU ([`anchor_for_this_cpu`]),
-/// for run.json.
-pub fn activation_bits_for_this_cpu() -> u32 {
-    if anchor_for_this_cpu() == ANCHOR_8_BITS {
-        8
-    } else {
-        7
-    }
-}
+/// The largest weight magnitude fbgemm's AVX2 kernels take (see [`Int8Bits`]).
+const SEVEN_BIT_WEIGHT_MAX: f64 = 64.0;
 
 /// A dense layer's weights as the precision multiplies them.
 enum Linear {
@@ -83,7 +93,7 @@ enum Linear {
         /// Undoes each output row's stretch.
         unscale: Tensor,
         b: Tensor,
-        /// A row of [`anchor_for_this_cpu`]'s values (zeros elsewhere) appended to every input.
+        /// A row of [`ANCHOR`]'s values (zeros elsewhere) appended to every input.
         anchor: Tensor,
     },
 }
@@ -137,8 +147,8 @@ impl Linear {
         }
     }
 
-    /// From fp32 weights `[out, in]` and bias.
-    fn new(w: Tensor, b: Tensor, precision: Precision) -> anyhow::Result<Linear> {
+    /// From fp32 weights `[out, in]` and bias; `bits` matter for int8 only.
+    fn new(w: Tensor, b: Tensor, precision: Precision, bits: Int8Bits) -> anyhow::Result<Linear> {
         Ok(match precision {
             Precision::Fp32 => Linear::Dense { w, b },
             Precision::Bf16 => Linear::Dense {
@@ -152,16 +162,25 @@ impl Linear {
                 let row_max = w.abs().amax([1].as_slice(), true).clamp_min(1e-12);
                 let row_scale = row_max.max().to_kind(Kind::Float) / &row_max;
                 let w = &w * &row_scale;
-                // Asymmetric parameters over [min(w, 0), max(w, 0)] onto
-                // -128..=127, as fbgemm_linear_quantize_weight chooses them.
                 let low = f64::try_from(w.min()).unwrap_or(0.0).min(0.0);
                 let high = f64::try_from(w.max()).unwrap_or(0.0).max(0.0);
-                let scale = ((high - low) / 255.0).max(f64::MIN_POSITIVE);
-                let zero_point = (-128.0 - low / scale).round().clamp(-128.0, 127.0) as i64;
-                let q = (&w / scale + zero_point as f64)
+                let (scale, zero_point, range) = if bits.weights == 8 {
+                    // Asymmetric over [min(w, 0), max(w, 0)] onto -128..=127,
+                    // as fbgemm_linear_quantize_weight chooses them.
+                    let scale = ((high - low) / 255.0).max(f64::MIN_POSITIVE);
+                    let zero_point = (-128.0 - low / scale).round().clamp(-128.0, 127.0);
+                    (scale, zero_point, (-128.0, 127.0))
+                } else {
+                    // Symmetric onto -64..=64: the raw bytes are what the
+                    // kernel multiplies, so the zero point must be 0.
+                    let m = SEVEN_BIT_WEIGHT_MAX;
+                    ((high.max(-low) / m).max(f64::MIN_POSITIVE), 0.0, (-m, m))
+                };
+                let q = (&w / scale + zero_point)
                     .round()
-                    .clamp(-128.0, 127.0)
+                    .clamp(range.0, range.1)
                     .to_kind(Kind::Int8);
+                let zero_point = zero_point as i64;
                 let inputs = w.size()[1];
                 let col_offsets =
                     (q.to_kind(Kind::Int)
@@ -176,7 +195,7 @@ impl Linear {
                 })?;
                 let unscale = row_scale.reciprocal().view([-1]);
                 let mut anchor = vec![0f32; inputs as usize];
-                for (cell, value) in anchor.iter_mut().zip(anchor_for_this_cpu()) {
+                for (cell, value) in anchor.iter_mut().zip(ANCHOR) {
                     *cell = value;
                 }
                 let anchor = Tensor::from_slice(&anchor).view([1, -1]);
@@ -214,19 +233,17 @@ impl Linear {
                 // fbgemm quantizes its input with one range for the whole
                 // call. Each token is first stretched to an absolute maximum
                 // of 1 (undone on the output) and the anchor row pins the
-                // range ([`anchor_for_this_cpu`]): one scale per token, and a token's
+                // range ([`ANCHOR`]): one scale per token, and a token's
                 // result does not depend on the rest of its batch.
                 let size = x.size();
                 let (inputs, outputs) = (size[size.len() - 1], unscale.size()[0]);
                 let flat = x.reshape([-1, inputs]);
                 let tokens = flat.size()[0];
-                // The largest magnitude from the two extremes (no |x|
-                // tensor); the stretched input written straight into the
-                // call's input, the anchor row after it.
-                let token_max = flat
-                    .amax([1].as_slice(), true)
-                    .maximum(&-flat.amin([1].as_slice(), true))
-                    .clamp_min(1e-12);
+                // The largest magnitude from the two extremes, found in one
+                // pass (no |x| tensor); the stretched input written straight
+                // into the call's input, the anchor row after it.
+                let (low, high) = flat.aminmax(1, true);
+                let token_max = high.maximum(&-low).clamp_min(1e-12);
                 let stretched = Tensor::empty([tokens + 1, inputs], (Kind::Float, flat.device()));
                 let _ = flat.div_out(&stretched.narrow(0, 0, tokens), &token_max);
                 stretched.narrow(0, tokens, 1).copy_(anchor);
@@ -254,6 +271,7 @@ impl Linear {
 struct Weights<'a> {
     vars: &'a std::collections::HashMap<String, Tensor>,
     precision: Precision,
+    bits: Int8Bits,
 }
 
 impl Weights<'_> {
@@ -269,6 +287,7 @@ impl Weights<'_> {
             self.get(&format!("{prefix}.weight"))?,
             self.get(&format!("{prefix}.bias"))?,
             self.precision,
+            self.bits,
         )
     }
 
@@ -304,7 +323,7 @@ impl Weights<'_> {
             0,
         );
         Ok(Some(Layer {
-            qkv: Linear::new(qkv_w, qkv_b, self.precision)?,
+            qkv: Linear::new(qkv_w, qkv_b, self.precision, self.bits)?,
             out: self.linear(&format!("{p}.attention.output.dense"))?,
             ln1: self.ln(&format!("{p}.attention.output.LayerNorm"))?,
             ffn_in: self.linear(&format!("{p}.intermediate.dense"))?,
@@ -346,6 +365,7 @@ impl FastEncoder {
         let weights = Weights {
             vars: &vars,
             precision,
+            bits: Int8Bits::for_this_cpu(),
         };
         let kind = match precision {
             Precision::Fp32 | Precision::Int8 => Kind::Float,
@@ -452,13 +472,13 @@ mod tests {
     const CHILD: &str = "NERPIPE_TEST_INT8_AVX2_CHILD";
 
     /// The worst case for fbgemm's AVX2 kernels: every activation at its
-    /// maximum against weights at -128, so each pair of byte products sums
-    /// to the most negative value there is. 8-bit activations (255) made
-    /// that pair -65 280, saturated at -32 768, and the output came out
-    /// about half of what it is. Run in a child process of this test binary
-    /// with `FBGEMM_ENABLE_INSTRUCTIONS=AVX2`, which makes fbgemm take its
-    /// AVX2 path as on a CPU without AVX-512 (the variable is read once, at
-    /// fbgemm's first call, so not in this process).
+    /// maximum (255) against weights at their most negative, so each pair of
+    /// byte products sums to the most negative value there is. With 8-bit
+    /// weights (-128) that pair was -65 280, saturated at -32 768, and the
+    /// output came out about half of what it is. Run in a child process of
+    /// this test binary with `FBGEMM_ENABLE_INSTRUCTIONS=AVX2`, which makes
+    /// fbgemm take its AVX2 path as on a CPU without AVX-512 (the variable
+    /// is read once, at fbgemm's first call, so not in this process).
     #[test]
     fn int8_worst_case_does_not_saturate_on_avx2() {
         if std::env::var_os(CHILD).is_some() {
@@ -486,8 +506,9 @@ mod tests {
     }
 
     fn worst_case() {
+        assert_eq!(Int8Bits::for_this_cpu(), Int8Bits::AVX2);
         let inputs = 256;
-        // Row 0 all -1 (quantized to -128), row 1 all +1 (127).
+        // Row 0 all -1 (quantized to -64), row 1 all +1 (64).
         let w: Vec<f32> = (0..2 * inputs)
             .map(|i| if i < inputs { -1.0 } else { 1.0 })
             .collect();
@@ -496,28 +517,33 @@ mod tests {
             w,
             Tensor::zeros([2], (Kind::Float, tch::Device::Cpu)),
             Precision::Int8,
+            Int8Bits::for_this_cpu(),
         )
         .unwrap();
         let x = Tensor::ones([3, inputs as i64], (Kind::Float, tch::Device::Cpu));
         let y = Vec::<f32>::try_from(layer.apply(&x).flatten(0, -1)).unwrap();
         for pair in y.chunks(2) {
-            // 7-bit activations are 1 ± 0.8 %.
-            assert!((pair[0] + 256.0).abs() < 3.0, "{y:?}");
-            assert!((pair[1] - 256.0).abs() < 3.0, "{y:?}");
+            // 8-bit activations put 1 at 127 steps of 2/255: 0.4 % low.
+            assert!((pair[0] + 256.0).abs() < 2.0, "{y:?}");
+            assert!((pair[1] - 256.0).abs() < 2.0, "{y:?}");
         }
     }
 
-    /// fbgemm's choice of the input's quantization (ChooseQuantizationParams
-    /// over the anchored range, then round to nearest) puts -1 and 1 at 0
-    /// and 126.
+    /// Without VNNI the quantized weights lie in -64..=64 with zero point
+    /// 0, the largest magnitude of each row at ±64; with it, in -128..=127.
     #[test]
-    fn stretched_activations_quantize_into_seven_bits() {
-        let (low, high) = (f64::from(ANCHOR_7_BITS[0]), f64::from(ANCHOR_7_BITS[1]));
-        let scale = (high - low) / 255.0;
-        let zero_point = (-low / scale).round_ties_even();
-        let quantized = |x: f64| (zero_point + x / scale).round_ties_even().clamp(0.0, 255.0);
-        assert_eq!(zero_point, 63.0);
-        assert_eq!((quantized(-1.0), quantized(1.0)), (0.0, 126.0));
-        assert_eq!(quantized(high), 255.0);
+    fn weights_take_seven_bits_without_vnni() {
+        let w = Tensor::from_slice(&[0.5f32, -2.0, 1.0, 0.25, 3.0, -0.1]).view([2, 3]);
+        let b = Tensor::zeros([2], (Kind::Float, tch::Device::Cpu));
+        let quantized = |bits| match Linear::new(w.copy(), b.copy(), Precision::Int8, bits) {
+            Ok(Linear::Int8 { q, zero_point, .. }) => {
+                (Vec::<i8>::try_from(q.flatten(0, -1)).unwrap(), zero_point)
+            }
+            _ => panic!("not an int8 layer"),
+        };
+        // Rows are stretched to the same maximum first: row 0 by 1.5.
+        assert_eq!(quantized(Int8Bits::AVX2), (vec![16, -64, 32, 5, 64, -2], 0));
+        let (q, _) = quantized(Int8Bits::VNNI);
+        assert!(q.iter().any(|&v| v < -64 || v > 64), "{q:?}");
     }
 }

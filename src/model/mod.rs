@@ -22,7 +22,7 @@ pub mod lookup;
 
 pub use config::{cpu_has, id2label_json, Decoder, Engine, ModelConfig, Precision, Tag};
 pub use encoder::{read_safetensors, NerModel};
-pub use fast::{activation_bits_for_this_cpu, FastEncoder};
+pub use fast::{FastEncoder, Int8Bits};
 
 pub(crate) use crate::error::model_error;
 pub use crate::error::ModelError;

@@ -95,6 +95,8 @@ pub(super) fn write_run_json(
 ) -> anyhow::Result<()> {
     let args = &plan.args;
     let counts = &summary.counts;
+    let int8_bits = (plan.precision == crate::model::Precision::Int8)
+        .then(crate::model::Int8Bits::for_this_cpu);
     let run = json!({
         "nerpipe_version": env!("CARGO_PKG_VERSION"),
         "model": {
@@ -122,10 +124,10 @@ pub(super) fn write_run_json(
             "engine": args.inference.engine,
             "precision": plan.precision,
             "precision_reason": plan.precision_reason,
-            // 7 where fbgemm has no VNNI kernels, so that its 16-bit sums
-            // cannot saturate; null unless int8 ran.
-            "int8_activation_bits": (plan.precision == crate::model::Precision::Int8)
-                .then(crate::model::activation_bits_for_this_cpu),
+            // Weights get 7 bits where fbgemm has no VNNI kernels, so that
+            // its 16-bit sums cannot saturate; both null unless int8 ran.
+            "int8_activation_bits": int8_bits.map(|b| b.activations),
+            "int8_weight_bits": int8_bits.map(|b| b.weights),
         },
         "timings": {
             "seconds": summary.seconds,
