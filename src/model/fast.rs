@@ -548,6 +548,6 @@ mod tests {
         // Rows are stretched to the same maximum first: row 0 by 1.5.
         assert_eq!(quantized(Int8Bits::AVX2), (vec![16, -64, 32, 5, 64, -2], 0));
         let (q, _) = quantized(Int8Bits::VNNI);
-        assert!(q.iter().any(|&v| v < -64 || v > 64), "{q:?}");
+        assert!(q.iter().any(|v| !(-64..=64).contains(v)), "{q:?}");
     }
 }
