@@ -15,18 +15,28 @@ fn model_copy(dir: &Path) {
 }
 
 fn run_with_model(model: &Path) -> (i32, String) {
+    run_with_model_args(model, &[])
+}
+
+/// `nerpipe run` of a one-line corpus with `model` and `args` added.
+fn run_with_model_args(model: &Path, args: &[&str]) -> (i32, String) {
     let corpus = tempfile::tempdir().unwrap();
     std::fs::write(corpus.path().join("a.txt"), "Police in Bar.\n").unwrap();
     let out = tempfile::tempdir().unwrap();
-    let output = nerpipe(&[
-        "run",
-        "--corpus",
-        corpus.path().to_str().unwrap(),
-        "--out",
-        out.path().to_str().unwrap(),
-        "--model",
-        model.to_str().unwrap(),
-    ]);
+    let output = nerpipe(
+        &[
+            "run",
+            "--corpus",
+            corpus.path().to_str().unwrap(),
+            "--out",
+            out.path().to_str().unwrap(),
+            "--model",
+            model.to_str().unwrap(),
+        ]
+        .into_iter()
+        .chain(args.iter().copied())
+        .collect::<Vec<_>>(),
+    );
     let stderr = String::from_utf8_lossy(&output.stderr)
         .trim_end()
         .to_string();
@@ -145,4 +155,82 @@ fn missing_corpus_is_a_plain_error() {
         stderr.trim_end(),
         "/nonexistent/corpus: corpus folder not found",
     );
+}
+
+/// The tensors nerpipe's own forward loads straight from the files are
+/// exactly the variables of rust-bert's network for the same config, by
+/// name and shape, with and without the word-shape embedding.
+#[test]
+fn own_forward_expects_the_tensors_of_rust_berts_network() {
+    use nerpipe::model::{expected_tensors, ModelConfig, NerModel};
+    for dir in [default_model(), repo().join("models/conll03-minilm-l6")] {
+        let mut config = ModelConfig::load(&dir.join("config.json"), true).unwrap();
+        for shapes in [true, false] {
+            config.has_word_shapes = shapes;
+            let network = NerModel::new(&config, shapes).unwrap();
+            let mut variables: Vec<(String, Vec<i64>)> = network
+                .vs
+                .variables()
+                .into_iter()
+                .map(|(name, t)| (name, t.size()))
+                .collect();
+            variables.sort();
+            let mut expected = expected_tensors(&config);
+            expected.sort();
+            assert_eq!(expected, variables, "{} shapes {shapes}", dir.display());
+        }
+    }
+}
+
+/// Weights short of a tensor, or with one of another shape than the config
+/// implies, are refused naming the file and the tensor, by both engines.
+#[test]
+fn a_missing_or_misshapen_tensor_is_named() {
+    let english = repo().join("models/conll03-minilm-l6");
+    let tensors = nerpipe::model::read_safetensors(&english.join("model.safetensors")).unwrap();
+    let tags = tensors
+        .iter()
+        .find(|(name, _)| name == "classifier.bias")
+        .map(|(_, t)| t.size()[0])
+        .unwrap();
+    let broken = |change: &dyn Fn(&str, &tch::Tensor) -> Option<tch::Tensor>| {
+        let dir = tempfile::tempdir().unwrap();
+        for file in ["config.json", "tokenizer.json"] {
+            std::os::unix::fs::symlink(english.join(file), dir.path().join(file)).unwrap();
+        }
+        let kept: Vec<(String, tch::Tensor)> = tensors
+            .iter()
+            .filter_map(|(name, t)| Some((name.clone(), change(name, t)?)))
+            .collect();
+        tch::Tensor::write_safetensors(&kept, dir.path().join("model.safetensors")).unwrap();
+        dir
+    };
+    let without_bias = broken(&|name, t| (name != "classifier.bias").then(|| t.shallow_clone()));
+    let wider_bias = broken(&|name, t| {
+        Some(if name == "classifier.bias" {
+            tch::Tensor::zeros([tags + 1], (tch::Kind::Float, tch::Device::Cpu))
+        } else {
+            t.shallow_clone()
+        })
+    });
+    for engine in [
+        &[][..],
+        &["--engine", "rust-bert", "--precision", "fp32"][..],
+    ] {
+        let (code, stderr) = run_with_model_args(without_bias.path(), engine);
+        assert_eq!(code, 2, "{engine:?}");
+        assert_one_line(
+            &stderr,
+            "model.safetensors: 1 tensors the config needs are missing, e.g. classifier.bias",
+        );
+        let (code, stderr) = run_with_model_args(wider_bias.path(), engine);
+        assert_eq!(code, 2, "{engine:?}");
+        assert_one_line(
+            &stderr,
+            &format!(
+                "model.safetensors: tensor classifier.bias has shape [{}], the config implies [{tags}]",
+                tags + 1
+            ),
+        );
+    }
 }

@@ -141,6 +141,14 @@ pub struct ModelConfig {
 }
 
 impl ModelConfig {
+    /// `hidden_act` as config.json writes it (`gelu` where it is absent).
+    pub fn hidden_act(&self) -> &str {
+        self.raw
+            .get("hidden_act")
+            .and_then(|v| v.as_str())
+            .unwrap_or("gelu")
+    }
+
     /// `layer_norm_eps` of config.json (BERT's 1e-12 when absent).
     pub fn layer_norm_eps(&self) -> f64 {
         self.raw

@@ -13,8 +13,6 @@ pub struct NerModel {
     pub bert: BertForTokenClassification,
     pub shape_embedding: Option<nn::Embedding>,
     word_embeddings: Tensor,
-    /// `hidden_act` of the config, as written.
-    pub hidden_act: String,
 }
 
 impl NerModel {
@@ -37,12 +35,6 @@ impl NerModel {
         });
         let word_embeddings = lookup(&vs, super::WORD_EMBEDDINGS);
         Ok(NerModel {
-            hidden_act: config
-                .raw
-                .get("hidden_act")
-                .and_then(|v| v.as_str())
-                .unwrap_or("gelu")
-                .to_string(),
             vs,
             bert,
             shape_embedding,
@@ -121,16 +113,20 @@ fn lookup(vs: &nn::VarStore, name: &str) -> Tensor {
 
 /// Reads a safetensors file as fp32 tensors, restoring fp16/bf16 weights.
 pub fn read_safetensors(path: &Path) -> Result<Vec<(String, Tensor)>, ModelError> {
-    if !path.is_file() {
-        return Err(model_error(path, "missing weights file"));
-    }
-    let tensors = Tensor::read_safetensors(path)
-        .map_err(|e| model_error(path, format!("corrupt safetensors file: {e}")))?;
-    Ok(tensors
+    Ok(read_stored(path)?
         .into_iter()
         .map(|(name, t)| match t.kind() {
             Kind::Half | Kind::BFloat16 => (name, t.to_kind(Kind::Float)),
             _ => (name, t),
         })
         .collect())
+}
+
+/// Reads a safetensors file's tensors in the kinds it stores them.
+pub(super) fn read_stored(path: &Path) -> Result<Vec<(String, Tensor)>, ModelError> {
+    if !path.is_file() {
+        return Err(model_error(path, "missing weights file"));
+    }
+    Tensor::read_safetensors(path)
+        .map_err(|e| model_error(path, format!("corrupt safetensors file: {e}")))
 }

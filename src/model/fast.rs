@@ -11,8 +11,9 @@
 //! Rows may be packed with several pieces: position ids restart per piece and
 //! the attention mask is block-diagonal, so each piece sees only itself.
 
-use super::{NerModel, Precision, WORD_EMBEDDINGS};
+use super::{ModelConfig, Precision, WORD_EMBEDDINGS};
 use crate::segment::batch::Padded;
+use std::collections::HashMap;
 use tch::{Kind, Tensor};
 
 struct Layer {
@@ -273,16 +274,20 @@ impl Linear {
 /// A network's tensors by name, taken as fp32 whatever the network holds,
 /// so that each is converted once, into what [`FastEncoder`]'s forward needs.
 struct Weights<'a> {
-    vars: &'a std::collections::HashMap<String, Tensor>,
+    vars: &'a HashMap<String, Tensor>,
     precision: Precision,
     bits: Int8Bits,
 }
 
 impl Weights<'_> {
     fn get(&self, name: &str) -> anyhow::Result<Tensor> {
+        Ok(self.stored(name)?.to_kind(Kind::Float))
+    }
+
+    /// The tensor in the kind it was loaded in.
+    fn stored(&self, name: &str) -> anyhow::Result<&Tensor> {
         self.vars
             .get(name)
-            .map(|t| t.detach().to_kind(Kind::Float))
             .ok_or_else(|| anyhow::anyhow!("the model has no tensor {name}"))
     }
 
@@ -303,16 +308,9 @@ impl Weights<'_> {
     }
 
     /// Encoder layer `i` with Q, K and V fused into one matrix (one
-    /// multiplication instead of three); `None` past the last layer, as the
-    /// config's layer count is not needed to find them.
-    fn layer(&self, i: usize) -> anyhow::Result<Option<Layer>> {
+    /// multiplication instead of three).
+    fn layer(&self, i: i64) -> anyhow::Result<Layer> {
         let p = format!("bert.encoder.layer.{i}");
-        if !self
-            .vars
-            .contains_key(&format!("{p}.attention.self.query.weight"))
-        {
-            return Ok(None);
-        }
         let part = |w: &str| self.get(&format!("{p}.attention.self.{w}"));
         let qkv_w = Tensor::cat(
             &[
@@ -326,14 +324,14 @@ impl Weights<'_> {
             &[part("query.bias")?, part("key.bias")?, part("value.bias")?],
             0,
         );
-        Ok(Some(Layer {
+        Ok(Layer {
             qkv: Linear::new(qkv_w, qkv_b, self.precision, self.bits)?,
             out: self.linear(&format!("{p}.attention.output.dense"))?,
             ln1: self.ln(&format!("{p}.attention.output.LayerNorm"))?,
             ffn_in: self.linear(&format!("{p}.intermediate.dense"))?,
             ffn_out: self.linear(&format!("{p}.output.dense"))?,
             ln2: self.ln(&format!("{p}.output.LayerNorm"))?,
-        }))
+        })
     }
 }
 
@@ -352,22 +350,21 @@ pub struct FastEncoder {
 }
 
 impl FastEncoder {
-    /// Takes the weights of `network` (any precision) for inference in `precision`.
+    /// The network of a model with `config` from its tensors (checked
+    /// against the config, any float kind), for inference in `precision`.
     pub fn new(
-        network: &NerModel,
-        heads: i64,
-        eps: f64,
+        tensors: &HashMap<String, Tensor>,
+        config: &ModelConfig,
         precision: Precision,
     ) -> anyhow::Result<FastEncoder> {
-        if !matches!(network.hidden_act.as_str(), "gelu" | "gelu_python") {
+        let hidden_act = config.hidden_act();
+        if !matches!(hidden_act, "gelu" | "gelu_python") {
             anyhow::bail!(
-                "hidden_act {:?}: nerpipe's own forward implements erf-GELU BERTs; run with --engine rust-bert",
-                network.hidden_act
+                "hidden_act {hidden_act:?}: nerpipe's own forward implements erf-GELU BERTs; run with --engine rust-bert",
             );
         }
-        let vars = network.vs.variables();
         let weights = Weights {
-            vars: &vars,
+            vars: tensors,
             precision,
             bits: Int8Bits::for_this_cpu(),
         };
@@ -375,26 +372,31 @@ impl FastEncoder {
             Precision::Fp32 | Precision::Int8 => Kind::Float,
             Precision::Bf16 => Kind::BFloat16,
         };
-        let mut layers = Vec::new();
-        while let Some(layer) = weights.layer(layers.len())? {
-            layers.push(layer);
-        }
+        let layers = (0..config.bert.num_hidden_layers)
+            .map(|i| weights.layer(i))
+            .collect::<anyhow::Result<Vec<_>>>()?;
         let get = |name: &str| weights.get(name);
         let token_type0 = get("bert.embeddings.token_type_embeddings.weight")?.get(0);
+        // Looked up, not multiplied, and widened after the lookup: kept as
+        // stored (fp16 widens to fp32 exactly), or bf16 for bf16, it takes
+        // half the memory of fp32 at no cost.
+        let word = weights.stored(WORD_EMBEDDINGS)?;
+        let word = match precision {
+            Precision::Bf16 => word.to_kind(Kind::BFloat16),
+            Precision::Fp32 | Precision::Int8 => word.shallow_clone(),
+        };
         Ok(FastEncoder {
-            // Looked up, not multiplied: bf16 halves its memory at no cost.
-            word: get(WORD_EMBEDDINGS)?.to_kind(kind),
+            word,
             position: get("bert.embeddings.position_embeddings.weight")? + token_type0,
-            shape: network
-                .shape_embedding
-                .as_ref()
-                .map(|_| get(&format!("{}.weight", super::SHAPE_EMBEDDING)))
+            shape: config
+                .has_word_shapes
+                .then(|| get(&format!("{}.weight", super::SHAPE_EMBEDDING)))
                 .transpose()?,
             emb_ln: weights.ln("bert.embeddings.LayerNorm")?,
             layers,
             classifier: (get("classifier.weight")?, get("classifier.bias")?),
-            heads,
-            eps,
+            heads: config.bert.num_attention_heads,
+            eps: config.layer_norm_eps(),
             kind,
         })
     }

@@ -28,6 +28,7 @@ pub(crate) use crate::error::model_error;
 pub use crate::error::ModelError;
 use crate::segment::Segmenter;
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -95,45 +96,16 @@ impl LoadedModel {
         }
         let config = ModelConfig::load(&dir.join("config.json"), true)?;
         let tokenizer_path = dir.join("tokenizer.json");
-        let segmenter = Segmenter::new(load_tokenizer(&tokenizer_path)?, &tokenizer_path)?;
         let weights = dir.join(WEIGHTS_FILE);
-        let mut network = NerModel::new(&config, config.has_word_shapes)?;
-        let mut missing = network.load_tensors(&weights, |n| n.to_string())?;
-        if let Some(frozen) = FrozenEmbeddings::of(&config, dir)? {
-            frozen.check()?;
-            let still = network.load_tensors(&frozen.path, |n| n.to_string())?;
-            missing.retain(|n| still.contains(n));
-        }
-        if !missing.is_empty() {
-            return Err(model_error(
-                &weights,
-                format!(
-                    "{} tensors the config needs are missing, e.g. {}",
-                    missing.len(),
-                    missing[0]
-                ),
-            ));
-        }
-        let network =
-            match engine {
-                Engine::RustBert if precision == Precision::Int8 => return Err(model_error(
-                    dir,
-                    "--precision int8 runs only on nerpipe's own forward: drop --engine rust-bert",
-                )),
-                Engine::RustBert => {
-                    network.set_precision(precision);
-                    Network::RustBert(Box::new(network))
-                }
-                Engine::Nerpipe => Network::Own(
-                    FastEncoder::new(
-                        &network,
-                        config.bert.num_attention_heads,
-                        config.layer_norm_eps(),
-                        precision,
-                    )
-                    .map_err(|e| model_error(&weights, e.to_string()))?,
-                ),
-            };
+        // The tokenizer (for a large vocabulary, JSON and a trie of every
+        // piece: most of a second) loads beside the weights.
+        let (segmenter, network) = std::thread::scope(|scope| {
+            let segmenter =
+                scope.spawn(|| Segmenter::new(load_tokenizer(&tokenizer_path)?, &tokenizer_path));
+            let network = load_network(dir, &config, &weights, precision, engine);
+            (joined(segmenter), network)
+        });
+        let (segmenter, network) = (segmenter?, network?);
         let weights_sha256 = sha256_file(&weights)?;
         check_weights_sha256(dir, &config, &weights_sha256)?;
         let name = dir
@@ -149,6 +121,156 @@ impl LoadedModel {
             weights_sha256,
         })
     }
+}
+
+/// The network of the model folder `dir` for `engine` in `precision`.
+fn load_network(
+    dir: &Path,
+    config: &ModelConfig,
+    weights: &Path,
+    precision: Precision,
+    engine: Engine,
+) -> Result<Network, ModelError> {
+    let frozen = FrozenEmbeddings::of(config, dir)?;
+    match engine {
+        Engine::RustBert => {
+            if precision == Precision::Int8 {
+                return Err(model_error(
+                    dir,
+                    "--precision int8 runs only on nerpipe's own forward: drop --engine rust-bert",
+                ));
+            }
+            let mut network = NerModel::new(config, config.has_word_shapes)?;
+            let mut missing = network.load_tensors(weights, |n| n.to_string())?;
+            if let Some(frozen) = frozen {
+                frozen.check()?;
+                let still = network.load_tensors(&frozen.path, |n| n.to_string())?;
+                missing.retain(|n| still.contains(n));
+            }
+            if let Some(first) = missing.first() {
+                return Err(missing_tensors(weights, missing.len(), first));
+            }
+            network.set_precision(precision);
+            Ok(Network::RustBert(Box::new(network)))
+        }
+        // Straight from the files: building rust-bert's network first would
+        // fill every variable with random numbers only to overwrite them
+        // (a second at start-up for the multilingual model).
+        Engine::Nerpipe => {
+            let expected: HashMap<String, Vec<i64>> =
+                expected_tensors(config).into_iter().collect();
+            let mut tensors = stored_tensors(weights, &expected)?;
+            if let Some(frozen) = frozen {
+                // Its sha256 (a large file) is checked while it is read.
+                let (checked, read) = std::thread::scope(|scope| {
+                    let checked = scope.spawn(|| frozen.check());
+                    let read = stored_tensors(&frozen.path, &expected);
+                    (joined(checked), read)
+                });
+                checked?;
+                tensors.extend(read?);
+            }
+            let mut missing: Vec<&String> = expected
+                .keys()
+                .filter(|n| !tensors.contains_key(*n))
+                .collect();
+            missing.sort();
+            if let Some(first) = missing.first() {
+                return Err(missing_tensors(weights, missing.len(), first));
+            }
+            let encoder = FastEncoder::new(&tensors, config, precision)
+                .map_err(|e| model_error(weights, e.to_string()))?;
+            Ok(Network::Own(encoder))
+        }
+    }
+}
+
+/// A scoped thread's result; its panic goes on in this thread.
+fn joined<T>(thread: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    thread
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+fn missing_tensors(weights: &Path, count: usize, first: &str) -> ModelError {
+    model_error(
+        weights,
+        format!("{count} tensors the config needs are missing, e.g. {first}"),
+    )
+}
+
+/// The tensors of a safetensors file in the kinds it stores them, each that
+/// `expected` names checked against the shape given there.
+fn stored_tensors(
+    path: &Path,
+    expected: &HashMap<String, Vec<i64>>,
+) -> Result<HashMap<String, tch::Tensor>, ModelError> {
+    let tensors = encoder::read_stored(path)?;
+    for (name, tensor) in &tensors {
+        match expected.get(name) {
+            Some(shape) if *shape != tensor.size() => {
+                return Err(model_error(
+                    path,
+                    format!(
+                        "tensor {name} has shape {:?}, the config implies {shape:?}",
+                        tensor.size()
+                    ),
+                ))
+            }
+            _ => {}
+        }
+    }
+    Ok(tensors.into_iter().collect())
+}
+
+/// Every tensor a model with `config` has, under its Hugging Face name, with
+/// its shape: rust-bert's BertForTokenClassification (no pooler) and the
+/// word-shape embedding where the config has one.
+pub fn expected_tensors(config: &ModelConfig) -> Vec<(String, Vec<i64>)> {
+    let b = &config.bert;
+    let (hidden, inner) = (b.hidden_size, b.intermediate_size);
+    let e = "bert.embeddings";
+    let mut out: Vec<(String, Vec<i64>)> = vec![
+        (WORD_EMBEDDINGS.into(), vec![b.vocab_size, hidden]),
+        (
+            format!("{e}.position_embeddings.weight"),
+            vec![b.max_position_embeddings, hidden],
+        ),
+        (
+            format!("{e}.token_type_embeddings.weight"),
+            vec![b.type_vocab_size, hidden],
+        ),
+    ];
+    // A weight and a bias: a matrix `[outputs, inputs]`, or for a
+    // LayerNorm (no inputs) a vector.
+    let mut pair = |name: String, outputs: i64, inputs: Option<i64>| {
+        let weight = match inputs {
+            Some(inputs) => vec![outputs, inputs],
+            None => vec![outputs],
+        };
+        out.push((format!("{name}.weight"), weight));
+        out.push((format!("{name}.bias"), vec![outputs]));
+    };
+    pair(format!("{e}.LayerNorm"), hidden, None);
+    for l in 0..b.num_hidden_layers {
+        let p = format!("bert.encoder.layer.{l}");
+        for part in ["query", "key", "value"] {
+            pair(format!("{p}.attention.self.{part}"), hidden, Some(hidden));
+        }
+        pair(format!("{p}.attention.output.dense"), hidden, Some(hidden));
+        pair(format!("{p}.attention.output.LayerNorm"), hidden, None);
+        pair(format!("{p}.intermediate.dense"), inner, Some(hidden));
+        pair(format!("{p}.output.dense"), hidden, Some(inner));
+        pair(format!("{p}.output.LayerNorm"), hidden, None);
+    }
+    pair("classifier".into(), config.tags.len() as i64, Some(hidden));
+    if config.has_word_shapes {
+        out.push((
+            format!("{SHAPE_EMBEDDING}.weight"),
+            vec![crate::segment::shapes::WORD_SHAPES.len() as i64, hidden],
+        ));
+    }
+    out
 }
 
 /// File beside the weights with their sha256, in `sha256sum` format (so

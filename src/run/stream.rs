@@ -6,7 +6,7 @@
 //! stream sees no corpus, only documents.
 
 use super::plan::{RunPlan, StreamInput};
-use super::{load_models, pipeline, progress, run_chunks, RunSummary};
+use super::{free_models, load_models, pipeline, progress, run_chunks, RunSummary};
 use crate::atomic::AtomicFile;
 use crate::doc::{DocStatus, Mention};
 use crate::ingest::{Corpus, JsonlSource, Selection, Source};
@@ -158,6 +158,8 @@ pub(super) fn run_stream(
         sink.finish()?;
     }
     summary.model_tokens = pipeline.model_tokens();
+    drop(pipeline);
+    free_models(models);
     summary.seconds = started.elapsed().as_secs_f64();
     summary.tokens_per_second = summary.tokens as f64 / summary.seconds.max(1e-9);
     Ok(summary)
