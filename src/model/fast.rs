@@ -92,10 +92,10 @@ enum Linear {
         zero_point: i64,
         zero_bias: Tensor,
         /// Undoes each output row's stretch.
-        unscale: Tensor,
-        b: Tensor,
+        unscale: Vec<f32>,
+        b: Vec<f32>,
         /// A row of [`ANCHOR`]'s values (zeros elsewhere) appended to every input.
-        anchor: Tensor,
+        anchor: Vec<f32>,
     },
 }
 
@@ -141,9 +141,9 @@ impl Linear {
                 scale: *scale,
                 zero_point: *zero_point,
                 zero_bias: zero_bias.shallow_clone(),
-                unscale: unscale.shallow_clone(),
-                b: b.shallow_clone(),
-                anchor: anchor.shallow_clone(),
+                unscale: unscale.clone(),
+                b: b.clone(),
+                anchor: anchor.clone(),
             },
         }
     }
@@ -194,12 +194,11 @@ impl Linear {
                         "--precision int8 needs fbgemm (x86 with AVX2), which this CPU or libtorch lacks ({e}); use --precision bf16 or fp32"
                     )
                 })?;
-                let unscale = row_scale.reciprocal().view([-1]);
+                let unscale = Vec::<f32>::try_from(row_scale.reciprocal().view([-1]))?;
                 let mut anchor = vec![0f32; inputs as usize];
                 for (cell, value) in anchor.iter_mut().zip(ANCHOR) {
                     *cell = value;
                 }
-                let anchor = Tensor::from_slice(&anchor).view([1, -1]);
                 Linear::Int8 {
                     q,
                     packed,
@@ -208,7 +207,7 @@ impl Linear {
                     zero_point,
                     zero_bias: Tensor::zeros_like(&b),
                     unscale,
-                    b,
+                    b: Vec::<f32>::try_from(&b)?,
                     anchor,
                 }
             }
@@ -237,35 +236,20 @@ impl Linear {
                 // range ([`ANCHOR`]): one scale per token, and a token's
                 // result does not depend on the rest of its batch.
                 let size = x.size();
-                let (inputs, outputs) = (size[size.len() - 1], unscale.size()[0]);
-                let flat = x.reshape([-1, inputs]);
-                let tokens = flat.size()[0];
-                // The largest magnitude from the two extremes (no |x|
-                // tensor; amax and amin are vectorised, aminmax over a dim
-                // is not and cost 16 % of an AVX2 run); the stretched input
-                // written straight into the call's input, the anchor row
-                // after it.
-                let token_max = flat
-                    .amax([1].as_slice(), true)
-                    .maximum(&-flat.amin([1].as_slice(), true))
-                    .clamp_min(1e-12);
-                let stretched = Tensor::empty([tokens + 1, inputs], (Kind::Float, flat.device()));
-                let _ = flat.div_out(&stretched.narrow(0, 0, tokens), &token_max);
-                stretched.narrow(0, tokens, 1).copy_(anchor);
-                let mut y = stretched
-                    .fbgemm_linear_int8_weight_fp32_activation(
-                        q,
-                        packed,
-                        col_offsets,
-                        tch::Scalar::from(*scale),
-                        tch::Scalar::from(*zero_point),
-                        zero_bias,
-                    )
-                    .narrow(0, 0, tokens);
-                y *= &token_max;
+                let inputs = size[size.len() - 1];
+                let (stretched, maxima) =
+                    super::token_rows::stretch(&x.reshape([-1, inputs]), anchor);
+                let y = stretched.fbgemm_linear_int8_weight_fp32_activation(
+                    q,
+                    packed,
+                    col_offsets,
+                    tch::Scalar::from(*scale),
+                    tch::Scalar::from(*zero_point),
+                    zero_bias,
+                );
                 let mut out_size = size;
-                *out_size.last_mut().expect("a linear input has dimensions") = outputs;
-                b.addcmul(&y, unscale).view(out_size.as_slice())
+                *out_size.last_mut().expect("a linear input has dimensions") = unscale.len() as i64;
+                super::token_rows::unstretch(y, &maxima, unscale, b).view(out_size.as_slice())
             }
         }
     }

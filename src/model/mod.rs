@@ -19,6 +19,7 @@ pub mod e5s1;
 mod encoder;
 mod fast;
 pub mod lookup;
+mod token_rows;
 
 pub use config::{cpu_has, id2label_json, Decoder, Engine, ModelConfig, Precision, Tag};
 pub use encoder::{read_safetensors, NerModel};
