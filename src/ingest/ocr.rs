@@ -111,6 +111,19 @@ pub fn pages_read() -> usize {
     PAGES_READ.load(Ordering::Relaxed)
 }
 
+/// Items grouped by page number, each page's in their order: one pass,
+/// where filtering all items once per page was quadratic in a long scan.
+fn by_page<T>(
+    items: &[T],
+    page_of: impl Fn(&T) -> usize,
+) -> std::collections::BTreeMap<usize, Vec<&T>> {
+    let mut pages: std::collections::BTreeMap<usize, Vec<&T>> = Default::default();
+    for item in items {
+        pages.entry(page_of(item)).or_default().push(item);
+    }
+    pages
+}
+
 /// Sets the run's OCR settings; the first call wins.
 pub fn configure(settings: OcrSettings) {
     let _ = SETTINGS.set(settings);

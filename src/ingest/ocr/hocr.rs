@@ -45,6 +45,7 @@ struct Word {
 pub fn to_tsv(hocr: &str) -> String {
     let (pages, words) = parse(hocr);
     let words = split_glued(words);
+    let by_page = super::by_page(&words, |w| w.place.0);
     let mut tsv = vec![HEADER.to_string()];
     let mut number_in_line = 0;
     let mut previous = None;
@@ -54,7 +55,7 @@ pub fn to_tsv(hocr: &str) -> String {
             "1\t{page}\t0\t0\t0\t0\t0\t0\t{}\t{}\t-1\t",
             size.right, size.bottom
         ));
-        for w in words.iter().filter(|w| w.place.0 == page) {
+        for w in by_page.get(&page).into_iter().flatten() {
             number_in_line = if previous == Some(w.place) {
                 number_in_line + 1
             } else {
@@ -244,16 +245,15 @@ fn is_space(gap: f64, word_gap: f64, letter_gap: f64) -> bool {
 
 /// Each word cut where a gap between its characters is a space.
 fn split_glued(words: Vec<Word>) -> Vec<Word> {
-    let pages: std::collections::BTreeSet<usize> = words.iter().map(|w| w.place.0).collect();
     let mut gaps = std::collections::HashMap::new();
-    for page in pages {
-        let on_page = || words.iter().filter(move |w| w.place.0 == page);
-        let word_gaps = on_page()
-            .zip(on_page().skip(1))
-            .filter(|(a, b)| a.place == b.place)
-            .map(|(a, b)| b.bbox.left - a.bbox.right)
+    for (page, on_page) in super::by_page(&words, |w| w.place.0) {
+        let word_gaps = on_page
+            .windows(2)
+            .filter(|pair| pair[0].place == pair[1].place)
+            .map(|pair| pair[1].bbox.left - pair[0].bbox.right)
             .collect();
-        let letter_gaps = on_page()
+        let letter_gaps = on_page
+            .iter()
             .flat_map(|w| w.chars.windows(2).map(|p| p[1].1.left - p[0].1.right))
             .collect();
         if let (Some(word), Some(letter)) = (median(word_gaps), median(letter_gaps)) {

@@ -57,8 +57,9 @@ pub fn pages(tsv: &str) -> Vec<OcrPage> {
             text,
         });
     }
+    let by_page = super::by_page(&words, |w| w.place.0);
     (1..=page_count)
-        .map(|n| page_text(words.iter().filter(|w| w.place.0 == n)))
+        .map(|n| page_text(by_page.get(&n).into_iter().flatten().copied()))
         .collect()
 }
 
