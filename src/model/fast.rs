@@ -384,7 +384,8 @@ impl FastEncoder {
             kind,
         })
     }
-    /// The same network over the same weights (no copy), for another
+    /// The same network over the same weight tensors (not copied; only
+    /// int8's small per-row vectors are), for another
     /// thread: tensors are `Send` but not `Sync`, so each thread that runs
     /// the forward holds handles of its own. The weights are only read
     /// after loading, which libtorch allows from many threads at once.

@@ -156,7 +156,7 @@ fn load_network(
         }
         // Straight from the files: building rust-bert's network first would
         // fill every variable with random numbers only to overwrite them
-        // (a second at start-up for the multilingual model).
+        // (0.8 s at start-up for the multilingual model).
         Engine::Nerpipe => {
             let expected: HashMap<String, Vec<i64>> =
                 expected_tensors(config).into_iter().collect();
