@@ -42,6 +42,10 @@ const FLOAT_CPU: (Kind, tch::Device) = (Kind::Float, tch::Device::Cpu);
 /// The values of a contiguous fp32 CPU tensor.
 fn floats(t: &Tensor) -> &[f32] {
     assert!(t.kind() == Kind::Float && t.device() == tch::Device::Cpu && t.is_contiguous());
+    // An empty tensor may have no storage (a null pointer).
+    if t.numel() == 0 {
+        return &[];
+    }
     // SAFETY: checked above: `numel` fp32 values in one block, alive as
     // long as `t`; the forward runs under no_grad, nothing writes them.
     unsafe { std::slice::from_raw_parts(t.data_ptr() as *const f32, t.numel()) }
@@ -50,6 +54,9 @@ fn floats(t: &Tensor) -> &[f32] {
 /// The values of a contiguous fp32 CPU tensor this code alone holds.
 fn floats_mut(t: &mut Tensor) -> &mut [f32] {
     assert!(t.kind() == Kind::Float && t.device() == tch::Device::Cpu && t.is_contiguous());
+    if t.numel() == 0 {
+        return &mut [];
+    }
     // SAFETY: as in `floats`; `t` is a new tensor (made here, or the
     // result of an operation handed over), borrowed mutably: no other
     // slice or handle of its storage exists.
@@ -152,6 +159,20 @@ mod tests {
             .into_iter()
             .map(f32::to_bits)
             .collect()
+    }
+
+    /// No tokens: only the last row, nothing to undo.
+    #[test]
+    fn sweeps_take_no_tokens() {
+        let x = Tensor::empty([0, 3], FLOAT_CPU);
+        let (stretched, maxima) = stretch(&x, &[1.0, -1.0, 0.0]);
+        assert_eq!(
+            Vec::<f32>::try_from(stretched.view([-1])).unwrap(),
+            [1.0, -1.0, 0.0]
+        );
+        assert!(maxima.is_empty());
+        let y = Tensor::zeros([1, 2], FLOAT_CPU);
+        assert_eq!(unstretch(y, &[], &[1.0, 1.0], &[0.0, 0.0]).size(), [0, 2]);
     }
 
     /// The libtorch operations the sweeps replace, on the same data, give

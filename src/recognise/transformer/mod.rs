@@ -264,11 +264,7 @@ impl WindowedPredictor<'_> {
                 })
                 .collect();
             for worker in workers {
-                let done = match worker.join() {
-                    Ok(done) => done,
-                    Err(panic) => std::panic::resume_unwind(panic),
-                };
-                for (i, s) in done {
+                for (i, s) in crate::model::joined(worker) {
                     scored[i] = Some(s);
                 }
             }
