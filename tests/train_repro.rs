@@ -244,3 +244,105 @@ fn init_continues_a_model_and_refuses_another_tag_set() {
 fn stderr_of(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
+
+/// The tensors of a safetensors file, by name.
+fn tensors(path: &std::path::Path) -> std::collections::HashMap<String, tch::Tensor> {
+    tch::Tensor::read_safetensors(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .into_iter()
+        .collect()
+}
+
+/// Mean dev F1 (the column before the time) of the card's row starting `start`.
+fn card_mean(card: &str, start: &str) -> f64 {
+    let row = card
+        .lines()
+        .find(|l| l.starts_with(start))
+        .unwrap_or_else(|| panic!("no row {start:?} in {card}"));
+    let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+    cells[cells.len() - 3].parse().unwrap()
+}
+
+/// `--average-last 2`: each epoch's state is kept in the checkpoint folder,
+/// the mean of the last two epochs' weights is scored (a row of the card),
+/// and the folder holds those mean weights exactly when their mean dev F1
+/// beat both epochs', else the best epoch's. A resume after the average
+/// does not make it again; a run that kept no epoch states says so.
+#[test]
+fn average_of_the_last_epochs() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("train.conll"), TRAIN).unwrap();
+    std::fs::write(dir.path().join("dev.conll"), DEV).unwrap();
+    let checkpoint = dir.path().join("checkpoint-avg");
+    let average = [
+        "--checkpoint",
+        checkpoint.to_str().unwrap(),
+        "--average-last",
+        "2",
+    ];
+    let out = train_run(dir.path(), "avg", &average);
+    let card = std::fs::read_to_string(out.join("MODEL.md")).unwrap();
+    let (one, two) = (card_mean(&card, "| 1 |"), card_mean(&card, "| 2 |"));
+    let averaged = card_mean(&card, "| 1–2 averaged | – |");
+    let states: Vec<_> = (1..=2)
+        .map(|e| tensors(&checkpoint.join(format!("epoch-{e}.safetensors"))))
+        .collect();
+    let kept_average = averaged > one.max(two);
+    let expected = |name: &str| -> tch::Tensor {
+        let key = format!("master.{name}");
+        if kept_average {
+            (&states[0][&key] + &states[1][&key]) / 2.0
+        } else {
+            states[if two > one { 1 } else { 0 }][&key].shallow_clone()
+        }
+    };
+    let saved = tensors(&out.join("model.safetensors"));
+    assert!(saved.len() > 10, "{} tensors saved", saved.len());
+    for (name, tensor) in &saved {
+        let want = expected(name).to_kind(tch::Kind::Half);
+        assert!(
+            tensor.equal(&want),
+            "{name}: not the {} weights",
+            if kept_average {
+                "averaged"
+            } else {
+                "best epoch's"
+            }
+        );
+    }
+    let kept_line = if kept_average {
+        "Kept the average of epochs 1–2."
+    } else if two > one {
+        "Kept epoch 2."
+    } else {
+        "Kept epoch 1."
+    };
+    assert!(card.contains(kept_line), "{kept_line:?} not in {card}");
+
+    // Resumed after the average: nothing more is trained or averaged.
+    let resume = [&average[..], &["--resume"]].concat();
+    let output = train_output(dir.path(), "avg", &resume);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert!(
+        stderr_of(&output).contains("resuming after epoch 2 (4 steps)"),
+        "{}",
+        stderr_of(&output)
+    );
+    let again = std::fs::read_to_string(out.join("MODEL.md")).unwrap();
+    assert_eq!(again.matches("averaged |").count(), 1, "{again}");
+
+    // A run that kept no epoch states cannot average them: it says which
+    // file is missing and what to do.
+    let plain = dir.path().join("checkpoint-plain");
+    let plain_arg = ["--checkpoint", plain.to_str().unwrap()];
+    train_run(dir.path(), "plain", &plain_arg);
+    let late = [&plain_arg[..], &["--resume", "--average-last", "2"]].concat();
+    let output = train_output(dir.path(), "plain", &late);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
+    let said = stderr_of(&output);
+    assert!(
+        said.contains("epoch-1.safetensors: missing, so epochs 1–2 cannot be averaged")
+            && said.contains("rerun with a smaller --average-last"),
+        "{said}"
+    );
+}

@@ -39,7 +39,8 @@ pub struct InferenceArgs {
     #[arg(long, value_enum)]
     pub decoder: Option<Decoder>,
     /// Inference precision (default: bf16 with AMX, int8 with AVX512-VNNI but
-    /// no AMX, bf16 with AVX512-BF16, else fp32; run.json says which and why).
+    /// no AMX, bf16 with AVX512-BF16, int8 with 7-bit weights with AVX2, else
+    /// fp32; rust-bert's forward never gets int8; run.json says which and why).
     #[arg(long, value_enum)]
     pub precision: Option<Precision>,
     /// Forward pass: nerpipe's own, or rust-bert's.

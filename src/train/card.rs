@@ -66,7 +66,8 @@ pub struct CardFacts<'a> {
     pub dev: &'a [DevSet],
     pub truncated: usize,
     pub log: &'a [String],
-    pub best_epoch: usize,
+    /// What the folder holds: `epoch N` or the average of some.
+    pub kept: String,
     pub seconds: f64,
 }
 
@@ -157,7 +158,7 @@ pub fn model_card(f: &CardFacts) -> String {
     for line in f.log {
         let _ = writeln!(s, "{line}");
     }
-    let _ = writeln!(s, "\nKept epoch {}.", f.best_epoch);
+    let _ = writeln!(s, "\nKept {}.", f.kept);
     s
 }
 

@@ -119,6 +119,13 @@ pub struct TrainArgs {
     /// Save a checkpoint and stop after this many steps (tests of resume).
     #[arg(long, hide = true)]
     pub stop_after_steps: Option<i64>,
+    /// After the last epoch, also score the mean of the last K epochs'
+    /// weights (K ≥ 2; 1 is off) and keep it where its mean dev F1 beats
+    /// every single epoch. Each epoch's state stays in the checkpoint folder
+    /// as `epoch-N.safetensors` (the size of a checkpoint) for this. With
+    /// `--resume` after the last epoch, only the average is made.
+    #[arg(long, default_value_t = 1, value_parser = crate::cli::count)]
+    pub average_last: usize,
     /// Stop after this many batches per epoch (quick checks and tests).
     #[arg(long, hide = true, value_parser = crate::cli::count)]
     pub max_steps_per_epoch: Option<usize>,
@@ -156,6 +163,8 @@ impl TrainArgs {
             "checkpoint",
             "checkpoint_minutes",
             "stop_after_steps",
+            // Made after training, from the epochs' saved states.
+            "average_last",
         ] {
             if let Some(o) = v.as_object_mut() {
                 o.remove(volatile);
@@ -191,15 +200,38 @@ struct Progress {
     epoch_order: Option<Rng>,
     #[serde(default)]
     epoch_loss: f64,
-    /// (epoch, mean dev F1) of the kept epoch.
+    /// (epoch, mean dev F1) of the best epoch.
     best: Option<(usize, f64)>,
+    /// The average of the last epochs, once made (`--average-last`).
+    #[serde(default)]
+    averaged: Option<Averaged>,
     /// Markdown table rows, one per epoch.
     log: Vec<String>,
     seconds: f64,
 }
 
+/// The mean of the last epochs' weights, scored on dev.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Averaged {
+    first: usize,
+    last: usize,
+    mean: f64,
+    /// Whether it beat every single epoch, and so is the model saved.
+    kept: bool,
+}
+
+impl Progress {
+    /// What the model folder holds, in words for the model card.
+    fn kept(&self) -> String {
+        match &self.averaged {
+            Some(a) if a.kept => format!("the average of epochs {}–{}", a.first, a.last),
+            _ => format!("epoch {}", self.best.map_or(0, |(e, _)| e)),
+        }
+    }
+}
+
 /// Sets up the run and trains epoch by epoch.
-pub fn train(args: &TrainArgs, command_line: &str) -> crate::error::Result<Scores> {
+pub fn train(args: &TrainArgs, command_line: &str) -> crate::error::Result<()> {
     let started = Instant::now();
     if args.precision == Precision::Int8 {
         return Err(crate::Error::Usage(
@@ -223,22 +255,14 @@ pub fn train(args: &TrainArgs, command_line: &str) -> crate::error::Result<Score
         examples: &data.examples,
     };
     let mut write_folder = folder_writer(args, command_line, &data);
-    let (progress, best_scores) =
+    let (progress, folder_written) =
         run.epochs(&mut network, &mut optimizer, started, &mut write_folder)?;
     progress.best.context("no epoch was trained")?;
-    if best_scores.is_none() {
+    if !folder_written {
         // Every epoch was done before this resume: finish the folder.
         write_folder(&progress)?;
     }
-    let scores = match best_scores {
-        Some(s) => s,
-        None => run.score_all(&network)?,
-    };
-    Ok(scores
-        .into_iter()
-        .next()
-        .map(|(_, s)| s)
-        .unwrap_or_default())
+    Ok(())
 }
 
 /// What a run trains and scores on, read and checked before any network is
@@ -307,7 +331,6 @@ fn folder_writer<'a>(
             card::write_model_folder(args, &data.base_config, &data.tags, with_shapes)?;
             folder_written = true;
         }
-        let best_epoch = progress.best.map_or(0, |(e, _)| e);
         let card = card::model_card(&card::CardFacts {
             args,
             command_line,
@@ -315,7 +338,7 @@ fn folder_writer<'a>(
             dev: &data.dev,
             truncated: data.truncated,
             log: &progress.log,
-            best_epoch,
+            kept: progress.kept(),
             seconds: progress.seconds,
         });
         crate::atomic::write_atomic(&args.out.join("MODEL.md"), card.as_bytes())
@@ -461,19 +484,18 @@ struct Run<'a> {
 }
 
 impl Run<'_> {
-    /// Trains the remaining epochs (all, or those after a checkpoint).
-    /// Returns the final state and, when this process trained the kept
-    /// epoch, its dev scores. `on_epoch` runs after every epoch (the weights
-    /// of the best one saved).
-    #[allow(clippy::type_complexity)]
+    /// Trains the remaining epochs (all, or those after a checkpoint), then
+    /// averages the last ones if asked. Returns the final state and whether
+    /// `on_epoch` ran: it runs after every epoch (the weights of the best one
+    /// saved) and after the average.
     fn epochs(
         &self,
         network: &mut NerModel,
         optimizer: &mut MasterAdamW,
         started: Instant,
         on_epoch: &mut dyn FnMut(&Progress) -> anyhow::Result<()>,
-    ) -> anyhow::Result<(Progress, Option<Vec<(String, Scores)>>)> {
-        let mut best_scores = None;
+    ) -> anyhow::Result<(Progress, bool)> {
+        let mut ran = false;
         let args = self.args;
         let steps_per_epoch = {
             let n = self.examples.len().div_ceil(args.batch_size);
@@ -528,8 +550,7 @@ impl Run<'_> {
                 }
             }
             let scores = self.score_all(network)?;
-            let mean =
-                scores.iter().map(|(_, s)| s.micro.f1).sum::<f64>() / scores.len().max(1) as f64;
+            let mean = mean_f1(&scores);
             let mut line = format!(
                 "| {epoch} | {:.4} |",
                 loss_sum / steps_per_epoch.max(1) as f64
@@ -550,13 +571,83 @@ impl Run<'_> {
             if state.best.is_none_or(|(_, b)| mean > b) {
                 save_weights(network, optimizer, args)?;
                 state.best = Some((epoch, mean));
-                best_scores = Some(scores);
             }
             on_epoch(&state)?;
+            ran = true;
             save_checkpoint(&checkpoint, optimizer, &state)?;
+            if args.average_last > 1 {
+                keep_epoch_state(&checkpoint, epoch, args.average_last)?;
+            }
         }
         bar.finish_and_clear();
-        Ok((state, best_scores))
+        if self.average_last_epochs(network, optimizer, &mut state)? {
+            on_epoch(&state)?;
+            ran = true;
+            write_progress(&checkpoint, &state)?;
+        }
+        Ok((state, ran))
+    }
+
+    /// With `--average-last K` after the last epoch: sets the weights to
+    /// the mean of the last K epochs' (from their saved states), scores
+    /// them, and saves them as the model where their mean dev F1 beats the
+    /// best epoch's. Returns whether it made the average (not before the
+    /// last epoch, nor twice).
+    fn average_last_epochs(
+        &self,
+        network: &NerModel,
+        optimizer: &mut MasterAdamW,
+        state: &mut Progress,
+    ) -> anyhow::Result<bool> {
+        let args = self.args;
+        let k = args.average_last;
+        if k < 2 || state.averaged.is_some() || state.epoch < args.epochs {
+            return Ok(false);
+        }
+        if k > state.epoch {
+            bail!(
+                "--average-last {k} needs at least {k} epochs; this run has {}",
+                state.epoch
+            );
+        }
+        let started = Instant::now();
+        let (first, last) = (state.epoch + 1 - k, state.epoch);
+        let checkpoint = args.checkpoint_dir();
+        let paths: Vec<PathBuf> = (first..=last)
+            .map(|e| epoch_state_path(&checkpoint, e))
+            .collect();
+        if let Some(missing) = paths.iter().find(|p| !p.is_file()) {
+            bail!(
+                "{}: missing, so epochs {first}–{last} cannot be averaged (each epoch's state is kept only by runs given --average-last); rerun with a smaller --average-last",
+                missing.display()
+            );
+        }
+        optimizer.set_masters_to_mean(&paths)?;
+        let scores = self.score_all(network)?;
+        let mean = mean_f1(&scores);
+        let mut line = format!("| {first}–{last} averaged | – |");
+        for (_, s) in &scores {
+            line.push_str(&format!(" {:.4} |", s.micro.f1));
+        }
+        line.push_str(&format!(
+            " {mean:.4} | {:.0} s |",
+            started.elapsed().as_secs_f64()
+        ));
+        if !args.quiet {
+            eprintln!("average of epochs {first}–{last}: {line}");
+        }
+        state.log.push(line);
+        let kept = state.best.is_none_or(|(_, b)| mean > b);
+        if kept {
+            save_weights(network, optimizer, args)?;
+        }
+        state.averaged = Some(Averaged {
+            first,
+            last,
+            mean,
+            kept,
+        });
+        Ok(true)
     }
 
     fn start_or_resume(
@@ -573,6 +664,7 @@ impl Run<'_> {
             epoch_order: None,
             epoch_loss: 0.0,
             best: None,
+            averaged: None,
             log: Vec::new(),
             seconds: 0.0,
         };
@@ -765,10 +857,41 @@ fn save_checkpoint(dir: &Path, optimizer: &MasterAdamW, state: &Progress) -> any
     std::fs::create_dir_all(dir)
         .with_context(|| format!("{}: cannot create the checkpoint folder", dir.display()))?;
     optimizer.save(&dir.join("state.safetensors"))?;
+    write_progress(dir, state)
+}
+
+fn write_progress(dir: &Path, state: &Progress) -> anyhow::Result<()> {
     crate::atomic::write_atomic(
         &dir.join("progress.json"),
         serde_json::to_string_pretty(state)?.as_bytes(),
     )
+}
+
+/// Mean of the dev files' micro F1: what picks the kept epoch.
+fn mean_f1(scores: &[(String, Scores)]) -> f64 {
+    scores.iter().map(|(_, s)| s.micro.f1).sum::<f64>() / scores.len().max(1) as f64
+}
+
+/// Where `--average-last` keeps epoch `epoch`'s state.
+fn epoch_state_path(checkpoint: &Path, epoch: usize) -> PathBuf {
+    checkpoint.join(format!("epoch-{epoch}.safetensors"))
+}
+
+/// Keeps the state just saved at the end of `epoch` as its own file (a
+/// hard link: the next checkpoint replaces state.safetensors, not its
+/// content), and drops the one that fell out of the last `keep`.
+fn keep_epoch_state(checkpoint: &Path, epoch: usize, keep: usize) -> anyhow::Result<()> {
+    let state = checkpoint.join("state.safetensors");
+    let kept = epoch_state_path(checkpoint, epoch);
+    let _ = std::fs::remove_file(&kept);
+    if std::fs::hard_link(&state, &kept).is_err() {
+        std::fs::copy(&state, &kept)
+            .with_context(|| format!("{}: cannot keep the epoch's state", kept.display()))?;
+    }
+    if epoch > keep {
+        let _ = std::fs::remove_file(epoch_state_path(checkpoint, epoch - keep));
+    }
+    Ok(())
 }
 
 fn step_bar(total_steps: usize, done: u64, quiet: bool) -> indicatif::ProgressBar {

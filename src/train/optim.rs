@@ -115,6 +115,37 @@ impl MasterAdamW {
         tmp.commit()
     }
 
+    /// Sets every master, and the network's variable, to the mean of the
+    /// masters in the states `paths` (files [`MasterAdamW::save`] wrote):
+    /// checkpoint averaging. The moments are left as they are.
+    pub fn set_masters_to_mean(&mut self, paths: &[std::path::PathBuf]) -> anyhow::Result<()> {
+        tch::no_grad(|| -> anyhow::Result<()> {
+            let mut sums: Vec<Tensor> = self.params.iter().map(|p| p.master.zeros_like()).collect();
+            for path in paths {
+                let mut by_name: std::collections::HashMap<String, Tensor> =
+                    Tensor::read_safetensors(path)
+                        .with_context(|| format!("{}: cannot read the state", path.display()))?
+                        .into_iter()
+                        .collect();
+                for (p, sum) in self.params.iter().zip(&mut sums) {
+                    let key = format!("master.{}", p.name);
+                    let t = by_name.remove(&key).with_context(|| {
+                        format!(
+                            "{}: the state has no {key}: it belongs to another model",
+                            path.display()
+                        )
+                    })?;
+                    *sum += t;
+                }
+            }
+            for (p, sum) in self.params.iter_mut().zip(sums) {
+                p.master.copy_(&(sum / paths.len() as f64));
+                p.var.copy_(&p.master.to_kind(p.var.kind()));
+            }
+            Ok(())
+        })
+    }
+
     /// Restores what [`MasterAdamW::save`] wrote, and the network's variables.
     pub fn load(&mut self, path: &Path, steps: i64) -> anyhow::Result<()> {
         let tensors = Tensor::read_safetensors(path)
