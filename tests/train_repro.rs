@@ -346,3 +346,126 @@ fn average_of_the_last_epochs() {
         "{said}"
     );
 }
+
+/// Logits of `words` through `model`'s network (either engine, fp32), and
+/// the number of sub-tokens.
+fn logits_of(model: &nerpipe::model::LoadedModel, words: &[&str]) -> Vec<f32> {
+    let words: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+    let seq = model.segmenter.words(&words).unwrap();
+    let row = nerpipe::segment::batch::Row {
+        ids: &seq.ids,
+        shapes: &seq.shapes,
+        labels: None,
+    };
+    let s = &model.segmenter;
+    let input = nerpipe::segment::batch::pad(&[row], s.start_id, s.end_id);
+    let logits = match &model.network {
+        nerpipe::model::Network::RustBert(n) => {
+            tch::no_grad(|| n.logits(&input.ids, &input.shapes, &input.mask, false))
+        }
+        nerpipe::model::Network::Own(e) => e.logits(&input),
+    };
+    Vec::<f32>::try_from(logits.to_kind(tch::Kind::Float).flatten(0, -1)).unwrap()
+}
+
+fn largest_difference(a: &[f32], b: &[f32]) -> f32 {
+    assert_eq!(a.len(), b.len());
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, f32::max)
+}
+
+/// `--embedding-delta`: the frozen table stays out of the folder, the rows of
+/// the pieces the training data uses (and only those) are trained and
+/// stored, and both engines add them to the table when they load.
+#[test]
+fn embedding_delta_trains_the_rows_of_the_training_pieces() {
+    use nerpipe::model::{Engine, LoadedModel, Precision, WORD_DELTA, WORD_DELTA_IDS};
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("train.conll"), TRAIN).unwrap();
+    std::fs::write(dir.path().join("dev.conll"), DEV).unwrap();
+    let refused = train_output(dir.path(), "refused", &["--embedding-delta"]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr_of(&refused));
+    assert!(
+        stderr_of(&refused).contains("--freeze-word-embeddings"),
+        "{}",
+        stderr_of(&refused)
+    );
+    let extra = [
+        "--freeze-word-embeddings",
+        "--embedding-delta",
+        "--lr",
+        "1e-2",
+    ];
+    let out = train_run(dir.path(), "delta", &extra);
+    let card = std::fs::read_to_string(out.join("MODEL.md")).unwrap();
+    assert!(
+        card.contains("with a trained correction to the rows"),
+        "{card}"
+    );
+    let saved = tensors(&out.join("model.safetensors"));
+    assert!(!saved.contains_key(nerpipe::model::WORD_EMBEDDINGS));
+    let ids = Vec::<i64>::try_from(&saved[WORD_DELTA_IDS]).unwrap();
+    let rows = &saved[WORD_DELTA];
+    assert_eq!(rows.size(), [ids.len() as i64, 384]);
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "{ids:?}");
+    // By the tokenizer alone (not nerpipe's segmenter): the pieces of a
+    // training word are there, those of a word the training data lacks not.
+    let tokenizer =
+        nerpipe::model::load_tokenizer(&english_model().join("tokenizer.json")).unwrap();
+    let pieces = |word: &str| -> Vec<i64> {
+        let encoding = tokenizer.encode(word, false).unwrap();
+        encoding.get_ids().iter().map(|&i| i64::from(i)).collect()
+    };
+    for piece in pieces("Podgorica").into_iter().chain(pieces("Europol")) {
+        let row = ids
+            .binary_search(&piece)
+            .unwrap_or_else(|_| panic!("piece {piece} has no row in {ids:?}"));
+        let moved = rows.get(row as i64).abs().max().double_value(&[]);
+        assert!(moved > 1e-3, "piece {piece}: its row moved by {moved}");
+    }
+    assert!(pieces("zebra")
+        .iter()
+        .all(|p| ids.binary_search(p).is_err()));
+
+    // Both engines fold the rows into the table: they agree with each other
+    // and differ from the same folder without the correction.
+    let words = ["Europol", "raided", "Podgorica", "."];
+    let load = |dir: &std::path::Path, engine| {
+        LoadedModel::load_for(dir, Precision::Fp32, engine).unwrap()
+    };
+    let rust_bert = logits_of(&load(&out, Engine::RustBert), &words);
+    let own = logits_of(&load(&out, Engine::Nerpipe), &words);
+    let plain = dir.path().join("without-delta");
+    std::fs::create_dir(&plain).unwrap();
+    for entry in std::fs::read_dir(&out).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), plain.join(entry.file_name())).unwrap();
+    }
+    let kept: Vec<(String, tch::Tensor)> = saved
+        .iter()
+        .filter(|(name, _)| !name.starts_with("nerpipe.word_embedding_delta"))
+        .map(|(n, t)| (n.clone(), t.shallow_clone()))
+        .collect();
+    tch::Tensor::write_safetensors(&kept, plain.join("model.safetensors")).unwrap();
+    nerpipe::model::write_weights_sha256(&plain).unwrap();
+    let without = logits_of(&load(&plain, Engine::RustBert), &words);
+    let engines = largest_difference(&rust_bert, &own);
+    let effect = largest_difference(&rust_bert, &without);
+    assert!(
+        effect > 1e-3 && effect > 100.0 * engines,
+        "engines differ by {engines}, the correction moves logits by {effect}"
+    );
+
+    // `--init` from it: its correction joins the frozen table, a new one
+    // is trained on top.
+    let init = [
+        "--init",
+        out.to_str().unwrap(),
+        "--freeze-word-embeddings",
+        "--embedding-delta",
+    ];
+    let continued = train_output(dir.path(), "continued", &init);
+    assert!(continued.status.success(), "{}", stderr_of(&continued));
+}

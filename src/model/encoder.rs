@@ -1,7 +1,7 @@
 //! The network: a BERT token classifier (rust-bert) with an optional
 //! word-shape embedding added to the input embeddings.
 
-use super::{model_error, ModelConfig, ModelError, Precision};
+use super::{model_error, ModelConfig, ModelError, Precision, WordDelta};
 use crate::segment::shapes::WORD_SHAPES;
 use rust_bert::bert::BertForTokenClassification;
 use std::path::Path;
@@ -13,6 +13,18 @@ pub struct NerModel {
     pub bert: BertForTokenClassification,
     pub shape_embedding: Option<nn::Embedding>,
     word_embeddings: Tensor,
+    word_delta: Option<TrainedDelta>,
+}
+
+/// Trainable rows added to the frozen word embeddings of some pieces
+/// (`nerpipe train --embedding-delta`).
+struct TrainedDelta {
+    /// The pieces' ids, ascending.
+    ids: Tensor,
+    /// Per piece id of the vocabulary, its row in `rows`, or -1.
+    row_of: Tensor,
+    /// The variable `nerpipe.word_embedding_delta`, `[pieces, hidden]`.
+    rows: Tensor,
 }
 
 impl NerModel {
@@ -39,7 +51,41 @@ impl NerModel {
             bert,
             shape_embedding,
             word_embeddings,
+            word_delta: None,
         })
+    }
+
+    /// Adds a trainable correction (zero to start with) to the frozen word
+    /// embeddings of the pieces `ids` (ascending, without repeats).
+    pub fn add_word_delta(&mut self, ids: &[i64]) {
+        let (vocab, hidden) = (
+            self.word_embeddings.size()[0],
+            self.word_embeddings.size()[1],
+        );
+        let rows = (self.vs.root() / "nerpipe").zeros(
+            super::WORD_DELTA.trim_start_matches("nerpipe."),
+            &[ids.len() as i64, hidden],
+        );
+        let mut row_of = vec![-1i64; vocab as usize];
+        for (row, &id) in ids.iter().enumerate() {
+            row_of[id as usize] = row as i64;
+        }
+        self.word_delta = Some(TrainedDelta {
+            ids: Tensor::from_slice(ids),
+            row_of: Tensor::from_slice(&row_of),
+            rows,
+        });
+    }
+
+    /// The pieces of the trainable correction, as model.safetensors stores them.
+    pub fn word_delta_ids(&self) -> Option<&Tensor> {
+        self.word_delta.as_ref().map(|d| &d.ids)
+    }
+
+    /// Adds a stored correction into the word-embedding table.
+    pub fn fold_word_delta(&mut self, delta: &WordDelta) {
+        let folded = delta.folded(&self.word_embeddings);
+        tch::no_grad(|| self.word_embeddings.copy_(&folded));
     }
 
     /// Copies tensors into the model's variables. `rename` maps file names to
@@ -50,7 +96,16 @@ impl NerModel {
         path: &Path,
         rename: impl Fn(&str) -> String,
     ) -> Result<Vec<String>, ModelError> {
-        let tensors = read_safetensors(path)?;
+        self.load_named(read_safetensors(path)?, path, rename)
+    }
+
+    /// [`NerModel::load_tensors`] of tensors already read from `path`.
+    pub fn load_named(
+        &mut self,
+        tensors: impl IntoIterator<Item = (String, Tensor)>,
+        path: &Path,
+        rename: impl Fn(&str) -> String,
+    ) -> Result<Vec<String>, ModelError> {
         let mut vars = self.vs.variables();
         tch::no_grad(|| -> Result<(), ModelError> {
             for (name, tensor) in tensors {
@@ -86,22 +141,40 @@ impl NerModel {
         }
         // set_kind swaps the variables' data: take the embedding table again.
         self.word_embeddings = lookup(&self.vs, super::WORD_EMBEDDINGS);
+        if let Some(delta) = &mut self.word_delta {
+            delta.rows = lookup(&self.vs, super::WORD_DELTA);
+        }
     }
 
     /// Logits `[batch, len, tags]` for padded `ids`, `shapes` and `mask`.
     pub fn logits(&self, ids: &Tensor, shapes: &Tensor, mask: &Tensor, train: bool) -> Tensor {
-        let output = match &self.shape_embedding {
-            Some(shape_embedding) => {
-                let embeds = Tensor::embedding(&self.word_embeddings, ids, -1, false, false)
-                    + shapes.apply(shape_embedding);
-                self.bert
-                    .forward_t(None, Some(mask), None, None, Some(&embeds), train)
-            }
-            None => self
+        if self.shape_embedding.is_none() && self.word_delta.is_none() {
+            let output = self
                 .bert
-                .forward_t(Some(ids), Some(mask), None, None, None, train),
+                .forward_t(Some(ids), Some(mask), None, None, None, train);
+            return output.logits;
+        }
+        let words = Tensor::embedding(&self.word_embeddings, ids, -1, false, false);
+        let words = match &self.word_delta {
+            Some(delta) => {
+                // Pieces without a row (-1) take row 0, then masked to nothing.
+                let row = delta
+                    .row_of
+                    .index_select(0, &ids.flatten(0, -1))
+                    .view_as(ids);
+                let has_row = row.ge(0).unsqueeze(-1).to_kind(words.kind());
+                let rows = Tensor::embedding(&delta.rows, &row.clamp_min(0), -1, false, false);
+                words + rows * has_row
+            }
+            None => words,
         };
-        output.logits
+        let embeds = match &self.shape_embedding {
+            Some(shape_embedding) => words + shapes.apply(shape_embedding),
+            None => words,
+        };
+        self.bert
+            .forward_t(None, Some(mask), None, None, Some(&embeds), train)
+            .logits
     }
 }
 

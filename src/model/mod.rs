@@ -8,7 +8,9 @@
 //! - `tokenizer.json`: a Hugging Face tokenizers file.
 //! - `model.safetensors`: the weights, under Hugging Face names
 //!   (`bert.embeddings...`, `classifier.weight`). fp16 or bf16 on disk is
-//!   restored to fp32 when loading.
+//!   restored to fp32 when loading. A model trained with frozen word
+//!   embeddings may add a correction to some of their rows
+//!   ([`WordDelta`]).
 //! - `MODEL.md`: how the model was made and how it scores.
 //!
 //! Everything is validated on load; a problem is reported as a [`ModelError`]
@@ -20,10 +22,12 @@ mod encoder;
 mod fast;
 pub mod lookup;
 mod token_rows;
+mod word_delta;
 
 pub use config::{cpu_has, id2label_json, Decoder, Engine, ModelConfig, Precision, Tag};
 pub use encoder::{read_safetensors, NerModel};
 pub use fast::{FastEncoder, Int8Bits};
+pub use word_delta::{WordDelta, WORD_DELTA, WORD_DELTA_IDS};
 
 pub(crate) use crate::error::model_error;
 pub use crate::error::ModelError;
@@ -133,6 +137,7 @@ fn load_network(
     engine: Engine,
 ) -> Result<Network, ModelError> {
     let frozen = FrozenEmbeddings::of(config, dir)?;
+    let table = (config.bert.vocab_size, config.bert.hidden_size);
     match engine {
         Engine::RustBert => {
             if precision == Precision::Int8 {
@@ -142,7 +147,10 @@ fn load_network(
                 ));
             }
             let mut network = NerModel::new(config, config.has_word_shapes)?;
-            let mut missing = network.load_tensors(weights, |n| n.to_string())?;
+            let mut tensors: HashMap<String, tch::Tensor> =
+                read_safetensors(weights)?.into_iter().collect();
+            let delta = WordDelta::take(&mut tensors, table, weights)?;
+            let mut missing = network.load_named(tensors, weights, |n| n.to_string())?;
             if let Some(frozen) = frozen {
                 frozen.check()?;
                 let still = network.load_tensors(&frozen.path, |n| n.to_string())?;
@@ -150,6 +158,9 @@ fn load_network(
             }
             if let Some(first) = missing.first() {
                 return Err(missing_tensors(weights, missing.len(), first));
+            }
+            if let Some(delta) = delta {
+                network.fold_word_delta(&delta);
             }
             network.set_precision(precision);
             Ok(Network::RustBert(Box::new(network)))
@@ -161,6 +172,7 @@ fn load_network(
             let expected: HashMap<String, Vec<i64>> =
                 expected_tensors(config).into_iter().collect();
             let mut tensors = stored_tensors(weights, &expected)?;
+            let delta = WordDelta::take(&mut tensors, table, weights)?;
             if let Some(frozen) = frozen {
                 // Its sha256 (a large file) is checked while it is read.
                 let (checked, read) = std::thread::scope(|scope| {
@@ -178,6 +190,10 @@ fn load_network(
             missing.sort();
             if let Some(first) = missing.first() {
                 return Err(missing_tensors(weights, missing.len(), first));
+            }
+            if let (Some(delta), Some(word)) = (delta, tensors.get(WORD_EMBEDDINGS)) {
+                let folded = delta.folded(word);
+                tensors.insert(WORD_EMBEDDINGS.into(), folded);
             }
             let encoder = FastEncoder::new(&tensors, config, precision)
                 .map_err(|e| model_error(weights, e.to_string()))?;

@@ -110,7 +110,11 @@ pub fn model_card(f: &CardFacts) -> String {
         "- Word-shape embedding: {}; decoder: {:?}; word embeddings {}; training precision {:?} (fp32 master weights)",
         if args.no_word_shapes { "no" } else { "yes (7 classes, see config.json)" },
         args.decoder(),
-        if args.freeze_word_embeddings { "frozen (rebuilt from the base by `make models`)" } else { "trained" },
+        match (args.freeze_word_embeddings, args.embedding_delta) {
+            (true, true) => "frozen (rebuilt from the base by `make models`), with a trained correction to the rows of the pieces the training data uses (in model.safetensors)",
+            (true, false) => "frozen (rebuilt from the base by `make models`)",
+            _ => "trained",
+        },
         args.precision,
     );
     for file in f.files {

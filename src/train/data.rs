@@ -171,6 +171,17 @@ pub fn examples(
     Ok((out, truncated))
 }
 
+/// The piece ids the examples use, with the `framing` ones every row has
+/// (start and end), ascending: the rows `--embedding-delta` trains.
+pub fn pieces_used(examples: &[Example], framing: [i64; 2]) -> Vec<i64> {
+    let used: std::collections::BTreeSet<i64> = examples
+        .iter()
+        .flat_map(|e| e.ids.iter().copied())
+        .chain(framing)
+        .collect();
+    used.into_iter().collect()
+}
+
 /// Length-bucketed batches in a seeded random order: shuffle, sort by length
 /// inside pools of 50 batches, cut into batches, shuffle the batches.
 pub fn batches(examples: &[Example], batch_size: usize, rng: &mut Rng) -> Vec<Vec<usize>> {

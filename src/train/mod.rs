@@ -96,6 +96,14 @@ pub struct TrainArgs {
     /// optimiser state); the model folder then ships without it.
     #[arg(long)]
     pub freeze_word_embeddings: bool,
+    /// With --freeze-word-embeddings: also train a correction to the word
+    /// embeddings of the pieces the training data uses, stored in
+    /// model.safetensors (those rows only, fp16); loading adds it to the
+    /// frozen table.
+    #[arg(long, requires = "freeze_word_embeddings")]
+    // Left out of checkpoints made without it, which stay resumable.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub embedding_delta: bool,
     /// Precision of the network's forward and backward passes; the optimiser
     /// keeps fp32 masters either way.
     #[arg(long, value_enum, default_value = "fp32")]
@@ -244,6 +252,10 @@ pub fn train(args: &TrainArgs, command_line: &str) -> crate::error::Result<()> {
     let data = training_data(args)?;
     let with_shapes = !args.no_word_shapes;
     let mut network = base_network(args, &data.base_config, &data.tags, with_shapes)?;
+    if args.embedding_delta {
+        let framing = [data.segmenter.start_id, data.segmenter.end_id];
+        network.add_word_delta(&data::pieces_used(&data.examples, framing));
+    }
     network.set_precision(args.precision);
     let trainable = trainable_variables(&network, args.freeze_word_embeddings);
     let mut optimizer = MasterAdamW::new(trainable, args.weight_decay);
@@ -432,7 +444,7 @@ fn base_network(
         );
     }
     if let Some(init) = &args.init {
-        init_from_model(&mut network, init)?;
+        init_from_model(&mut network, &config, init)?;
     }
     Ok(network)
 }
@@ -456,9 +468,23 @@ fn check_init_tags(init: &Path, tags: &[String]) -> anyhow::Result<()> {
 /// fine-tuned model folder (its tags checked by [`check_init_tags`]). A
 /// model trained with frozen word embeddings ships none: the base's stay,
 /// frozen again or now trained.
-fn init_from_model(network: &mut NerModel, init: &Path) -> anyhow::Result<()> {
+fn init_from_model(
+    network: &mut NerModel,
+    config: &ModelConfig,
+    init: &Path,
+) -> anyhow::Result<()> {
     let weights = init.join("model.safetensors");
-    let missing = network.load_tensors(&weights, |n| n.to_string())?;
+    let mut tensors: std::collections::HashMap<String, Tensor> =
+        crate::model::read_safetensors(&weights)?
+            .into_iter()
+            .collect();
+    // The model's own correction becomes part of the frozen table here.
+    let table = (config.bert.vocab_size, config.bert.hidden_size);
+    let delta = crate::model::WordDelta::take(&mut tensors, table, &weights)?;
+    let missing = network.load_named(tensors, &weights, |n| n.to_string())?;
+    if let Some(delta) = delta {
+        network.fold_word_delta(&delta);
+    }
     let missing: Vec<&String> = missing
         .iter()
         .filter(|n| n.as_str() != crate::model::WORD_EMBEDDINGS)
@@ -843,6 +869,9 @@ fn save_weights(
             (name, t.to_kind(Kind::Half))
         })
         .collect();
+    if let Some(ids) = network.word_delta_ids() {
+        named.push((crate::model::WORD_DELTA_IDS.into(), ids.shallow_clone()));
+    }
     named.sort_by(|a, b| a.0.cmp(&b.0));
     let path = args.out.join("model.safetensors");
     let tmp = crate::atomic::TempPath::beside(&path)?;
