@@ -577,17 +577,8 @@ impl Run<'_> {
             }
             let scores = self.score_all(network)?;
             let mean = mean_f1(&scores);
-            let mut line = format!(
-                "| {epoch} | {:.4} |",
-                loss_sum / steps_per_epoch.max(1) as f64
-            );
-            for (_, s) in &scores {
-                line.push_str(&format!(" {:.4} |", s.micro.f1));
-            }
-            line.push_str(&format!(
-                " {mean:.4} | {:.0} s |",
-                epoch_started.elapsed().as_secs_f64()
-            ));
+            let loss = loss_sum / steps_per_epoch.max(1) as f64;
+            let line = table_row(&format!("{epoch} | {loss:.4}"), &scores, epoch_started);
             if !args.quiet {
                 crate::terminal::println(&bar, &format!("epoch {epoch}: {line}"));
             }
@@ -651,14 +642,7 @@ impl Run<'_> {
         optimizer.set_masters_to_mean(&paths)?;
         let scores = self.score_all(network)?;
         let mean = mean_f1(&scores);
-        let mut line = format!("| {first}–{last} averaged | – |");
-        for (_, s) in &scores {
-            line.push_str(&format!(" {:.4} |", s.micro.f1));
-        }
-        line.push_str(&format!(
-            " {mean:.4} | {:.0} s |",
-            started.elapsed().as_secs_f64()
-        ));
+        let line = table_row(&format!("{first}–{last} averaged | –"), &scores, started);
         if !args.quiet {
             eprintln!("average of epochs {first}–{last}: {line}");
         }
@@ -894,6 +878,21 @@ fn write_progress(dir: &Path, state: &Progress) -> anyhow::Result<()> {
         &dir.join("progress.json"),
         serde_json::to_string_pretty(state)?.as_bytes(),
     )
+}
+
+/// A row of MODEL.md's dev table: `lead` (the epoch and its loss), each dev
+/// file's F1, the mean, and the seconds since `started`.
+fn table_row(lead: &str, scores: &[(String, Scores)], started: Instant) -> String {
+    let mut line = format!("| {lead} |");
+    for (_, s) in scores {
+        line.push_str(&format!(" {:.4} |", s.micro.f1));
+    }
+    line.push_str(&format!(
+        " {:.4} | {:.0} s |",
+        mean_f1(scores),
+        started.elapsed().as_secs_f64()
+    ));
+    line
 }
 
 /// Mean of the dev files' micro F1: what picks the kept epoch.

@@ -122,20 +122,9 @@ impl MasterAdamW {
         tch::no_grad(|| -> anyhow::Result<()> {
             let mut sums: Vec<Tensor> = self.params.iter().map(|p| p.master.zeros_like()).collect();
             for path in paths {
-                let mut by_name: std::collections::HashMap<String, Tensor> =
-                    Tensor::read_safetensors(path)
-                        .with_context(|| format!("{}: cannot read the state", path.display()))?
-                        .into_iter()
-                        .collect();
+                let mut state = SavedState::read(path)?;
                 for (p, sum) in self.params.iter().zip(&mut sums) {
-                    let key = format!("master.{}", p.name);
-                    let t = by_name.remove(&key).with_context(|| {
-                        format!(
-                            "{}: the state has no {key}: it belongs to another model",
-                            path.display()
-                        )
-                    })?;
-                    *sum += t;
+                    *sum += state.take("master", &p.name)?;
                 }
             }
             for (p, sum) in self.params.iter_mut().zip(sums) {
@@ -148,21 +137,12 @@ impl MasterAdamW {
 
     /// Restores what [`MasterAdamW::save`] wrote, and the network's variables.
     pub fn load(&mut self, path: &Path, steps: i64) -> anyhow::Result<()> {
-        let tensors = Tensor::read_safetensors(path)
-            .with_context(|| format!("{}: cannot read the checkpoint", path.display()))?;
-        let mut by_name: std::collections::HashMap<String, Tensor> = tensors.into_iter().collect();
+        let mut state = SavedState::read(path)?;
         tch::no_grad(|| -> anyhow::Result<()> {
             for p in &mut self.params {
                 for (prefix, dest) in [("master", &mut p.master), ("m", &mut p.m), ("v", &mut p.v)]
                 {
-                    let key = format!("{prefix}.{}", p.name);
-                    let t = by_name.remove(&key).with_context(|| {
-                        format!(
-                            "{}: the checkpoint has no {key}: it belongs to another model",
-                            path.display()
-                        )
-                    })?;
-                    dest.copy_(&t);
+                    dest.copy_(&state.take(prefix, &p.name)?);
                 }
                 p.var.copy_(&p.master.to_kind(p.var.kind()));
             }
@@ -170,5 +150,33 @@ impl MasterAdamW {
         })?;
         self.steps = steps;
         Ok(())
+    }
+}
+
+/// The tensors of a file [`MasterAdamW::save`] wrote, taken by name.
+struct SavedState<'a> {
+    path: &'a Path,
+    by_name: std::collections::HashMap<String, Tensor>,
+}
+
+impl<'a> SavedState<'a> {
+    fn read(path: &'a Path) -> anyhow::Result<SavedState<'a>> {
+        let tensors = Tensor::read_safetensors(path)
+            .with_context(|| format!("{}: cannot read the checkpoint", path.display()))?;
+        Ok(SavedState {
+            path,
+            by_name: tensors.into_iter().collect(),
+        })
+    }
+
+    /// The `prefix` tensor (master, m or v) of the parameter `name`.
+    fn take(&mut self, prefix: &str, name: &str) -> anyhow::Result<Tensor> {
+        let key = format!("{prefix}.{name}");
+        self.by_name.remove(&key).with_context(|| {
+            format!(
+                "{}: the checkpoint has no {key}: it belongs to another model",
+                self.path.display()
+            )
+        })
     }
 }
