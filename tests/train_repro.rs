@@ -331,6 +331,16 @@ fn average_of_the_last_epochs() {
     let again = std::fs::read_to_string(out.join("MODEL.md")).unwrap();
     assert_eq!(again.matches("averaged |").count(), 1, "{again}");
 
+    // More epochs averaged than trained: refused before any training.
+    let too_many = train_output(dir.path(), "three", &["--average-last", "3"]);
+    assert_eq!(too_many.status.code(), Some(2), "{}", stderr_of(&too_many));
+    assert!(
+        stderr_of(&too_many).contains("--average-last 3 needs at least as many --epochs (given 2)"),
+        "{}",
+        stderr_of(&too_many)
+    );
+    assert!(!dir.path().join("three").exists());
+
     // A run that kept no epoch states cannot average them: it says which
     // file is missing and what to do.
     let plain = dir.path().join("checkpoint-plain");

@@ -246,6 +246,12 @@ pub fn train(args: &TrainArgs, command_line: &str) -> crate::error::Result<()> {
             "--precision int8 is for inference (run, eval); train with fp32 or bf16".into(),
         ));
     }
+    if args.average_last > args.epochs {
+        return Err(crate::Error::Usage(format!(
+            "--average-last {} needs at least as many --epochs (given {})",
+            args.average_last, args.epochs
+        )));
+    }
     if let Some(t) = args.threads {
         tch::set_num_threads(t as i32);
     }
@@ -620,12 +626,6 @@ impl Run<'_> {
         let k = args.average_last;
         if k < 2 || state.averaged.is_some() || state.epoch < args.epochs {
             return Ok(false);
-        }
-        if k > state.epoch {
-            bail!(
-                "--average-last {k} needs at least {k} epochs; this run has {}",
-                state.epoch
-            );
         }
         let started = Instant::now();
         let (first, last) = (state.epoch + 1 - k, state.epoch);
