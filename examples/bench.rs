@@ -1,4 +1,5 @@
-//! `make bench`: the CPU's kind, then for each model (multilingual and
+//! `make bench`: the CPU's kind, the matrix multiplications alone (int8
+//! against fp32), then for each model (multilingual and
 //! English) the throughput of `nerpipe run` on the sample corpus ×20 with
 //! its defaults, fp32 and int8 at one thread and its defaults at two,
 //! against the rust-bert fp32 path of the same binary, all in this one
@@ -32,6 +33,9 @@ struct Args {
     /// Only the stages without a model: extraction per format and amounts.
     #[arg(long)]
     stages_only: bool,
+    /// Only the matrix multiplications alone, fp32 against int8.
+    #[arg(long)]
+    matmul_only: bool,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -43,6 +47,11 @@ fn main() -> anyhow::Result<()> {
             Item::Failed(_) => None,
         })
         .collect();
+    if args.matmul_only {
+        println!("CPU: {}", cpu_kind());
+        matmul_ratio();
+        return Ok(());
+    }
     if args.stages_only {
         extraction_throughput(&args.corpus)?;
         ocr_throughput(&args.corpus)?;
@@ -52,6 +61,7 @@ fn main() -> anyhow::Result<()> {
     let x20 = tempfile::tempdir()?;
     copy_corpus(&args.corpus, x20.path(), 20)?;
     println!("CPU: {}", cpu_kind());
+    matmul_ratio();
     println!(
         "nerpipe run over the sample corpus ×20, document sub-tokens/s (best of {}); each model's rows against its baseline in this command:",
         args.repeat
@@ -328,6 +338,69 @@ fn model_rows(args: &Args, corpus: &Path, model: &Path) -> anyhow::Result<()> {
         one.model_tokens / one.tokens
     );
     Ok(())
+}
+
+/// The four matrix multiplications of a layer of the multilingual model
+/// (384 wide, 1536 inside) on 512 token rows, one thread, alone: libtorch's
+/// fp32 `linear` (MKL) against fbgemm's int8 one (what `--precision int8`
+/// calls, its quantizing of the input included). This ratio bounds what int8
+/// can gain end to end, where attention, LayerNorm and GELU cost the same.
+fn matmul_ratio() {
+    tch::set_num_threads(1);
+    tch::manual_seed(1);
+    let shapes = [(384, 1152), (384, 384), (384, 1536), (1536, 384)];
+    let layers: Vec<_> = shapes
+        .iter()
+        .map(|&(inputs, outputs)| {
+            let w = tch::Tensor::randn([outputs, inputs], tch::kind::FLOAT_CPU) * 0.05;
+            let b = tch::Tensor::zeros([outputs], tch::kind::FLOAT_CPU);
+            let x = tch::Tensor::rand([512, inputs], tch::kind::FLOAT_CPU);
+            // Symmetric onto -64..=64 with zero point 0, as the own forward's
+            // 7-bit weights are (the kernel's speed does not depend on values).
+            let scale = f64::try_from(w.abs().max()).unwrap_or(1.0) / 64.0;
+            let q = (&w / scale).round().clamp(-64, 64).to_kind(tch::Kind::Int8);
+            let col_offsets =
+                q.to_kind(tch::Kind::Int)
+                    .sum_dim_intlist([1].as_slice(), false, tch::Kind::Int);
+            let zero_point = 0i64;
+            let packed = q.fbgemm_pack_quantized_matrix();
+            (w, b, x, q, col_offsets, scale, zero_point, packed)
+        })
+        .collect();
+    let macs: f64 = shapes.iter().map(|&(i, o)| 512.0 * (i * o) as f64).sum();
+    let time = |f: &dyn Fn()| {
+        f();
+        let started = Instant::now();
+        let mut rounds = 0;
+        while started.elapsed().as_secs_f64() < 2.0 {
+            f();
+            rounds += 1;
+        }
+        started.elapsed().as_secs_f64() / rounds as f64
+    };
+    let fp32 = time(&|| {
+        for (w, b, x, ..) in &layers {
+            let _ = x.linear(w, Some(b));
+        }
+    });
+    let int8 = time(&|| {
+        for (_, b, x, q, col_offsets, scale, zero_point, packed) in &layers {
+            let _ = x.fbgemm_linear_int8_weight_fp32_activation(
+                q,
+                packed,
+                col_offsets,
+                tch::Scalar::from(*scale),
+                tch::Scalar::from(*zero_point),
+                b,
+            );
+        }
+    });
+    println!(
+        "matrix multiplications alone (a layer's four, 512 rows, 1 thread): fp32 {:.1} GMAC/s, int8 {:.1} GMAC/s: int8 {:.2}× fp32",
+        macs / fp32 / 1e9,
+        macs / int8 / 1e9,
+        fp32 / int8
+    );
 }
 
 /// The CPU's name and the features nerpipe's precisions depend on.
