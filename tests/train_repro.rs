@@ -479,3 +479,53 @@ fn embedding_delta_trains_the_rows_of_the_training_pieces() {
     let continued = train_output(dir.path(), "continued", &init);
     assert!(continued.status.success(), "{}", stderr_of(&continued));
 }
+
+/// `--train-map-type` maps the training files only, before `--map-type`:
+/// OTH trains as MISC (the model keeps its MISC tags) while `--map-type
+/// OTH=O` still holds for dev, scored on PER alone (a MISC there would cost
+/// recall: the model calls Belgrade a place).
+#[test]
+fn train_map_type_maps_the_training_files_only() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("train.conll"),
+        TRAIN.replace("I-MISC", "I-OTH"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("dev.conll"), DEV.replace("B-LOC", "B-OTH")).unwrap();
+    let extra = [
+        "--map-type",
+        "OTH=O",
+        "--train-map-type",
+        "OTH=MISC",
+        "--lr",
+        "1e-6",
+    ];
+    let misc = train_run(dir.path(), "misc", &extra);
+    let config: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(misc.join("config.json")).unwrap()).unwrap();
+    let mut tags: Vec<&str> = config["id2label"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    tags.sort();
+    assert_eq!(
+        tags,
+        ["B-LOC", "B-MISC", "B-ORG", "B-PER", "I-LOC", "I-MISC", "I-ORG", "I-PER", "O"]
+    );
+    let card = std::fs::read_to_string(misc.join("MODEL.md")).unwrap();
+    assert!(
+        card.contains("- Type map of the training files (before the one above): OTH=MISC"),
+        "{card}"
+    );
+    assert_eq!(epoch_one_f1(&misc), 1.0, "{card}");
+    let bad = train_output(dir.path(), "bad", &["--train-map-type", "OTH"]);
+    assert_eq!(bad.status.code(), Some(2), "{}", stderr_of(&bad));
+    assert!(
+        stderr_of(&bad).contains("--train-map-type \"OTH\": expected FROM=TO, e.g. OTH=O"),
+        "{}",
+        stderr_of(&bad)
+    );
+}

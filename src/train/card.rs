@@ -135,6 +135,13 @@ pub fn model_card(f: &CardFacts) -> String {
     if !args.map_type.is_empty() {
         let _ = writeln!(s, "- Type map: {}", args.map_type.join(", "));
     }
+    if !args.train_map_type.is_empty() {
+        let _ = writeln!(
+            s,
+            "- Type map of the training files (before the one above): {}",
+            args.train_map_type.join(", ")
+        );
+    }
     let _ = writeln!(s, "- Settings: epochs {}, lr {}, batch {}, warm-up {}, weight decay {}, label smoothing {}, seed {}, threads {}", args.epochs, args.lr, args.batch_size, args.warmup, args.weight_decay, args.label_smoothing, args.seed, args.threads.map_or("all".to_string(), |t| t.to_string()));
     let _ = writeln!(
         s,
