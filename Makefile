@@ -113,12 +113,15 @@ models: base-multilingual
 # Long (see its MODEL.md): fine-tunes multilingual-e5-small on CoNLL-2003 +
 # UNER hr + sr (with Cyrillic copies of the Serbian sentences and some without
 # diacritics). Checkpoints each epoch; TRAIN_ARGS=--resume continues.
+# bf16 where the CPU has bf16 instructions; elsewhere libtorch would emulate
+# it many times slower than fp32 (the optimiser keeps fp32 masters either way).
+TRAIN_PRECISION ?= $(shell grep -qwE 'avx512_bf16|amx_bf16' /proc/cpuinfo 2>/dev/null && echo bf16 || echo fp32)
 model-multilingual: base-multilingual
 	OMP_WAIT_POLICY=PASSIVE $(BIN) train --base "$$(bash scripts/fetch-multilingual-encoder.sh $(BIN))" \
 	  --train $(DATA)/conll2003/eng.train $(DATA)/uner-hr-set/hr_set-ud-train.iob2 $(DATA)/uner-sr-set/sr_set-ud-train.iob2 \
 	  --cyrillic-copies $(DATA)/uner-sr-set/sr_set-ud-train.iob2 --ascii-copies 0.3 --map-type OTH=O \
 	  --dev $(DATA)/conll2003/eng.testa $(DATA)/uner-hr-set/hr_set-ud-dev.iob2 $(DATA)/uner-sr-set/sr_set-ud-dev.iob2 \
 	  --cyrillic-dev $(DATA)/uner-sr-set/sr_set-ud-dev.iob2 \
-	  --no-word-shapes --decoder viterbi --freeze-word-embeddings --precision bf16 \
+	  --no-word-shapes --decoder viterbi --freeze-word-embeddings --precision $(TRAIN_PRECISION) \
 	  --epochs 3 --lr 1e-4 --batch-size 32 --threads 1 --languages en,hr,sr \
 	  --out $(MULTI_MODEL) $(TRAIN_ARGS)

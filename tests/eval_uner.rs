@@ -67,3 +67,32 @@ fn uner_files_are_read_as_they_are_and_scored_on_the_types_asked() {
         "{some}"
     );
 }
+
+/// `--precision bf16` on a CPU without bf16 instructions runs emulated,
+/// about 50× slower than fp32: eval says so on stderr, and only then.
+#[test]
+fn a_precision_the_cpu_emulates_is_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("hr-dev.iob2");
+    std::fs::write(&file, UNER).unwrap();
+    let model = repo().join("models/conll03-minilm-l6");
+    let stderr = |precision: &str| {
+        let o = nerpipe(&[
+            "eval",
+            "--data",
+            file.to_str().unwrap(),
+            "--model",
+            model.to_str().unwrap(),
+            "--threads",
+            "1",
+            "--precision",
+            precision,
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    let warning = "nerpipe: warning: --precision bf16: this CPU has neither AVX512-BF16 nor AMX-BF16, so bf16 is emulated, about 50× slower than fp32; use --precision fp32, or leave --precision out for the CPU's fastest\n";
+    let emulated = !nerpipe::model::cpu_has("avx512_bf16") && !nerpipe::model::cpu_has("amx_bf16");
+    assert_eq!(stderr("bf16").contains(warning), emulated);
+    assert!(!stderr("fp32").contains("warning"));
+}

@@ -64,6 +64,7 @@ pub fn run(args: &EvalArgs) -> crate::error::Result<()> {
         None => SENTENCE_WINDOWS,
     };
     let (precision, _) = inference.precision();
+    inference.warn_if_slow();
     let dir = crate::model::lookup::locate(
         args.model.as_deref(),
         &crate::model::lookup::SearchContext::of_process(),

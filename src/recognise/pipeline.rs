@@ -60,6 +60,13 @@ impl InferenceArgs {
         Precision::resolve(self.precision, self.engine)
     }
 
+    /// Warns on stderr where `--precision` asks for one this CPU emulates.
+    pub fn warn_if_slow(&self) {
+        if let Some(precision) = self.precision {
+            precision.warn_if_slow();
+        }
+    }
+
     /// Threads the model's batches run on: with nerpipe's own forward, one
     /// per core (`--threads`), each running whole batches on one core of
     /// its own; libtorch then keeps to one thread

@@ -275,6 +275,7 @@ pub(crate) fn skipped_note(skipped: &BTreeMap<String, usize>) -> String {
 pub fn run(args: &RunArgs) -> crate::error::Result<RunSummary> {
     let started = Instant::now();
     let plan = RunPlan::resolve(args, |k| std::env::var(k).ok())?;
+    args.inference.warn_if_slow();
     tch::set_num_threads(args.inference.libtorch_threads() as i32);
     let defaults = crate::ingest::ocr::OcrSettings::default();
     crate::ingest::ocr::configure(crate::ingest::ocr::OcrSettings {

@@ -259,6 +259,7 @@ pub fn train(args: &TrainArgs, command_line: &str) -> crate::error::Result<()> {
             args.average_last, args.epochs
         )));
     }
+    args.precision.warn_if_slow();
     if let Some(t) = args.threads {
         tch::set_num_threads(t as i32);
     }
