@@ -23,8 +23,10 @@ const UNER: &str = "# sent_id = 1
 
 ";
 
-fn eval(file: &std::path::Path, extra: &[&str]) -> String {
-    let model = repo().join("models/multilingual-e5-small-ner");
+/// `nerpipe eval` of `file` with the committed `model` at one thread; it
+/// must succeed.
+fn eval_with(file: &std::path::Path, model: &str, extra: &[&str]) -> std::process::Output {
+    let model = repo().join("models").join(model);
     let mut args = vec![
         "eval",
         "--data",
@@ -33,12 +35,16 @@ fn eval(file: &std::path::Path, extra: &[&str]) -> String {
         model.to_str().unwrap(),
         "--threads",
         "1",
-        "--map-type",
-        "OTH=O",
     ];
     args.extend_from_slice(extra);
     let o = nerpipe(&args);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    o
+}
+
+fn eval(file: &std::path::Path, extra: &[&str]) -> String {
+    let extra = [&["--map-type", "OTH=O"], extra].concat();
+    let o = eval_with(file, "multilingual-e5-small-ner", &extra);
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
@@ -75,20 +81,8 @@ fn a_precision_the_cpu_emulates_is_warned_about() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("hr-dev.iob2");
     std::fs::write(&file, UNER).unwrap();
-    let model = repo().join("models/conll03-minilm-l6");
     let stderr = |precision: &str| {
-        let o = nerpipe(&[
-            "eval",
-            "--data",
-            file.to_str().unwrap(),
-            "--model",
-            model.to_str().unwrap(),
-            "--threads",
-            "1",
-            "--precision",
-            precision,
-        ]);
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let o = eval_with(&file, "conll03-minilm-l6", &["--precision", precision]);
         String::from_utf8_lossy(&o.stderr).into_owned()
     };
     let warning = "nerpipe: warning: --precision bf16: this CPU has neither AVX512-BF16 nor AMX-BF16, so bf16 is emulated, about 50× slower than fp32; use --precision fp32, or leave --precision out for the CPU's fastest\n";
