@@ -78,16 +78,11 @@ impl Precision {
     /// Prints [`Precision::slow_on`]'s warning for this CPU, if any.
     pub fn warn_if_slow(self) {
         if let Some(why) = self.slow_on(cpu_has) {
-            eprintln!("nerpipe: warning: --precision {}: {why}", self.name());
-        }
-    }
-
-    /// The name `--precision` takes.
-    pub fn name(self) -> &'static str {
-        match self {
-            Precision::Fp32 => "fp32",
-            Precision::Bf16 => "bf16",
-            Precision::Int8 => "int8",
+            let name = clap::ValueEnum::to_possible_value(&self).map(|v| v.get_name().to_owned());
+            eprintln!(
+                "nerpipe: warning: --precision {}: {why}",
+                name.unwrap_or_default()
+            );
         }
     }
 
