@@ -90,3 +90,29 @@ fn a_precision_the_cpu_emulates_is_warned_about() {
     assert_eq!(stderr("bf16").contains(warning), emulated);
     assert!(!stderr("fp32").contains("warning"));
 }
+
+/// Serbian in Cyrillic is read in Latin by default: the model scores its
+/// Latin spelling higher. On this sentence it finds "Policijska uprava
+/// Čačak" in Latin but only "Чачак" in Cyrillic as written.
+#[test]
+fn serbian_cyrillic_is_read_in_latin_unless_asked_otherwise() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("sr.iob2");
+    let sentence = "Policijska B-ORG\nuprava I-ORG\nČačak I-ORG\nsaopštila O\nje O\nda O\nje O\n\
+                    Dragan B-PER\nJović I-PER\nuhapšen O\nna O\nIbarskoj B-LOC\nmagistrali I-LOC\n. O\n\n";
+    std::fs::write(&file, sentence).unwrap();
+    let fp32 = ["--precision", "fp32"];
+    let all_found = "micro P 100.00% R 100.00% F1 100.00";
+    let latin = eval(&file, &fp32);
+    assert!(latin.contains(all_found), "{latin}");
+    let cyrillic = eval(&file, &[&fp32[..], &["--cyrillic"]].concat());
+    assert!(cyrillic.contains(all_found), "{cyrillic}");
+    let as_written = eval(
+        &file,
+        &[&fp32[..], &["--cyrillic", "--read-cyrillic", "as-written"]].concat(),
+    );
+    assert!(
+        as_written.contains("ORG: P 0.00% R 0.00% F1 0.00  (1 gold, 1 predicted)"),
+        "{as_written}"
+    );
+}

@@ -117,7 +117,10 @@ fn sentencepiece_words_are_split_by_nerpipe() {
     let e = encoder();
     assert_eq!(e.segmenter.family, Family::SentencePiece);
     let text = "Zoran Đurić, u Beogradu (SIPA).";
-    let seq = e.segmenter.text(text).unwrap();
+    let seq = e
+        .segmenter
+        .text(text, nerpipe::segment::Reading::AsWritten)
+        .unwrap();
     let words: Vec<&str> = seq.words.iter().map(|r| &text[r.clone()]).collect();
     assert_eq!(
         words,

@@ -361,7 +361,10 @@ fn average_of_the_last_epochs() {
 /// the number of sub-tokens.
 fn logits_of(model: &nerpipe::model::LoadedModel, words: &[&str]) -> Vec<f32> {
     let words: Vec<String> = words.iter().map(|w| w.to_string()).collect();
-    let seq = model.segmenter.words(&words).unwrap();
+    let seq = model
+        .segmenter
+        .words(&words, nerpipe::segment::Reading::AsWritten)
+        .unwrap();
     let row = nerpipe::segment::batch::Row {
         ids: &seq.ids,
         shapes: &seq.shapes,

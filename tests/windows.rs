@@ -7,7 +7,7 @@ use common::default_model;
 use nerpipe::model::{LoadedModel, Precision};
 use nerpipe::recognise::transformer::decode::{decode_spans, Aggregation};
 use nerpipe::recognise::transformer::WindowedPredictor;
-use nerpipe::segment::{TokenSequence, WindowCuts, WindowSpec};
+use nerpipe::segment::{Reading, TokenSequence, WindowCuts, WindowSpec};
 
 #[test]
 fn a_document_of_more_than_64_windows_matches_window_by_window_prediction() {
@@ -42,7 +42,7 @@ fn a_document_of_more_than_64_windows_matches_window_by_window_prediction() {
             10 + i
         ));
     }
-    let sentences = model.segmenter.text(&text).unwrap();
+    let sentences = model.segmenter.text(&text, Reading::AsWritten).unwrap();
     assert!(
         sentences.breaks.len() >= 299,
         "{} sentence starts",
@@ -135,7 +135,7 @@ fn packed_rows_match_one_document_at_a_time() {
     };
     let seqs: Vec<TokenSequence> = texts
         .iter()
-        .map(|t| own.segmenter.text(t).unwrap())
+        .map(|t| own.segmenter.text(t, Reading::AsWritten).unwrap())
         .collect();
     assert!(
         spec.windows(seqs[4].len(), &seqs[4].breaks).len() >= 3,
@@ -174,7 +174,7 @@ fn packing_sequences(model: &LoadedModel) -> (WindowSpec, Vec<TokenSequence>) {
     };
     let seqs = packing_texts()
         .iter()
-        .map(|t| model.segmenter.text(t).unwrap())
+        .map(|t| model.segmenter.text(t, Reading::AsWritten).unwrap())
         .collect();
     (spec, seqs)
 }

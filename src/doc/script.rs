@@ -87,6 +87,111 @@ pub fn latin_to_cyrillic(text: &str) -> String {
     out
 }
 
+/// Languages written in both Serbian scripts (and Croatian, whose text in
+/// Cyrillic is Serbian to the language detector as well): the models read
+/// their Cyrillic in Latin ([`serbian_cyrillic_to_latin`]).
+pub const READ_IN_LATIN: &[&str] = &["sr", "bs", "hr"];
+
+/// Text with its Serbian Cyrillic words in Latin, and where each byte of it
+/// comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InLatin {
+    pub text: String,
+    /// For each byte of `text`, and one past its end, the byte of the
+    /// original text where the character it was written from starts (both
+    /// letters of "Lj" point to "Љ").
+    origins: Vec<usize>,
+}
+
+impl InLatin {
+    /// A byte range of the Latin text as a range of the original text.
+    pub fn original(&self, range: std::ops::Range<usize>) -> std::ops::Range<usize> {
+        self.origins[range.start]..self.origins[range.end]
+    }
+}
+
+/// `text` with every word (run of letters) whose Cyrillic letters are all
+/// Serbian ones written in Serbian Latin ("Дарко Шарић" → "Darko Šarić");
+/// `None` where no word is, so Latin text costs one scan. Words with letters
+/// of other Cyrillic alphabets (Russian я, Macedonian ќ) are kept whole: a
+/// half-transliterated word would be neither. A capital digraph letter is
+/// "LJ" inside a word in capitals and "Lj" otherwise.
+pub fn serbian_cyrillic_to_latin(text: &str) -> Option<InLatin> {
+    let is_cyrillic = |c: char| ('\u{400}'..='\u{52f}').contains(&c);
+    let latin_of = |c: char| {
+        let lower = c.to_lowercase().next()?;
+        LATIN_TO_CYRILLIC
+            .iter()
+            .find(|(_, cyrillic)| *cyrillic == lower)
+            .map(|(latin, _)| *latin)
+    };
+    let serbian = |word: &str| {
+        word.chars().any(is_cyrillic)
+            && word
+                .chars()
+                .all(|c| !is_cyrillic(c) || latin_of(c).is_some())
+    };
+    let mut words = letter_runs(text)
+        .filter(|r| serbian(&text[r.clone()]))
+        .peekable();
+    words.peek()?;
+    let mut latin = InLatin {
+        text: String::with_capacity(text.len()),
+        origins: Vec::with_capacity(text.len() + 1),
+    };
+    let mut copied = 0;
+    for word in words {
+        latin.text.push_str(&text[copied..word.start]);
+        latin.origins.extend(copied..word.start);
+        let letters: Vec<(usize, char)> = text[word.clone()].char_indices().collect();
+        for (k, &(at, c)) in letters.iter().enumerate() {
+            let written = match latin_of(c).filter(|_| is_cyrillic(c)) {
+                None => c.to_string(),
+                Some(lower) if !c.is_uppercase() => lower.to_string(),
+                // A capital digraph letter: "LJ" among capitals, else "Lj".
+                Some(lower) => {
+                    let next_upper = letters.get(k + 1).map(|&(_, n)| n.is_uppercase());
+                    let previous_upper = k > 0 && letters[k - 1].1.is_uppercase();
+                    if next_upper.unwrap_or(previous_upper) {
+                        lower.to_uppercase()
+                    } else {
+                        let mut chars = lower.chars();
+                        chars
+                            .next()
+                            .map(|first| first.to_uppercase().chain(chars).collect())
+                            .unwrap_or_default()
+                    }
+                }
+            };
+            latin
+                .origins
+                .extend(std::iter::repeat_n(word.start + at, written.len()));
+            latin.text.push_str(&written);
+        }
+        copied = word.end;
+    }
+    latin.text.push_str(&text[copied..]);
+    latin.origins.extend(copied..=text.len());
+    Some(latin)
+}
+
+/// The byte ranges of the runs of letters of `text`.
+fn letter_runs(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let mut chars = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        let (start, _) = chars.find(|(_, c)| c.is_alphabetic())?;
+        let mut end = text.len();
+        while let Some(&(at, c)) = chars.peek() {
+            if !c.is_alphabetic() {
+                end = at;
+                break;
+            }
+            chars.next();
+        }
+        Some(start..end)
+    })
+}
+
 /// The spelling without the region's diacritics: "Đurić" → "Djuric",
 /// "Šarić" → "Saric". Other characters are kept.
 pub fn without_diacritics(text: &str) -> String {
@@ -120,6 +225,37 @@ mod tests {
         assert_eq!(latin_to_cyrillic("LJUBIŠA Đurđević"), "ЉУБИША Ђурђевић");
         assert_eq!(latin_to_cyrillic("Beograd 2020."), "Београд 2020.");
         assert_eq!(latin_to_cyrillic("Wall"), "Wалл");
+    }
+
+    #[test]
+    fn reads_serbian_cyrillic_in_latin() {
+        let text = "Дарко Шарић, ЉУБИША и Љубиша Џеко (Россия, Putin) 4,5 милијарди";
+        let latin = serbian_cyrillic_to_latin(text).unwrap();
+        assert_eq!(
+            latin.text,
+            "Darko Šarić, LJUBIŠA i Ljubiša Džeko (Россия, Putin) 4,5 milijardi"
+        );
+        // Spans of the Latin text map back to the same words.
+        for (word, original) in [
+            ("Šarić", "Шарић"),
+            ("LJUBIŠA", "ЉУБИША"),
+            ("Ljubiša", "Љубиша"),
+            ("Россия", "Россия"),
+            ("milijardi", "милијарди"),
+        ] {
+            let at = latin.text.find(word).unwrap();
+            assert_eq!(&text[latin.original(at..at + word.len())], original);
+        }
+        // One-letter capital digraph words, and the round trip.
+        assert_eq!(serbian_cyrillic_to_latin("Њ и Ђ").unwrap().text, "Nj i Đ");
+        let serbian = "Ljubljana, Njegoš, Džeko, Đurđević, LJUBIŠA";
+        assert_eq!(
+            serbian_cyrillic_to_latin(&latin_to_cyrillic(serbian))
+                .unwrap()
+                .text,
+            serbian
+        );
+        assert_eq!(serbian_cyrillic_to_latin("Darko Šarić, Россия"), None);
     }
 
     #[test]

@@ -96,6 +96,7 @@ pub fn run(args: &EvalArgs) -> crate::error::Result<()> {
         },
         consistency: inference.consistency,
         label_map: &model.config.label_map,
+        read_cyrillic: inference.read_cyrillic,
     };
     let (predicted, scores) = evaluate_types(&tagger, &mut sentences, &args.types)?;
     crate::terminal::print_stdout(&report(args, sentences.len(), decoder, precision, &scores))

@@ -206,6 +206,9 @@ pub struct Tagger<'a> {
     pub consistency: crate::consistency::Consistency,
     /// The model's entity types as labels (for the consistency stage).
     pub label_map: &'a BTreeMap<String, crate::doc::Label>,
+    /// `--read-cyrillic`: applied by each `-DOCSTART-` document's language,
+    /// detected from its opening as `nerpipe run` detects a document's.
+    pub read_cyrillic: crate::segment::Reading,
 }
 
 /// Tags `sentences` with a model and scores them against their gold tags.
@@ -260,6 +263,39 @@ fn keep_types_in_tags(tags: &mut [Vec<String>], types: &[String]) {
 }
 
 impl Tagger<'_> {
+    /// How each sentence is read: by its document's language, which is
+    /// detected from the document's first [`SAMPLE_BYTES`] of words.
+    ///
+    /// [`SAMPLE_BYTES`]: crate::ingest::language::SAMPLE_BYTES
+    fn readings(&self, sentences: &[crate::eval::conll::Sentence]) -> Vec<crate::segment::Reading> {
+        use crate::ingest::language::{detect, SAMPLE_BYTES};
+        let mut openings: BTreeMap<usize, String> = BTreeMap::new();
+        if self.read_cyrillic != crate::segment::Reading::AsWritten {
+            for s in sentences {
+                let opening = openings.entry(s.document).or_default();
+                for word in &s.words {
+                    if opening.len() < SAMPLE_BYTES {
+                        opening.push_str(word);
+                        opening.push(' ');
+                    }
+                }
+            }
+        }
+        let by_document: BTreeMap<usize, crate::segment::Reading> = openings
+            .into_iter()
+            .map(|(d, text)| (d, self.read_cyrillic.for_language(&detect(&text).language)))
+            .collect();
+        sentences
+            .iter()
+            .map(|s| {
+                by_document
+                    .get(&s.document)
+                    .copied()
+                    .unwrap_or(crate::segment::Reading::AsWritten)
+            })
+            .collect()
+    }
+
     /// IOB2 tags per sentence; words are the CoNLL words.
     pub fn tag(
         &self,
@@ -278,6 +314,7 @@ impl Tagger<'_> {
                 _ => groups.push(i..i + 1),
             }
         }
+        let readings = self.readings(sentences);
         let sequences: Vec<crate::segment::TokenSequence> = groups
             .iter()
             .map(|g| {
@@ -285,7 +322,7 @@ impl Tagger<'_> {
                     .iter()
                     .flat_map(|s| s.words.clone())
                     .collect();
-                self.segmenter.words(&words)
+                self.segmenter.words(&words, readings[g.start])
             })
             .collect::<anyhow::Result<_>>()?;
         let mut out = Vec::with_capacity(sentences.len());

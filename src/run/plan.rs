@@ -92,6 +92,7 @@ impl RunPlan {
             decoder: inference.decoder,
             min_score: args.min_score,
             consistency: inference.consistency,
+            read_cyrillic: inference.read_cyrillic,
             language: args.language.clone(),
             threads: inference.threads,
             forward_threads: inference.forward_threads(),

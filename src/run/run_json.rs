@@ -128,6 +128,7 @@ pub(super) fn write_run_json(
             // its 16-bit sums cannot saturate; both null unless int8 ran.
             "int8_activation_bits": int8_bits.map(|b| b.activations),
             "int8_weight_bits": int8_bits.map(|b| b.weights),
+            "read_cyrillic": args.inference.read_cyrillic,
         },
         "timings": {
             "seconds": summary.seconds,

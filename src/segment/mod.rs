@@ -12,6 +12,7 @@ pub mod words;
 
 pub use windows::{WindowCuts, WindowSpec};
 
+use crate::doc::script::{serbian_cyrillic_to_latin, READ_IN_LATIN};
 use crate::error::ModelError;
 use crate::segment::shapes::word_shape;
 use std::ops::Range;
@@ -30,6 +31,32 @@ pub enum Family {
     /// splits on spaces (a `▁` starts a word), so nerpipe splits words itself
     /// ([`words::split`]) and feeds them pre-split, as in training.
     SentencePiece,
+}
+
+/// How the model reads a document's letters (`--read-cyrillic`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reading {
+    /// As they are written.
+    AsWritten,
+    /// Words in Serbian Cyrillic transliterated to Latin: the region's
+    /// training data is mostly Latin, and the multilingual model scores
+    /// higher on the Latin spelling of the same sentences.
+    #[value(name = "latin")]
+    #[serde(rename = "latin")]
+    CyrillicInLatin,
+}
+
+impl Reading {
+    /// How a document in `language` (ISO 639-1) is read: Cyrillic in Latin
+    /// only for the languages of [`READ_IN_LATIN`].
+    pub fn for_language(self, language: &str) -> Reading {
+        if READ_IN_LATIN.contains(&language) {
+            self
+        } else {
+            Reading::AsWritten
+        }
+    }
 }
 
 /// A model folder's tokenizer with what it takes to frame windows.
@@ -77,8 +104,24 @@ impl Segmenter {
         })
     }
 
-    /// The sub-token sequence of running text.
-    pub fn text(&self, text: &str) -> anyhow::Result<TokenSequence> {
+    /// The sub-token sequence of running text, read as `reading` says;
+    /// word ranges are always ranges of `text`.
+    pub fn text(&self, text: &str, reading: Reading) -> anyhow::Result<TokenSequence> {
+        let in_latin = match reading {
+            Reading::AsWritten => None,
+            Reading::CyrillicInLatin => serbian_cyrillic_to_latin(text),
+        };
+        let Some(in_latin) = in_latin else {
+            return self.text_as_written(text);
+        };
+        let mut seq = self.text_as_written(&in_latin.text)?;
+        for word in &mut seq.words {
+            *word = in_latin.original(word.clone());
+        }
+        Ok(seq)
+    }
+
+    fn text_as_written(&self, text: &str) -> anyhow::Result<TokenSequence> {
         match self.family {
             Family::WordPiece => TokenSequence::from_text(&self.tokenizer, text),
             Family::SentencePiece => {
@@ -92,9 +135,21 @@ impl Segmenter {
         }
     }
 
-    /// The sub-token sequence of words already split (CoNLL).
-    pub fn words(&self, words: &[String]) -> anyhow::Result<TokenSequence> {
-        let pieces: Vec<&str> = words.iter().map(String::as_str).collect();
+    /// The sub-token sequence of words already split (CoNLL), read as
+    /// `reading` says.
+    pub fn words(&self, words: &[String], reading: Reading) -> anyhow::Result<TokenSequence> {
+        let in_latin: Vec<Option<String>> = words
+            .iter()
+            .map(|w| match reading {
+                Reading::AsWritten => None,
+                Reading::CyrillicInLatin => serbian_cyrillic_to_latin(w).map(|l| l.text),
+            })
+            .collect();
+        let pieces: Vec<&str> = words
+            .iter()
+            .zip(&in_latin)
+            .map(|(w, latin)| latin.as_deref().unwrap_or(w))
+            .collect();
         let mut seq = TokenSequence::from_words(&self.tokenizer, &pieces, self.unk_id)?;
         seq.breaks = sentences::breaks("", &seq.words, &pieces, &seq.word_of_token);
         Ok(seq)
@@ -238,7 +293,7 @@ mod tests {
         let text = format!("Police in {long} Bar.");
         for model in ["conll03-minilm-l6", "multilingual-e5-small-ner"] {
             let seg = segmenter(model);
-            let seq = seg.text(&text).unwrap();
+            let seq = seg.text(&text, Reading::AsWritten).unwrap();
             let long_word = seq
                 .words
                 .iter()
@@ -254,7 +309,7 @@ mod tests {
             assert!(bar.is_some(), "{model}: {:?}", seq.words);
             // At the limit a word is still read as it is.
             let edge = "Š".repeat(LONGEST_WORD_CHARS);
-            let seq = seg.text(&edge).unwrap();
+            let seq = seg.text(&edge, Reading::AsWritten).unwrap();
             assert!(!seq.ids.contains(&seg.unk_id.unwrap()), "{model}");
         }
     }

@@ -148,7 +148,7 @@ pub fn examples(
             .collect();
         let open = std::sync::Arc::new(open);
         for s in &file.sentences {
-            let seq = segmenter.words(&s.words)?;
+            let seq = segmenter.words(&s.words, crate::segment::Reading::AsWritten)?;
             let mut labels = vec![IGNORE; seq.len()];
             for (word, first) in seq.first_tokens().into_iter().enumerate() {
                 if let Some(t) = first {
