@@ -5,8 +5,9 @@
 
 mod common;
 
-use common::{nerpipe, read_csv, repo};
+use common::{read_csv, repo, run_corpus_with};
 use std::collections::BTreeSet;
+use std::path::Path;
 
 const MULTILINGUAL: &str = "models/multilingual-e5-small-ner";
 
@@ -39,24 +40,23 @@ fn gold() -> BTreeSet<Span> {
     spans
 }
 
+/// The mentions of `nerpipe run` with the multilingual model at one thread
+/// over `corpus` into `out`.
+fn run_multilingual(corpus: &Path, out: &Path, extra: &[&str]) -> Vec<Row> {
+    let model = repo().join(MULTILINGUAL);
+    run_corpus_with(
+        corpus,
+        out,
+        &model,
+        &[&["--threads", "1"], extra].concat(),
+        &[],
+    );
+    read_csv(&out.join("mentions.csv"))
+}
+
 fn run_regional() -> Vec<Row> {
     let out = tempfile::tempdir().unwrap();
-    let corpus = repo().join("corpus/regional");
-    let model = repo().join(MULTILINGUAL);
-    let o = nerpipe(&[
-        "run",
-        "--corpus",
-        corpus.to_str().unwrap(),
-        "--out",
-        out.path().to_str().unwrap(),
-        "--model",
-        model.to_str().unwrap(),
-        "--threads",
-        "1",
-        "--quiet",
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    read_csv(&out.path().join("mentions.csv"))
+    run_multilingual(&repo().join("corpus/regional"), out.path(), &[])
 }
 
 #[test]
@@ -140,31 +140,19 @@ fn serbian_cyrillic_is_read_in_latin_and_marked_in_cyrillic() {
     std::fs::write(corpus.path().join("cacak.txt"), text).unwrap();
     let spans = |reading: &str| -> BTreeSet<(usize, usize, String, String)> {
         let out = tempfile::tempdir().unwrap();
-        let model = repo().join(MULTILINGUAL);
-        let o = nerpipe(&[
-            "run",
-            "--corpus",
-            corpus.path().to_str().unwrap(),
-            "--out",
-            out.path().to_str().unwrap(),
-            "--model",
-            model.to_str().unwrap(),
-            "--threads",
-            "1",
+        let extra = [
             "--precision",
             "fp32",
             "--read-cyrillic",
             reading,
-            "--quiet",
             "--no-report",
-        ]);
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        ];
+        let rows = run_multilingual(corpus.path(), out.path(), &extra);
         let run: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(out.path().join("run.json")).unwrap())
                 .unwrap();
         assert_eq!(run["inference"]["read_cyrillic"], reading);
-        read_csv::<Row>(&out.path().join("mentions.csv"))
-            .into_iter()
+        rows.into_iter()
             .map(|r| (r.start, r.end, r.label, r.text))
             .collect()
     };
