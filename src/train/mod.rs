@@ -800,8 +800,7 @@ impl Run<'_> {
                     // Training scores the model itself.
                     consistency: crate::consistency::Consistency::Off,
                     label_map: &std::collections::BTreeMap::new(),
-                    // Dev files are read as `nerpipe run` reads them.
-                    read_cyrillic: crate::segment::Reading::CyrillicInLatin,
+                    read_cyrillic: crate::segment::Reading::AsWritten,
                 };
                 let mut sentences = d.sentences.clone();
                 let (_, scores) = evaluate_types(&tagger, &mut sentences, &d.types)?;
