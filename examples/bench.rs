@@ -56,6 +56,7 @@ fn main() -> anyhow::Result<()> {
         extraction_throughput(&args.corpus)?;
         ocr_throughput(&args.corpus)?;
         amounts_throughput(&texts);
+        reading_throughput(&args.multilingual, &texts)?;
         return Ok(());
     }
     let x20 = tempfile::tempdir()?;
@@ -97,6 +98,7 @@ fn main() -> anyhow::Result<()> {
     extraction_throughput(&args.corpus)?;
     ocr_throughput(&args.corpus)?;
     amounts_throughput(&texts);
+    reading_throughput(&args.multilingual, &texts)?;
     Ok(())
 }
 
@@ -557,6 +559,54 @@ fn amounts_throughput(texts: &[String]) {
         "  {mb:.0} MB in {seconds:.2} s = {:.1} MB/s ({found} amounts; target ≥ 50 MB/s)",
         mb / seconds
     );
+}
+
+/// Segmentation alone, one core, of the corpus's Cyrillic texts with the
+/// multilingual tokenizer: read in Latin (`--read-cyrillic latin`, which
+/// transliterates first) against read as written.
+fn reading_throughput(model: &Path, texts: &[String]) -> anyhow::Result<()> {
+    use nerpipe::segment::{Reading, Segmenter};
+    let path = model.join("tokenizer.json");
+    let tokenizer = tokenizers::Tokenizer::from_file(&path).map_err(anyhow::Error::msg)?;
+    let segmenter = Segmenter::new(tokenizer, &path)?;
+    let cyrillic: Vec<&String> = texts
+        .iter()
+        .filter(|t| nerpipe::ingest::language::main_script(t) == "Cyrl")
+        .collect();
+    if cyrillic.is_empty() {
+        println!("reading Cyrillic in Latin: no Cyrillic text in the corpus, not measured");
+        return Ok(());
+    }
+    let seconds = |reading: Reading| -> anyhow::Result<f64> {
+        let started = Instant::now();
+        for _ in 0..200 {
+            for t in &cyrillic {
+                std::hint::black_box(segmenter.text(std::hint::black_box(t), reading)?);
+            }
+        }
+        Ok(started.elapsed().as_secs_f64())
+    };
+    // Alternated, best of three each: the machine is shared.
+    let (mut latin, mut written) = (f64::MAX, f64::MAX);
+    for _ in 0..3 {
+        latin = latin.min(seconds(Reading::CyrillicInLatin)?);
+        written = written.min(seconds(Reading::AsWritten)?);
+    }
+    // Sub-tokens are what the model's time grows with.
+    let tokens = |reading: Reading| -> anyhow::Result<usize> {
+        cyrillic
+            .iter()
+            .map(|t| Ok(segmenter.text(t, reading)?.len()))
+            .sum()
+    };
+    println!(
+        "segmenting the corpus's {} Cyrillic texts ×200, 1 thread: read in Latin {latin:.2} s, as written {written:.2} s, ratio {:.2}; sub-tokens {} in Latin, {} as written",
+        cyrillic.len(),
+        latin / written,
+        tokens(Reading::CyrillicInLatin)?,
+        tokens(Reading::AsWritten)?
+    );
+    Ok(())
 }
 
 /// Peak RSS of `nerpipe run` over the sample corpus and over 100 copies of it.

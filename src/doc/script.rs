@@ -145,28 +145,29 @@ pub fn serbian_cyrillic_to_latin(text: &str) -> Option<InLatin> {
         latin.origins.extend(copied..word.start);
         let letters: Vec<(usize, char)> = text[word.clone()].char_indices().collect();
         for (k, &(at, c)) in letters.iter().enumerate() {
-            let written = match latin_of(c).filter(|_| is_cyrillic(c)) {
-                None => c.to_string(),
-                Some(lower) if !c.is_uppercase() => lower.to_string(),
+            let before = latin.text.len();
+            match latin_of(c).filter(|_| is_cyrillic(c)) {
+                None => latin.text.push(c),
+                Some(lower) if !c.is_uppercase() => latin.text.push_str(lower),
                 // A capital digraph letter: "LJ" among capitals, else "Lj".
                 Some(lower) => {
                     let next_upper = letters.get(k + 1).map(|&(_, n)| n.is_uppercase());
                     let previous_upper = k > 0 && letters[k - 1].1.is_uppercase();
+                    let mut chars = lower.chars();
+                    if let Some(first) = chars.next() {
+                        latin.text.extend(first.to_uppercase());
+                    }
                     if next_upper.unwrap_or(previous_upper) {
-                        lower.to_uppercase()
+                        latin.text.extend(chars.flat_map(char::to_uppercase));
                     } else {
-                        let mut chars = lower.chars();
-                        chars
-                            .next()
-                            .map(|first| first.to_uppercase().chain(chars).collect())
-                            .unwrap_or_default()
+                        latin.text.extend(chars);
                     }
                 }
-            };
+            }
+            let written = latin.text.len() - before;
             latin
                 .origins
-                .extend(std::iter::repeat_n(word.start + at, written.len()));
-            latin.text.push_str(&written);
+                .extend(std::iter::repeat_n(word.start + at, written));
         }
         copied = word.end;
     }
