@@ -92,6 +92,11 @@ pub fn latin_to_cyrillic(text: &str) -> String {
 /// their Cyrillic in Latin ([`serbian_cyrillic_to_latin`]).
 pub const READ_IN_LATIN: &[&str] = &["sr", "bs", "hr"];
 
+/// Whether `c` is in Unicode's Cyrillic blocks (Cyrillic and its Supplement).
+pub fn is_cyrillic(c: char) -> bool {
+    ('\u{400}'..='\u{52f}').contains(&c)
+}
+
 /// Text with its Serbian Cyrillic words in Latin, and where each byte of it
 /// comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,7 +122,6 @@ impl InLatin {
 /// half-transliterated word would be neither. A capital digraph letter is
 /// "LJ" inside a word in capitals and "Lj" otherwise.
 pub fn serbian_cyrillic_to_latin(text: &str) -> Option<InLatin> {
-    let is_cyrillic = |c: char| ('\u{400}'..='\u{52f}').contains(&c);
     let latin_of = |c: char| {
         let lower = c.to_lowercase().next()?;
         LATIN_TO_CYRILLIC

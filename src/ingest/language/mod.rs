@@ -7,7 +7,7 @@
 //! or ekavian reflex (vrijeme / vreme) and the lexicon (tisuća / hiljada,
 //! siječanj / januar). Text in Cyrillic of that group is Serbian.
 
-use crate::doc::script::latin_to_cyrillic;
+use crate::doc::script::{is_cyrillic, latin_to_cyrillic};
 use lingua::{IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder};
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -108,7 +108,7 @@ pub fn main_script(text: &str) -> &'static str {
     for c in text.chars().filter(|c| c.is_alphabetic()) {
         match c as u32 {
             0x0041..=0x024F | 0x1E00..=0x1EFF => latin += 1,
-            0x0400..=0x052F => cyrillic += 1,
+            _ if is_cyrillic(c) => cyrillic += 1,
             0x0370..=0x03FF => greek += 1,
             _ => other += 1,
         }
