@@ -116,3 +116,55 @@ fn serbian_cyrillic_is_read_in_latin_unless_asked_otherwise() {
         "{as_written}"
     );
 }
+
+/// UNER files mark their articles with `# newdoc` (as CoNLL-U does), and
+/// eval reads each as a document: here a Russian article, then a Serbian one
+/// in Cyrillic. Read as one document, the Russian opening would decide the
+/// language and the Serbian sentence would be read as written, where the
+/// model misses "Полицијска управа Чачак" (see above); read as its own
+/// document it is Serbian, read in Latin, and found.
+#[test]
+fn uner_newdoc_starts_a_document_with_its_own_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("sr.iob2");
+    let mut text = String::from("# newdoc id = ru.1\n");
+    let russian = "Сегодня утром было очень холодно , и весь день шёл сильный снег .";
+    for n in 0..24 {
+        text.push_str(&format!("# sent_id = ru.1-s{n}\n"));
+        for (i, word) in russian.split(' ').enumerate() {
+            text.push_str(&format!("{}\t{word}\tO\t-\t-\n", i + 1));
+        }
+        text.push('\n');
+    }
+    text.push_str("# newdoc id = sr.1\n# sent_id = sr.1-s1\n");
+    let serbian = [
+        ("Полицијска", "B-ORG"),
+        ("управа", "I-ORG"),
+        ("Чачак", "I-ORG"),
+        ("саопштила", "O"),
+        ("је", "O"),
+        ("да", "O"),
+        ("је", "O"),
+        ("Драган", "B-PER"),
+        ("Јовић", "I-PER"),
+        ("ухапшен", "O"),
+        (".", "O"),
+    ];
+    for (i, (word, tag)) in serbian.iter().enumerate() {
+        text.push_str(&format!("{}\t{word}\t{tag}\t-\t-\n", i + 1));
+    }
+    std::fs::write(&file, &text).unwrap();
+    let scores = eval(&file, &["--precision", "fp32"]);
+    assert!(scores.contains(": 25 sentences,"), "{scores}");
+    assert!(
+        scores.contains("ORG: P 100.00% R 100.00% F1 100.00  (1 gold, 1 predicted)"),
+        "{scores}"
+    );
+    // Without the mark, the file is one Russian document.
+    std::fs::write(&file, text.replace("# newdoc id = sr.1\n", "")).unwrap();
+    let one_document = eval(&file, &["--precision", "fp32"]);
+    assert!(
+        one_document.contains("ORG: P 0.00% R 0.00% F1 0.00  (1 gold, 1 predicted)"),
+        "{one_document}"
+    );
+}

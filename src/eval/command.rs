@@ -33,7 +33,7 @@ pub struct EvalArgs {
     /// count as O in gold and prediction alike.
     #[arg(long, value_delimiter = ',')]
     pub types: Vec<String>,
-    /// Read each -DOCSTART- document as one sequence cut into windows of this
+    /// Read each document (-DOCSTART- or `# newdoc`) as one sequence cut into windows of this
     /// many sub-tokens (as `nerpipe run` reads documents), instead of each
     /// sentence alone.
     #[arg(long)]

@@ -1,5 +1,6 @@
 //! Reading CoNLL-style NER files: one token per line, blank lines between
-//! sentences, `-DOCSTART-` lines between documents. IOB1 and IOB2 tags are both
+//! sentences, `-DOCSTART-` lines (CoNLL-2003) or `# newdoc` comments (UNER,
+//! as in CoNLL-U) between documents. IOB1 and IOB2 tags are both
 //! read; [`Sentence::tags`] is always IOB2. Two layouts:
 //! - CoNLL-2003: the word in the first column, the tag in the last (2 or 4
 //!   columns);
@@ -16,7 +17,7 @@ pub struct Sentence {
     pub words: Vec<String>,
     /// IOB2 tags, one per word.
     pub tags: Vec<String>,
-    /// Index of the `-DOCSTART-` document it belongs to.
+    /// Index of the document (`-DOCSTART-` or `# newdoc`) it belongs to.
     pub document: usize,
 }
 
@@ -43,7 +44,8 @@ pub fn parse_conll(text: &str) -> anyhow::Result<Vec<Sentence>> {
         }
     };
     for (n, line) in text.lines().enumerate() {
-        if line.starts_with("# ") || line == "#" {
+        let new_document = line == "# newdoc" || line.starts_with("# newdoc ");
+        if (line.starts_with("# ") || line == "#") && !new_document {
             continue;
         }
         let cols: Vec<&str> = line.split_whitespace().collect();
@@ -51,7 +53,7 @@ pub fn parse_conll(text: &str) -> anyhow::Result<Vec<Sentence>> {
             flush(&mut words, &mut tags, document);
             continue;
         }
-        if cols[0] == "-DOCSTART-" {
+        if cols[0] == "-DOCSTART-" || new_document {
             flush(&mut words, &mut tags, document);
             document += 1;
             continue;
@@ -190,6 +192,15 @@ mod tests {
         assert_eq!(s[0].tags, ["B-PER", "O", "B-PLACE", "O", "O"]);
         assert_eq!(types_of(&s), ["PER", "PLACE"]);
         assert!(TypeMap::parse(&["OTH".into()]).is_err());
+    }
+
+    #[test]
+    fn uner_newdoc_starts_a_document() {
+        let text = "# newdoc id =set.hr.1\n# sent_id = set.hr-s1\n1\tIvo\tB-PER\tB-PER\t-\n\n# sent_id = set.hr-s2\n1\tAna\tB-PER\tB-PER\t-\n\n# newdoc id =set.hr.2\n# sent_id = set.hr-s3\n1\tSplit\tB-LOC\tB-LOC\t-\n\n# newdocs are not a thing\n1\tx\tO\tO\t-\n";
+        let s = parse_conll(text).unwrap();
+        let documents: Vec<usize> = s.iter().map(|s| s.document).collect();
+        assert_eq!(documents, [1, 1, 2, 2]);
+        assert_eq!(s[2].words, ["Split"]);
     }
 
     #[test]

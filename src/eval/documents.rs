@@ -1,4 +1,4 @@
-//! The consistency stage in `nerpipe eval`: each `-DOCSTART-` document is
+//! The consistency stage in `nerpipe eval`: each document (`-DOCSTART-` or `# newdoc`) is
 //! read as `nerpipe run` would see it (words joined by spaces, sentences by
 //! blank lines, so no rule joins two sentences), its predicted spans go
 //! through the run's [`document_spans`] (the consistency rules; eval has no

@@ -187,7 +187,7 @@ pub const SENTENCE_WINDOWS: crate::segment::WindowSpec = crate::segment::WindowS
 pub enum Grouping {
     /// Each sentence alone (CoNLL evaluation as usually reported).
     Sentences,
-    /// The sentences of a `-DOCSTART-` document as one sequence, cut into
+    /// The sentences of a document (`-DOCSTART-` or `# newdoc`) as one sequence, cut into
     /// the predictor's windows as `nerpipe run` cuts documents.
     Documents,
 }
@@ -202,11 +202,11 @@ pub struct Tagger<'a> {
     pub decoder: crate::model::Decoder,
     pub grouping: Grouping,
     /// With document rules, the consistency stage runs over each
-    /// `-DOCSTART-` document, whatever the grouping (see [`documents`]).
+    /// document, whatever the grouping (see [`documents`]).
     pub consistency: crate::consistency::Consistency,
     /// The model's entity types as labels (for the consistency stage).
     pub label_map: &'a BTreeMap<String, crate::doc::Label>,
-    /// `--read-cyrillic`: applied by each `-DOCSTART-` document's language,
+    /// `--read-cyrillic`: applied by each document's language,
     /// detected from its opening as `nerpipe run` detects a document's.
     pub read_cyrillic: crate::segment::Reading,
 }
