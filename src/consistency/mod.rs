@@ -16,7 +16,10 @@
 //! 3. [`labels`]: repeated surface forms (case- and diacritic-insensitive,
 //!    possessive stripped) get one label, the one with the highest summed
 //!    score; the votes are kept on the spans ([`Span::votes`]).
-//! 4. [`repeats`]: an untagged occurrence of a name tagged elsewhere in the
+//! 4. [`surnames`]: a one-word mention that is the surname, in any case,
+//!    of a person the document names in full becomes PERSON ("Haraqija",
+//!    "Šarića" after "Darko Šarić").
+//! 5. [`repeats`]: an untagged occurrence of a name tagged elsewhere in the
 //!    document (typically an all-caps dateline or headline) is added with
 //!    source [`CONSISTENCY_SOURCE`] and that name's label.
 //!
@@ -30,6 +33,7 @@ mod boundaries;
 mod fragments;
 mod labels;
 mod repeats;
+mod surnames;
 #[cfg(test)]
 mod tests;
 mod words;
@@ -37,7 +41,7 @@ mod words;
 use crate::doc::Span;
 use std::ops::Range;
 
-/// `source` of the mentions rule 4 adds.
+/// `source` of the mentions rule 5 adds.
 pub const CONSISTENCY_SOURCE: &str = "consistency";
 
 /// Which consistency rules a run applies (`--consistency`).
@@ -94,6 +98,7 @@ pub fn apply_document(text: &str, mut spans: Vec<Span>) -> Vec<Span> {
     let spans = boundaries::apply(text, spans);
     let spans = fragments::apply(text, spans);
     let spans = labels::apply(text, spans);
+    let spans = surnames::apply(text, spans);
     let mut spans = repeats::apply(text, spans);
     spans.sort_by_key(|s| (s.bytes.start, s.bytes.end));
     spans

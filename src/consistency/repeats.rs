@@ -1,4 +1,4 @@
-//! Rule 4: a name the model tagged somewhere in the document and missed
+//! Rule 5: a name the model tagged somewhere in the document and missed
 //! elsewhere is added there, with source `consistency` and the label and
 //! score of the name's first tagged mention.
 //!
@@ -17,6 +17,7 @@
 
 use super::words::{is_function_word, MIN_REPEAT_CHARS, NEVER_REPEATED};
 use super::{char_at, char_before, is_word_char, match_at, Span, CONSISTENCY_SOURCE};
+use crate::doc::Label;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -28,6 +29,19 @@ pub(super) fn apply(text: &str, mut spans: Vec<Span>) -> Vec<Span> {
         let surface = &text[s.bytes.clone()];
         if s.is_name() && eligible(surface) && seen.insert(surface, ()).is_none() {
             names.push((surface, i));
+        }
+    }
+    // A person named in full is named by the surname alone elsewhere.
+    for (i, s) in spans.iter().enumerate() {
+        let surface = &text[s.bytes.clone()];
+        if s.label != Label::Person || !surface.contains(char::is_whitespace) {
+            continue;
+        }
+        let Some(surname) = surface.split_whitespace().next_back() else {
+            continue;
+        };
+        if eligible(surname) && seen.insert(surname, ()).is_none() {
+            names.push((surname, i));
         }
     }
     if names.is_empty() {

@@ -304,6 +304,73 @@ fn an_unlabelled_repeat_is_added() {
 }
 
 #[test]
+fn a_surname_alone_is_the_person_named_in_full() {
+    let text = "Ismet Haraqija met Nazim Morina in Priština. Haraqija later told \
+                Morinu to travel, Titograd police said, and Morina agreed.";
+    let out = apply(
+        text,
+        vec![
+            m(text, "Ismet Haraqija", 0, Person, 0.9),
+            m(text, "Nazim Morina", 0, Person, 0.8),
+            m(text, "Priština", 0, Place, 0.95),
+            m(text, "Haraqija", 1, Place, 0.6),
+            m(text, "Morinu", 0, Organisation, 0.5),
+            m(text, "Titograd", 0, Place, 0.9),
+        ],
+    );
+    let got: Vec<(&str, Label, &str)> = out
+        .iter()
+        .map(|m| (m.text.as_str(), m.label, m.source.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("Ismet Haraqija", Person, "model"),
+            ("Nazim Morina", Person, "model"),
+            ("Priština", Place, "model"),
+            // As written, and in another case (accusative "Morinu").
+            ("Haraqija", Person, "model"),
+            ("Morinu", Person, "model"),
+            // Not a case of "Tito"-like stems: more than a case ending.
+            ("Titograd", Place, "model"),
+            // The untagged surname as written is added.
+            ("Morina", Person, CONSISTENCY_SOURCE),
+        ]
+    );
+    // The votes show what the label was and the person's score.
+    assert_eq!(
+        out[3].label_votes.as_ref(),
+        Some(&BTreeMap::from([(Place, 0.6), (Person, 0.9)]))
+    );
+    assert_eq!(
+        out[4].label_votes.as_ref(),
+        Some(&BTreeMap::from([(Organisation, 0.5), (Person, 0.8)]))
+    );
+    assert_eq!(out[0].label_votes, None);
+    // A given name alone is not the person ("Nazim" is no surname), and a
+    // one-word person names no surname.
+    let text = "Nazim Morina and Nazim; Priština and Marko in Markovo.";
+    let got = run(
+        text,
+        vec![
+            m(text, "Nazim Morina", 0, Person, 0.8),
+            m(text, "Nazim", 1, Place, 0.5),
+            m(text, "Marko", 0, Person, 0.9),
+            m(text, "Markovo", 0, Place, 0.9),
+        ],
+    );
+    assert_eq!(
+        got,
+        vec![
+            model("Nazim Morina", Person),
+            model("Nazim", Place),
+            model("Marko", Person),
+            model("Markovo", Place),
+        ]
+    );
+}
+
+#[test]
 fn amounts_are_left_alone() {
     let text = "€60\n\nmillion in Split";
     let mut amount = m(text, "€60\n\nmillion", 0, Label::Amount, 1.0);

@@ -1,0 +1,111 @@
+//! Rule 4: a person named in full is named by the surname alone further on
+//! ("Ismet Haraqija" … "Haraqija kazao", "Darko Šarić" … "Šarića"), and the
+//! model, seeing the surname without its given name, may call it a place or
+//! an organisation. A one-word mention that is the surname of a person the
+//! document names in full (two words or more), as written or in another
+//! case, becomes PERSON; its votes record the label it had and the person's
+//! score, so a reviewer sees what was changed.
+//!
+//! The word and the surname are compared folded as match keys are (case,
+//! diacritics, Cyrillic). Another case of the surname is the surname less a
+//! final vowel ("Morina" → "Morin") followed by at most
+//! [`MAX_CASE_ENDING_CHARS`] letters ("Morinu", "Barrosa", "Šarića"); the
+//! surname must have at least [`MIN_SURNAME_CHARS`] letters, so that short
+//! words are compared only as written.
+
+use super::labels::surface_key;
+use super::words::{MAX_CASE_ENDING_CHARS, MIN_SURNAME_CHARS};
+use super::Span;
+use crate::doc::Label;
+use std::collections::BTreeMap;
+
+pub(super) fn apply(text: &str, mut spans: Vec<Span>) -> Vec<Span> {
+    // Each surname's key with the highest score of a person named by it.
+    let mut surnames: BTreeMap<String, f32> = BTreeMap::new();
+    for s in spans.iter().filter(|s| s.label == Label::Person) {
+        let surface = &text[s.bytes.clone()];
+        let mut words = surface.split_whitespace();
+        let (Some(_), Some(last)) = (words.next(), words.next_back()) else {
+            continue;
+        };
+        if !last.chars().next().is_some_and(char::is_uppercase) {
+            continue;
+        }
+        let key = surface_key(last);
+        if !key.is_empty() {
+            let best = surnames.entry(key).or_insert(s.score);
+            *best = best.max(s.score);
+        }
+    }
+    if surnames.is_empty() {
+        return spans;
+    }
+    for s in spans.iter_mut() {
+        let surface = &text[s.bytes.clone()];
+        if !s.is_name() || s.label == Label::Person || surface.contains(char::is_whitespace) {
+            continue;
+        }
+        let word = surface_key(surface);
+        let Some(score) = surnames
+            .iter()
+            .filter(|(surname, _)| is_case_of(&word, surname))
+            .map(|(_, score)| *score)
+            .reduce(f32::max)
+        else {
+            continue;
+        };
+        let mut votes = s
+            .votes
+            .take()
+            .unwrap_or_else(|| BTreeMap::from([(s.label, s.score)]));
+        let person = votes.entry(Label::Person).or_insert(0.0);
+        *person = person.max(score);
+        s.votes = Some(votes);
+        s.label = Label::Person;
+    }
+    spans
+}
+
+/// Whether the folded `word` is the folded `surname` or another case of it.
+fn is_case_of(word: &str, surname: &str) -> bool {
+    if word == surname {
+        return true;
+    }
+    if surname.chars().count() < MIN_SURNAME_CHARS {
+        return false;
+    }
+    let stem = surname
+        .strip_suffix(['a', 'e', 'i', 'o', 'u'])
+        .unwrap_or(surname);
+    word.strip_prefix(stem).is_some_and(|ending| {
+        let n = ending.chars().count();
+        n > 0 && n <= MAX_CASE_ENDING_CHARS && ending.chars().all(char::is_alphabetic)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_case_of;
+
+    #[test]
+    fn cases_of_a_surname() {
+        for (word, surname) in [
+            ("morinu", "morina"),
+            ("haraqija", "haraqija"),
+            ("barrosa", "barroso"),
+            ("sarica", "saric"),
+            ("sariceva", "saric"),
+        ] {
+            assert!(is_case_of(word, surname), "{word} {surname}");
+        }
+        for (word, surname) in [
+            ("saricevima", "saric"),
+            ("titograd", "tito"),
+            ("ane", "ana"),
+            ("sari", "saric"),
+            ("morina haraqija", "morina"),
+        ] {
+            assert!(!is_case_of(word, surname), "{word} {surname}");
+        }
+    }
+}
