@@ -16,10 +16,12 @@
 //! 3. [`labels`]: repeated surface forms (case- and diacritic-insensitive,
 //!    possessive stripped) get one label, the one with the highest summed
 //!    score; the votes are kept on the spans ([`Span::votes`]).
-//! 4. [`surnames`]: a one-word mention that is the surname, in any case,
+//! 4. [`acronyms`]: an acronym the document defines ("Savet Evrope (SE)")
+//!    takes its long form's label wherever it is a mention.
+//! 5. [`surnames`]: a one-word mention that is the surname, in any case,
 //!    of a person the document names in full becomes PERSON ("Haraqija",
 //!    "Šarića" after "Darko Šarić").
-//! 5. [`repeats`]: an untagged occurrence of a name tagged elsewhere in the
+//! 6. [`repeats`]: an untagged occurrence of a name tagged elsewhere in the
 //!    document (typically an all-caps dateline or headline) is added with
 //!    source [`CONSISTENCY_SOURCE`] and that name's label.
 //!
@@ -29,6 +31,7 @@
 //! Word lists (function words per language, words never added as repeats)
 //! are data, in [`words`].
 
+mod acronyms;
 mod boundaries;
 mod fragments;
 mod labels;
@@ -41,7 +44,7 @@ mod words;
 use crate::doc::Span;
 use std::ops::Range;
 
-/// `source` of the mentions rule 5 adds.
+/// `source` of the mentions rules 4 and 6 add.
 pub const CONSISTENCY_SOURCE: &str = "consistency";
 
 /// Which consistency rules a run applies (`--consistency`).
@@ -98,10 +101,24 @@ pub fn apply_document(text: &str, mut spans: Vec<Span>) -> Vec<Span> {
     let spans = boundaries::apply(text, spans);
     let spans = fragments::apply(text, spans);
     let spans = labels::apply(text, spans);
+    let spans = acronyms::apply(text, spans);
     let spans = surnames::apply(text, spans);
     let mut spans = repeats::apply(text, spans);
     spans.sort_by_key(|s| (s.bytes.start, s.bytes.end));
     spans
+}
+
+/// Gives `span` the `label` a rule decided on, which `score` speaks for;
+/// its votes keep the label it had, so a reviewer sees what was changed.
+fn relabel(span: &mut Span, label: crate::doc::Label, score: f32) {
+    let mut votes = span
+        .votes
+        .take()
+        .unwrap_or_else(|| std::collections::BTreeMap::from([(span.label, span.score)]));
+    let vote = votes.entry(label).or_insert(0.0);
+    *vote = vote.max(score);
+    span.votes = Some(votes);
+    span.label = label;
 }
 
 /// Letters, digits and combining marks: what a word is made of.

@@ -1,4 +1,4 @@
-//! Rule 5: a name the model tagged somewhere in the document and missed
+//! Rule 6: a name the model tagged somewhere in the document and missed
 //! elsewhere is added there, with source `consistency` and the label and
 //! score of the name's first tagged mention.
 //!

@@ -1,4 +1,4 @@
-//! Rule 4: a person named in full is named by the surname alone further on
+//! Rule 5: a person named in full is named by the surname alone further on
 //! ("Ismet Haraqija" … "Haraqija kazao", "Darko Šarić" … "Šarića"), and the
 //! model, seeing the surname without its given name, may call it a place or
 //! an organisation. A one-word mention that is the surname of a person the
@@ -15,7 +15,7 @@
 
 use super::labels::surface_key;
 use super::words::{MAX_CASE_ENDING_CHARS, MIN_SURNAME_CHARS};
-use super::Span;
+use super::{relabel, Span};
 use crate::doc::Label;
 use std::collections::BTreeMap;
 
@@ -54,14 +54,7 @@ pub(super) fn apply(text: &str, mut spans: Vec<Span>) -> Vec<Span> {
         else {
             continue;
         };
-        let mut votes = s
-            .votes
-            .take()
-            .unwrap_or_else(|| BTreeMap::from([(s.label, s.score)]));
-        let person = votes.entry(Label::Person).or_insert(0.0);
-        *person = person.max(score);
-        s.votes = Some(votes);
-        s.label = Label::Person;
+        relabel(s, Label::Person, score);
     }
     spans
 }

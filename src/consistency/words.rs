@@ -40,7 +40,7 @@ pub fn is_function_word(word: &str) -> bool {
 }
 
 /// Capitalised words the model sometimes tags but that are too common to be
-/// added wherever they occur again (rule 5): sentence starters, titles,
+/// added wherever they occur again (rule 6): sentence starters, titles,
 /// days and months. Lowercase.
 pub const NEVER_REPEATED: &[&str] = &[
     "the",
@@ -89,13 +89,13 @@ pub const NEVER_REPEATED: &[&str] = &[
     "west",
 ];
 
-/// Fewest characters a name must have to be added again (rule 5).
+/// Fewest characters a name must have to be added again (rule 6).
 pub const MIN_REPEAT_CHARS: usize = 2;
 
 /// Fewest letters a surname must have for its other cases to count as it
-/// (rule 4): shorter ones are compared only as written ("Ana" is not "Ane").
+/// (rule 5): shorter ones are compared only as written ("Ana" is not "Ane").
 pub const MIN_SURNAME_CHARS: usize = 4;
 
 /// Most letters a case ending adds to a surname less its final vowel (rule
-/// 4): "Šarić" → "Šarića", "Šarićem", "Šarićeva"; "Tito" is not "Titograd".
+/// 5): "Šarić" → "Šarića", "Šarićem", "Šarićeva"; "Tito" is not "Titograd".
 pub const MAX_CASE_ENDING_CHARS: usize = 3;
