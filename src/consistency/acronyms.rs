@@ -1,7 +1,7 @@
 //! Rule 4: an acronym a document defines is what it stands for. "Savet
 //! Evrope (SE)", "Ured za suzbijanje korupcije i organiziranog kriminala
-//! (USKOK)": the model tags the
-//! long form well and the bare acronym poorly (a place, or nothing). Where
+//! (USKOK)": the model tags the long form well and the bare acronym poorly
+//! (a place, or nothing). Where
 //! a mention is followed by an acronym in parentheses whose capitals are
 //! the initials of its words (with or without its function words, so "Bosna
 //! i Hercegovina (BiH)" counts), every mention of that acronym in the

@@ -15,6 +15,7 @@
 //!   headline word, "BASEBALL", "WORLD MARKETS", and is not spread further),
 //!   and is neither a function word nor in [`NEVER_REPEATED`].
 
+use super::surnames::surname_of;
 use super::words::{is_function_word, MIN_REPEAT_CHARS, NEVER_REPEATED};
 use super::{char_at, char_before, is_word_char, match_at, Span, CONSISTENCY_SOURCE};
 use crate::doc::Label;
@@ -33,11 +34,10 @@ pub(super) fn apply(text: &str, mut spans: Vec<Span>) -> Vec<Span> {
     }
     // A person named in full is named by the surname alone elsewhere.
     for (i, s) in spans.iter().enumerate() {
-        let surface = &text[s.bytes.clone()];
-        if s.label != Label::Person || !surface.contains(char::is_whitespace) {
+        if s.label != Label::Person {
             continue;
         }
-        let Some(surname) = surface.split_whitespace().next_back() else {
+        let Some(surname) = surname_of(&text[s.bytes.clone()]) else {
             continue;
         };
         if eligible(surname) && seen.insert(surname, ()).is_none() {

@@ -23,14 +23,9 @@ pub(super) fn apply(text: &str, mut spans: Vec<Span>) -> Vec<Span> {
     // Each surname's key with the highest score of a person named by it.
     let mut surnames: BTreeMap<String, f32> = BTreeMap::new();
     for s in spans.iter().filter(|s| s.label == Label::Person) {
-        let surface = &text[s.bytes.clone()];
-        let mut words = surface.split_whitespace();
-        let (Some(_), Some(last)) = (words.next(), words.next_back()) else {
+        let Some(last) = surname_of(&text[s.bytes.clone()]) else {
             continue;
         };
-        if !last.chars().next().is_some_and(char::is_uppercase) {
-            continue;
-        }
         let key = surface_key(last);
         if !key.is_empty() {
             let best = surnames.entry(key).or_insert(s.score);
@@ -57,6 +52,19 @@ pub(super) fn apply(text: &str, mut spans: Vec<Span>) -> Vec<Span> {
         relabel(s, Label::Person, score);
     }
     spans
+}
+
+/// The surname of a person named in full: the last of two or more words,
+/// if it starts with a capital.
+pub(super) fn surname_of(surface: &str) -> Option<&str> {
+    let mut words = surface.split_whitespace();
+    let (Some(_), Some(last)) = (words.next(), words.next_back()) else {
+        return None;
+    };
+    last.chars()
+        .next()
+        .is_some_and(char::is_uppercase)
+        .then_some(last)
 }
 
 /// Whether the folded `word` is the folded `surname` or another case of it.
