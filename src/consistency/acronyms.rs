@@ -1,59 +1,170 @@
 //! Rule 4: an acronym a document defines is what it stands for. "Savet
 //! Evrope (SE)", "Ured za suzbijanje korupcije i organiziranog kriminala
 //! (USKOK)": the model tags the long form well and the bare acronym poorly
-//! (a place, or nothing). Where
-//! a mention is followed by an acronym in parentheses whose capitals are
-//! the initials of its words (with or without its function words, so "Bosna
-//! i Hercegovina (BiH)" counts), every mention of that acronym in the
-//! document takes the long form's label, with votes recording the label it
-//! had, and the parenthesised acronym is added where the model left it out
-//! (source `consistency`).
+//! (a place, or nothing). A mention followed by an acronym in parentheses
+//! defines it where
+//! - the acronym's capitals are the initials of the mention's words, with
+//!   or without its function words ("Bosna i Hercegovina (BiH)"), or
+//! - the mention is an organisation of two words or more and the word in
+//!   parentheses is shaped like an acronym (two capitals or more, no more
+//!   lowercase letters than capitals, no digit): Balkan reporting gives the
+//!   acronym of another language, "Vijeće Europe (CoE)", "the Office for
+//!   Organised Crime (USKOK)". Not where it is the initials of the
+//!   mention's last words ("Predsjedništvo Bosne i Hercegovine (BiH)" names
+//!   the place), nor after a person or a place, whose bracket is usually
+//!   something else: "Ivo Sanader (HDZ)", "ZAGREB (HINA)".
+//!
+//! Every mention of a defined acronym in the document, as written or with a
+//! case ending after a hyphen ("USKOK-a"), takes the long form's label, with
+//! votes recording the label it had; every other occurrence is added (source
+//! `consistency`), unless it stands among other all-caps words, where it may
+//! be a word of a headline ("ON SE VRATIO").
 
 use super::labels::surface_key;
-use super::words::is_function_word;
-use super::{fold_char, is_word_char, relabel, Span, CONSISTENCY_SOURCE};
+use super::words::{is_function_word, MAX_CASE_ENDING_CHARS};
+use super::{
+    char_at, fold_char, is_word_char, relabel, whole_word, word_index, Span, Taken,
+    CONSISTENCY_SOURCE,
+};
 use crate::doc::Label;
 use std::collections::HashMap;
 use std::ops::Range;
 
 pub(super) fn apply(text: &str, mut spans: Vec<Span>) -> Vec<Span> {
-    // Each defined acronym's key with the label and score of its long form.
-    let mut defined: HashMap<String, (Label, f32)> = HashMap::new();
-    let mut added: Vec<Span> = Vec::new();
-    for s in spans.iter().filter(|s| s.is_name()) {
-        let Some(acronym) = parenthesised_word(text, s.bytes.end) else {
-            continue;
-        };
-        if !stands_for(&text[acronym.clone()], &text[s.bytes.clone()]) {
-            continue;
-        }
-        defined
-            .entry(surface_key(&text[acronym.clone()]))
-            .or_insert((s.label, s.score));
-        if !spans.iter().any(|t| t.overlaps(&acronym)) {
-            added.push(Span {
-                bytes: acronym,
-                source: CONSISTENCY_SOURCE.to_string(),
-                votes: None,
-                amount: None,
-                ..s.clone()
-            });
+    // Each defined acronym, as written, with its (first) long form; a long
+    // form whose initials it is wins over one it merely follows.
+    let mut defined: HashMap<&str, Span> = HashMap::new();
+    for initials_only in [true, false] {
+        for s in spans.iter().filter(|s| s.is_name()) {
+            let Some(acronym) = parenthesised_word(text, s.bytes.end) else {
+                continue;
+            };
+            let acronym = &text[acronym];
+            let long = &text[s.bytes.clone()];
+            let defines = if initials_only {
+                stands_for(acronym, long)
+            } else {
+                follows_an_organisation(acronym, long, s.label)
+            };
+            if defines {
+                defined.entry(acronym).or_insert_with(|| s.clone());
+            }
         }
     }
     if defined.is_empty() {
         return spans;
     }
+    let by_key: HashMap<String, &Span> = defined
+        .iter()
+        .map(|(acronym, long)| (surface_key(acronym), long))
+        .collect();
     for s in spans.iter_mut().filter(|s| s.is_name()) {
-        let Some(&(label, score)) = defined.get(&surface_key(&text[s.bytes.clone()])) else {
-            continue;
-        };
-        if s.label != label {
-            relabel(s, label, score);
+        let surface = without_case_ending(&text[s.bytes.clone()]);
+        if let Some(long) = by_key.get(&surface_key(surface)) {
+            if s.label != long.label {
+                relabel(s, long.label, long.score);
+            }
+        }
+    }
+    let words = word_index(text);
+    let mut taken = Taken::of(&spans);
+    let mut added: Vec<Span> = Vec::new();
+    for (acronym, long) in &defined {
+        for &at in words.get(acronym).into_iter().flatten() {
+            let end = at + acronym.len() + case_ending_len(&text[at + acronym.len()..]);
+            if !whole_word(text, at..end)
+                || among_capitals(text, at..end, &defined)
+                || !taken.claim(at..end)
+            {
+                continue;
+            }
+            added.push(Span {
+                bytes: at..end,
+                source: CONSISTENCY_SOURCE.to_string(),
+                votes: None,
+                amount: None,
+                ..long.clone()
+            });
         }
     }
     spans.extend(added);
     spans.sort_by_key(|s| (s.bytes.start, s.bytes.end));
     spans
+}
+
+/// Whether `acronym`, in parentheses after the mention `long` labelled
+/// `label`, is the acronym of an organisation in another language: `long` is
+/// an organisation of two words or more, and the acronym is not the initials
+/// of its last words ("Predsedništvo Bosne i Hercegovine (BiH)" defines the
+/// place, not the presidency).
+fn follows_an_organisation(acronym: &str, long: &str, label: Label) -> bool {
+    let mut tails = long
+        .match_indices(char::is_whitespace)
+        .map(|(at, _)| long[at..].trim_start());
+    label == Label::Organisation
+        && long.split_whitespace().nth(1).is_some()
+        && shaped_like_an_acronym(acronym)
+        && !tails.any(|tail| stands_for(acronym, tail))
+}
+
+/// Two capitals or more, no more lowercase letters than capitals, no digit.
+fn shaped_like_an_acronym(word: &str) -> bool {
+    let capitals = word.chars().filter(|c| c.is_uppercase()).count();
+    let lowercase = word.chars().filter(|c| c.is_lowercase()).count();
+    capitals >= 2
+        && lowercase <= capitals
+        && word.chars().next().is_some_and(char::is_uppercase)
+        && !word.chars().any(char::is_numeric)
+}
+
+/// Bytes of a case ending after a hyphen at the start of `rest` ("-a",
+/// "-om" in "USKOK-a", "USKOK-om"), or 0.
+fn case_ending_len(rest: &str) -> usize {
+    let Some(after) = rest.strip_prefix('-') else {
+        return 0;
+    };
+    let ending: usize = after
+        .chars()
+        .take_while(|c| c.is_lowercase())
+        .map(char::len_utf8)
+        .sum();
+    let letters = after[..ending].chars().count();
+    let word_goes_on = char_at(after, ending).is_some_and(is_word_char);
+    if (1..=MAX_CASE_ENDING_CHARS).contains(&letters) && !word_goes_on {
+        1 + ending
+    } else {
+        0
+    }
+}
+
+/// `surface` less a case ending after a hyphen ("USKOK-a" → "USKOK").
+fn without_case_ending(surface: &str) -> &str {
+    match surface.rfind('-') {
+        Some(hyphen) if case_ending_len(&surface[hyphen..]) == surface.len() - hyphen => {
+            &surface[..hyphen]
+        }
+        _ => surface,
+    }
+}
+
+/// Whether the word before or after `r` on its line is all capitals (two
+/// letters or more) and not itself a defined acronym: `r` is then likely a
+/// word of an all-caps headline.
+fn among_capitals(text: &str, r: Range<usize>, defined: &HashMap<&str, Span>) -> bool {
+    let all_caps = |word: &str| {
+        word.chars().filter(|c| c.is_alphabetic()).count() >= 2
+            && !word.chars().any(char::is_lowercase)
+            && !defined.contains_key(word)
+    };
+    let line_before = text[..r.start].rsplit('\n').next().unwrap_or("");
+    let line_after = text[r.end..].split('\n').next().unwrap_or("");
+    let before = line_before
+        .split(|c: char| !is_word_char(c))
+        .rfind(|w| !w.is_empty());
+    let after = line_after
+        .split(|c: char| !is_word_char(c))
+        .find(|w| !w.is_empty());
+    before.is_some_and(all_caps) || after.is_some_and(all_caps)
 }
 
 /// The word in "( WORD )" right after byte `at` (spaces allowed inside and
@@ -101,7 +212,8 @@ fn stands_for(acronym: &str, long: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{parenthesised_word, stands_for};
+    use super::{follows_an_organisation, parenthesised_word, stands_for, without_case_ending};
+    use crate::doc::Label::{Organisation, Person, Place};
 
     #[test]
     fn acronyms_and_what_they_stand_for() {
@@ -135,5 +247,53 @@ mod tests {
         assert_eq!(parenthesised_word(text, 34), Some(36..38));
         assert_eq!(parenthesised_word(text, 46), None);
         assert_eq!(parenthesised_word(text, 3), None);
+    }
+
+    #[test]
+    fn acronyms_of_organisations_in_another_language() {
+        for (acronym, long, label, defines) in [
+            ("CoE", "Vijeća Europe", Organisation, true),
+            ("USKOK", "Office for Organised Crime", Organisation, true),
+            (
+                "SIPA",
+                "State Investigation and Protection Agency",
+                Organisation,
+                true,
+            ),
+            ("EUROPOL", "Europol", Organisation, false),
+            (
+                "BiH",
+                "Predsjedništvo Bosne i Hercegovine",
+                Organisation,
+                false,
+            ),
+            ("HDZ", "Ivo Sanader", Person, false),
+            ("HINA", "Novi Sad", Place, false),
+            ("Eurimages", "Vijeća Europe", Organisation, false),
+            ("Ltd", "Acme Holdings", Organisation, false),
+            ("G7", "Grupa sedam", Organisation, false),
+        ] {
+            assert_eq!(
+                follows_an_organisation(acronym, long, label),
+                defines,
+                "{acronym} {long}"
+            );
+        }
+    }
+
+    #[test]
+    fn hyphenated_case_endings() {
+        for (surface, acronym) in [
+            ("USKOK-a", "USKOK"),
+            ("USKOK-om", "USKOK"),
+            ("SE-u", "SE"),
+            ("USKOK", "USKOK"),
+            ("USKOK-ovih", "USKOK-ovih"),
+            ("Sarajevo-based", "Sarajevo-based"),
+            ("USKOK-", "USKOK-"),
+            ("USKOK-A", "USKOK-A"),
+        ] {
+            assert_eq!(without_case_ending(surface), acronym, "{surface}");
+        }
     }
 }

@@ -16,8 +16,9 @@
 //! 3. [`labels`]: repeated surface forms (case- and diacritic-insensitive,
 //!    possessive stripped) get one label, the one with the highest summed
 //!    score; the votes are kept on the spans ([`Span::votes`]).
-//! 4. [`acronyms`]: an acronym the document defines ("Savet Evrope (SE)")
-//!    takes its long form's label wherever it is a mention.
+//! 4. [`acronyms`]: an acronym the document defines ("Savet Evrope (SE)",
+//!    "Vijeće Europe (CoE)") takes its long form's label wherever it is a
+//!    mention, and is added where the model missed it.
 //! 5. [`surnames`]: a one-word mention that is the surname, in any case,
 //!    of a person the document names in full becomes PERSON ("Haraqija",
 //!    "Šarića" after "Darko Šarić").
@@ -42,6 +43,7 @@ mod tests;
 mod words;
 
 use crate::doc::Span;
+use std::collections::HashMap;
 use std::ops::Range;
 
 /// `source` of the mentions rules 4 and 6 add.
@@ -225,4 +227,61 @@ fn match_at(
         pos += c.len_utf8();
     }
     Some(pos)
+}
+
+/// Start bytes of every word (run of word characters), by the word.
+fn word_index(text: &str) -> HashMap<&str, Vec<usize>> {
+    let mut index: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut start: Option<usize> = None;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        match (start, is_word_char(c) && i < text.len()) {
+            (None, true) => start = Some(i),
+            (Some(s), false) => {
+                index.entry(&text[s..i]).or_default().push(s);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    index
+}
+
+/// No word character, and no hyphen joined to one, on either side.
+fn whole_word(text: &str, r: Range<usize>) -> bool {
+    let before = char_before(text, r.start);
+    let after = char_at(text, r.end);
+    if before.is_some_and(is_word_char) || after.is_some_and(is_word_char) {
+        return false;
+    }
+    let hyphen_before =
+        before == Some('-') && char_before(text, r.start - 1).is_some_and(is_word_char);
+    let hyphen_after = after == Some('-') && char_at(text, r.end + 1).is_some_and(is_word_char);
+    !hyphen_before && !hyphen_after
+}
+
+/// The byte ranges of a document's mentions, sorted by start, into which a
+/// rule adds mentions only where the text is free.
+struct Taken(Vec<Range<usize>>);
+
+impl Taken {
+    fn of(spans: &[Span]) -> Taken {
+        let mut taken: Vec<Range<usize>> = spans.iter().map(|s| s.bytes.clone()).collect();
+        taken.sort_by_key(|r| r.start);
+        Taken(taken)
+    }
+
+    /// Takes `r` if it overlaps no range taken: whether it did. Only the last
+    /// few ranges starting before `r` ends can reach it (mentions seldom nest).
+    fn claim(&mut self, r: Range<usize>) -> bool {
+        let upto = self.0.partition_point(|t| t.start < r.end);
+        if self.0[..upto].iter().rev().take(4).any(|t| t.end > r.start) {
+            return false;
+        }
+        let at = self.0.partition_point(|t| t.start < r.start);
+        self.0.insert(at, r);
+        true
+    }
 }

@@ -17,10 +17,9 @@
 
 use super::surnames::surname_of;
 use super::words::{is_function_word, MIN_REPEAT_CHARS, NEVER_REPEATED};
-use super::{char_at, char_before, is_word_char, match_at, Span, CONSISTENCY_SOURCE};
+use super::{is_word_char, match_at, whole_word, word_index, Span, Taken, CONSISTENCY_SOURCE};
 use crate::doc::Label;
 use std::collections::HashMap;
-use std::ops::Range;
 
 pub(super) fn apply(text: &str, mut spans: Vec<Span>) -> Vec<Span> {
     // Distinct tagged names with their first mention, longest first.
@@ -49,8 +48,7 @@ pub(super) fn apply(text: &str, mut spans: Vec<Span>) -> Vec<Span> {
     }
     names.sort_by_key(|(n, i)| (std::cmp::Reverse(n.len()), *i));
     let words = word_index(text);
-    let mut taken: Vec<Range<usize>> = spans.iter().map(|s| s.bytes.clone()).collect();
-    taken.sort_by_key(|r| r.start);
+    let mut taken = Taken::of(&spans);
     let mut added: Vec<Span> = Vec::new();
     for (name, first) in names {
         let upper = name.to_uppercase();
@@ -67,11 +65,9 @@ pub(super) fn apply(text: &str, mut spans: Vec<Span>) -> Vec<Span> {
                 let Some(end) = match_at(text, at, form, |p, c| p == c) else {
                     continue;
                 };
-                if !whole_word(text, at..end) || overlaps(&taken, at..end) {
+                if !whole_word(text, at..end) || !taken.claim(at..end) {
                     continue;
                 }
-                let pos = taken.partition_point(|r| r.start < at);
-                taken.insert(pos, at..end);
                 added.push(Span {
                     bytes: at..end,
                     source: CONSISTENCY_SOURCE.to_string(),
@@ -105,44 +101,4 @@ fn leading_word(s: &str) -> Option<&str> {
         .find(|(_, c)| !is_word_char(*c))
         .map_or(s.len(), |(i, _)| i);
     (end > 0).then_some(&s[..end])
-}
-
-/// Start bytes of every word (run of word characters), by the word.
-fn word_index(text: &str) -> HashMap<&str, Vec<usize>> {
-    let mut index: HashMap<&str, Vec<usize>> = HashMap::new();
-    let mut start: Option<usize> = None;
-    for (i, c) in text
-        .char_indices()
-        .chain(std::iter::once((text.len(), ' ')))
-    {
-        match (start, is_word_char(c) && i < text.len()) {
-            (None, true) => start = Some(i),
-            (Some(s), false) => {
-                index.entry(&text[s..i]).or_default().push(s);
-                start = None;
-            }
-            _ => {}
-        }
-    }
-    index
-}
-
-/// No word character, and no hyphen joined to one, on either side.
-fn whole_word(text: &str, r: Range<usize>) -> bool {
-    let before = char_before(text, r.start);
-    let after = char_at(text, r.end);
-    if before.is_some_and(is_word_char) || after.is_some_and(is_word_char) {
-        return false;
-    }
-    let hyphen_before =
-        before == Some('-') && char_before(text, r.start - 1).is_some_and(is_word_char);
-    let hyphen_after = after == Some('-') && char_at(text, r.end + 1).is_some_and(is_word_char);
-    !hyphen_before && !hyphen_after
-}
-
-/// Whether `r` overlaps any of `taken`, sorted by start and disjoint (so the
-/// last ones starting before `r` ends are the only ones that can reach it).
-fn overlaps(taken: &[Range<usize>], r: Range<usize>) -> bool {
-    let upto = taken.partition_point(|t| t.start < r.end);
-    taken[..upto].iter().rev().take(4).any(|t| t.end > r.start)
 }

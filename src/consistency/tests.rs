@@ -351,6 +351,56 @@ fn a_defined_acronym_takes_the_label_of_what_it_stands_for() {
 }
 
 #[test]
+fn an_acronym_defined_in_another_language_is_found_wherever_it_occurs() {
+    let text = "USKOK-a traži Ured za suzbijanje korupcije (USKOK).\n\
+                The Office for Organised Crime (USKOK) said USKOK-om and USKOK's \
+                staff, not USKOKS. Predsjedništvo Bosne i Hercegovine (BiH) met BiH \
+                officials. ZAGREB (HINA) - HINA.\nUSKOK JE PAO";
+    let out = checked(
+        text,
+        vec![
+            m(text, "Ured za suzbijanje korupcije", 0, Organisation, 0.9),
+            m(text, "Office for Organised Crime", 0, Organisation, 0.8),
+            m(text, "USKOK-om", 0, Place, 0.4),
+            m(
+                text,
+                "Predsjedništvo Bosne i Hercegovine",
+                0,
+                Organisation,
+                0.9,
+            ),
+            m(text, "BiH", 1, Place, 0.7),
+            m(text, "ZAGREB", 0, Place, 0.9),
+        ],
+    );
+    assert_eq!(
+        labelled(&out),
+        vec![
+            // Before the definition, and with a case ending.
+            added("USKOK-a", Organisation),
+            model("Ured za suzbijanje korupcije", Organisation),
+            added("USKOK", Organisation),
+            model("Office for Organised Crime", Organisation),
+            added("USKOK", Organisation),
+            model("USKOK-om", Organisation),
+            // "USKOK's" holds the acronym; "USKOKS" does not.
+            added("USKOK", Organisation),
+            model("Predsjedništvo Bosne i Hercegovine", Organisation),
+            // "BiH" is the place's acronym, not the presidency's: the model's
+            // label stays, and rule 6 adds the other "BiH" with it.
+            added("BiH", Place),
+            model("BiH", Place),
+            // "HINA" is no place's acronym, and "USKOK JE PAO" is a headline.
+            model("ZAGREB", Place),
+        ]
+    );
+    assert_eq!(
+        out[5].label_votes.as_ref(),
+        Some(&BTreeMap::from([(Place, 0.4), (Organisation, 0.9)]))
+    );
+}
+
+#[test]
 fn a_surname_alone_is_the_person_named_in_full() {
     let text = "Ismet Haraqija met Nazim Morina in Priština. Haraqija later told \
                 Morinu to travel, Titograd police (named for Josip Broz Tito) said, \

@@ -98,4 +98,5 @@ pub const MIN_SURNAME_CHARS: usize = 4;
 
 /// Most letters a case ending adds to a surname less its final vowel (rule
 /// 5): "Šarić" → "Šarića", "Šarićem", "Šarićeva"; "Tito" is not "Titograd".
+/// Also the most an acronym's hyphenated case ending has (rule 4): "USKOK-om".
 pub const MAX_CASE_ENDING_CHARS: usize = 3;
