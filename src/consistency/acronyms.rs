@@ -23,8 +23,7 @@
 use super::labels::surface_key;
 use super::words::{is_function_word, MAX_CASE_ENDING_CHARS};
 use super::{
-    char_at, fold_char, is_word_char, relabel, whole_word, word_index, Span, Taken,
-    CONSISTENCY_SOURCE,
+    added_like, char_at, fold_char, is_word_char, relabel, whole_word, word_index, Span, Taken,
 };
 use crate::doc::Label;
 use std::collections::HashMap;
@@ -78,13 +77,7 @@ pub(super) fn apply(text: &str, mut spans: Vec<Span>) -> Vec<Span> {
             {
                 continue;
             }
-            added.push(Span {
-                bytes: at..end,
-                source: CONSISTENCY_SOURCE.to_string(),
-                votes: None,
-                amount: None,
-                ..long.clone()
-            });
+            added.push(added_like(long, at..end));
         }
     }
     spans.extend(added);

@@ -123,6 +123,18 @@ fn relabel(span: &mut Span, label: crate::doc::Label, score: f32) {
     span.label = label;
 }
 
+/// A mention a rule adds at `bytes` with the label and score of `like`, the
+/// mention that speaks for it.
+fn added_like(like: &Span, bytes: Range<usize>) -> Span {
+    Span {
+        bytes,
+        source: CONSISTENCY_SOURCE.to_string(),
+        votes: None,
+        amount: None,
+        ..like.clone()
+    }
+}
+
 /// Letters, digits and combining marks: what a word is made of.
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c)

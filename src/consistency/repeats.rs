@@ -17,7 +17,7 @@
 
 use super::surnames::surname_of;
 use super::words::{is_function_word, MIN_REPEAT_CHARS, NEVER_REPEATED};
-use super::{is_word_char, match_at, whole_word, word_index, Span, Taken, CONSISTENCY_SOURCE};
+use super::{added_like, is_word_char, match_at, whole_word, word_index, Span, Taken};
 use crate::doc::Label;
 use std::collections::HashMap;
 
@@ -68,13 +68,7 @@ pub(super) fn apply(text: &str, mut spans: Vec<Span>) -> Vec<Span> {
                 if !whole_word(text, at..end) || !taken.claim(at..end) {
                     continue;
                 }
-                added.push(Span {
-                    bytes: at..end,
-                    source: CONSISTENCY_SOURCE.to_string(),
-                    votes: None,
-                    amount: None,
-                    ..spans[first].clone()
-                });
+                added.push(added_like(&spans[first], at..end));
             }
         }
     }
