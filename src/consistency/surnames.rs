@@ -4,7 +4,8 @@
 //! an organisation. A one-word mention that is the surname of a person the
 //! document names in full (two words or more), as written or in another
 //! case, becomes PERSON; its votes record the label it had and the person's
-//! score, so a reviewer sees what was changed.
+//! score, so a reviewer sees what was changed. A place in a dateline
+//! ("KOPER – …") is left a place.
 //!
 //! The word and the surname are compared folded as match keys are (case,
 //! diacritics, Cyrillic). Another case of the surname is the surname less a
@@ -37,7 +38,11 @@ pub(super) fn apply(text: &str, mut spans: Vec<Span>) -> Vec<Span> {
     }
     for s in spans.iter_mut() {
         let surface = &text[s.bytes.clone()];
-        if !s.is_name() || s.label == Label::Person || surface.contains(char::is_whitespace) {
+        if !s.is_name()
+            || s.label == Label::Person
+            || surface.contains(char::is_whitespace)
+            || (s.label == Label::Place && is_dateline(text, &s.bytes))
+        {
             continue;
         }
         let word = surface_key(surface);
@@ -65,6 +70,21 @@ pub(super) fn surname_of(surface: &str) -> Option<&str> {
         .next()
         .is_some_and(char::is_uppercase)
         .then_some(last)
+}
+
+/// Whether `bytes` is a dateline: all capitals, first on its line, and
+/// followed by a dash, a comma or a parenthesis ("KOPER – Slovenian police",
+/// "ZAGREB, 5. lipnja", "SARAJEVO (HINA)"). A dateline names a place, even
+/// where the model took the place for a person's surname ("Luka Koper", the
+/// port, tagged as a person named Luka).
+fn is_dateline(text: &str, bytes: &std::ops::Range<usize>) -> bool {
+    let surface = &text[bytes.clone()];
+    let line_start = text[..bytes.start].rfind('\n').map_or(0, |i| i + 1);
+    let after = text[bytes.end..].trim_start_matches([' ', '\u{a0}']);
+    text[line_start..bytes.start].trim().is_empty()
+        && surface.chars().any(char::is_uppercase)
+        && !surface.chars().any(char::is_lowercase)
+        && after.starts_with(['\u{2013}', '\u{2014}', '-', ',', '('])
 }
 
 /// Whether the folded `word` is the folded `surname` or another case of it.

@@ -464,6 +464,33 @@ fn a_surname_alone_is_the_person_named_in_full() {
             model("Markovo", Place),
         ]
     );
+    // A dateline names a place even where the model took the place for a
+    // person's surname ("Luka Koper", the port, as a man named Luka).
+    let text = "KOPER \u{2013} Police at Luka Koper said so.\nKOPER (STA) - Luka Koper \
+                and KOPER, or Koper";
+    let got = run(
+        text,
+        vec![
+            m(text, "KOPER", 0, Place, 0.99),
+            m(text, "Luka Koper", 0, Person, 0.97),
+            m(text, "KOPER", 1, Place, 0.98),
+            m(text, "Luka Koper", 1, Person, 0.96),
+            m(text, "KOPER", 2, Place, 0.9),
+            m(text, "Koper", 2, Place, 0.9),
+        ],
+    );
+    assert_eq!(
+        got,
+        vec![
+            model("KOPER", Place),
+            model("Luka Koper", Person),
+            model("KOPER", Place),
+            model("Luka Koper", Person),
+            // Not first on its line, so no dateline.
+            model("KOPER", Person),
+            model("Koper", Person),
+        ]
+    );
 }
 
 #[test]
