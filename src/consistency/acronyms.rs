@@ -149,14 +149,18 @@ fn among_capitals(text: &str, r: Range<usize>, defined: &HashMap<&str, Span>) ->
             && !word.chars().any(char::is_lowercase)
             && !defined.contains_key(word)
     };
-    let line_before = text[..r.start].rsplit('\n').next().unwrap_or("");
-    let line_after = text[r.end..].split('\n').next().unwrap_or("");
-    let before = line_before
-        .split(|c: char| !is_word_char(c))
-        .rfind(|w| !w.is_empty());
-    let after = line_after
-        .split(|c: char| !is_word_char(c))
-        .find(|w| !w.is_empty());
+    // Only the gap to the neighbouring word is read, so a document of one
+    // long line costs no more than one of many.
+    let head = &text[..r.start];
+    let gap_end = head.trim_end_matches(|c: char| !is_word_char(c) && c != '\n');
+    let before = Some(gap_end.trim_end_matches(is_word_char))
+        .map(|start| &gap_end[start.len()..])
+        .filter(|w| !w.is_empty());
+    let tail = &text[r.end..];
+    let gap_start = tail.trim_start_matches(|c: char| !is_word_char(c) && c != '\n');
+    let after = Some(gap_start.trim_start_matches(is_word_char))
+        .map(|rest| &gap_start[..gap_start.len() - rest.len()])
+        .filter(|w| !w.is_empty());
     before.is_some_and(all_caps) || after.is_some_and(all_caps)
 }
 

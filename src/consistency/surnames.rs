@@ -79,9 +79,9 @@ pub(super) fn surname_of(surface: &str) -> Option<&str> {
 /// port, tagged as a person named Luka).
 fn is_dateline(text: &str, bytes: &std::ops::Range<usize>) -> bool {
     let surface = &text[bytes.clone()];
-    let line_start = text[..bytes.start].rfind('\n').map_or(0, |i| i + 1);
+    let before = text[..bytes.start].trim_end_matches(|c: char| c.is_whitespace() && c != '\n');
     let after = text[bytes.end..].trim_start_matches([' ', '\u{a0}']);
-    text[line_start..bytes.start].trim().is_empty()
+    (before.is_empty() || before.ends_with('\n'))
         && surface.chars().any(char::is_uppercase)
         && !surface.chars().any(char::is_lowercase)
         && after.starts_with(['\u{2013}', '\u{2014}', '-', ',', '('])
