@@ -23,13 +23,13 @@
 use super::labels::surface_key;
 use super::words::{is_function_word, MAX_CASE_ENDING_CHARS};
 use super::{
-    added_like, char_at, fold_char, is_word_char, relabel, whole_word, word_index, Span, Taken,
+    added_like, char_at, fold_char, is_word_char, relabel, whole_word, Span, Taken, WordIndex,
 };
 use crate::doc::Label;
 use std::collections::HashMap;
 use std::ops::Range;
 
-pub(super) fn apply(text: &str, mut spans: Vec<Span>) -> Vec<Span> {
+pub(super) fn apply(text: &str, words: &WordIndex<'_>, mut spans: Vec<Span>) -> Vec<Span> {
     // Each defined acronym, as written, with its (first) long form; a long
     // form whose initials it is wins over one it merely follows.
     let mut defined: HashMap<&str, Span> = HashMap::new();
@@ -65,7 +65,6 @@ pub(super) fn apply(text: &str, mut spans: Vec<Span>) -> Vec<Span> {
             }
         }
     }
-    let words = word_index(text);
     let mut taken = Taken::of(&spans);
     let mut added: Vec<Span> = Vec::new();
     for (acronym, long) in &defined {

@@ -103,9 +103,10 @@ pub fn apply_document(text: &str, mut spans: Vec<Span>) -> Vec<Span> {
     let spans = boundaries::apply(text, spans);
     let spans = fragments::apply(text, spans);
     let spans = labels::apply(text, spans);
-    let spans = acronyms::apply(text, spans);
+    let words = word_index(text);
+    let spans = acronyms::apply(text, &words, spans);
     let spans = surnames::apply(text, spans);
-    let mut spans = repeats::apply(text, spans);
+    let mut spans = repeats::apply(text, &words, spans);
     spans.sort_by_key(|s| (s.bytes.start, s.bytes.end));
     spans
 }
@@ -241,8 +242,12 @@ fn match_at(
     Some(pos)
 }
 
-/// Start bytes of every word (run of word characters), by the word.
-fn word_index(text: &str) -> HashMap<&str, Vec<usize>> {
+/// Start bytes of every word (run of word characters) of a document, by the
+/// word: built once, for the rules that add mentions.
+type WordIndex<'t> = HashMap<&'t str, Vec<usize>>;
+
+/// The [`WordIndex`] of `text`.
+fn word_index(text: &str) -> WordIndex<'_> {
     let mut index: HashMap<&str, Vec<usize>> = HashMap::new();
     let mut start: Option<usize> = None;
     for (i, c) in text

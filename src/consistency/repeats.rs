@@ -17,11 +17,11 @@
 
 use super::surnames::surname_of;
 use super::words::{is_function_word, MIN_REPEAT_CHARS, NEVER_REPEATED};
-use super::{added_like, is_word_char, match_at, whole_word, word_index, Span, Taken};
+use super::{added_like, is_word_char, match_at, whole_word, Span, Taken, WordIndex};
 use crate::doc::Label;
 use std::collections::HashMap;
 
-pub(super) fn apply(text: &str, mut spans: Vec<Span>) -> Vec<Span> {
+pub(super) fn apply(text: &str, words: &WordIndex<'_>, mut spans: Vec<Span>) -> Vec<Span> {
     // Distinct tagged names with their first mention, longest first.
     let mut names: Vec<(&str, usize)> = Vec::new();
     let mut seen: HashMap<&str, ()> = HashMap::new();
@@ -47,7 +47,6 @@ pub(super) fn apply(text: &str, mut spans: Vec<Span>) -> Vec<Span> {
         return spans;
     }
     names.sort_by_key(|(n, i)| (std::cmp::Reverse(n.len()), *i));
-    let words = word_index(text);
     let mut taken = Taken::of(&spans);
     let mut added: Vec<Span> = Vec::new();
     for (name, first) in names {

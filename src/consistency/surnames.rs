@@ -38,11 +38,7 @@ pub(super) fn apply(text: &str, mut spans: Vec<Span>) -> Vec<Span> {
     }
     for s in spans.iter_mut() {
         let surface = &text[s.bytes.clone()];
-        if !s.is_name()
-            || s.label == Label::Person
-            || surface.contains(char::is_whitespace)
-            || (s.label == Label::Place && is_dateline(text, &s.bytes))
-        {
+        if !s.is_name() || s.label == Label::Person || surface.contains(char::is_whitespace) {
             continue;
         }
         let word = surface_key(surface);
@@ -54,6 +50,9 @@ pub(super) fn apply(text: &str, mut spans: Vec<Span>) -> Vec<Span> {
         else {
             continue;
         };
+        if s.label == Label::Place && is_dateline(text, &s.bytes) {
+            continue;
+        }
         relabel(s, Label::Person, score);
     }
     spans
