@@ -234,3 +234,66 @@ fn a_missing_or_misshapen_tensor_is_named() {
         );
     }
 }
+
+/// `window_cuts` as the run resolved it (the shard manifest's options).
+fn window_cuts_of_run(out: &Path) -> String {
+    fn find(v: &serde_json::Value) -> Option<String> {
+        match v {
+            serde_json::Value::Object(map) => map
+                .get("window_cuts")
+                .and_then(|c| c.as_str().map(String::from))
+                .or_else(|| map.values().find_map(find)),
+            _ => None,
+        }
+    }
+    let text = std::fs::read_to_string(out.join("shards/0-of-1/manifest.json")).unwrap();
+    find(&serde_json::from_str(&text).unwrap()).expect("the manifest names window_cuts")
+}
+
+#[test]
+fn a_model_names_how_it_reads_documents() {
+    let corpus = tempfile::tempdir().unwrap();
+    std::fs::write(corpus.path().join("a.txt"), "Police in Bar.\n").unwrap();
+    let run = |model: &Path, extra: &[&str]| -> String {
+        let out = tempfile::tempdir().unwrap();
+        let args = [
+            "run",
+            "--corpus",
+            corpus.path().to_str().unwrap(),
+            "--out",
+            out.path().to_str().unwrap(),
+            "--model",
+            model.to_str().unwrap(),
+        ];
+        let output = nerpipe(&[&args[..], extra].concat());
+        assert!(output.status.success(), "{output:?}");
+        window_cuts_of_run(out.path())
+    };
+    // A model without `nerpipe.window_cuts` read single sentences in training.
+    assert_eq!(run(&default_model(), &[]), "each-sentence");
+
+    let dir = tempfile::tempdir().unwrap();
+    model_copy(dir.path());
+    // The frozen word embeddings `make models` built, which a run needs.
+    let frozen = "word_embeddings.safetensors";
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(default_model().join(frozen), dir.path().join(frozen)).unwrap();
+    let config = std::fs::read_to_string(default_model().join("config.json")).unwrap();
+    let mut json: serde_json::Value = serde_json::from_str(&config).unwrap();
+    json["nerpipe"]["window_cuts"] = "sentences".into();
+    replace(dir.path(), "config.json", json.to_string().as_bytes());
+    assert_eq!(run(dir.path(), &[]), "sentences");
+    assert_eq!(
+        run(dir.path(), &["--window-cuts", "each-sentence"]),
+        "each-sentence"
+    );
+
+    json["nerpipe"]["window_cuts"] = "paragraphs".into();
+    replace(dir.path(), "config.json", json.to_string().as_bytes());
+    let (code, stderr) = run_with_model(dir.path());
+    assert_eq!(code, 2);
+    assert_one_line(
+        &stderr,
+        "config.json: nerpipe.window_cuts is \"paragraphs\"; use \"sentences\", \"each-sentence\" or \"fixed\"",
+    );
+}

@@ -6,6 +6,7 @@ use crate::eval::{evaluate_types, Grouping, Scores, Tagger, SENTENCE_WINDOWS};
 use crate::model::{Decoder, LoadedModel, Precision};
 use crate::recognise::pipeline::InferenceArgs;
 use crate::recognise::transformer::{Classifier, WindowedPredictor};
+use crate::segment::WindowSpec;
 use anyhow::Context;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -59,10 +60,6 @@ pub fn run(args: &EvalArgs) -> crate::error::Result<()> {
             s.words = s.words.iter().map(|w| latin_to_cyrillic(w)).collect();
         }
     }
-    let windows = match args.window {
-        Some(w) => inference.windows(w)?,
-        None => SENTENCE_WINDOWS,
-    };
     let (precision, _) = inference.precision();
     inference.warn_if_slow();
     let dir = crate::model::lookup::locate(
@@ -70,6 +67,13 @@ pub fn run(args: &EvalArgs) -> crate::error::Result<()> {
         &crate::model::lookup::SearchContext::of_process(),
     )?;
     let model = LoadedModel::load_for(&dir, precision, inference.engine)?;
+    let windows = match args.window {
+        Some(w) => WindowSpec {
+            cuts: inference.window_cuts.unwrap_or(model.config.window_cuts),
+            ..inference.windows(w)?
+        },
+        None => SENTENCE_WINDOWS,
+    };
     let predictor = WindowedPredictor {
         network: Classifier::of(&model),
         num_tags: model.config.tags.len(),

@@ -3,6 +3,7 @@
 
 use super::{model_error, ModelError};
 use crate::segment::shapes::WORD_SHAPES;
+use crate::segment::WindowCuts;
 use rust_bert::bert::BertConfig;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -159,6 +160,9 @@ pub struct ModelConfig {
     pub label_map: BTreeMap<String, crate::doc::Label>,
     pub has_word_shapes: bool,
     pub decoder: Decoder,
+    /// How documents are cut into windows for this model: as it read text
+    /// in training (`nerpipe.window_cuts`; each sentence alone when absent).
+    pub window_cuts: WindowCuts,
     /// The whole JSON, kept so that training can write it back extended.
     pub raw: serde_json::Map<String, Value>,
 }
@@ -194,12 +198,14 @@ impl ModelConfig {
         let section = raw.get("nerpipe").cloned().unwrap_or(Value::Null);
         let has_word_shapes = word_shapes_of(path, &section)?;
         let decoder = decoder_of(path, &section)?;
+        let window_cuts = window_cuts_of(path, &section)?;
         let mut config = ModelConfig {
             tags: Vec::new(),
             parsed_tags: Vec::new(),
             label_map: BTreeMap::new(),
             has_word_shapes,
             decoder,
+            window_cuts,
             raw,
             bert: bert.clone(),
         };
@@ -253,6 +259,23 @@ fn decoder_of(path: &Path, section: &Value) -> Result<Decoder, ModelError> {
             format!("nerpipe.decoder is {other:?}; use \"viterbi\" or \"greedy\""),
         )),
     }
+}
+
+/// How the model reads documents (`nerpipe.window_cuts`): `sentences` for a
+/// model trained on a document's sentences packed together, each sentence
+/// alone when absent (what every model read in training before).
+fn window_cuts_of(path: &Path, section: &Value) -> Result<WindowCuts, ModelError> {
+    let Some(value) = section.get("window_cuts") else {
+        return Ok(WindowCuts::EachSentence);
+    };
+    serde_json::from_value(value.clone()).map_err(|_| {
+        model_error(
+            path,
+            format!(
+                "nerpipe.window_cuts is {value}; use \"sentences\", \"each-sentence\" or \"fixed\""
+            ),
+        )
+    })
 }
 
 /// The tag names by id, and parsed: ids must number the classifier's outputs

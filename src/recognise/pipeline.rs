@@ -30,11 +30,12 @@ pub struct InferenceArgs {
     /// Sub-tokens shared by neighbouring windows.
     #[arg(long, default_value_t = 32, value_parser = crate::cli::overlap)]
     pub overlap: usize,
-    /// Where windows end: one sentence per window (the models read single
-    /// sentences in training), `sentences` as many whole sentences as fit,
-    /// or `fixed` full windows overlapping by --overlap.
-    #[arg(long, value_enum, default_value = "each-sentence")]
-    pub window_cuts: WindowCuts,
+    /// Where windows end: one sentence per window, `sentences` as many whole
+    /// sentences as fit, or `fixed` full windows overlapping by --overlap
+    /// (default: the model's, as it read text in training: config.json's
+    /// `nerpipe.window_cuts`, one sentence per window where it names none).
+    #[arg(long, value_enum)]
+    pub window_cuts: Option<WindowCuts>,
     /// Tag decoder (default: the one the model's config names).
     #[arg(long, value_enum)]
     pub decoder: Option<Decoder>,
@@ -104,7 +105,8 @@ impl InferenceArgs {
         Ok(WindowSpec {
             content: window - 2,
             overlap: self.overlap,
-            cuts: self.window_cuts,
+            // Each model's own unless --window-cuts ([`PipelineSettings::window_cuts`]).
+            cuts: self.window_cuts.unwrap_or(WindowCuts::EachSentence),
         })
     }
 }
@@ -113,6 +115,9 @@ impl InferenceArgs {
 #[derive(Debug, Clone)]
 pub struct PipelineSettings {
     pub windows: WindowSpec,
+    /// `None`: each model's own (its config's `nerpipe.window_cuts`), in
+    /// place of `windows.cuts`.
+    pub window_cuts: Option<WindowCuts>,
     /// Windows per model call.
     pub batch_size: usize,
     pub pack_documents: bool,
@@ -250,7 +255,10 @@ impl<'m> Pipeline<'m> {
                 num_tags: model.config.tags.len(),
                 start_id: model.segmenter.start_id,
                 end_id: model.segmenter.end_id,
-                windows: settings.windows,
+                windows: WindowSpec {
+                    cuts: settings.window_cuts.unwrap_or(model.config.window_cuts),
+                    ..settings.windows
+                },
                 batch_size: settings.batch_size,
                 model_tokens: Default::default(),
                 pack_documents: settings.pack_documents,
@@ -265,6 +273,11 @@ impl<'m> Pipeline<'m> {
     /// The decoder of the default model.
     pub fn decoder(&self) -> Decoder {
         self.routes[0].decoder
+    }
+
+    /// Where the default model's windows end.
+    pub fn window_cuts(&self) -> WindowCuts {
+        self.routes[0].predictor.windows.cuts
     }
 
     /// Token positions the models have computed so far.

@@ -243,7 +243,7 @@ fn result_options(
         "min_score": args.min_score,
         "window": args.window,
         "overlap": args.inference.overlap,
-        "window_cuts": args.inference.window_cuts,
+        "window_cuts": pipeline.window_cuts(),
         "decoder": pipeline.decoder(),
         "precision": plan.precision,
         "engine": args.inference.engine,

@@ -86,6 +86,7 @@ impl RunPlan {
         let inference = &args.inference;
         let pipeline = PipelineSettings {
             windows: inference.windows(args.window)?,
+            window_cuts: inference.window_cuts,
             batch_size: args.batch_size,
             pack_documents: args.pack_documents,
             aggregation: inference.aggregation,

@@ -13,7 +13,9 @@ pub struct WindowSpec {
 }
 
 /// Where windows of a long sequence end.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum WindowCuts {
     /// At a sentence start in the window's second half, with no overlap;

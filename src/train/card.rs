@@ -29,6 +29,7 @@ pub fn write_model_folder(
     let mut section = json!({
         "label_map": {"PER": "PERSON", "ORG": "ORGANISATION", "LOC": "PLACE", "MISC": "MISC"},
         "decoder": args.decoder(),
+        "window_cuts": args.window_cuts(),
     });
     if with_shapes {
         section["word_shapes"] = json!(WORD_SHAPES);
@@ -132,6 +133,13 @@ pub fn model_card(f: &CardFacts) -> String {
         "- {} training sentences truncated to {} sub-tokens",
         f.truncated, args.max_len
     );
+    if args.pack_sentences {
+        let _ = writeln!(
+            s,
+            "- Sentences of a document packed into sequences of up to {} sub-tokens (`--pack-sentences`); dev files scored by document in those windows, as `nerpipe run` reads with `--window-cuts sentences` (config.json's `window_cuts`)",
+            args.max_len
+        );
+    }
     if !args.map_type.is_empty() {
         let _ = writeln!(s, "- Type map: {}", args.map_type.join(", "));
     }

@@ -45,6 +45,9 @@ pub struct TrainFile {
     pub path: PathBuf,
     pub sentences: Vec<Sentence>,
     pub types: Vec<String>,
+    /// For each sentence, the index of the original it is (or copies): two
+    /// sentences follow each other in their document where these do.
+    pub origins: Vec<usize>,
     /// Copies added by augmentation (Cyrillic, without diacritics).
     pub added: usize,
 }
@@ -70,27 +73,32 @@ pub fn read_train_files(
         options.map.apply(&mut sentences);
         let types = types_of(&sentences);
         let originals = sentences.len();
+        let mut origins: Vec<usize> = (0..originals).collect();
         if options.cyrillic.contains(path) {
             let copies: Vec<Sentence> = sentences[..originals]
                 .iter()
                 .map(|s| with_words(s, latin_to_cyrillic))
                 .collect();
             sentences.extend(copies);
+            origins.extend(0..originals);
         }
         if options.ascii_share > 0.0 {
-            let copies: Vec<Sentence> = sentences[..originals]
+            let (copied, copies): (Vec<usize>, Vec<Sentence>) = sentences[..originals]
                 .iter()
-                .filter(|s| s.words.iter().any(|w| has_diacritics(w)))
+                .enumerate()
+                .filter(|(_, s)| s.words.iter().any(|w| has_diacritics(w)))
                 .filter(|_| rng.chance(options.ascii_share))
-                .map(|s| with_words(s, without_diacritics))
-                .collect();
+                .map(|(i, s)| (i, with_words(s, without_diacritics)))
+                .unzip();
             sentences.extend(copies);
+            origins.extend(copied);
         }
         files.push(TrainFile {
             path: path.clone(),
             added: sentences.len() - originals,
             sentences,
             types,
+            origins,
         });
     }
     Ok(files)
@@ -126,13 +134,17 @@ pub struct Example {
     pub open: std::sync::Arc<Vec<i64>>,
 }
 
-/// Sub-token examples of every file; returns them and how many were cut to
-/// `max_len`.
+/// Sub-token examples of every file; returns them and how many sentences were
+/// cut to `max_len`. With `pack`, sentences that follow each other in a
+/// document share an example while they fit in `max_len`, as `nerpipe run`
+/// reads a document in windows cut at sentence starts (`--window-cuts
+/// sentences`): the model learns from the neighbouring sentences it will see.
 pub fn examples(
     segmenter: &Segmenter,
     files: &[TrainFile],
     tags: &[String],
     max_len: usize,
+    pack: bool,
 ) -> anyhow::Result<(Vec<Example>, usize)> {
     let mut out = Vec::new();
     let mut truncated = 0;
@@ -147,7 +159,9 @@ pub fn examples(
             .map(|(i, _)| i as i64)
             .collect();
         let open = std::sync::Arc::new(open);
-        for s in &file.sentences {
+        // The sentence the last example ends with, while more may join it.
+        let mut open_end: Option<usize> = None;
+        for (i, s) in file.sentences.iter().enumerate() {
             let seq = segmenter.words(&s.words, crate::segment::Reading::AsWritten)?;
             let mut labels = vec![IGNORE; seq.len()];
             for (word, first) in seq.first_tokens().into_iter().enumerate() {
@@ -158,8 +172,23 @@ pub fn examples(
             let keep = seq.len().min(max_len.saturating_sub(2));
             truncated += usize::from(keep < seq.len());
             if keep == 0 {
+                open_end = None;
                 continue;
             }
+            let follows = open_end.is_some_and(|j| {
+                file.sentences[j].document == s.document && file.origins[j] + 1 == file.origins[i]
+            });
+            if let (true, Some(last)) = (pack && follows, out.last_mut()) {
+                let last: &mut Example = last;
+                if last.ids.len() + keep <= max_len.saturating_sub(2) {
+                    last.ids.extend_from_slice(&seq.ids[..keep]);
+                    last.shapes.extend_from_slice(&seq.shapes[..keep]);
+                    last.labels.extend_from_slice(&labels[..keep]);
+                    open_end = Some(i);
+                    continue;
+                }
+            }
+            open_end = Some(i);
             out.push(Example {
                 ids: seq.ids[..keep].to_vec(),
                 shapes: seq.shapes[..keep].to_vec(),
@@ -194,4 +223,77 @@ pub fn batches(examples: &[Example], batch_size: usize, rng: &mut Rng) -> Vec<Ve
     }
     rng.shuffle(&mut out);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn segmenter() -> Segmenter {
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("models/conll03-minilm-l6/tokenizer.json");
+        Segmenter::new(crate::model::load_tokenizer(&path).unwrap(), &path).unwrap()
+    }
+
+    fn sentence(words: &str, document: usize) -> Sentence {
+        let words: Vec<String> = words.split(' ').map(String::from).collect();
+        let tags = words
+            .iter()
+            .map(|w| if w == "Split" { "B-LOC" } else { "O" }.to_string())
+            .collect();
+        Sentence {
+            words,
+            tags,
+            document,
+        }
+    }
+
+    #[test]
+    fn packing_joins_the_sentences_that_follow_each_other_in_a_document() {
+        let sentences = vec![
+            sentence("Police came to Split .", 1),
+            sentence("They left .", 1),
+            sentence("Split again .", 2),
+            // A copy of the first sentence: it follows the last one in the
+            // list, not in any document.
+            sentence("Police came to Split .", 1),
+            sentence("They left .", 1),
+        ];
+        let file = TrainFile {
+            path: PathBuf::from("train.iob2"),
+            sentences,
+            types: vec!["LOC".into()],
+            origins: vec![0, 1, 2, 0, 1],
+            added: 2,
+        };
+        let tags: Vec<String> = ["O", "B-LOC", "I-LOC"].map(String::from).to_vec();
+        let segmenter = segmenter();
+        let single = |i: usize| {
+            segmenter
+                .words(&file.sentences[i].words, crate::segment::Reading::AsWritten)
+                .unwrap()
+                .ids
+        };
+        let files = std::slice::from_ref(&file);
+        let (alone, _) = examples(&segmenter, files, &tags, 128, false).unwrap();
+        assert_eq!(alone.len(), 5);
+        let (packed, truncated) = examples(&segmenter, files, &tags, 128, true).unwrap();
+        assert_eq!(truncated, 0);
+        let lengths: Vec<usize> = packed.iter().map(|e| e.ids.len()).collect();
+        let (a, b, c) = (single(0).len(), single(1).len(), single(2).len());
+        assert_eq!(lengths, [a + b, c, a + b]);
+        assert_eq!(packed[0].ids, [single(0), single(1)].concat());
+        // "Split" keeps its label in the second sentence of a pack.
+        let labelled: Vec<i64> = packed[0]
+            .labels
+            .iter()
+            .copied()
+            .filter(|&l| l >= 0)
+            .collect();
+        assert_eq!(labelled, [0, 0, 0, 1, 0, 0, 0, 0]);
+        // Sentences that do not fit together stay apart.
+        let (short, _) = examples(&segmenter, files, &tags, a + b + 1, true).unwrap();
+        assert_eq!(short.len(), 5);
+    }
 }

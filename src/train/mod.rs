@@ -18,7 +18,7 @@ use crate::model::{
 use crate::recognise::transformer::decode::Aggregation;
 use crate::recognise::transformer::WindowedPredictor;
 use crate::segment::batch::{pad, Row, IGNORE};
-use crate::segment::Segmenter;
+use crate::segment::{Segmenter, WindowCuts, WindowSpec};
 use anyhow::{bail, Context};
 use data::{Example, Rng};
 use optim::MasterAdamW;
@@ -82,6 +82,14 @@ pub struct TrainArgs {
     /// Longest training sequence in sub-tokens, start and end tokens included.
     #[arg(long, default_value_t = 128, value_parser = crate::cli::window)]
     pub max_len: usize,
+    /// Train on the sentences of a document packed together up to
+    /// --max-len, as `nerpipe run` reads documents with `--window-cuts
+    /// sentences`, instead of each sentence alone; the model's config then
+    /// names that reading, and dev files are scored by document.
+    #[arg(long)]
+    // Left out of checkpoints made without it, which stay resumable.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub pack_sentences: bool,
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
     /// Intra-op threads for libtorch (default: all cores).
@@ -155,6 +163,38 @@ impl TrainArgs {
         } else {
             Decoder::Viterbi
         })
+    }
+
+    /// The windows dev files are read in: each sentence alone, or with
+    /// --pack-sentences whole sentences up to --max-len, as `nerpipe run`
+    /// reads documents with `--window-cuts sentences`.
+    fn dev_windows(&self) -> WindowSpec {
+        if !self.pack_sentences {
+            return SENTENCE_WINDOWS;
+        }
+        let content = self.max_len.saturating_sub(2);
+        WindowSpec {
+            content,
+            overlap: 32.min(content.saturating_sub(1) / 2),
+            cuts: WindowCuts::Sentences,
+        }
+    }
+
+    fn dev_grouping(&self) -> crate::eval::Grouping {
+        if self.pack_sentences {
+            crate::eval::Grouping::Documents
+        } else {
+            crate::eval::Grouping::Sentences
+        }
+    }
+
+    /// How `nerpipe run` should cut documents for this model.
+    pub fn window_cuts(&self) -> WindowCuts {
+        if self.pack_sentences {
+            WindowCuts::Sentences
+        } else {
+            WindowCuts::EachSentence
+        }
     }
 
     fn checkpoint_dir(&self) -> PathBuf {
@@ -329,7 +369,8 @@ fn training_data(args: &TrainArgs) -> crate::error::Result<TrainingData> {
     let base_config = ModelConfig::load(&args.base.join("config.json"), false)?;
     let tokenizer_path = args.base.join("tokenizer.json");
     let segmenter = Segmenter::new(load_tokenizer(&tokenizer_path)?, &tokenizer_path)?;
-    let (examples, truncated) = data::examples(&segmenter, &files, &tags, args.max_len)?;
+    let (examples, truncated) =
+        data::examples(&segmenter, &files, &tags, args.max_len, args.pack_sentences)?;
     if args.label_smoothing > 0.0 && examples.iter().any(|e| !e.open.is_empty()) {
         return Err(crate::Error::Usage(
             "--label-smoothing needs training files that all annotate the same types".into(),
@@ -779,7 +820,7 @@ impl Run<'_> {
             num_tags: self.tags.len(),
             start_id: self.segmenter.start_id,
             end_id: self.segmenter.end_id,
-            windows: SENTENCE_WINDOWS,
+            windows: self.args.dev_windows(),
             batch_size: 64,
             model_tokens: Default::default(),
             pack_documents: false,
@@ -796,7 +837,7 @@ impl Run<'_> {
                     tag_names: self.tags,
                     aggregation: Aggregation::First,
                     decoder: self.args.decoder(),
-                    grouping: crate::eval::Grouping::Sentences,
+                    grouping: self.args.dev_grouping(),
                     // Training scores the model itself.
                     consistency: crate::consistency::Consistency::Off,
                     label_map: &std::collections::BTreeMap::new(),
