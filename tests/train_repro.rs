@@ -532,3 +532,37 @@ fn train_map_type_maps_the_training_files_only() {
         stderr_of(&bad)
     );
 }
+
+#[test]
+fn pack_sentences_is_the_reading_the_model_names() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("train.conll"), TRAIN).unwrap();
+    std::fs::write(dir.path().join("dev.conll"), DEV).unwrap();
+    let window_cuts = |model: &std::path::Path| -> String {
+        let config: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(model.join("config.json")).unwrap())
+                .unwrap();
+        config["nerpipe"]["window_cuts"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let alone = train_run(dir.path(), "alone", &["--lr", "1e-6"]);
+    assert_eq!(window_cuts(&alone), "each-sentence");
+    let packed = train_run(dir.path(), "packed", &["--lr", "1e-6", "--pack-sentences"]);
+    assert_eq!(window_cuts(&packed), "sentences");
+    let card = std::fs::read_to_string(packed.join("MODEL.md")).unwrap();
+    assert!(
+        card.contains("- Sentences of a document packed into sequences of up to 128 sub-tokens (`--pack-sentences`)"),
+        "{card}"
+    );
+    // Dev is read by document in the model's windows, and the model read
+    // it right (it barely moved from the English model).
+    assert_eq!(epoch_one_f1(&packed), 1.0, "{card}");
+    let loaded =
+        nerpipe::model::LoadedModel::load(&packed, nerpipe::model::Precision::Fp32).unwrap();
+    assert_eq!(
+        loaded.config.window_cuts,
+        nerpipe::segment::WindowCuts::Sentences
+    );
+}
