@@ -1,11 +1,15 @@
 //! Rule 1: a span never crosses a paragraph break and never starts or ends
-//! inside a word.
+//! inside a word, and a piece of an e-mail or web address is not a name.
 //!
 //! A span over a blank line ("Guayaquil\n\nZoran Đurić") is cut there; each
 //! part that still looks like a name (it has a letter or digit, and its first
 //! letter is a capital) is kept with the span's label and score, the others
 //! dropped. A span edge inside a word moves out to the word's edge, or, where
 //! that would overlap a neighbouring mention, in to the next word edge.
+//! A span within an address ("amra.begovic" and "example.ba" of
+//! "amra.begovic@example.ba", "index.hr" of "https://www.index.hr/vijesti")
+//! is dropped: the model reads the address's words as names, but a reader
+//! does not, and a mail's own names come from its headers.
 
 use super::{char_at, char_before, has_paragraph_break, is_word_char, paragraph_break_at, Span};
 use std::ops::Range;
@@ -13,6 +17,9 @@ use std::ops::Range;
 pub(super) fn apply(text: &str, spans: Vec<Span>) -> Vec<Span> {
     let mut out: Vec<Span> = Vec::with_capacity(spans.len());
     for span in spans {
+        if span.is_name() && inside_address(text, span.bytes.clone()) {
+            continue;
+        }
         if !span.is_name() || !has_paragraph_break(text, span.bytes.clone()) {
             out.push(span);
             continue;
@@ -54,6 +61,47 @@ fn split_at_breaks(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
             (start < end).then_some(start..end)
         })
         .collect()
+}
+
+/// Longest address looked for around a span, in bytes each way: a longer
+/// run of text without a space is not read as one.
+const ADDRESS_REACH: usize = 256;
+
+/// Whether `range` lies within an e-mail or web address: the run of text
+/// without whitespace around it has an "@" between two letters or digits,
+/// or "://", or begins with "www.".
+fn inside_address(text: &str, range: Range<usize>) -> bool {
+    let span = &text[range.clone()];
+    if span.is_empty() || span.contains(char::is_whitespace) {
+        return false;
+    }
+    let before = &text[..range.start];
+    let start = before
+        .char_indices()
+        .rev()
+        .take_while(|&(i, c)| !c.is_whitespace() && range.start - i <= ADDRESS_REACH)
+        .last()
+        .map_or(range.start, |(i, _)| i);
+    let after = &text[range.end..];
+    let end = range.end
+        + after
+            .char_indices()
+            .take_while(|&(i, c)| !c.is_whitespace() && i < ADDRESS_REACH)
+            .last()
+            .map_or(0, |(i, c)| i + c.len_utf8());
+    let run = text[start..end].trim_matches(|c: char| !c.is_alphanumeric());
+    let mail = run.char_indices().any(|(i, c)| {
+        c == '@'
+            && run[..i]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric)
+            && run[i + 1..]
+                .chars()
+                .next()
+                .is_some_and(char::is_alphanumeric)
+    });
+    mail || run.contains("://") || run.get(..4).is_some_and(|w| w.eq_ignore_ascii_case("www."))
 }
 
 /// A piece of a cut span is kept if it has a letter or digit and its first

@@ -7,7 +7,8 @@
 //!
 //! The rules, in the order [`apply_document`] runs them (one file each):
 //! 1. [`boundaries`]: spans never cross a paragraph break (a blank line) and
-//!    never start or end inside a word.
+//!    never start or end inside a word; a span within an e-mail or web
+//!    address is dropped.
 //! 2. [`fragments`]: a mention that is a strict prefix (or the all-caps form
 //!    of one) of another mention of the document, where the text goes on with
 //!    the rest of that longer form, becomes the longer form ("NOVI" + " SAD");

@@ -528,3 +528,26 @@ fn amounts_are_left_alone() {
         ]
     );
 }
+
+#[test]
+fn a_piece_of_an_address_is_not_a_name() {
+    let text = "From: Amra Begović <amra.begovic@example.ba>\nSee https://www.index.hr/vijesti, www.uskok.hr and @USKOK_RH or Index.hr.\n";
+    let spans = vec![
+        m(text, "Amra Begović", 0, Person, 1.0),
+        m(text, "amra.begovic", 0, Person, 0.9),
+        m(text, "example.ba", 0, Organisation, 0.9),
+        m(text, "index.hr", 0, Organisation, 0.9),
+        m(text, "uskok.hr", 0, Organisation, 0.9),
+        m(text, "USKOK_RH", 0, Organisation, 0.9),
+        m(text, "Index.hr", 0, Organisation, 0.9),
+    ];
+    assert_eq!(
+        run(text, spans),
+        [
+            model("Amra Begović", Person),
+            // A handle is a name's stand-in, not an address.
+            model("USKOK_RH", Organisation),
+            model("Index.hr", Organisation),
+        ]
+    );
+}
