@@ -18,29 +18,31 @@ fn run_with_model(model: &Path) -> (i32, String) {
     run_with_model_args(model, &[])
 }
 
-/// `nerpipe run` of a one-line corpus with `model` and `args` added.
+/// `nerpipe run` of a one-line corpus with `model` and `args` added: its
+/// exit code and stderr.
 fn run_with_model_args(model: &Path, args: &[&str]) -> (i32, String) {
-    let corpus = tempfile::tempdir().unwrap();
-    std::fs::write(corpus.path().join("a.txt"), "Police in Bar.\n").unwrap();
     let out = tempfile::tempdir().unwrap();
-    let output = nerpipe(
-        &[
-            "run",
-            "--corpus",
-            corpus.path().to_str().unwrap(),
-            "--out",
-            out.path().to_str().unwrap(),
-            "--model",
-            model.to_str().unwrap(),
-        ]
-        .into_iter()
-        .chain(args.iter().copied())
-        .collect::<Vec<_>>(),
-    );
+    let output = run_one_line(model, args, out.path());
     let stderr = String::from_utf8_lossy(&output.stderr)
         .trim_end()
         .to_string();
     (output.status.code().unwrap_or(-1), stderr)
+}
+
+/// `nerpipe run` of a one-line corpus into `out`.
+fn run_one_line(model: &Path, args: &[&str], out: &Path) -> std::process::Output {
+    let corpus = tempfile::tempdir().unwrap();
+    std::fs::write(corpus.path().join("a.txt"), "Police in Bar.\n").unwrap();
+    let fixed = [
+        "run",
+        "--corpus",
+        corpus.path().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--model",
+        model.to_str().unwrap(),
+    ];
+    nerpipe(&[&fixed[..], args].concat())
 }
 
 fn replace(dir: &Path, file: &str, content: &[u8]) {
@@ -252,20 +254,9 @@ fn window_cuts_of_run(out: &Path) -> String {
 
 #[test]
 fn a_model_names_how_it_reads_documents() {
-    let corpus = tempfile::tempdir().unwrap();
-    std::fs::write(corpus.path().join("a.txt"), "Police in Bar.\n").unwrap();
     let run = |model: &Path, extra: &[&str]| -> String {
         let out = tempfile::tempdir().unwrap();
-        let args = [
-            "run",
-            "--corpus",
-            corpus.path().to_str().unwrap(),
-            "--out",
-            out.path().to_str().unwrap(),
-            "--model",
-            model.to_str().unwrap(),
-        ];
-        let output = nerpipe(&[&args[..], extra].concat());
+        let output = run_one_line(model, extra, out.path());
         assert!(output.status.success(), "{output:?}");
         window_cuts_of_run(out.path())
     };
