@@ -146,8 +146,10 @@ pub fn examples(
     max_len: usize,
     pack: bool,
 ) -> anyhow::Result<(Vec<Example>, usize)> {
-    let mut out = Vec::new();
+    let mut out: Vec<Example> = Vec::new();
     let mut truncated = 0;
+    // Sub-tokens of an example between its start and end tokens.
+    let room = max_len.saturating_sub(2);
     for file in files {
         let open: Vec<i64> = tags
             .iter()
@@ -169,7 +171,7 @@ pub fn examples(
                     labels[t] = tags.iter().position(|x| *x == s.tags[word]).unwrap_or(0) as i64;
                 }
             }
-            let keep = seq.len().min(max_len.saturating_sub(2));
+            let keep = seq.len().min(room);
             truncated += usize::from(keep < seq.len());
             if keep == 0 {
                 open_end = None;
@@ -178,17 +180,16 @@ pub fn examples(
             let follows = open_end.is_some_and(|j| {
                 file.sentences[j].document == s.document && file.origins[j] + 1 == file.origins[i]
             });
-            if let (true, Some(last)) = (pack && follows, out.last_mut()) {
-                let last: &mut Example = last;
-                if last.ids.len() + keep <= max_len.saturating_sub(2) {
-                    last.ids.extend_from_slice(&seq.ids[..keep]);
-                    last.shapes.extend_from_slice(&seq.shapes[..keep]);
-                    last.labels.extend_from_slice(&labels[..keep]);
-                    open_end = Some(i);
-                    continue;
-                }
-            }
             open_end = Some(i);
+            if let Some(last) = out
+                .last_mut()
+                .filter(|last| pack && follows && last.ids.len() + keep <= room)
+            {
+                last.ids.extend_from_slice(&seq.ids[..keep]);
+                last.shapes.extend_from_slice(&seq.shapes[..keep]);
+                last.labels.extend_from_slice(&labels[..keep]);
+                continue;
+            }
             out.push(Example {
                 ids: seq.ids[..keep].to_vec(),
                 shapes: seq.shapes[..keep].to_vec(),
